@@ -1,0 +1,1122 @@
+//! The client, its builder, the transport loop and decoding.
+
+use std::fmt::{self, Debug};
+use std::marker::PhantomData;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use bytes::Bytes;
+use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, USER_AGENT};
+use reqwest::{Method, StatusCode, Url};
+use tokio::time::Instant;
+
+use crate::error::{request_id, Error, Failure, RequestContext, ResponseContext};
+use crate::request::Request;
+use crate::retry::{classify_status, parse_retry_after, RetryPolicy, StatusClass};
+
+/// Default total timeout of one attempt: 60 s.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// Default connect timeout: 10 s.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default largest accepted response body: 64 MiB.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
+
+const DEFAULT_USER_AGENT: &str = concat!("sdkgen-runtime/", env!("CARGO_PKG_VERSION"));
+const REDACTED: &str = "<redacted>";
+
+/// A secret string whose `Debug` never shows it.
+#[derive(Clone)]
+struct Secret(String);
+
+impl Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        Debug::fmt(REDACTED, f)
+    }
+}
+
+/// An API client: base URL, credentials, timeouts, retry policy and a
+/// connection pool.
+///
+/// Cloning is cheap (the state is shared behind an `Arc`), so generated
+/// request builders hold a `Client` by value. Generated crates wrap it in
+/// their own `Client` type (see [`ClientBuilder`]).
+///
+/// Its `Debug` output shows the base URL, timeouts, retry policy and
+/// whether an API key is set, never the key itself.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    base_url: String,
+    /// `Bearer <key>`, marked sensitive.
+    authorization: Option<HeaderValue>,
+    user_agent: HeaderValue,
+    timeout: Duration,
+    /// `None` when the caller supplied the HTTP client.
+    connect_timeout: Option<Duration>,
+    retry: RetryPolicy,
+    max_response_bytes: usize,
+}
+
+impl Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = &*self.inner;
+        f.debug_struct("Client")
+            .field("base_url", &inner.base_url)
+            .field("api_key", &inner.authorization.as_ref().map(|_| REDACTED))
+            .field("timeout", &inner.timeout)
+            .field("connect_timeout", &inner.connect_timeout)
+            .field("retry", &inner.retry)
+            .field("max_response_bytes", &inner.max_response_bytes)
+            .field("user_agent", &inner.user_agent)
+            .finish()
+    }
+}
+
+impl Client {
+    /// Starts configuring a client whose base URL defaults to
+    /// `default_base_url` (the first server of the specification).
+    pub fn builder(default_base_url: &str) -> ClientBuilder<Client> {
+        ClientBuilder::new(default_base_url)
+    }
+
+    /// The base URL, without trailing slash.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// Whether an API key is configured.
+    pub fn has_api_key(&self) -> bool {
+        self.inner.authorization.is_some()
+    }
+
+    /// The default total timeout of one attempt.
+    pub fn timeout(&self) -> Duration {
+        self.inner.timeout
+    }
+
+    /// The default retry policy.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.retry
+    }
+
+    /// The largest accepted response body, in bytes.
+    pub fn max_response_bytes(&self) -> usize {
+        self.inner.max_response_bytes
+    }
+
+    /// The underlying HTTP client.
+    pub fn http_client(&self) -> &reqwest::Client {
+        &self.inner.http
+    }
+
+    /// Sends `request` with the client's (or the call's) retry policy and
+    /// timeout, and decodes the response with `decoder`.
+    ///
+    /// Every request carries `Authorization: Bearer <key>` (when a key is
+    /// configured), the client's `User-Agent`, and `Accept:
+    /// application/json` unless the request sets its own `Accept` header.
+    ///
+    /// The success decoder is asked first, then the error decoder; a status
+    /// neither documents becomes [`Error::UnexpectedStatus`]. Decoding goes
+    /// by status and body only, not by the `Content-Type` header.
+    pub async fn send<T, E>(
+        &self,
+        request: Request,
+        decoder: Decoder<T, E>,
+    ) -> Result<T, Error<E>> {
+        self.send_with_response(request, decoder)
+            .await
+            .map(Response::into_value)
+    }
+
+    /// Same as [`send`](Self::send), but keeps the status and headers of the
+    /// response beside the value.
+    pub async fn send_with_response<T, E>(
+        &self,
+        request: Request,
+        decoder: Decoder<T, E>,
+    ) -> Result<Response<T>, Error<E>> {
+        match self.execute(request).await {
+            Ok(raw) => decode(raw, decoder),
+            Err(failure) => Err(failure.into()),
+        }
+    }
+
+    /// The transport loop: everything except decoding, not generic.
+    async fn execute(&self, request: Request) -> Result<RawResponse, Failure> {
+        let inner = &*self.inner;
+        let policy = request.options.retry_policy().unwrap_or(&inner.retry);
+        let timeout = request.options.total_timeout().unwrap_or(inner.timeout);
+        let mut context = RequestContext::new(
+            request.method.clone(),
+            request.template,
+            request.path.clone(),
+        );
+        if let Some(message) = request.error.clone() {
+            return Err(Failure::InvalidRequest {
+                request: context,
+                message,
+            });
+        }
+        let url = match request.url(&inner.base_url) {
+            Ok(url) => url,
+            Err(message) => {
+                return Err(Failure::InvalidRequest {
+                    request: context,
+                    message,
+                })
+            }
+        };
+        let headers = self.headers(&request);
+        let method = &request.method;
+        let max_attempts = policy.max_attempts.max(1);
+
+        loop {
+            context.count_attempt();
+            let attempt = context.attempts();
+            let can_retry = attempt < max_attempts;
+            // 0 before the first retry, 1 before the second, ...
+            let retry_index = attempt - 1;
+            let deadline = deadline_after(timeout);
+
+            let response = match tokio::time::timeout_at(
+                deadline,
+                self.send_once(method, &url, &headers, request.body.as_ref()),
+            )
+            .await
+            {
+                Err(_elapsed) => {
+                    if can_retry && policy.retry_timeouts && policy.may_repeat(method) {
+                        sleep(policy.backoff(retry_index)).await;
+                        continue;
+                    }
+                    return Err(Failure::Timeout {
+                        request: context,
+                        after: timeout,
+                    });
+                }
+                Ok(Err(error)) => {
+                    let error = error.without_url();
+                    if error.is_timeout() {
+                        // A timeout of a caller-supplied HTTP client.
+                        if can_retry && policy.retry_timeouts && policy.may_repeat(method) {
+                            sleep(policy.backoff(retry_index)).await;
+                            continue;
+                        }
+                        return Err(Failure::Timeout {
+                            request: context,
+                            after: timeout,
+                        });
+                    }
+                    // A failed connect never reached the server: safe to
+                    // repeat for any method. A connection lost after the
+                    // request was written may have been processed.
+                    let retryable =
+                        error.is_connect() || (error.is_request() && policy.may_repeat(method));
+                    if can_retry && retryable {
+                        sleep(policy.backoff(retry_index)).await;
+                        continue;
+                    }
+                    return Err(Failure::Transport {
+                        request: context,
+                        source: error,
+                    });
+                }
+                Ok(Ok(response)) => response,
+            };
+
+            let status = response.status();
+            let retryable = match classify_status(status) {
+                StatusClass::Throttled => true,
+                StatusClass::Unavailable => policy.may_repeat(method),
+                StatusClass::Final => false,
+            };
+            if can_retry && retryable {
+                match parse_retry_after(response.headers(), SystemTime::now()) {
+                    Some(wait) if wait > policy.max_retry_after => {
+                        let response = self.finish_rate_limited(response, context, deadline).await;
+                        return Err(Failure::RateLimited {
+                            retry_after: wait,
+                            response: Box::new(response),
+                        });
+                    }
+                    Some(wait) => {
+                        drop(response);
+                        sleep(wait).await;
+                    }
+                    None => {
+                        drop(response);
+                        sleep(policy.backoff(retry_index)).await;
+                    }
+                }
+                continue;
+            }
+
+            return self.finish(response, context, deadline, timeout).await;
+        }
+    }
+
+    fn headers(&self, request: &Request) -> HeaderMap {
+        let inner = &*self.inner;
+        let mut headers = request.headers.clone();
+        if !headers.contains_key(ACCEPT) {
+            headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        }
+        headers.insert(USER_AGENT, inner.user_agent.clone());
+        if let Some(authorization) = &inner.authorization {
+            headers.insert(AUTHORIZATION, authorization.clone());
+        }
+        headers
+    }
+
+    async fn send_once(
+        &self,
+        method: &Method,
+        url: &Url,
+        headers: &HeaderMap,
+        body: Option<&Bytes>,
+    ) -> reqwest::Result<reqwest::Response> {
+        let mut builder = self
+            .inner
+            .http
+            .request(method.clone(), url.clone())
+            .headers(headers.clone());
+        if let Some(body) = body {
+            builder = builder.body(body.clone());
+        }
+        builder.send().await
+    }
+
+    /// Reads the body of the final response.
+    async fn finish(
+        &self,
+        mut response: reqwest::Response,
+        context: RequestContext,
+        deadline: Instant,
+        timeout: Duration,
+    ) -> Result<RawResponse, Failure> {
+        let status = response.status();
+        let headers = std::mem::take(response.headers_mut());
+        let limit = self.inner.max_response_bytes;
+        match read_body(&mut response, limit, deadline).await {
+            Ok(body) => Ok(RawResponse {
+                context,
+                status,
+                headers,
+                body,
+            }),
+            Err(BodyFailure::TimedOut) => Err(Failure::Timeout {
+                request: context,
+                after: timeout,
+            }),
+            Err(BodyFailure::Read(error, partial)) => {
+                let error = error.without_url();
+                if error.is_timeout() {
+                    return Err(Failure::Timeout {
+                        request: context,
+                        after: timeout,
+                    });
+                }
+                Err(Failure::ResponseBody {
+                    source: error,
+                    response: Box::new(ResponseContext::new(
+                        context, status, headers, partial, true,
+                    )),
+                })
+            }
+            Err(BodyFailure::TooLarge(partial)) => Err(Failure::ResponseTooLarge {
+                limit,
+                response: Box::new(ResponseContext::new(
+                    context, status, headers, partial, true,
+                )),
+            }),
+        }
+    }
+
+    /// Reads what can be read of a rate-limiting response's body for the
+    /// error context; failures only leave the body empty or partial.
+    async fn finish_rate_limited(
+        &self,
+        mut response: reqwest::Response,
+        context: RequestContext,
+        deadline: Instant,
+    ) -> ResponseContext {
+        let status = response.status();
+        let headers = std::mem::take(response.headers_mut());
+        let limit = self
+            .inner
+            .max_response_bytes
+            .min(crate::error::CONTEXT_BODY_LIMIT);
+        let (body, truncated) = match read_body(&mut response, limit, deadline).await {
+            Ok(body) => (body, false),
+            Err(BodyFailure::TimedOut) => (Bytes::new(), true),
+            Err(BodyFailure::Read(_, partial) | BodyFailure::TooLarge(partial)) => (partial, true),
+        };
+        ResponseContext::new(context, status, headers, body, truncated)
+    }
+}
+
+/// `now + timeout`, saturating at a far-away instant (so that a timeout of
+/// `Duration::MAX` means "no timeout" instead of an overflow).
+fn deadline_after(timeout: Duration) -> Instant {
+    let now = Instant::now();
+    now.checked_add(timeout)
+        .or_else(|| now.checked_add(Duration::from_secs(100 * 365 * 24 * 3600)))
+        .unwrap_or(now)
+}
+
+async fn sleep(wait: Duration) {
+    if !wait.is_zero() {
+        tokio::time::sleep(wait).await;
+    }
+}
+
+enum BodyFailure {
+    TimedOut,
+    Read(reqwest::Error, Bytes),
+    TooLarge(Bytes),
+}
+
+/// Collects chunks without copying when the body arrives in one chunk.
+#[derive(Default)]
+struct BodyBuffer {
+    first: Option<Bytes>,
+    rest: Vec<u8>,
+    len: usize,
+}
+
+impl BodyBuffer {
+    fn push(&mut self, chunk: Bytes) {
+        self.len += chunk.len();
+        match self.first.take() {
+            None if self.rest.is_empty() => self.first = Some(chunk),
+            first => {
+                if let Some(first) = first {
+                    self.rest.extend_from_slice(&first);
+                }
+                self.rest.extend_from_slice(&chunk);
+            }
+        }
+    }
+
+    fn finish(self) -> Bytes {
+        match self.first {
+            Some(first) => first,
+            None => Bytes::from(self.rest),
+        }
+    }
+}
+
+/// Reads the whole body, at most `limit` bytes, before `deadline`.
+async fn read_body(
+    response: &mut reqwest::Response,
+    limit: usize,
+    deadline: Instant,
+) -> Result<Bytes, BodyFailure> {
+    if response
+        .content_length()
+        .is_some_and(|len| len > limit as u64)
+    {
+        return Err(BodyFailure::TooLarge(Bytes::new()));
+    }
+    let read = async {
+        let mut buffer = BodyBuffer::default();
+        loop {
+            match response.chunk().await {
+                Ok(Some(chunk)) => {
+                    if buffer.len + chunk.len() > limit {
+                        let room = limit - buffer.len;
+                        buffer.push(chunk.slice(..room));
+                        return Err(BodyFailure::TooLarge(buffer.finish()));
+                    }
+                    buffer.push(chunk);
+                }
+                Ok(None) => return Ok(buffer.finish()),
+                Err(error) => return Err(BodyFailure::Read(error, buffer.finish())),
+            }
+        }
+    };
+    match tokio::time::timeout_at(deadline, read).await {
+        Ok(result) => result,
+        Err(_elapsed) => Err(BodyFailure::TimedOut),
+    }
+}
+
+/// A complete response, before decoding.
+struct RawResponse {
+    context: RequestContext,
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl RawResponse {
+    fn into_context(self) -> Box<ResponseContext> {
+        Box::new(ResponseContext::new(
+            self.context,
+            self.status,
+            self.headers,
+            self.body,
+            false,
+        ))
+    }
+}
+
+/// The only generic step of a call.
+fn decode<T, E>(raw: RawResponse, decoder: Decoder<T, E>) -> Result<Response<T>, Error<E>> {
+    let code = raw.status.as_u16();
+    if let Some(result) = (decoder.success)(code, &raw.body) {
+        return match result {
+            Ok(value) => Ok(Response {
+                status: raw.status,
+                headers: raw.headers,
+                value,
+            }),
+            Err(source) => Err(Error::Decode {
+                source,
+                response: raw.into_context(),
+            }),
+        };
+    }
+    match (decoder.error)(code, &raw.body) {
+        Some(Ok(error)) => Err(Error::Api {
+            error,
+            response: raw.into_context(),
+        }),
+        Some(Err(source)) => Err(Error::Decode {
+            source,
+            response: raw.into_context(),
+        }),
+        None => Err(Error::UnexpectedStatus {
+            response: raw.into_context(),
+        }),
+    }
+}
+
+/// A decoding function of a [`Decoder`]: given the status and the body, it
+/// returns `None` when the status is not one it documents, otherwise the
+/// decoded value or the decoding error.
+pub type DecodeFn<T> = fn(u16, &[u8]) -> Option<Result<T, serde_json::Error>>;
+
+/// How a generated operation turns a status and body into its success value
+/// or its error body: two plain function pointers, each returning `None`
+/// when the status is not one it documents.
+pub struct Decoder<T, E> {
+    /// Decodes the documented success statuses.
+    pub success: DecodeFn<T>,
+    /// Decodes the documented error statuses (including a `default`
+    /// response, if the specification has one).
+    pub error: DecodeFn<E>,
+}
+
+impl<T, E> Decoder<T, E> {
+    /// Bundles the two functions.
+    pub const fn new(success: DecodeFn<T>, error: DecodeFn<E>) -> Self {
+        Decoder { success, error }
+    }
+}
+
+impl<T, E> Clone for Decoder<T, E> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T, E> Copy for Decoder<T, E> {}
+
+impl<T, E> Debug for Decoder<T, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Decoder").finish_non_exhaustive()
+    }
+}
+
+/// Decodes a JSON body.
+pub fn json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, serde_json::Error> {
+    serde_json::from_slice(body)
+}
+
+/// Ignores the body (for statuses documented without content).
+pub fn empty(_body: &[u8]) -> Result<(), serde_json::Error> {
+    Ok(())
+}
+
+/// The status, headers and decoded value of a successful call.
+#[derive(Clone, Debug)]
+pub struct Response<T> {
+    status: StatusCode,
+    headers: HeaderMap,
+    value: T,
+}
+
+impl<T> Response<T> {
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The decoded value.
+    pub fn value(&self) -> &T {
+        &self.value
+    }
+
+    /// The decoded value, by value.
+    pub fn into_value(self) -> T {
+        self.value
+    }
+
+    /// Status, headers and value.
+    pub fn into_parts(self) -> (StatusCode, HeaderMap, T) {
+        (self.status, self.headers, self.value)
+    }
+
+    /// Converts the value, keeping status and headers.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U> {
+        Response {
+            status: self.status,
+            headers: self.headers,
+            value: f(self.value),
+        }
+    }
+
+    /// The server's request id (see [`ResponseContext::request_id`]).
+    pub fn request_id(&self) -> Option<&str> {
+        request_id(&self.headers)
+    }
+}
+
+/// Configures and builds a [`Client`], or a generated crate's client type
+/// `C` that wraps one.
+///
+/// Generated crates write:
+///
+/// ```
+/// pub struct Client { inner: sdkgen_runtime::Client }
+///
+/// impl From<sdkgen_runtime::Client> for Client {
+///     fn from(inner: sdkgen_runtime::Client) -> Self { Client { inner } }
+/// }
+///
+/// impl Client {
+///     pub fn builder() -> sdkgen_runtime::ClientBuilder<Self> {
+///         sdkgen_runtime::ClientBuilder::new("https://api.example.com/v1")
+///             .api_key_env("EXAMPLE_API_KEY")
+///     }
+/// }
+///
+/// let client = Client::builder().api_key("k").build().unwrap();
+/// assert_eq!(client.inner.base_url(), "https://api.example.com/v1");
+/// ```
+///
+/// Defaults: no API key, total timeout [`DEFAULT_TIMEOUT`] per attempt,
+/// connect timeout [`DEFAULT_CONNECT_TIMEOUT`], [`RetryPolicy::new`],
+/// bodies up to [`DEFAULT_MAX_RESPONSE_BYTES`], user agent
+/// `sdkgen-runtime/<version>`.
+///
+/// Its `Debug` output never shows the API key.
+pub struct ClientBuilder<C = Client> {
+    default_base_url: String,
+    base_url: Option<String>,
+    api_key: Option<Secret>,
+    api_key_env: Option<&'static str>,
+    require_api_key: bool,
+    http: Option<reqwest::Client>,
+    timeout: Duration,
+    connect_timeout: Duration,
+    retry: RetryPolicy,
+    user_agent: Option<String>,
+    max_response_bytes: usize,
+    client: PhantomData<fn() -> C>,
+}
+
+impl<C> Clone for ClientBuilder<C> {
+    fn clone(&self) -> Self {
+        ClientBuilder {
+            default_base_url: self.default_base_url.clone(),
+            base_url: self.base_url.clone(),
+            api_key: self.api_key.clone(),
+            api_key_env: self.api_key_env,
+            require_api_key: self.require_api_key,
+            http: self.http.clone(),
+            timeout: self.timeout,
+            connect_timeout: self.connect_timeout,
+            retry: self.retry.clone(),
+            user_agent: self.user_agent.clone(),
+            max_response_bytes: self.max_response_bytes,
+            client: PhantomData,
+        }
+    }
+}
+
+impl<C> Debug for ClientBuilder<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("default_base_url", &self.default_base_url)
+            .field("base_url", &self.base_url)
+            .field("api_key", &self.api_key)
+            .field("api_key_env", &self.api_key_env)
+            .field("require_api_key", &self.require_api_key)
+            .field("http_client", &self.http.is_some())
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("retry", &self.retry)
+            .field("user_agent", &self.user_agent)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .finish()
+    }
+}
+
+impl<C: From<Client>> ClientBuilder<C> {
+    /// Starts configuring a client whose base URL defaults to
+    /// `default_base_url`.
+    pub fn new(default_base_url: &str) -> Self {
+        ClientBuilder {
+            default_base_url: default_base_url.to_owned(),
+            base_url: None,
+            api_key: None,
+            api_key_env: None,
+            require_api_key: false,
+            http: None,
+            timeout: DEFAULT_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            retry: RetryPolicy::new(),
+            user_agent: None,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            client: PhantomData,
+        }
+    }
+
+    /// The API key, sent as `Authorization: Bearer <key>`. Wins over the
+    /// environment variable. Surrounding whitespace is removed; an empty key
+    /// counts as none.
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.api_key = Some(Secret(key.into()));
+        self
+    }
+
+    /// The environment variable consulted by [`build`](Self::build) when no
+    /// key was given with [`api_key`](Self::api_key). An unset, empty or
+    /// non-UTF-8 variable counts as no key.
+    pub fn api_key_env(mut self, var: &'static str) -> Self {
+        self.api_key_env = Some(var);
+        self
+    }
+
+    /// Makes [`build`](Self::build) fail when no key is found.
+    pub fn require_api_key(mut self) -> Self {
+        self.require_api_key = true;
+        self
+    }
+
+    /// Replaces the default base URL. It must be an absolute `http` or
+    /// `https` URL without query or fragment; trailing slashes are removed.
+    /// It may have a path (`https://host/api/v0`).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// Uses a caller-configured HTTP client (proxies, TLS roots, pool
+    /// settings). The connect timeout is then that client's own; the total
+    /// timeout of this builder still applies to every attempt.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Total timeout of one attempt: connecting, sending, waiting for the
+    /// response and reading its body. Default 60 s. Waits between attempts
+    /// are not included. `Duration::MAX` means no timeout.
+    pub fn timeout(mut self, total: Duration) -> Self {
+        self.timeout = total;
+        self
+    }
+
+    /// Timeout for establishing a connection (TCP and TLS). Default 10 s.
+    /// Ignored when [`http_client`](Self::http_client) is used.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Default retry policy of every call.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// The `User-Agent` header. Default `sdkgen-runtime/<version>`.
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// Largest accepted response body in bytes (default 64 MiB). A larger
+    /// body (announced by `Content-Length` or counted while reading) fails
+    /// the call with [`Error::ResponseTooLarge`] instead of filling memory.
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
+    /// Builds the client.
+    ///
+    /// Fails when the base URL is invalid, when the API key is required but
+    /// missing, when the key or user agent cannot be sent in a header, or
+    /// when the HTTP client cannot be built.
+    pub fn build(self) -> Result<C, BuildError> {
+        let base_url =
+            normalize_base_url(self.base_url.as_deref().unwrap_or(&self.default_base_url))?;
+
+        let key = match self.api_key.as_ref().map(|k| k.0.trim()) {
+            Some(key) if !key.is_empty() => Some(key.to_owned()),
+            _ => self
+                .api_key_env
+                .and_then(|var| std::env::var(var).ok())
+                .map(|value| value.trim().to_owned())
+                .filter(|value| !value.is_empty()),
+        };
+        if key.is_none() && self.require_api_key {
+            return Err(BuildError::MissingApiKey {
+                env_var: self.api_key_env,
+            });
+        }
+        let authorization = match key {
+            Some(key) => {
+                let mut value = HeaderValue::try_from(format!("Bearer {key}"))
+                    .map_err(|_| BuildError::InvalidApiKey)?;
+                value.set_sensitive(true);
+                Some(value)
+            }
+            None => None,
+        };
+
+        let user_agent = match &self.user_agent {
+            Some(ua) => {
+                HeaderValue::try_from(ua.as_str()).map_err(|_| BuildError::InvalidUserAgent)?
+            }
+            None => HeaderValue::from_static(DEFAULT_USER_AGENT),
+        };
+
+        let (http, connect_timeout) = match self.http {
+            Some(http) => (http, None),
+            None => {
+                let http = reqwest::Client::builder()
+                    .connect_timeout(self.connect_timeout)
+                    .build()
+                    .map_err(|e| BuildError::HttpClient(e.without_url()))?;
+                (http, Some(self.connect_timeout))
+            }
+        };
+
+        let client = Client {
+            inner: Arc::new(Inner {
+                http,
+                base_url,
+                authorization,
+                user_agent,
+                timeout: self.timeout,
+                connect_timeout,
+                retry: self.retry,
+                max_response_bytes: self.max_response_bytes,
+            }),
+        };
+        Ok(C::from(client))
+    }
+}
+
+impl<C> ClientBuilder<C> {
+    /// The same settings, building another client type.
+    pub fn into_client_type<D>(self) -> ClientBuilder<D> {
+        ClientBuilder {
+            default_base_url: self.default_base_url,
+            base_url: self.base_url,
+            api_key: self.api_key,
+            api_key_env: self.api_key_env,
+            require_api_key: self.require_api_key,
+            http: self.http,
+            timeout: self.timeout,
+            connect_timeout: self.connect_timeout,
+            retry: self.retry,
+            user_agent: self.user_agent,
+            max_response_bytes: self.max_response_bytes,
+            client: PhantomData,
+        }
+    }
+}
+
+/// Checks a base URL and removes its trailing slashes.
+fn normalize_base_url(raw: &str) -> Result<String, BuildError> {
+    let invalid = |reason: &str| BuildError::InvalidBaseUrl {
+        url: redact_url(raw),
+        reason: reason.to_owned(),
+    };
+    let url = Url::parse(raw.trim()).map_err(|e| invalid(&e.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(invalid("the scheme must be http or https"));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(invalid("the URL has no host"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(invalid("the URL must not have a query or fragment"));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+/// The URL with any password replaced, for error messages.
+fn redact_url(raw: &str) -> String {
+    match Url::parse(raw.trim()) {
+        Ok(mut url) if url.password().is_some() => {
+            let _ = url.set_password(Some("redacted"));
+            url.to_string()
+        }
+        Ok(_) => raw.to_owned(),
+        Err(_) if raw.contains('@') => "<unparsable URL>".to_owned(),
+        Err(_) => raw.to_owned(),
+    }
+}
+
+/// Why [`ClientBuilder::build`] failed.
+#[non_exhaustive]
+#[derive(Debug)]
+pub enum BuildError {
+    /// [`ClientBuilder::require_api_key`] was set and no key was found.
+    MissingApiKey {
+        /// The environment variable that was consulted, if any.
+        env_var: Option<&'static str>,
+    },
+    /// The base URL is not an absolute `http(s)` URL without query.
+    InvalidBaseUrl {
+        /// The URL (any password in it replaced).
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The API key contains characters that cannot be sent in a header.
+    InvalidApiKey,
+    /// The user agent contains characters that cannot be sent in a header.
+    InvalidUserAgent,
+    /// The HTTP client could not be built.
+    HttpClient(reqwest::Error),
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BuildError::MissingApiKey { env_var: Some(var) } => {
+                write!(f, "no API key: set the environment variable {var} or call `api_key` on the client builder")
+            }
+            BuildError::MissingApiKey { env_var: None } => {
+                write!(f, "no API key: call `api_key` on the client builder")
+            }
+            BuildError::InvalidBaseUrl { url, reason } => {
+                write!(f, "invalid base URL `{url}`: {reason}")
+            }
+            BuildError::InvalidApiKey => {
+                write!(
+                    f,
+                    "the API key contains characters that are not allowed in an HTTP header"
+                )
+            }
+            BuildError::InvalidUserAgent => {
+                write!(
+                    f,
+                    "the user agent contains characters that are not allowed in an HTTP header"
+                )
+            }
+            BuildError::HttpClient(e) => write!(f, "cannot build the HTTP client: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for BuildError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            BuildError::HttpClient(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_normalisation() {
+        assert_eq!(
+            normalize_base_url("https://h/api/v0/").unwrap(),
+            "https://h/api/v0"
+        );
+        assert_eq!(
+            normalize_base_url("http://127.0.0.1:9/").unwrap(),
+            "http://127.0.0.1:9"
+        );
+        assert_eq!(normalize_base_url("http://h").unwrap(), "http://h");
+        assert_eq!(normalize_base_url(" https://h// ").unwrap(), "https://h");
+        for bad in [
+            "",
+            "h/api",
+            "ftp://h",
+            "https://h/?a=1",
+            "https://h/#x",
+            "file:///tmp",
+            "mailto:a@b",
+        ] {
+            assert!(
+                matches!(
+                    normalize_base_url(bad),
+                    Err(BuildError::InvalidBaseUrl { .. })
+                ),
+                "{bad}"
+            );
+        }
+        let err = normalize_base_url("ftp://u:hunter2@h/").unwrap_err();
+        assert!(!err.to_string().contains("hunter2"), "{err}");
+    }
+
+    #[test]
+    fn key_is_redacted_and_sensitive() {
+        let builder = Client::builder("http://h").api_key("sk-hunter2");
+        assert!(!format!("{builder:?}").contains("hunter2"));
+        assert!(format!("{builder:?}").contains("<redacted>"));
+        let client = builder.build().unwrap();
+        let dbg = format!("{client:?}");
+        assert!(!dbg.contains("hunter2"), "{dbg}");
+        assert!(dbg.contains("api_key: Some(\"<redacted>\")"), "{dbg}");
+        let auth = client.inner.authorization.as_ref().unwrap();
+        assert!(auth.is_sensitive());
+        assert_eq!(auth, "Bearer sk-hunter2");
+        let none = Client::builder("http://h").build().unwrap();
+        assert!(format!("{none:?}").contains("api_key: None"));
+        assert!(!none.has_api_key());
+    }
+
+    #[test]
+    fn key_sources() {
+        let var = "SDKGEN_RUNTIME_UNIT_TEST_KEY_7F3A";
+        std::env::set_var(var, "  from-env\n");
+        let c = Client::builder("http://h")
+            .api_key_env(var)
+            .build()
+            .unwrap();
+        assert_eq!(c.inner.authorization.as_ref().unwrap(), "Bearer from-env");
+        let c = Client::builder("http://h")
+            .api_key_env(var)
+            .api_key("explicit")
+            .build()
+            .unwrap();
+        assert_eq!(c.inner.authorization.as_ref().unwrap(), "Bearer explicit");
+        let c = Client::builder("http://h")
+            .api_key_env(var)
+            .api_key("")
+            .build()
+            .unwrap();
+        assert_eq!(c.inner.authorization.as_ref().unwrap(), "Bearer from-env");
+        std::env::remove_var(var);
+        let err = Client::builder("http://h")
+            .api_key_env(var)
+            .require_api_key()
+            .build()
+            .unwrap_err();
+        assert!(err.to_string().contains(var), "{err}");
+        let err = Client::builder("http://h")
+            .require_api_key()
+            .build()
+            .unwrap_err();
+        assert!(matches!(err, BuildError::MissingApiKey { env_var: None }));
+        let err = Client::builder("http://h")
+            .api_key("bad\nkey-hunter2")
+            .build()
+            .unwrap_err();
+        assert!(matches!(err, BuildError::InvalidApiKey));
+        assert!(!format!("{err} {err:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn builder_settings() {
+        let c = Client::builder("http://default")
+            .base_url("http://other/x/")
+            .timeout(Duration::from_secs(3))
+            .retry(RetryPolicy::disabled())
+            .max_response_bytes(10)
+            .user_agent("me/1")
+            .build()
+            .unwrap();
+        assert_eq!(c.base_url(), "http://other/x");
+        assert_eq!(c.timeout(), Duration::from_secs(3));
+        assert_eq!(c.retry_policy(), &RetryPolicy::disabled());
+        assert_eq!(c.max_response_bytes(), 10);
+        assert_eq!(c.inner.user_agent, "me/1");
+        assert!(matches!(
+            Client::builder("http://h").user_agent("a\nb").build(),
+            Err(BuildError::InvalidUserAgent)
+        ));
+        let default = Client::builder("http://h").build().unwrap();
+        assert_eq!(default.timeout(), DEFAULT_TIMEOUT);
+        assert_eq!(default.inner.connect_timeout, Some(DEFAULT_CONNECT_TIMEOUT));
+        assert!(default
+            .inner
+            .user_agent
+            .to_str()
+            .unwrap()
+            .starts_with("sdkgen-runtime/"));
+    }
+
+    #[test]
+    fn wrapper_client_type() {
+        struct Wrapper(Client);
+        impl From<Client> for Wrapper {
+            fn from(c: Client) -> Self {
+                Wrapper(c)
+            }
+        }
+        let w: Wrapper = ClientBuilder::<Wrapper>::new("http://h").build().unwrap();
+        assert_eq!(w.0.base_url(), "http://h");
+        let again: Client = ClientBuilder::<Wrapper>::new("http://h2")
+            .into_client_type::<Client>()
+            .build()
+            .unwrap();
+        assert_eq!(again.base_url(), "http://h2");
+    }
+
+    #[test]
+    fn body_buffer() {
+        let mut b = BodyBuffer::default();
+        b.push(Bytes::from_static(b"ab"));
+        assert_eq!(b.finish(), "ab");
+        let mut b = BodyBuffer::default();
+        b.push(Bytes::from_static(b"ab"));
+        b.push(Bytes::from_static(b"cd"));
+        b.push(Bytes::from_static(b"e"));
+        assert_eq!(b.len, 5);
+        assert_eq!(b.finish(), "abcde");
+        assert_eq!(BodyBuffer::default().finish(), "");
+    }
+
+    fn assert_send<T: Send>(_: &T) {}
+
+    #[test]
+    fn futures_are_send() {
+        fn ok(_: u16, _: &[u8]) -> Option<Result<(), serde_json::Error>> {
+            None
+        }
+        let client = Client::builder("http://h").build().unwrap();
+        let request = Request::new(Method::GET, "/", "/".into());
+        let fut = client.send(request, Decoder::new(ok, ok));
+        assert_send(&fut);
+        fn assert_sync<T: Send + Sync>() {}
+        assert_sync::<Client>();
+        assert_sync::<Request>();
+        assert_sync::<Error<()>>();
+    }
+}

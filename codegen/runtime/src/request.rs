@@ -1,0 +1,507 @@
+//! Description of one call: method, path, query, headers, body, options.
+
+use std::fmt::{self, Display};
+use std::time::Duration;
+
+use bytes::Bytes;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE};
+use reqwest::{Method, Url};
+
+use crate::retry::RetryPolicy;
+
+/// One call of an operation, as built by a generated request builder.
+///
+/// A `Request` is plain data: nothing is sent until it is passed to
+/// [`Client::send`](crate::Client::send). Mistakes that can only be found
+/// while building it (a header value with a line break, a body that cannot
+/// be serialised) are remembered and reported by `send` as
+/// [`Error::InvalidRequest`](crate::Error::InvalidRequest), so generated
+/// builders never need to return `Result` from their setters.
+///
+/// Its `Debug` output shows the method, the path, the names (not values) of
+/// the query parameters and headers, and the body length.
+#[derive(Clone)]
+pub struct Request {
+    pub(crate) method: Method,
+    pub(crate) template: &'static str,
+    pub(crate) path: String,
+    /// Already encoded `name=value` pairs joined by `&`.
+    pub(crate) query: String,
+    pub(crate) query_names: Vec<String>,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Option<Bytes>,
+    pub(crate) options: CallOptions,
+    /// The first problem found while building the request.
+    pub(crate) error: Option<String>,
+}
+
+impl Request {
+    /// Starts a request.
+    ///
+    /// `template` is the path template of the specification (for example
+    /// `"/v2/instances/{instance_fid}/status"`); it is kept for error
+    /// context. `path` is the concrete, already encoded path (for example
+    /// `"/v2/instances/inst_1/status"`, built with [`encode_path`]); it is
+    /// appended to the client's base URL as is, trailing slash included.
+    pub fn new(method: Method, template: &'static str, path: String) -> Self {
+        Request {
+            method,
+            template,
+            path,
+            query: String::new(),
+            query_names: Vec::new(),
+            headers: HeaderMap::new(),
+            body: None,
+            options: CallOptions::default(),
+            error: None,
+        }
+    }
+
+    /// The HTTP method.
+    pub fn method(&self) -> &Method {
+        &self.method
+    }
+
+    /// The path template of the specification.
+    pub fn template(&self) -> &'static str {
+        self.template
+    }
+
+    /// The concrete path, without query.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The encoded query string built so far (without the leading `?`).
+    pub fn query_string(&self) -> &str {
+        &self.query
+    }
+
+    /// The body set so far, if any.
+    pub fn body(&self) -> Option<&Bytes> {
+        self.body.as_ref()
+    }
+
+    /// Adds one query pair `name=value`.
+    ///
+    /// The value is formatted with `Display`, so strings are sent raw
+    /// (without JSON quotes), and percent-encoded: every byte except the
+    /// RFC 3986 unreserved characters (`A-Z a-z 0-9 - . _ ~`) becomes `%XX`
+    /// (a space becomes `%20`).
+    pub fn query(&mut self, name: &str, value: impl Display) {
+        self.start_pair(name);
+        encode_into(&mut self.query, &value.to_string(), b"");
+    }
+
+    /// Adds one pair per value: `name=a&name=b` (OpenAPI `form` style with
+    /// `explode: true`). Adds nothing when `values` is empty.
+    pub fn query_exploded<I>(&mut self, name: &str, values: I)
+    where
+        I: IntoIterator,
+        I::Item: Display,
+    {
+        for value in values {
+            self.query(name, value);
+        }
+    }
+
+    /// Adds one pair whose value joins all values with `delimiter`:
+    /// `name=a,b` (OpenAPI `form` with `explode: false`, `pipeDelimited`,
+    /// `spaceDelimited`). Each value is percent-encoded, so a delimiter
+    /// inside a value cannot be confused with the separator. The delimiter
+    /// is sent as is when it is `,` or `|`, percent-encoded otherwise (a
+    /// space becomes `%20`). Adds nothing when `values` is empty.
+    pub fn query_delimited<I>(&mut self, name: &str, values: I, delimiter: &str)
+    where
+        I: IntoIterator,
+        I::Item: Display,
+    {
+        let mut values = values.into_iter().peekable();
+        if values.peek().is_none() {
+            return;
+        }
+        self.start_pair(name);
+        let mut separator = String::new();
+        encode_into(&mut separator, delimiter, b",|");
+        let mut first = true;
+        for value in values {
+            if !first {
+                self.query.push_str(&separator);
+            }
+            first = false;
+            encode_into(&mut self.query, &value.to_string(), b"");
+        }
+    }
+
+    fn start_pair(&mut self, name: &str) {
+        if !self.query.is_empty() {
+            self.query.push('&');
+        }
+        encode_into(&mut self.query, name, b"");
+        self.query.push('=');
+        if !self.query_names.iter().any(|n| n == name) {
+            self.query_names.push(name.to_owned());
+        }
+    }
+
+    /// Adds a header parameter. Several values for one name are all sent.
+    ///
+    /// An invalid name or value (for example one containing a line break) is
+    /// reported by `send` as
+    /// [`Error::InvalidRequest`](crate::Error::InvalidRequest); the message
+    /// names the header but never shows the value.
+    pub fn header(&mut self, name: &'static str, value: impl Display) {
+        let Ok(header_name) = HeaderName::from_bytes(name.as_bytes()) else {
+            self.fail(format!("invalid header name `{name}`"));
+            return;
+        };
+        match HeaderValue::try_from(value.to_string()) {
+            Ok(v) => {
+                self.headers.append(header_name, v);
+            }
+            Err(_) => self.fail(format!("invalid value for header `{name}`")),
+        }
+    }
+
+    /// Serialises `body` as JSON now and sets `content-type:
+    /// application/json`. A serialisation failure is reported by `send` as
+    /// [`Error::InvalidRequest`](crate::Error::InvalidRequest).
+    pub fn json_body<B: serde::Serialize + ?Sized>(&mut self, body: &B) {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => {
+                self.body = Some(Bytes::from(bytes));
+                self.headers
+                    .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            }
+            Err(e) => self.fail(format!("cannot serialise the request body as JSON: {e}")),
+        }
+    }
+
+    /// Sets a raw body with its content type (for operations whose request
+    /// body is not JSON).
+    pub fn raw_body(&mut self, content_type: &str, body: impl Into<Bytes>) {
+        match HeaderValue::from_str(content_type) {
+            Ok(v) => {
+                self.body = Some(body.into());
+                self.headers.insert(CONTENT_TYPE, v);
+            }
+            Err(_) => self.fail(format!("invalid content type `{content_type}`")),
+        }
+    }
+
+    /// Applies per-call overrides; options set in `options` replace those
+    /// set before, unset ones are left alone.
+    pub fn options(&mut self, options: &CallOptions) {
+        if let Some(retry) = &options.retry {
+            self.options.retry = Some(retry.clone());
+        }
+        if let Some(timeout) = options.timeout {
+            self.options.timeout = Some(timeout);
+        }
+    }
+
+    fn fail(&mut self, message: String) {
+        if self.error.is_none() {
+            self.error = Some(message);
+        }
+    }
+
+    /// The full URL of this request below `base` (no trailing slash).
+    pub(crate) fn url(&self, base: &str) -> Result<Url, String> {
+        check_path(&self.path)?;
+        let mut url = String::with_capacity(base.len() + self.path.len() + self.query.len() + 1);
+        url.push_str(base);
+        url.push_str(&self.path);
+        if !self.query.is_empty() {
+            url.push('?');
+            url.push_str(&self.query);
+        }
+        Url::parse(&url).map_err(|e| format!("cannot build the request URL: {e}"))
+    }
+}
+
+impl fmt::Debug for Request {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("template", &self.template)
+            .field("path", &self.path)
+            .field("query_names", &self.query_names)
+            .field("header_names", &self.headers.keys().collect::<Vec<_>>())
+            .field("body_len", &self.body.as_ref().map(Bytes::len))
+            .field("options", &self.options)
+            .field("error", &self.error)
+            .finish()
+    }
+}
+
+/// Rejects paths that would change meaning once parsed as a URL: no leading
+/// slash, `?`, `#`, backslashes, whitespace and control characters, and dot
+/// segments (`.`, `..` and their percent-encoded forms), which URL parsers
+/// remove and which could otherwise reach another endpoint.
+fn check_path(path: &str) -> Result<(), String> {
+    if !path.starts_with('/') {
+        return Err(format!("the path `{path}` does not start with `/`"));
+    }
+    if let Some(c) = path
+        .chars()
+        .find(|c| matches!(c, '?' | '#' | '\\') || c.is_whitespace() || c.is_control())
+    {
+        return Err(format!(
+            "the path contains the character {c:?}; encode it with `encode_path`"
+        ));
+    }
+    for segment in path.split('/') {
+        let lower = segment.to_ascii_lowercase();
+        let decoded = lower.replace("%2e", ".");
+        if decoded == "." || decoded == ".." {
+            return Err(format!("the path contains the dot segment `{segment}`"));
+        }
+    }
+    Ok(())
+}
+
+/// Percent-encodes one path segment: every byte except the RFC 3986
+/// unreserved characters (`A-Z a-z 0-9 - . _ ~`) becomes `%XX`, so `/`, `?`,
+/// `#`, `%`, spaces and non-ASCII characters are all encoded.
+///
+/// ```
+/// assert_eq!(sdkgen_runtime::encode_path("a b/c"), "a%20b%2Fc");
+/// assert_eq!(sdkgen_runtime::encode_path(42), "42");
+/// ```
+///
+/// A segment that is exactly `.` or `..` is left as is and rejected when the
+/// request is sent ([`Error::InvalidRequest`](crate::Error::InvalidRequest)),
+/// because it cannot be expressed in a URL path.
+pub fn encode_path(segment: impl Display) -> String {
+    let mut out = String::new();
+    encode_into(&mut out, &segment.to_string(), b"");
+    out
+}
+
+fn is_unreserved(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
+}
+
+/// Appends `input` to `out`, percent-encoding every byte that is neither
+/// unreserved nor in `keep`.
+fn encode_into(out: &mut String, input: &str, keep: &[u8]) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    out.reserve(input.len());
+    for &b in input.as_bytes() {
+        if is_unreserved(b) || keep.contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 0x0f)]));
+        }
+    }
+}
+
+/// Per-call overrides of the client's settings.
+///
+/// ```
+/// use std::time::Duration;
+/// use sdkgen_runtime::{CallOptions, RetryPolicy};
+///
+/// let options = CallOptions::new()
+///     .retry(RetryPolicy::disabled())
+///     .timeout(Duration::from_secs(5));
+/// # let _ = options;
+/// ```
+///
+/// The connect timeout cannot be changed per call: the HTTP connection pool
+/// applies one connect timeout to all connections, so it is a client setting
+/// ([`ClientBuilder::connect_timeout`](crate::ClientBuilder::connect_timeout)).
+/// The per-call total timeout bounds connecting as well.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CallOptions {
+    retry: Option<RetryPolicy>,
+    timeout: Option<Duration>,
+}
+
+impl CallOptions {
+    /// No overrides.
+    pub fn new() -> Self {
+        CallOptions::default()
+    }
+
+    /// Uses `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// Uses `total` as the per-attempt timeout instead of the client's.
+    pub fn timeout(mut self, total: Duration) -> Self {
+        self.timeout = Some(total);
+        self
+    }
+
+    /// In-place form of [`retry`](Self::retry).
+    pub fn set_retry(&mut self, policy: RetryPolicy) -> &mut Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// In-place form of [`timeout`](Self::timeout).
+    pub fn set_timeout(&mut self, total: Duration) -> &mut Self {
+        self.timeout = Some(total);
+        self
+    }
+
+    /// The retry policy override, if any.
+    pub fn retry_policy(&self) -> Option<&RetryPolicy> {
+        self.retry.as_ref()
+    }
+
+    /// The timeout override, if any.
+    pub fn total_timeout(&self) -> Option<Duration> {
+        self.timeout
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn req() -> Request {
+        Request::new(Method::GET, "/x", "/x".to_owned())
+    }
+
+    #[test]
+    fn path_encoding() {
+        assert_eq!(encode_path("abc-._~XYZ019"), "abc-._~XYZ019");
+        assert_eq!(encode_path("a b"), "a%20b");
+        assert_eq!(
+            encode_path("a/b?c#d%e&f=g+h"),
+            "a%2Fb%3Fc%23d%25e%26f%3Dg%2Bh"
+        );
+        assert_eq!(encode_path("é"), "%C3%A9");
+        assert_eq!(encode_path("日本"), "%E6%97%A5%E6%9C%AC");
+        assert_eq!(encode_path(-12), "-12");
+        assert_eq!(encode_path(""), "");
+    }
+
+    #[test]
+    fn query_encoding() {
+        let mut r = req();
+        r.query("q", "a b&c=d");
+        r.query("flag", true);
+        r.query("n", 3.5);
+        r.query("name with space", "x");
+        r.query("u", "ü+/");
+        assert_eq!(
+            r.query_string(),
+            "q=a%20b%26c%3Dd&flag=true&n=3.5&name%20with%20space=x&u=%C3%BC%2B%2F"
+        );
+    }
+
+    #[test]
+    fn query_exploded_and_delimited() {
+        let mut r = req();
+        r.query_exploded("id", [1, 2, 3]);
+        r.query_exploded("none", Vec::<String>::new());
+        r.query_delimited("tags", ["a,b", "c"], ",");
+        r.query_delimited("p", ["x", "y"], "|");
+        r.query_delimited("s", ["x", "y z"], " ");
+        r.query_delimited("empty", Vec::<u8>::new(), ",");
+        assert_eq!(
+            r.query_string(),
+            "id=1&id=2&id=3&tags=a%2Cb,c&p=x|y&s=x%20y%20z"
+        );
+        assert_eq!(r.query_names, ["id", "tags", "p", "s"]);
+    }
+
+    #[test]
+    fn headers_and_errors() {
+        let mut r = req();
+        r.header("x-trace", "abc");
+        r.header("x-trace", 2);
+        assert_eq!(r.headers.get_all("x-trace").iter().count(), 2);
+        assert!(r.error.is_none());
+        r.header("x-bad", "line\nbreak secret");
+        let msg = r.error.clone().unwrap();
+        assert!(msg.contains("x-bad") && !msg.contains("secret"), "{msg}");
+        r.header("bad name", "v");
+        assert_eq!(r.error.unwrap(), msg, "first error is kept");
+        let mut r = req();
+        r.header("bad name", "v");
+        assert!(r.error.unwrap().contains("bad name"));
+    }
+
+    #[test]
+    fn json_body_sets_content_type() {
+        let mut r = req();
+        r.json_body(&serde_json::json!({"a": 1}));
+        assert_eq!(r.body().unwrap().as_ref(), br#"{"a":1}"#);
+        assert_eq!(r.headers[CONTENT_TYPE], "application/json");
+        let mut bad = std::collections::HashMap::new();
+        bad.insert(vec![1u8], 1);
+        let mut r = req();
+        r.json_body(&bad);
+        assert!(r.error.unwrap().contains("JSON"));
+    }
+
+    #[test]
+    fn url_building() {
+        let mut r = Request::new(
+            Method::GET,
+            "/a/{id}/",
+            format!("/a/{}/", encode_path("x y")),
+        );
+        r.query("q", "1");
+        let url = r.url("http://127.0.0.1:8080/api").unwrap();
+        assert_eq!(url.as_str(), "http://127.0.0.1:8080/api/a/x%20y/?q=1");
+        let r = Request::new(Method::GET, "/a", "/a".into());
+        assert_eq!(r.url("https://h").unwrap().as_str(), "https://h/a");
+    }
+
+    #[test]
+    fn bad_paths_rejected() {
+        for path in [
+            "a",
+            "/a/../b",
+            "/a/./b",
+            "/a/%2e%2E/b",
+            "/a/.%2e",
+            "/..",
+            "/a?b",
+            "/a#b",
+            "/a\\b",
+            "/a b",
+        ] {
+            let r = Request::new(Method::GET, "/", path.to_owned());
+            assert!(r.url("http://h").is_err(), "{path}");
+        }
+        for path in ["/", "/a/", "/a//b", "/a/...", "/a/.b", "/a/b.", "/%C3%A9"] {
+            let r = Request::new(Method::GET, "/", path.to_owned());
+            assert!(r.url("http://h").is_ok(), "{path}");
+        }
+    }
+
+    #[test]
+    fn options_merge() {
+        let mut r = req();
+        r.options(&CallOptions::new().timeout(Duration::from_secs(1)));
+        r.options(&CallOptions::new().retry(RetryPolicy::disabled()));
+        assert_eq!(r.options.total_timeout(), Some(Duration::from_secs(1)));
+        assert_eq!(r.options.retry_policy(), Some(&RetryPolicy::disabled()));
+        let mut o = CallOptions::new();
+        o.set_timeout(Duration::from_millis(5))
+            .set_retry(RetryPolicy::new());
+        assert_eq!(o.total_timeout(), Some(Duration::from_millis(5)));
+    }
+
+    #[test]
+    fn debug_hides_values() {
+        let mut r = req();
+        r.query("token", "hunter2");
+        r.header("x-secret", "hunter3");
+        r.json_body("hunter4");
+        let dbg = format!("{r:?}");
+        assert!(dbg.contains("token") && dbg.contains("x-secret"), "{dbg}");
+        assert!(!dbg.contains("hunter"), "{dbg}");
+    }
+}

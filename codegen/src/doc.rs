@@ -1,0 +1,136 @@
+//! Rustdoc from spec prose: Markdown kept, but made safe for rustdoc's lints
+//! (bare URLs, accidental intra-doc links, stray HTML, untagged code fences).
+
+/// Turns spec prose into doc lines that `cargo doc` accepts without warnings.
+pub fn sanitize(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut in_fence = false;
+    for line in text.trim().lines() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            if !in_fence {
+                let lang = trimmed.trim_start_matches(['`', '~']).trim();
+                // Anything but an explicit language is shown as text, never compiled.
+                let fence = &trimmed[..3];
+                out.push(if lang.is_empty() || lang == "rust" {
+                    format!("{fence}text")
+                } else {
+                    format!("{fence}{lang}")
+                });
+            } else {
+                out.push(trimmed.to_string());
+            }
+            in_fence = !in_fence;
+            continue;
+        }
+        if in_fence {
+            out.push(line.to_string());
+            continue;
+        }
+        // An indented line would be an indented code block; keep the text but not the indentation
+        // beyond what a list needs.
+        let indent = line.len() - trimmed.len();
+        let lead = if indent >= 4 { "  " } else { &line[..indent] };
+        out.push(format!("{lead}{}", escape_inline(trimmed)));
+    }
+    if in_fence {
+        out.push("```".into());
+    }
+    // No trailing blank lines, no runs of blanks.
+    let mut cleaned: Vec<String> = Vec::new();
+    for l in out {
+        let blank = l.trim().is_empty();
+        if blank && cleaned.last().is_none_or(|p: &String| p.trim().is_empty()) {
+            continue;
+        }
+        cleaned.push(if blank {
+            String::new()
+        } else {
+            l.trim_end().to_string()
+        });
+    }
+    while cleaned.last().is_some_and(|l| l.is_empty()) {
+        cleaned.pop();
+    }
+    cleaned
+}
+
+/// Escapes one line outside code spans.
+fn escape_inline(line: &str) -> String {
+    let mut out = String::new();
+    let mut in_code = false;
+    let chars: Vec<char> = line.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '`' {
+            in_code = !in_code;
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        if in_code {
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        let rest: String = chars[i..].iter().collect();
+        if rest.starts_with("http://") || rest.starts_with("https://") {
+            let prev = out.chars().last();
+            let url_len = rest
+                .find(|c: char| c.is_whitespace() || c == '<' || c == '>' || c == '"' || c == '`')
+                .unwrap_or(rest.len());
+            let mut url = &rest[..url_len];
+            while url.ends_with(['.', ',', ';', ':', ')', '!', '?', '\'']) {
+                url = &url[..url.len() - 1];
+            }
+            if prev == Some('<') || prev == Some('(') {
+                out.push_str(url);
+            } else {
+                out.push('<');
+                out.push_str(url);
+                out.push('>');
+            }
+            i += url.chars().count();
+            continue;
+        }
+        match c {
+            '[' => out.push_str("\\["),
+            ']' => out.push_str("\\]"),
+            '<' => out.push_str("&lt;"),
+            '>' if i == 0 => out.push('>'),
+            '>' => out.push_str("&gt;"),
+            '\\' => out.push_str("\\\\"),
+            _ => out.push(c),
+        }
+        i += 1;
+    }
+    if in_code {
+        // An unclosed code span: close it so the rest of the docs render.
+        out.push('`');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn makes_prose_safe() {
+        assert_eq!(
+            sanitize("See https://x.io/a. Or [this]"),
+            ["See <https://x.io/a>. Or \\[this\\]"]
+        );
+        assert_eq!(
+            sanitize("stop `vastai stop <id>` and <id>"),
+            ["stop `vastai stop <id>` and &lt;id&gt;"]
+        );
+        assert_eq!(sanitize("a\n\n\n\nb\n"), ["a", "", "b"]);
+        assert_eq!(sanitize("```\nfn x\n```"), ["```text", "fn x", "```"]);
+        assert_eq!(
+            sanitize("x:\n      npx skills add"),
+            ["x:", "  npx skills add"]
+        );
+    }
+}

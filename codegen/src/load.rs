@@ -1,0 +1,550 @@
+//! Loading: bytes → JSON value → customisation fixes → OpenAPI 3.1 shapes rewritten to the
+//! 3.0 shapes `openapiv3` holds → `openapiv3::OpenAPI`.
+//!
+//! Every step records located diagnostics instead of stopping at the first problem.
+
+use std::path::Path;
+
+use serde_json::{Map, Value};
+
+use crate::config::{Config, PatchOp};
+use crate::diag::{self, Diagnostics};
+
+/// Reads and parses a spec file (YAML or JSON, by extension; content sniffed otherwise).
+pub fn read_value(path: &Path, diags: &mut Diagnostics) -> Option<Value> {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            diags.error("", format!("cannot read spec: {e}"));
+            return None;
+        }
+    };
+    parse_value(path, &bytes, diags)
+}
+
+/// Parses spec text as JSON when it looks like JSON, YAML otherwise.
+pub fn parse_value(path: &Path, bytes: &[u8], diags: &mut Diagnostics) -> Option<Value> {
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    let looks_json = ext == "json"
+        || (ext != "yaml"
+            && ext != "yml"
+            && bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{'));
+    let value = if looks_json {
+        serde_json::from_slice::<Value>(bytes).map_err(|e| format!("invalid JSON: {e}"))
+    } else {
+        serde_yaml::from_slice::<Value>(bytes).map_err(|e| format!("invalid YAML: {e}"))
+    };
+    match value {
+        Ok(Value::Object(m)) => Some(Value::Object(m)),
+        Ok(_) => {
+            diags.error("#", "the document is not an object");
+            None
+        }
+        Err(e) => {
+            diags.error("#", e);
+            None
+        }
+    }
+}
+
+/// Applies the customisation's fixes: patches first, then format aliases.
+pub fn apply_fixes(doc: &mut Value, config: &Config, diags: &mut Diagnostics) {
+    for (i, patch) in config.fixes.patch.iter().enumerate() {
+        let value = patch
+            .value
+            .as_ref()
+            .map(|v| serde_json::to_value(v).unwrap_or(Value::Null));
+        if let Err(e) = apply_patch(doc, patch.op, &patch.path, value) {
+            diags.error(
+                format!("#{}", patch.path),
+                format!("customisation fixes.patch[{i}] cannot be applied: {e}"),
+            );
+        }
+    }
+    if !config.fixes.format_aliases.is_empty() {
+        rename_formats(doc, &config.fixes.format_aliases);
+    }
+}
+
+fn rename_formats(v: &mut Value, aliases: &std::collections::BTreeMap<String, String>) {
+    match v {
+        Value::Object(m) => {
+            if let Some(Value::String(f)) = m.get_mut("format") {
+                if let Some(to) = aliases.get(f.as_str()) {
+                    *f = to.clone();
+                }
+            }
+            m.values_mut().for_each(|c| rename_formats(c, aliases));
+        }
+        Value::Array(a) => a.iter_mut().for_each(|c| rename_formats(c, aliases)),
+        _ => {}
+    }
+}
+
+fn unescape(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}
+
+fn apply_patch(
+    doc: &mut Value,
+    op: PatchOp,
+    pointer: &str,
+    value: Option<Value>,
+) -> Result<(), String> {
+    let pointer = pointer.strip_prefix('#').unwrap_or(pointer);
+    let (parent_ptr, last) = pointer
+        .rsplit_once('/')
+        .ok_or("the path must start with '/'")?;
+    let last = unescape(last);
+    let parent = doc
+        .pointer_mut(parent_ptr)
+        .ok_or_else(|| format!("no value at {parent_ptr:?}"))?;
+    match (op, parent) {
+        (PatchOp::Remove, Value::Object(m)) => m
+            .remove(&last)
+            .map(drop)
+            .ok_or_else(|| format!("no member {last:?} to remove")),
+        (PatchOp::Remove, Value::Array(a)) => {
+            let i: usize = last
+                .parse()
+                .map_err(|_| format!("{last:?} is not an array index"))?;
+            (i < a.len())
+                .then(|| drop(a.remove(i)))
+                .ok_or_else(|| format!("index {i} out of range"))
+        }
+        (PatchOp::Add | PatchOp::Replace, parent) => {
+            let value = value.ok_or("add and replace need a value")?;
+            match parent {
+                Value::Object(m) => {
+                    if op == PatchOp::Replace && !m.contains_key(&last) {
+                        return Err(format!("no member {last:?} to replace"));
+                    }
+                    m.insert(last, value);
+                    Ok(())
+                }
+                Value::Array(a) if last == "-" && op == PatchOp::Add => {
+                    a.push(value);
+                    Ok(())
+                }
+                Value::Array(a) => {
+                    let i: usize = last
+                        .parse()
+                        .map_err(|_| format!("{last:?} is not an array index"))?;
+                    match op {
+                        PatchOp::Add if i <= a.len() => a.insert(i, value),
+                        PatchOp::Replace if i < a.len() => a[i] = value,
+                        _ => return Err(format!("index {i} out of range")),
+                    }
+                    Ok(())
+                }
+                _ => Err("the parent is not an object or array".into()),
+            }
+        }
+        _ => Err("the parent is not an object or array".into()),
+    }
+}
+
+/// Calls `f` on every schema object of the document, outermost first, with its pointer.
+pub fn walk_schemas(doc: &mut Value, f: &mut dyn FnMut(&mut Map<String, Value>, &str)) {
+    let Value::Object(root) = doc else { return };
+    if let Some(Value::Object(comps)) = root.get_mut("components") {
+        for section in [
+            "schemas",
+            "parameters",
+            "responses",
+            "requestBodies",
+            "headers",
+        ] {
+            if let Some(Value::Object(items)) = comps.get_mut(section) {
+                for (name, item) in items.iter_mut() {
+                    let ptr = format!("#/components/{section}/{}", diag::escape_token(name));
+                    if section == "schemas" {
+                        walk_schema(item, &ptr, f);
+                    } else {
+                        walk_holder(item, &ptr, f);
+                    }
+                }
+            }
+        }
+    }
+    if let Some(Value::Object(paths)) = root.get_mut("paths") {
+        for (path, item) in paths.iter_mut() {
+            let ptr = diag::join("#/paths", path);
+            walk_holder(item, &ptr, f);
+        }
+    }
+}
+
+/// Walks objects that hold schemas somewhere inside (path items, operations, parameters, responses).
+fn walk_holder(v: &mut Value, ptr: &str, f: &mut dyn FnMut(&mut Map<String, Value>, &str)) {
+    match v {
+        Value::Object(m) => {
+            for (k, child) in m.iter_mut() {
+                let p = diag::join(ptr, k);
+                if k == "schema" {
+                    walk_schema(child, &p, f);
+                } else if k != "example" && k != "examples" && k != "default" {
+                    walk_holder(child, &p, f);
+                }
+            }
+        }
+        Value::Array(a) => {
+            for (i, child) in a.iter_mut().enumerate() {
+                walk_holder(child, &diag::join(ptr, i), f);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn walk_schema(v: &mut Value, ptr: &str, f: &mut dyn FnMut(&mut Map<String, Value>, &str)) {
+    let Value::Object(m) = v else { return };
+    f(m, ptr);
+    for (k, child) in m.iter_mut() {
+        let p = diag::join(ptr, k);
+        match k.as_str() {
+            "properties" | "patternProperties" | "$defs" | "definitions" => {
+                if let Value::Object(props) = child {
+                    for (name, s) in props.iter_mut() {
+                        walk_schema(s, &diag::join(&p, name), f);
+                    }
+                }
+            }
+            "items"
+            | "additionalProperties"
+            | "not"
+            | "contains"
+            | "propertyNames"
+            | "unevaluatedProperties" => walk_schema(child, &p, f),
+            "allOf" | "oneOf" | "anyOf" | "prefixItems" => {
+                if let Value::Array(a) = child {
+                    for (i, s) in a.iter_mut().enumerate() {
+                        walk_schema(s, &diag::join(&p, i), f);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Keywords whose presence beside `$ref` carry meaning the reference alone would lose.
+const REF_SIBLINGS_KEPT: &[&str] = &[
+    "nullable",
+    "description",
+    "title",
+    "default",
+    "readOnly",
+    "writeOnly",
+    "deprecated",
+    "example",
+];
+
+/// Rewrites the OpenAPI 3.1 (JSON Schema 2020-12) forms that `openapiv3` (a 3.0 model) cannot hold
+/// into their 3.0 equivalents, so that nothing is lost in parsing.
+pub fn normalize(doc: &mut Value, diags: &mut Diagnostics) {
+    if let Value::Object(root) = doc {
+        root.entry("paths")
+            .or_insert_with(|| Value::Object(Map::new()));
+        if let Some(Value::String(v)) = root.get_mut("openapi") {
+            if !(v.starts_with("3.0") || v.starts_with("3.1")) {
+                diags.error(
+                    "#/openapi",
+                    format!("unsupported OpenAPI version {v:?}: 3.0 and 3.1 are supported"),
+                );
+            }
+        } else if root.contains_key("swagger") {
+            diags.error(
+                "#/swagger",
+                "Swagger 2.0 documents are not supported: convert to OpenAPI 3 first",
+            );
+        } else {
+            diags.error("#/openapi", "missing `openapi` version");
+        }
+    }
+    walk_schemas(doc, &mut |m, ptr| normalize_schema(m, ptr, diags));
+}
+
+fn is_null_schema(v: &Value) -> bool {
+    match v {
+        Value::Object(m) => {
+            matches!(m.get("type"), Some(Value::String(t)) if t == "null")
+                || (m
+                    .get("enum")
+                    .and_then(Value::as_array)
+                    .is_some_and(|e| e.len() == 1 && e[0].is_null()))
+        }
+        _ => false,
+    }
+}
+
+fn normalize_schema(m: &mut Map<String, Value>, ptr: &str, diags: &mut Diagnostics) {
+    // `type: [T, "null"]` and multi-type arrays.
+    if let Some(Value::Array(types)) = m.get("type").cloned() {
+        let mut names: Vec<String> = Vec::new();
+        for t in &types {
+            match t.as_str() {
+                Some("null") => {
+                    m.insert("nullable".into(), Value::Bool(true));
+                }
+                Some(t) => names.push(t.to_string()),
+                None => diags.error(diag::join(ptr, "type"), "`type` entries must be strings"),
+            }
+        }
+        m.remove("type");
+        match names.len() {
+            0 => {}
+            1 => {
+                m.insert("type".into(), Value::String(names.remove(0)));
+            }
+            _ => {
+                let variants = names
+                    .into_iter()
+                    .map(|t| serde_json::json!({ "type": t }))
+                    .collect();
+                m.insert("anyOf".into(), Value::Array(variants));
+            }
+        }
+    }
+    if matches!(m.get("type"), Some(Value::String(t)) if t == "null") {
+        m.remove("type");
+        m.insert("nullable".into(), Value::Bool(true));
+    }
+    // Numeric exclusive bounds (3.1) → boolean form (3.0).
+    for (excl, bound) in [
+        ("exclusiveMinimum", "minimum"),
+        ("exclusiveMaximum", "maximum"),
+    ] {
+        if let Some(Value::Number(n)) = m.get(excl).cloned() {
+            m.insert(bound.into(), Value::Number(n));
+            m.insert(excl.into(), Value::Bool(true));
+        }
+    }
+    // `const` → one-value enum.
+    if let Some(c) = m.remove("const") {
+        if !m.contains_key("enum") {
+            m.insert("enum".into(), Value::Array(vec![c]));
+        }
+    }
+    // `examples` (array) → `example` (first).
+    if let Some(ex) = m.remove("examples") {
+        if !m.contains_key("example") {
+            if let Some(first) = ex.as_array().and_then(|a| a.first()) {
+                m.insert("example".into(), first.clone());
+            }
+        }
+    }
+    // `null` inside `enum` → nullable.
+    if let Some(Value::Array(values)) = m.get_mut("enum") {
+        if values.iter().any(Value::is_null) {
+            values.retain(|v| !v.is_null());
+            m.insert("nullable".into(), Value::Bool(true));
+        }
+    }
+    // `anyOf`/`oneOf` with a null branch → nullable.
+    for key in ["anyOf", "oneOf"] {
+        if let Some(Value::Array(variants)) = m.get_mut(key) {
+            let before = variants.len();
+            variants.retain(|v| !is_null_schema(v));
+            if variants.len() != before {
+                m.insert("nullable".into(), Value::Bool(true));
+            }
+            if m.get(key)
+                .and_then(Value::as_array)
+                .is_some_and(|v| v.is_empty())
+            {
+                m.remove(key);
+            }
+        }
+    }
+    // `$ref` beside other keywords: openapiv3 would keep only the reference.
+    if m.contains_key("$ref") && m.len() > 1 {
+        let reference = m.remove("$ref").unwrap_or(Value::Null);
+        let kept: Map<String, Value> = m
+            .iter()
+            .filter(|(k, _)| REF_SIBLINGS_KEPT.contains(&k.as_str()))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        m.clear();
+        m.extend(kept);
+        m.insert("allOf".into(), serde_json::json!([{ "$ref": reference }]));
+    }
+    // Integers written as floats (`minimum: 1.0`) are fine; booleans as schemas are not.
+    for key in ["items", "additionalProperties"] {
+        if key == "items" {
+            if let Some(Value::Bool(true)) = m.get(key) {
+                m.insert(key.into(), Value::Object(Map::new()));
+            }
+        }
+    }
+    if let Some(Value::Object(props)) = m.get_mut("properties") {
+        for (_, s) in props.iter_mut() {
+            if let Value::Bool(b) = s {
+                if !*b {
+                    diags.warn(
+                        ptr.to_string(),
+                        "a property schema `false` is treated as any value",
+                    );
+                }
+                *s = Value::Object(Map::new());
+            }
+        }
+    }
+}
+
+/// Deserialises the normalised document into `openapiv3`'s model, locating every failure.
+pub fn parse_openapi(doc: &Value, diags: &mut Diagnostics) -> Option<openapiv3::OpenAPI> {
+    match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(doc) {
+        Ok(api) => return Some(api),
+        Err(e) => {
+            // Locate every failing piece, not only the first.
+            let before = diags.items().len();
+            locate_failures(doc, diags);
+            if diags.items().len() == before {
+                diags.error(pointer_of("#", e.path()), e.inner().to_string());
+            }
+        }
+    }
+    None
+}
+
+fn locate_failures(doc: &Value, diags: &mut Diagnostics) {
+    fn check<T: serde::de::DeserializeOwned>(v: &Value, ptr: &str, diags: &mut Diagnostics) {
+        if let Err(e) = serde_path_to_error::deserialize::<_, T>(v) {
+            diags.error(pointer_of(ptr, e.path()), e.inner().to_string());
+        }
+    }
+    let Value::Object(root) = doc else { return };
+    match root.get("info") {
+        Some(info) => check::<openapiv3::Info>(info, "#/info", diags),
+        None => diags.error("#", "missing `info`"),
+    }
+    if let Some(Value::Object(paths)) = root.get("paths") {
+        for (path, item) in paths {
+            let ptr = diag::join("#/paths", path);
+            let Value::Object(ops) = item else {
+                diags.error(ptr, "a path item must be an object");
+                continue;
+            };
+            for (method, op) in ops {
+                let p = diag::join(&ptr, method);
+                match method.as_str() {
+                    "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace" => {
+                        check::<openapiv3::Operation>(op, &p, diags)
+                    }
+                    "parameters" => {
+                        check::<Vec<openapiv3::ReferenceOr<openapiv3::Parameter>>>(op, &p, diags)
+                    }
+                    "servers" => check::<Vec<openapiv3::Server>>(op, &p, diags),
+                    _ => {}
+                }
+            }
+        }
+    } else if root.get("paths").is_some() {
+        diags.error("#/paths", "`paths` must be an object");
+    }
+    if let Some(Value::Object(comps)) = root.get("components") {
+        let sections: [(&str, fn(&Value, &str, &mut Diagnostics)); 5] = [
+            ("schemas", |v, p, d| {
+                check::<openapiv3::ReferenceOr<openapiv3::Schema>>(v, p, d)
+            }),
+            ("parameters", |v, p, d| {
+                check::<openapiv3::ReferenceOr<openapiv3::Parameter>>(v, p, d)
+            }),
+            ("responses", |v, p, d| {
+                check::<openapiv3::ReferenceOr<openapiv3::Response>>(v, p, d)
+            }),
+            ("requestBodies", |v, p, d| {
+                check::<openapiv3::ReferenceOr<openapiv3::RequestBody>>(v, p, d)
+            }),
+            ("securitySchemes", |v, p, d| {
+                check::<openapiv3::ReferenceOr<openapiv3::SecurityScheme>>(v, p, d)
+            }),
+        ];
+        for (section, f) in sections {
+            if let Some(Value::Object(items)) = comps.get(section) {
+                for (name, v) in items {
+                    f(
+                        v,
+                        &format!("#/components/{section}/{}", diag::escape_token(name)),
+                        diags,
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn pointer_of(base: &str, path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = base.to_string();
+    for seg in path.iter() {
+        match seg {
+            Segment::Seq { index } => out = diag::join(&out, index),
+            Segment::Map { key } => out = diag::join(&out, key),
+            Segment::Enum { variant } => out = diag::join(&out, variant),
+            Segment::Unknown => break,
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn norm(mut v: Value) -> Value {
+        let mut doc = json!({"openapi": "3.1.0", "components": {"schemas": {"S": v.take()}}});
+        let mut d = Diagnostics::new(Path::new("t.json"));
+        normalize(&mut doc, &mut d);
+        doc["components"]["schemas"]["S"].take()
+    }
+
+    #[test]
+    fn type_arrays_become_nullable() {
+        assert_eq!(
+            norm(json!({"type": ["string", "null"]})),
+            json!({"type": "string", "nullable": true})
+        );
+        assert_eq!(
+            norm(json!({"type": ["string", "integer"]})),
+            json!({"anyOf": [{"type": "string"}, {"type": "integer"}]})
+        );
+    }
+
+    #[test]
+    fn ref_siblings_are_kept() {
+        assert_eq!(
+            norm(json!({"$ref": "#/components/schemas/A", "nullable": true, "examples": [1]})),
+            json!({"nullable": true, "example": 1, "allOf": [{"$ref": "#/components/schemas/A"}]})
+        );
+    }
+
+    #[test]
+    fn numeric_exclusive_bounds_and_const() {
+        assert_eq!(
+            norm(json!({"type": "integer", "exclusiveMinimum": 0, "const": 3})),
+            json!({"type": "integer", "minimum": 0, "exclusiveMinimum": true, "enum": [3]})
+        );
+    }
+
+    #[test]
+    fn null_branches_become_nullable() {
+        assert_eq!(
+            norm(json!({"anyOf": [{"$ref": "#/components/schemas/A"}, {"type": "null"}]})),
+            json!({"anyOf": [{"$ref": "#/components/schemas/A"}], "nullable": true})
+        );
+    }
+
+    #[test]
+    fn patches_apply_and_fail_clearly() {
+        let mut doc = json!({"a": {"b": [1, 2]}});
+        apply_patch(&mut doc, PatchOp::Replace, "/a/b/0", Some(json!(5))).unwrap();
+        apply_patch(&mut doc, PatchOp::Add, "/a/c", Some(json!(true))).unwrap();
+        apply_patch(&mut doc, PatchOp::Remove, "/a/b/1", None).unwrap();
+        assert_eq!(doc, json!({"a": {"b": [5], "c": true}}));
+        assert!(apply_patch(&mut doc, PatchOp::Replace, "/a/zz", Some(json!(1))).is_err());
+        assert!(apply_patch(&mut doc, PatchOp::Remove, "/x/y", None).is_err());
+    }
+}

@@ -1,0 +1,443 @@
+//! Naming: case conversion, keyword escaping and the rules that turn spec names into Rust names.
+//!
+//! Every identifier the generator emits passes through this module, so the rules live in one place.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
+    "pub", "ref", "return", "self", "static", "struct", "super", "trait", "true", "type", "unsafe",
+    "use", "where", "while", "abstract", "become", "box", "do", "final", "macro", "override",
+    "priv", "try", "typeof", "unsized", "virtual", "yield",
+];
+
+/// Keywords that cannot be raw identifiers.
+const NOT_RAW: &[&str] = &["crate", "self", "super", "Self", "_"];
+
+/// Names a generated type must not take, because generated code uses them unqualified.
+pub const RESERVED_TYPE_NAMES: &[&str] = &[
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "String",
+    "Vec",
+    "Box",
+    "Self",
+    "From",
+    "Into",
+    "ToString",
+    "Default",
+    "Debug",
+    "Clone",
+    "Copy",
+    "PartialEq",
+    "Eq",
+    "Hash",
+    "PartialOrd",
+    "Ord",
+    "Send",
+    "Sync",
+    "Sized",
+    "Iterator",
+    "IntoIterator",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "Drop",
+    "AsRef",
+    "AsMut",
+    "Extend",
+    "ToOwned",
+    "TryFrom",
+    "TryInto",
+    "Unpin",
+];
+
+/// Splits an identifier-ish string into lowercase words.
+///
+/// Boundaries: any character that is not a letter or digit, a lower-to-upper change
+/// (`camelCase`), and the end of an acronym (`HTTPServer` → `http`, `server`).
+/// Digits stay with the word before them (`v2`, `ipv4`, `send2`).
+pub fn words(input: &str) -> Vec<String> {
+    let chars: Vec<char> = input.chars().collect();
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if !c.is_alphanumeric() {
+            if !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+            continue;
+        }
+        if !cur.is_empty() && c.is_uppercase() {
+            let prev = chars[i - 1];
+            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
+            if prev.is_lowercase() || prev.is_ascii_digit() || (prev.is_uppercase() && next_lower) {
+                out.push(std::mem::take(&mut cur));
+            }
+        }
+        cur.extend(c.to_lowercase());
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+fn ascii_words(input: &str) -> Vec<String> {
+    words(&deunicode(input))
+}
+
+/// Replaces characters that cannot appear in an identifier by separators; keeps ASCII letters/digits.
+fn deunicode(input: &str) -> String {
+    input
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+        .collect()
+}
+
+/// `snake_case`, not yet escaped.
+pub fn snake(input: &str) -> String {
+    ascii_words(input).join("_")
+}
+
+/// `PascalCase`, not yet escaped. Adjacent digit groups are kept apart with `_`.
+pub fn pascal(input: &str) -> String {
+    let mut out = String::new();
+    for w in ascii_words(input) {
+        if out.ends_with(|c: char| c.is_ascii_digit())
+            && w.starts_with(|c: char| c.is_ascii_digit())
+        {
+            out.push('_');
+        }
+        let mut cs = w.chars();
+        if let Some(f) = cs.next() {
+            out.extend(f.to_uppercase());
+            out.push_str(cs.as_str());
+        }
+    }
+    out
+}
+
+/// A valid snake_case identifier for a field, parameter or method (`type` → `r#type`).
+pub fn field_ident(input: &str) -> String {
+    let mut s = snake(input);
+    if s.is_empty() {
+        s = "field".into();
+    }
+    if s.starts_with(|c: char| c.is_ascii_digit()) {
+        s = format!("n{s}");
+    }
+    escape_keyword(s)
+}
+
+/// Escapes a snake_case identifier that is a keyword.
+pub fn escape_keyword(s: String) -> String {
+    if NOT_RAW.contains(&s.as_str()) {
+        format!("{s}_")
+    } else if KEYWORDS.contains(&s.as_str()) {
+        format!("r#{s}")
+    } else {
+        s
+    }
+}
+
+/// The identifier without a raw prefix (`r#type` → `type`).
+pub fn unraw(s: &str) -> &str {
+    s.strip_prefix("r#").unwrap_or(s)
+}
+
+/// A valid PascalCase type name; empty or digit-led input gets a prefix.
+pub fn type_ident(input: &str) -> String {
+    let mut s = pascal(input);
+    if s.is_empty() {
+        s = "Type".into();
+    }
+    if s.starts_with(|c: char| c.is_ascii_digit()) {
+        s = format!("T{s}");
+    }
+    if RESERVED_TYPE_NAMES.contains(&s.as_str()) {
+        s.push_str("Model");
+    }
+    s
+}
+
+/// A PascalCase enum variant name for a wire value; `None` when nothing usable remains.
+pub fn variant_ident(input: &str) -> Option<String> {
+    let s = pascal(input);
+    if s.is_empty() {
+        return None;
+    }
+    Some(if s.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("V{s}")
+    } else if s == "Self" {
+        "SelfValue".into()
+    } else {
+        s
+    })
+}
+
+/// Turns string enum values into variant names. Leading words that every value shares are
+/// dropped when the type's name already says them (`InstanceStatus` with `STATUS_NEW`,
+/// `STATUS_RUNNING` → `New`, `Running`) and every name stays valid and distinct.
+pub fn enum_variants(values: &[String], type_name: &str) -> Vec<String> {
+    let split: Vec<Vec<String>> = values.iter().map(|v| ascii_words(v)).collect();
+    let type_words = words(type_name);
+    let mut prefix = 0;
+    if values.len() > 1 {
+        'outer: loop {
+            let Some(first) = split[0].get(prefix) else {
+                break;
+            };
+            if !type_words.contains(first) {
+                break;
+            }
+            for w in &split {
+                if w.len() <= prefix + 1 || &w[prefix] != first {
+                    break 'outer;
+                }
+            }
+            prefix += 1;
+        }
+    }
+    let candidates = |strip: usize| -> Vec<Option<String>> {
+        split
+            .iter()
+            .map(|w| variant_ident(&w[strip.min(w.len())..].join(" ")))
+            .collect()
+    };
+    let mut names = candidates(prefix);
+    let valid = |names: &[Option<String>]| {
+        let set: BTreeSet<_> = names.iter().flatten().collect();
+        names.iter().all(|n| {
+            n.as_ref().is_some_and(|n| {
+                !n.starts_with('V') || !n[1..].starts_with(|c: char| c.is_ascii_digit())
+            })
+        }) && set.len() == names.len()
+    };
+    if prefix > 0 && !valid(&names) {
+        names = candidates(0);
+    }
+    let mut used = BTreeSet::new();
+    names
+        .into_iter()
+        .enumerate()
+        .map(|(i, n)| {
+            let base = n.unwrap_or_else(|| format!("Value{}", i + 1));
+            unique(&base, &mut used)
+        })
+        .collect()
+}
+
+/// Returns `base`, or `base2`, `base3`, … if taken; records the result as taken.
+pub fn unique(base: &str, used: &mut BTreeSet<String>) -> String {
+    if used.insert(base.to_string()) {
+        return base.to_string();
+    }
+    let sep = if base.ends_with(|c: char| c.is_ascii_digit()) {
+        "_"
+    } else {
+        ""
+    };
+    (2..)
+        .map(|i| format!("{base}{sep}{i}"))
+        .find(|n| used.insert(n.clone()))
+        .expect("an unbounded range always yields a free name")
+}
+
+/// Strips the suffix FastAPI appends to operation ids (`{name}{path with \W→_}_{method}`).
+///
+/// `get_instances_v2_instances_get` on `GET /v2/instances` → `get_instances`.
+pub fn strip_fastapi_suffix(operation_id: &str, method: &str, path: &str) -> Option<String> {
+    let path_part: String = path
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let suffix = format!("{path_part}_{}", method.to_ascii_lowercase());
+    let stem = operation_id.strip_suffix(&suffix)?;
+    let stem = stem.trim_end_matches('_');
+    (!stem.is_empty()).then(|| stem.to_string())
+}
+
+/// A method name for an operation without an operation id.
+///
+/// A short summary of plain words is what people call the operation (`manage instance`);
+/// otherwise the name comes from the method and the path's literal segments, with
+/// path parameters as `by_<name>` (`GET /v2/instances/{id}/status` → `get_instances_by_id_status`).
+pub fn operation_name_from(summary: Option<&str>, method: &str, path: &str) -> String {
+    if let Some(summary) = summary {
+        let plain = summary
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == ' ' || c == '-' || c == '_');
+        let n_words = summary.split_whitespace().count();
+        if plain && (1..=6).contains(&n_words) {
+            let s = snake(summary);
+            if !s.is_empty() {
+                return s;
+            }
+        }
+    }
+    method_path_name(method, path)
+}
+
+/// `method` plus the path's segments, a name no two operations share.
+pub fn method_path_name(method: &str, path: &str) -> String {
+    let mut parts = vec![method.to_ascii_lowercase()];
+    for seg in path.split('/').filter(|s| !s.is_empty()) {
+        if let Some(p) = seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            parts.push(format!("by_{}", snake(p)));
+        } else {
+            let s = snake(seg);
+            if !s.is_empty() {
+                parts.push(s);
+            }
+        }
+    }
+    parts.join("_")
+}
+
+/// Assigns final names to keys, resolving collisions without depending on unrelated keys:
+/// a name wanted by one key only is granted; keys that want the same name all fall back to
+/// their own unique alternative (and, if those collide too, get numbered in key order).
+pub fn resolve_names<K: Ord + Clone>(
+    wanted: Vec<(K, String, String)>,
+    taken: &BTreeSet<String>,
+) -> BTreeMap<K, String> {
+    let mut count: BTreeMap<&str, usize> = BTreeMap::new();
+    for (_, name, _) in &wanted {
+        *count.entry(name.as_str()).or_default() += 1;
+    }
+    let mut used = taken.clone();
+    let mut out = BTreeMap::new();
+    let mut fallback = Vec::new();
+    for (key, name, alt) in &wanted {
+        if count[name.as_str()] == 1 && !taken.contains(name) {
+            used.insert(name.clone());
+            out.insert(key.clone(), name.clone());
+        } else {
+            fallback.push((key.clone(), alt.clone()));
+        }
+    }
+    fallback.sort_by(|a, b| a.0.cmp(&b.0));
+    for (key, alt) in fallback {
+        let name = unique(&alt, &mut used);
+        out.insert(key, name);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_words() {
+        assert_eq!(snake("get_instances"), "get_instances");
+        assert_eq!(snake("getInstances"), "get_instances");
+        assert_eq!(snake("HTTPServerError"), "http_server_error");
+        assert_eq!(snake("send2FASMSCode"), "send2_fasms_code");
+        assert_eq!(snake("manage instance"), "manage_instance");
+        assert_eq!(snake("v2InstancesV3"), "v2_instances_v3");
+        assert_eq!(snake("Instance Fid"), "instance_fid");
+        assert_eq!(pascal("instance_status"), "InstanceStatus");
+        assert_eq!(pascal("STATUS_NEW"), "StatusNew");
+        assert_eq!(pascal("ipv4 6"), "Ipv4_6");
+    }
+
+    #[test]
+    fn escapes_keywords() {
+        assert_eq!(field_ident("type"), "r#type");
+        assert_eq!(field_ident("self"), "self_");
+        assert_eq!(field_ident("1st"), "n1st");
+        assert_eq!(field_ident("@odata.id"), "odata_id");
+        assert_eq!(type_ident("string"), "StringModel");
+        assert_eq!(type_ident("3d"), "T3d");
+    }
+
+    #[test]
+    fn strips_fastapi_ids() {
+        assert_eq!(
+            strip_fastapi_suffix("get_instances_v2_instances_get", "get", "/v2/instances")
+                .as_deref(),
+            Some("get_instances")
+        );
+        assert_eq!(
+            strip_fastapi_suffix(
+                "get_instance_status_v2_instances__instance_fid__status_get",
+                "GET",
+                "/v2/instances/{instance_fid}/status"
+            )
+            .as_deref(),
+            Some("get_instance_status")
+        );
+        assert_eq!(strip_fastapi_suffix("listPets", "get", "/pets"), None);
+    }
+
+    #[test]
+    fn names_from_summary_or_path() {
+        assert_eq!(
+            operation_name_from(Some("manage instance"), "put", "/api/v0/instances/{id}/"),
+            "manage_instance"
+        );
+        assert_eq!(operation_name_from(Some("execute"), "put", "/x"), "execute");
+        assert_eq!(
+            operation_name_from(
+                Some("Show the user's (current) invoices, with filters"),
+                "get",
+                "/api/v0/users/{user_id}/invoices/"
+            ),
+            "get_api_v0_users_by_user_id_invoices"
+        );
+        assert_eq!(
+            operation_name_from(None, "DELETE", "/a/{id}"),
+            "delete_a_by_id"
+        );
+    }
+
+    #[test]
+    fn strips_shared_enum_prefix() {
+        let v = |xs: &[&str]| {
+            enum_variants(
+                &xs.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+                "SizeStatus",
+            )
+        };
+        assert_eq!(v(&["STATUS_NEW", "STATUS_RUNNING"]), ["New", "Running"]);
+        assert_eq!(
+            v(&["invalid_args", "invalid_id"]),
+            ["InvalidArgs", "InvalidId"]
+        );
+        assert_eq!(v(&["asc", "desc"]), ["Asc", "Desc"]);
+        assert_eq!(v(&["Bid"]), ["Bid"]);
+        assert_eq!(v(&["a-b", "a_b"]), ["AB", "AB2"]);
+        assert_eq!(v(&["", "-"]), ["Value1", "Value2"]);
+        assert_eq!(v(&["1", "2"]), ["V1", "V2"]);
+        assert_eq!(v(&["size_1", "size_2"]), ["Size1", "Size2"]);
+    }
+
+    #[test]
+    fn collisions_do_not_depend_on_order_of_unrelated_names() {
+        let taken = BTreeSet::new();
+        let a = resolve_names(
+            vec![
+                (1, "list".into(), "get_a".into()),
+                (2, "list".into(), "get_b".into()),
+                (3, "other".into(), "x".into()),
+            ],
+            &taken,
+        );
+        assert_eq!(a[&1], "get_a");
+        assert_eq!(a[&2], "get_b");
+        assert_eq!(a[&3], "other");
+    }
+}

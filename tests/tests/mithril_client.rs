@@ -1,0 +1,334 @@
+//! The generated Mithril client against a real HTTP server on 127.0.0.1: query serialisation,
+//! path encoding, `null` in required-nullable fields, unknown enum values, typed errors,
+//! and the paginated streams.
+
+use futures_util::{StreamExt, TryStreamExt};
+use mithril_client::errors::{GetInstancesError, PutInstanceStatusError};
+use mithril_client::types::{
+    InstanceSortField, InstanceStatus, OrderType, PatchInstanceStatusRequest, SortDirection,
+    TargetInstanceStatus, ValidationErrorLocation,
+};
+use mithril_client::{Client, Error};
+use sdk_tests::{fast_retry, Reply, TestServer};
+use serde_json::json;
+
+const KEY: &str = "fkey_test_0123456789";
+
+fn client(server: &TestServer) -> Client {
+    Client::builder()
+        .api_key(KEY)
+        .base_url(server.url())
+        .retry(fast_retry())
+        .build()
+        .expect("client")
+}
+
+fn instance(fid: &str, status: &str) -> serde_json::Value {
+    json!({
+        "fid": fid, "name": fid, "project": "proj_1", "created_at": "2024-01-01T00:00:00Z",
+        "created_by": "u", "instance_type": "it_1", "status": status, "region": null
+    })
+}
+
+#[tokio::test]
+async fn get_instances_serialises_the_query_as_the_spec_says() {
+    let server =
+        TestServer::start(|_| Reply::json(200, json!({"data": [], "next_cursor": null}))).await;
+    client(&server)
+        .get_instances("proj_1")
+        .status_in([InstanceStatus::Running, InstanceStatus::Paused])
+        .order_type_in([OrderType::Bid])
+        .sort_by(InstanceSortField::CreatedAt)
+        .sort_dir(SortDirection::Desc)
+        .next_cursor("abc def/+\"")
+        .limit(50)
+        .await
+        .expect("ok");
+    let req = server.request(0);
+    assert_eq!(req.method, "GET");
+    assert_eq!(req.path, "/v2/instances");
+    assert_eq!(
+        req.header("authorization"),
+        Some(format!("Bearer {KEY}").as_str())
+    );
+    assert_eq!(req.query_param("project").as_deref(), Some("proj_1"));
+    assert_eq!(
+        req.query_params("status_in"),
+        ["STATUS_RUNNING", "STATUS_PAUSED"],
+        "form, exploded"
+    );
+    assert_eq!(req.query_params("order_type_in"), ["Bid"]);
+    assert_eq!(req.query_param("sort_by").as_deref(), Some("created_at"));
+    assert_eq!(req.query_param("sort_dir").as_deref(), Some("desc"));
+    assert_eq!(
+        req.query_param("next_cursor").as_deref(),
+        Some("abc def/+\""),
+        "the raw cursor, never JSON-quoted"
+    );
+    assert_eq!(req.query_param("limit").as_deref(), Some("50"));
+    assert_eq!(
+        req.query_param("region"),
+        None,
+        "unset parameters are not sent"
+    );
+}
+
+#[tokio::test]
+async fn responses_tolerate_nulls_unknown_fields_and_unknown_statuses() {
+    let server = TestServer::start(|_| {
+        let mut future = instance("inst_2", "STATUS_HIBERNATING");
+        future["added_later"] = json!({"nested": true});
+        Reply::json(
+            200,
+            json!({"data": [instance("inst_1", "STATUS_RUNNING"), future], "next_cursor": null}),
+        )
+    })
+    .await;
+    let page = client(&server)
+        .get_instances("proj_1")
+        .await
+        .expect("decodes");
+    assert_eq!(page.data[0].status, InstanceStatus::Running);
+    assert_eq!(page.data[0].region, None);
+    assert_eq!(
+        page.data[1].status,
+        InstanceStatus::Unknown("STATUS_HIBERNATING".into())
+    );
+    assert_eq!(page.data[1].status.to_string(), "STATUS_HIBERNATING");
+    assert_eq!(page.next_cursor, None);
+}
+
+#[tokio::test]
+async fn a_required_nullable_field_accepts_null_and_is_always_sent() {
+    let server = TestServer::start(|_| {
+        Reply::json(
+            200,
+            json!({"instances": [{"instance_fid": "inst_1", "events": [
+                {"price_cents": 120, "start_time": "2024-01-01T00:00:00Z", "end_time": null},
+                {"price_cents": 99, "start_time": "2024-01-02T00:00:00Z", "end_time": "2024-01-03T00:00:00Z"}
+            ]}]}),
+        )
+    })
+    .await;
+    let page = client(&server)
+        .get_instance_pricing_history("proj_1")
+        .instance_fid("inst_1")
+        .await
+        .expect("decodes");
+    let events = &page.instances[0].events;
+    assert_eq!(events[0].end_time, None);
+    assert_eq!(events[1].end_time.as_deref(), Some("2024-01-03T00:00:00Z"));
+    // Serialising keeps the distinction: required-nullable is written as null.
+    assert_eq!(
+        serde_json::to_value(&events[0]).unwrap()["end_time"],
+        serde_json::Value::Null
+    );
+    let req = server.request(0);
+    assert_eq!(req.path, "/v2/instances/pricing/history");
+    assert_eq!(req.query_param("instance_fid").as_deref(), Some("inst_1"));
+}
+
+#[tokio::test]
+async fn path_parameters_are_percent_encoded() {
+    let server = TestServer::start(|_| {
+        Reply::json(
+            200,
+            json!({"fid": "x", "name": "n", "status": "STATUS_NEW"}),
+        )
+    })
+    .await;
+    let out = client(&server)
+        .get_instance_status("inst/a b?#")
+        .await
+        .expect("ok");
+    assert_eq!(out.status, InstanceStatus::New);
+    assert_eq!(
+        server.request(0).path,
+        "/v2/instances/inst%2Fa%20b%3F%23/status"
+    );
+}
+
+#[tokio::test]
+async fn put_instance_status_sends_the_body_and_decodes_the_status_map() {
+    let server = TestServer::start(|_| {
+        Reply::json(
+            200,
+            json!({"instances": {"inst_1": "STATUS_CONFIRMED", "inst_2": "STATUS_SOMETHING_NEW"}}),
+        )
+    })
+    .await;
+    let body = PatchInstanceStatusRequest {
+        instances: vec!["inst_1".into(), "inst_2".into()],
+        status: TargetInstanceStatus::Running,
+    };
+    let out = client(&server).put_instance_status(body).await.expect("ok");
+    assert_eq!(out.instances["inst_1"], InstanceStatus::Confirmed);
+    assert_eq!(
+        out.instances["inst_2"],
+        InstanceStatus::Unknown("STATUS_SOMETHING_NEW".into())
+    );
+    let req = server.request(0);
+    assert_eq!(req.method, "PATCH");
+    assert_eq!(req.path, "/v2/instances");
+    assert_eq!(
+        req.body_json(),
+        json!({"instances": ["inst_1", "inst_2"], "status": "STATUS_RUNNING"})
+    );
+}
+
+#[tokio::test]
+async fn bodiless_error_statuses_are_unit_variants() {
+    let body = || PatchInstanceStatusRequest {
+        instances: vec!["inst_1".into()],
+        status: TargetInstanceStatus::Paused,
+    };
+    for (status, check) in [
+        (
+            404,
+            (|e: &PutInstanceStatusError| matches!(e, PutInstanceStatusError::NotFound))
+                as fn(&PutInstanceStatusError) -> bool,
+        ),
+        (409, |e| matches!(e, PutInstanceStatusError::Conflict)),
+        (501, |e| matches!(e, PutInstanceStatusError::NotImplemented)),
+    ] {
+        let server = TestServer::always(Reply::status(status)).await;
+        let err = client(&server)
+            .put_instance_status(body())
+            .await
+            .expect_err("error");
+        let api = err
+            .api_error()
+            .unwrap_or_else(|| panic!("{status} should be a documented error: {err:?}"));
+        assert!(check(api), "{status} → {api:?}");
+        assert_eq!(server.hits(), 1, "PATCH is not retried");
+    }
+}
+
+#[tokio::test]
+async fn validation_errors_decode_with_mixed_locations() {
+    let server = TestServer::always(Reply::json(
+        422,
+        json!({"detail": [{"loc": ["query", "limit", 0], "msg": "too big", "type": "value_error"}]}),
+    ))
+    .await;
+    let err = client(&server)
+        .get_instances("p")
+        .limit(1000)
+        .await
+        .expect_err("422");
+    let Error::Api {
+        error: GetInstancesError::UnprocessableEntity(v),
+        ..
+    } = err
+    else {
+        panic!("typed 422")
+    };
+    let loc = &v.detail.as_ref().expect("detail")[0].loc;
+    assert_eq!(
+        loc,
+        &[
+            ValidationErrorLocation::String("query".into()),
+            ValidationErrorLocation::String("limit".into()),
+            ValidationErrorLocation::Integer(0)
+        ]
+    );
+}
+
+fn paged_server(
+    pages: usize,
+    per_page: usize,
+) -> impl Fn(&sdk_tests::RecordedRequest) -> Reply + Send + Sync + 'static {
+    move |req| {
+        let page: usize = req
+            .query_param("next_cursor")
+            .map(|c| c.trim_start_matches("c").parse().unwrap())
+            .unwrap_or(0);
+        let data: Vec<_> = (0..per_page)
+            .map(|i| instance(&format!("inst_{}", page * per_page + i), "STATUS_RUNNING"))
+            .collect();
+        let next = if page + 1 < pages {
+            json!(format!("c{}", page + 1))
+        } else {
+            json!(null)
+        };
+        Reply::json(200, json!({"data": data, "next_cursor": next}))
+    }
+}
+
+#[tokio::test]
+async fn items_follow_the_cursor_through_every_page() {
+    let server = TestServer::start(paged_server(3, 2)).await;
+    let items: Vec<_> = client(&server)
+        .get_instances("proj_1")
+        .limit(2)
+        .items()
+        .try_collect()
+        .await
+        .expect("all pages");
+    let fids: Vec<_> = items.iter().map(|i| i.fid.as_str()).collect();
+    assert_eq!(
+        fids,
+        ["inst_0", "inst_1", "inst_2", "inst_3", "inst_4", "inst_5"]
+    );
+    let cursors: Vec<_> = server
+        .requests()
+        .iter()
+        .map(|r| r.query_param("next_cursor"))
+        .collect();
+    assert_eq!(cursors, [None, Some("c1".into()), Some("c2".into())]);
+    assert!(server
+        .requests()
+        .iter()
+        .all(|r| r.query_param("limit").as_deref() == Some("2")
+            && r.query_param("project").as_deref() == Some("proj_1")));
+}
+
+#[tokio::test]
+async fn pages_are_lazy_and_stop_when_dropped() {
+    let server = TestServer::start(paged_server(100, 1)).await;
+    let mut pages = client(&server).get_instances("proj_1").pages();
+    assert_eq!(
+        server.hits(),
+        0,
+        "nothing is fetched before the stream is polled"
+    );
+    let first = pages.next().await.expect("a page").expect("ok");
+    assert_eq!(first.data.len(), 1);
+    let _second = pages.next().await.expect("a page").expect("ok");
+    drop(pages);
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    assert_eq!(server.hits(), 2);
+}
+
+#[tokio::test]
+async fn history_streams_are_paginated_too() {
+    let server = TestServer::start(|req| {
+        let next = if req.query_param("next_cursor").is_none() {
+            json!("n1")
+        } else {
+            json!(null)
+        };
+        Reply::json(
+            200,
+            json!({"instances": [{"instance_fid": "i", "events": []}], "next_cursor": next}),
+        )
+    })
+    .await;
+    let c = client(&server);
+    let n = c
+        .get_instance_status_history("p")
+        .items()
+        .try_collect::<Vec<_>>()
+        .await
+        .expect("ok")
+        .len();
+    assert_eq!(n, 2);
+    let n = c
+        .get_instance_pricing_history("p")
+        .items()
+        .try_collect::<Vec<_>>()
+        .await
+        .expect("ok")
+        .len();
+    assert_eq!(n, 2);
+}
