@@ -891,13 +891,13 @@ fn builder(op: &Operation) -> TokenStream {
     }
     mdoc.push(String::new());
     mdoc.push(format!(
-        "Returns a [`{0}`](crate::builders::{0}) to set optional parameters on; `.await` it to send. Documented errors: [`{1}`](crate::errors::{1}).",
+        "Returns a [`{0}`] to set optional parameters on; `.await` it to send. Documented errors: [`{1}`](crate::errors::{1}).",
         op.builder, op.error
     ));
     if op.pagination.is_some() {
         mdoc.push(String::new());
         mdoc.push(format!(
-            "Paginated: [`{0}::pages`](crate::builders::{0}::pages) and [`{0}::items`](crate::builders::{0}::items) follow the cursor lazily.",
+            "Paginated: [`{0}::pages`] and [`{0}::items`] follow the cursor lazily.",
             op.builder
         ));
     }
@@ -1035,6 +1035,8 @@ fn pagination_impl(op: &Operation, p: &ir::Pagination) -> TokenStream {
     let item = ty(&p.item, false);
     let cursor = ident(&op.params[p.cursor_param].ident);
     let cursor_field = ident(&p.cursor_field);
+    let method = ident(op.method.as_str());
+    let template = &op.path;
     let items_field = ident(&p.items_field);
     let next = if p.cursor_optional {
         quote!(page.#cursor_field.as_deref())
@@ -1074,6 +1076,14 @@ fn pagination_impl(op: &Operation, p: &ir::Pagination) -> TokenStream {
 
             fn into_items(page: Self::Page) -> Vec<Self::Item> {
                 page.#items_field
+            }
+
+            fn item_count(page: &Self::Page) -> Option<usize> {
+                Some(page.#items_field.len())
+            }
+
+            fn endpoint(&self) -> (sdkgen_runtime::Method, &'static str) {
+                (sdkgen_runtime::Method::#method, #template)
             }
         }
 

@@ -332,3 +332,43 @@ async fn history_streams_are_paginated_too() {
         .len();
     assert_eq!(n, 2);
 }
+
+#[tokio::test]
+async fn a_repeated_cursor_is_an_error_not_an_endless_loop() {
+    let server = TestServer::start(|_| Reply::json(200, json!({"data": [instance("i", "STATUS_NEW")], "next_cursor": "same"}))).await;
+    let results: Vec<_> = client(&server).get_instances("p").items().collect().await;
+    assert_eq!(results.len(), 3, "two items, then the error: {results:?}");
+    assert!(results[0].is_ok() && results[1].is_ok());
+    match &results[2] {
+        Err(Error::RepeatedCursor { cursor, request }) => {
+            assert_eq!(cursor, "same");
+            assert_eq!(request.template(), "/v2/instances");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(server.hits(), 2);
+}
+
+#[tokio::test]
+async fn an_error_mid_stream_comes_after_earlier_items_and_ends_the_stream() {
+    let server = TestServer::start(|req| match req.query_param("next_cursor").as_deref() {
+        None => Reply::json(200, json!({"data": [instance("a", "STATUS_NEW"), instance("b", "STATUS_NEW")], "next_cursor": "c1"})),
+        Some(_) => Reply::json(422, json!({"detail": [{"loc": ["query", "next_cursor"], "msg": "bad cursor", "type": "value_error"}]})),
+    })
+    .await;
+    let mut items = client(&server).get_instances("p").items();
+    assert_eq!(items.next().await.unwrap().unwrap().fid, "a");
+    assert_eq!(items.next().await.unwrap().unwrap().fid, "b");
+    let err = items.next().await.unwrap().expect_err("page 2 fails");
+    assert!(matches!(err, Error::Api { error: GetInstancesError::UnprocessableEntity(_), .. }));
+    assert!(items.next().await.is_none(), "the stream ends after the error");
+    assert_eq!(server.hits(), 2);
+}
+
+#[tokio::test]
+async fn an_empty_first_page_ends_the_stream_at_once() {
+    let server = TestServer::start(|_| Reply::json(200, json!({"data": [], "next_cursor": "more?"}))).await;
+    let items: Vec<_> = client(&server).get_instances("p").items().try_collect().await.expect("ok");
+    assert!(items.is_empty());
+    assert_eq!(server.hits(), 1);
+}

@@ -15,9 +15,9 @@ impl crate::Client {
     /// Arguments:
     /// - `project`
     ///
-    /// Returns a [`GetInstances`](crate::builders::GetInstances) to set optional parameters on; `.await` it to send. Documented errors: [`GetInstancesError`](crate::errors::GetInstancesError).
+    /// Returns a [`GetInstances`] to set optional parameters on; `.await` it to send. Documented errors: [`GetInstancesError`](crate::errors::GetInstancesError).
     ///
-    /// Paginated: [`GetInstances::pages`](crate::builders::GetInstances::pages) and [`GetInstances::items`](crate::builders::GetInstances::items) follow the cursor lazily.
+    /// Paginated: [`GetInstances::pages`] and [`GetInstances::items`] follow the cursor lazily.
     pub fn get_instances(&self, project: impl Into<String>) -> GetInstances {
         GetInstances::new(self.clone(), project.into())
     }
@@ -262,6 +262,14 @@ impl sdkgen_runtime::Paginate for GetInstances {
     fn into_items(page: Self::Page) -> Vec<Self::Item> {
         page.data
     }
+
+    fn item_count(page: &Self::Page) -> Option<usize> {
+        Some(page.data.len())
+    }
+
+    fn endpoint(&self) -> (sdkgen_runtime::Method, &'static str) {
+        (sdkgen_runtime::Method::GET, "/v2/instances")
+    }
 }
 
 impl GetInstances {
@@ -306,7 +314,7 @@ impl crate::Client {
     /// Arguments:
     /// - `body`: the request body
     ///
-    /// Returns a [`PutInstanceStatus`](crate::builders::PutInstanceStatus) to set optional parameters on; `.await` it to send. Documented errors: [`PutInstanceStatusError`](crate::errors::PutInstanceStatusError).
+    /// Returns a [`PutInstanceStatus`] to set optional parameters on; `.await` it to send. Documented errors: [`PutInstanceStatusError`](crate::errors::PutInstanceStatusError).
     pub fn put_instance_status(
         &self,
         body: crate::types::PatchInstanceStatusRequest,
@@ -429,7 +437,7 @@ impl crate::Client {
     /// Arguments:
     /// - `instance_fid`
     ///
-    /// Returns a [`GetInstanceStatus`](crate::builders::GetInstanceStatus) to set optional parameters on; `.await` it to send. Documented errors: [`GetInstanceStatusError`](crate::errors::GetInstanceStatusError).
+    /// Returns a [`GetInstanceStatus`] to set optional parameters on; `.await` it to send. Documented errors: [`GetInstanceStatusError`](crate::errors::GetInstanceStatusError).
     pub fn get_instance_status(
         &self,
         instance_fid: impl Into<String>,
@@ -548,9 +556,9 @@ impl crate::Client {
     /// Arguments:
     /// - `project`
     ///
-    /// Returns a [`GetInstanceStatusHistory`](crate::builders::GetInstanceStatusHistory) to set optional parameters on; `.await` it to send. Documented errors: [`GetInstanceStatusHistoryError`](crate::errors::GetInstanceStatusHistoryError).
+    /// Returns a [`GetInstanceStatusHistory`] to set optional parameters on; `.await` it to send. Documented errors: [`GetInstanceStatusHistoryError`](crate::errors::GetInstanceStatusHistoryError).
     ///
-    /// Paginated: [`GetInstanceStatusHistory::pages`](crate::builders::GetInstanceStatusHistory::pages) and [`GetInstanceStatusHistory::items`](crate::builders::GetInstanceStatusHistory::items) follow the cursor lazily.
+    /// Paginated: [`GetInstanceStatusHistory::pages`] and [`GetInstanceStatusHistory::items`] follow the cursor lazily.
     pub fn get_instance_status_history(
         &self,
         project: impl Into<String>,
@@ -759,6 +767,14 @@ impl sdkgen_runtime::Paginate for GetInstanceStatusHistory {
     fn into_items(page: Self::Page) -> Vec<Self::Item> {
         page.instances
     }
+
+    fn item_count(page: &Self::Page) -> Option<usize> {
+        Some(page.instances.len())
+    }
+
+    fn endpoint(&self) -> (sdkgen_runtime::Method, &'static str) {
+        (sdkgen_runtime::Method::GET, "/v2/instances/status/history")
+    }
 }
 
 impl GetInstanceStatusHistory {
@@ -786,9 +802,9 @@ impl crate::Client {
     /// Arguments:
     /// - `project`
     ///
-    /// Returns a [`GetInstancePricingHistory`](crate::builders::GetInstancePricingHistory) to set optional parameters on; `.await` it to send. Documented errors: [`GetInstancePricingHistoryError`](crate::errors::GetInstancePricingHistoryError).
+    /// Returns a [`GetInstancePricingHistory`] to set optional parameters on; `.await` it to send. Documented errors: [`GetInstancePricingHistoryError`](crate::errors::GetInstancePricingHistoryError).
     ///
-    /// Paginated: [`GetInstancePricingHistory::pages`](crate::builders::GetInstancePricingHistory::pages) and [`GetInstancePricingHistory::items`](crate::builders::GetInstancePricingHistory::items) follow the cursor lazily.
+    /// Paginated: [`GetInstancePricingHistory::pages`] and [`GetInstancePricingHistory::items`] follow the cursor lazily.
     pub fn get_instance_pricing_history(
         &self,
         project: impl Into<String>,
@@ -996,6 +1012,14 @@ impl sdkgen_runtime::Paginate for GetInstancePricingHistory {
 
     fn into_items(page: Self::Page) -> Vec<Self::Item> {
         page.instances
+    }
+
+    fn item_count(page: &Self::Page) -> Option<usize> {
+        Some(page.instances.len())
+    }
+
+    fn endpoint(&self) -> (sdkgen_runtime::Method, &'static str) {
+        (sdkgen_runtime::Method::GET, "/v2/instances/pricing/history")
     }
 }
 

@@ -21,7 +21,7 @@ impl crate::Client {
     /// - `id`: ID of the instance to modify
     /// - `body`: the request body
     ///
-    /// Returns a [`ManageInstance`](crate::builders::ManageInstance) to set optional parameters on; `.await` it to send. Documented errors: [`ManageInstanceError`](crate::errors::ManageInstanceError).
+    /// Returns a [`ManageInstance`] to set optional parameters on; `.await` it to send. Documented errors: [`ManageInstanceError`](crate::errors::ManageInstanceError).
     pub fn manage_instance(
         &self,
         id: i64,
@@ -150,7 +150,7 @@ impl crate::Client {
     /// Arguments:
     /// - `id`: ID of the instance to recycle
     ///
-    /// Returns a [`RecycleInstance`](crate::builders::RecycleInstance) to set optional parameters on; `.await` it to send. Documented errors: [`RecycleInstanceError`](crate::errors::RecycleInstanceError).
+    /// Returns a [`RecycleInstance`] to set optional parameters on; `.await` it to send. Documented errors: [`RecycleInstanceError`](crate::errors::RecycleInstanceError).
     pub fn recycle_instance(&self, id: i64) -> RecycleInstance {
         RecycleInstance::new(self.clone(), id)
     }
@@ -271,7 +271,7 @@ impl crate::Client {
     /// - `id`: ID of the instance to execute command on
     /// - `body`: the request body
     ///
-    /// Returns a [`Execute`](crate::builders::Execute) to set optional parameters on; `.await` it to send. Documented errors: [`ExecuteError`](crate::errors::ExecuteError).
+    /// Returns a [`Execute`] to set optional parameters on; `.await` it to send. Documented errors: [`ExecuteError`](crate::errors::ExecuteError).
     pub fn execute(&self, id: i64, body: crate::types::ExecuteRequest) -> Execute {
         Execute::new(self.clone(), id, body)
     }
