@@ -162,8 +162,23 @@ pub struct UnionDef {
     pub doc: Option<String>,
     /// `(variant ident, type)`, tried in order.
     pub variants: Vec<(String, TypeRef)>,
+    /// Per variant: whether its value is boxed (the variant closes a cycle of unions).
+    pub boxed: Vec<bool>,
     /// Whether the type can derive `Eq`.
     pub eq: bool,
+    /// How a discriminated union picks its variant, if it is one.
+    pub discriminator: Option<Discriminator>,
+}
+
+/// The property whose value names a union's variant (`oneOf` with `discriminator`).
+#[derive(Debug, Clone)]
+pub struct Discriminator {
+    /// Name of the property on the wire.
+    pub property: String,
+    /// Per variant, in variant order: the tag values that select it.
+    pub tags: Vec<Vec<String>>,
+    /// Name of the variant that keeps values with another tag (`Unknown`, or `Other`).
+    pub fallback: String,
 }
 
 /// A type alias.
@@ -175,6 +190,11 @@ pub struct AliasDef {
     pub doc: Option<String>,
     /// The aliased type.
     pub target: TypeRef,
+    /// Emitted as a transparent newtype struct instead, because the type contains itself
+    /// (`Tree = BTreeMap<String, Tree>`), which an alias cannot.
+    pub newtype: bool,
+    /// Whether the newtype can derive `Eq`.
+    pub eq: bool,
 }
 
 /// HTTP method.

@@ -60,22 +60,12 @@ pub fn generate(input: &Input) -> Result<Output, Vec<Diagnostic>> {
         }
         None => Config::default(),
     };
-    let Some(mut doc) = load::read_value(&input.spec, &mut diags) else {
+    let Some(doc) = load::read_value(&input.spec, &mut diags) else {
         return Err(diags.into_items());
     };
-    load::apply_fixes(&mut doc, &config, &mut diags);
-    let resolved_spec = doc.clone();
-    load::normalize(&mut doc, &mut diags);
-    if diags.has_errors() {
-        return Err(diags.into_items());
-    }
-    let Some(api) = load::parse_openapi(&doc, &mut diags) else {
+    let Some((mut model, resolved_spec)) = lower_value(doc, &config, &mut diags) else {
         return Err(diags.into_items());
     };
-    let mut model = lower::lower(&api, &doc, &config, &mut diags);
-    if diags.has_errors() {
-        return Err(diags.into_items());
-    }
     model.runtime_dep = match &config.package.runtime {
         Some(r) if r.contains('=') => r.clone(),
         Some(r) => format!("version = \"{r}\""),
@@ -100,6 +90,28 @@ pub fn generate(input: &Input) -> Result<Output, Vec<Diagnostic>> {
         warnings: diags.into_items(),
         resolved_spec,
     })
+}
+
+/// Lowers a spec already read into JSON: the customisation's fixes, normalisation, parsing and
+/// lowering, every finding recorded in `diags`. Returns the model and the spec after the fixes,
+/// or `None` when an error was found.
+pub fn lower_value(
+    mut doc: serde_json::Value,
+    config: &Config,
+    diags: &mut Diagnostics,
+) -> Option<(ir::Api, serde_json::Value)> {
+    load::apply_fixes(&mut doc, config, diags);
+    let resolved_spec = doc.clone();
+    load::normalize(&mut doc, diags);
+    if diags.has_errors() {
+        return None;
+    }
+    let api = load::parse_openapi(&doc, diags)?;
+    let model = lower::lower(&api, &doc, config, diags);
+    if diags.has_errors() {
+        return None;
+    }
+    Some((model, resolved_spec))
 }
 
 /// The customisation file beside a spec (`specs/vast.yaml` → `specs/vast.toml`), if it exists.

@@ -444,7 +444,8 @@ fn locate_failures(doc: &Value, diags: &mut Diagnostics) {
         diags.error("#/paths", "`paths` must be an object");
     }
     if let Some(Value::Object(comps)) = root.get("components") {
-        let sections: [(&str, fn(&Value, &str, &mut Diagnostics)); 5] = [
+        type Check = fn(&Value, &str, &mut Diagnostics);
+        let sections: [(&str, Check); 5] = [
             ("schemas", |v, p, d| {
                 check::<openapiv3::ReferenceOr<openapiv3::Schema>>(v, p, d)
             }),

@@ -37,6 +37,8 @@ enum DefKind {
     },
     Union {
         variants: Vec<TypeRef>,
+        /// The discriminating property and each variant's tag values, when the union has them.
+        tags: Option<(String, Vec<Vec<String>>)>,
     },
     Alias {
         target: TypeRef,
@@ -64,6 +66,8 @@ pub fn lower(api: &OpenAPI, raw: &Value, config: &Config, diags: &mut Diagnostic
         by_pointer: HashMap::new(),
         enum_index: HashMap::new(),
         struct_index: HashMap::new(),
+        components: HashMap::new(),
+        component_done: BTreeSet::new(),
         notes: Vec::new(),
     };
     l.run()
@@ -81,8 +85,30 @@ struct Lowerer<'a> {
     enum_index: HashMap<Vec<String>, usize>,
     /// Inline structs by shape, for merging.
     struct_index: HashMap<String, usize>,
+    /// Component schemas by pointer: their definition and their name in the spec.
+    components: HashMap<String, (usize, String)>,
+    /// Components lowered or being lowered (lowering is on first use, so order does not matter).
+    component_done: BTreeSet<usize>,
     notes: Vec<String>,
 }
+
+/// Names a request builder has of its own, which parameter setters must not take.
+const BUILDER_MEMBERS: &[&str] = &[
+    "client",
+    "options",
+    "body",
+    "retry",
+    "timeout",
+    "send",
+    "send_with_response",
+    "into_future",
+    "pages",
+    "items",
+    "new",
+    "request",
+    "with_options",
+    "decode",
+];
 
 const DEF_PREFIX: &str = "\u{0}def";
 
@@ -120,6 +146,15 @@ fn struct_key(fields: &[ir::Field], additional: &Option<TypeRef>) -> String {
     k
 }
 
+/// What the parts of an `allOf` say about the object they describe together.
+#[derive(Debug, Default)]
+struct Shape {
+    fields: Vec<ir::Field>,
+    required: Vec<String>,
+    additional: Option<TypeRef>,
+    nullable: bool,
+}
+
 struct OpDraft {
     ident_wanted: String,
     path: String,
@@ -129,8 +164,9 @@ struct OpDraft {
 
 impl<'a> Lowerer<'a> {
     fn run(&mut self) -> ir::Api {
-        // Components first, so that references resolve to their names.
-        let mut component_ids = Vec::new();
+        // Components first, so that references resolve to their names. Each is lowered on first
+        // use (a reference, an `allOf` part) or in spec order, whichever comes first.
+        let mut pointers = Vec::new();
         if let Some(comps) = &self.api.components {
             for name in comps.schemas.keys() {
                 let ptr = format!("#/components/schemas/{}", diag::escape_token(name));
@@ -141,25 +177,44 @@ impl<'a> Lowerer<'a> {
                     naming::type_ident(name),
                     ptr.clone(),
                 );
-                self.by_pointer.insert(ptr, def_ref(id));
-                component_ids.push(id);
+                self.by_pointer.insert(ptr.clone(), def_ref(id));
+                self.components.insert(ptr.clone(), (id, name.clone()));
+                pointers.push(ptr);
             }
-            for (i, (name, schema)) in comps.schemas.iter().enumerate() {
-                let ptr = format!("#/components/schemas/{}", diag::escape_token(name));
-                let id = component_ids[i];
-                let ty = self.lower_schema(schema, &ptr, &naming::type_ident(name), Some(id));
-                if matches!(self.defs[id].kind, DefKind::Pending) {
-                    // The component is not itself an object or enum: keep its name as an alias.
-                    let doc = schema
-                        .as_item()
-                        .and_then(|s| non_empty(&s.schema_data.description));
-                    self.defs[id].kind = DefKind::Alias { target: ty };
-                    self.defs[id].doc = doc;
-                }
-            }
+        }
+        for ptr in pointers {
+            self.ensure_component(&ptr);
         }
         let drafts = self.lower_operations();
         self.finish(drafts)
+    }
+
+    /// Lowers the component schema at `ptr` unless it is lowered or being lowered already.
+    fn ensure_component(&mut self, ptr: &str) {
+        let Some((id, name)) = self.components.get(ptr).cloned() else {
+            return;
+        };
+        if !self.component_done.insert(id) {
+            return;
+        }
+        let api: &'a OpenAPI = self.api;
+        let Some(schema) = api.components.as_ref().and_then(|c| c.schemas.get(&name)) else {
+            return;
+        };
+        let ty = self.lower_schema(schema, ptr, &naming::type_ident(&name), Some(id));
+        if matches!(self.defs[id].kind, DefKind::Pending) {
+            // The component is not itself an object or enum: keep its name as an alias.
+            let doc = schema
+                .as_item()
+                .and_then(|s| non_empty(&s.schema_data.description));
+            self.defs[id].kind = DefKind::Alias { target: ty };
+            self.defs[id].doc = doc;
+        } else if ty.is_nullable() {
+            // A nullable object or enum: every reference to it may be `null`.
+            if let Some(t) = self.by_pointer.get(ptr).cloned() {
+                self.by_pointer.insert(ptr.to_string(), nullable(t));
+            }
+        }
     }
 
     fn new_def(
@@ -204,6 +259,7 @@ impl<'a> Lowerer<'a> {
     }
 
     fn lower_ref(&mut self, reference: &str, ptr: &str) -> TypeRef {
+        self.ensure_component(reference);
         if let Some(t) = self.by_pointer.get(reference) {
             return t.clone();
         }
@@ -249,6 +305,7 @@ impl<'a> Lowerer<'a> {
 
     fn lower_item(&mut self, s: &Schema, ptr: &str, name: &str, slot: Option<usize>) -> TypeRef {
         let doc = non_empty(&s.schema_data.description);
+        let disc = s.schema_data.discriminator.as_ref();
         let ty = match &s.schema_kind {
             SchemaKind::Type(Type::String(st)) => {
                 let values: Vec<String> = st.enumeration.iter().flatten().cloned().collect();
@@ -258,8 +315,8 @@ impl<'a> Lowerer<'a> {
                     self.string_enum(values, doc.clone(), ptr, name, slot)
                 }
             }
-            SchemaKind::Type(Type::Integer(it)) => int_type(format_str(&it.format)),
-            SchemaKind::Type(Type::Number(nt)) => float_type(format_str(&nt.format)),
+            SchemaKind::Type(Type::Integer(it)) => int_type(&format_str(&it.format)),
+            SchemaKind::Type(Type::Number(nt)) => float_type(&format_str(&nt.format)),
             SchemaKind::Type(Type::Boolean(_)) => TypeRef::Boolean,
             SchemaKind::Type(Type::Object(ot)) => self.object(
                 &ot.properties,
@@ -279,12 +336,12 @@ impl<'a> Lowerer<'a> {
                 None => TypeRef::Array(Box::new(TypeRef::Json)),
             },
             SchemaKind::OneOf { one_of } => {
-                self.union(one_of, "oneOf", doc.clone(), ptr, name, slot)
+                self.union(one_of, "oneOf", disc, doc.clone(), ptr, name, slot)
             }
             SchemaKind::AnyOf { any_of } => {
-                self.union(any_of, "anyOf", doc.clone(), ptr, name, slot)
+                self.union(any_of, "anyOf", disc, doc.clone(), ptr, name, slot)
             }
-            SchemaKind::AllOf { all_of } => self.all_of(all_of, &[], doc.clone(), ptr, name, slot),
+            SchemaKind::AllOf { all_of } => self.all_of(all_of, None, doc.clone(), ptr, name, slot),
             SchemaKind::Not { .. } => {
                 self.diags.warn(
                     ptr.to_string(),
@@ -292,7 +349,7 @@ impl<'a> Lowerer<'a> {
                 );
                 TypeRef::Json
             }
-            SchemaKind::Any(any) => self.any(any, doc.clone(), ptr, name, slot),
+            SchemaKind::Any(any) => self.any(any, disc, doc.clone(), ptr, name, slot),
         };
         if s.schema_data.nullable {
             nullable(ty)
@@ -302,9 +359,11 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Schemas openapiv3 could not classify: mixed keywords, no `type`, 3.1 leftovers.
+    #[allow(clippy::too_many_arguments)]
     fn any(
         &mut self,
         a: &AnySchema,
+        disc: Option<&openapiv3::Discriminator>,
         doc: Option<String>,
         ptr: &str,
         name: &str,
@@ -313,7 +372,7 @@ impl<'a> Lowerer<'a> {
         let has_object = !a.properties.is_empty() || a.additional_properties.is_some();
         let composite = !a.all_of.is_empty() || !a.one_of.is_empty() || !a.any_of.is_empty();
         if !a.all_of.is_empty() && a.one_of.is_empty() && a.any_of.is_empty() {
-            return self.all_of(&a.all_of, &[(a, ptr)], doc, ptr, name, slot);
+            return self.all_of(&a.all_of, Some((a, ptr)), doc, ptr, name, slot);
         }
         if composite && !has_object && a.typ.is_none() {
             let (list, kw) = if !a.one_of.is_empty() {
@@ -321,9 +380,12 @@ impl<'a> Lowerer<'a> {
             } else {
                 (&a.any_of, "anyOf")
             };
-            return self.union(list, kw, doc, ptr, name, slot);
+            return self.union(list, kw, disc, doc, ptr, name, slot);
         }
-        if composite {
+        // Alternatives that only list required properties constrain, they do not type.
+        if composite
+            && !(constraint_only(&a.one_of) && constraint_only(&a.any_of) && a.all_of.is_empty())
+        {
             self.diags.warn(
                 ptr.to_string(),
                 "a schema mixing `oneOf`/`anyOf` with other keywords is typed from its own keywords only",
@@ -413,10 +475,14 @@ impl<'a> Lowerer<'a> {
                 unique_values.push(v);
             }
         }
-        if let Some(&id) = self.enum_index.get(&key) {
+        // Components are never merged with each other: each keeps its name.
+        let existing = self.enum_index.get(&key).copied().filter(|&id| {
+            slot.is_none() || self.defs[id].names.iter().all(|n| n.0 != Origin::Component)
+        });
+        if let Some(id) = existing {
             match slot {
-                // A component identical to an earlier enum: the component becomes an alias-free twin
-                // only if the earlier one is inline; merge by moving candidates over.
+                // A component identical to an earlier inline enum takes it over: the inline places
+                // use the component.
                 Some(slot_id) => {
                     let names = self.defs[slot_id].names.clone();
                     self.defs[id].names.extend(names);
@@ -458,7 +524,7 @@ impl<'a> Lowerer<'a> {
                 ptr.to_string(),
             ),
         };
-        self.enum_index.insert(key, id);
+        self.enum_index.entry(key).or_insert(id);
         def_ref(id)
     }
 
@@ -511,25 +577,7 @@ impl<'a> Lowerer<'a> {
         ptr: &str,
         name: &str,
     ) -> Vec<ir::Field> {
-        let mut used = BTreeSet::new();
-        let mut fields = Vec::new();
-        for (wire, prop) in properties {
-            let p = diag::join(&diag::join(ptr, "properties"), wire);
-            let ty = self.lower_boxed(prop, &p, &naming::type_ident(&format!("{name} {wire}")));
-            let doc = match prop {
-                ReferenceOr::Item(s) => non_empty(&s.schema_data.description),
-                ReferenceOr::Reference { .. } => None,
-            };
-            let ident = naming::unique(&naming::field_ident(wire), &mut used);
-            fields.push(ir::Field {
-                ident,
-                wire: wire.clone(),
-                ty,
-                required: required.contains(wire),
-                boxed: false,
-                doc,
-            });
-        }
+        let fields = self.property_fields(properties, required, ptr, name);
         for r in required {
             if !properties.contains_key(r) {
                 self.diags.warn(
@@ -538,6 +586,35 @@ impl<'a> Lowerer<'a> {
                 );
             }
         }
+        fields
+    }
+
+    /// One field per property, identifiers assigned (see [`assign_field_idents`]).
+    fn property_fields(
+        &mut self,
+        properties: &indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
+        required: &[String],
+        ptr: &str,
+        name: &str,
+    ) -> Vec<ir::Field> {
+        let mut fields = Vec::new();
+        for (wire, prop) in properties {
+            let p = diag::join(&diag::join(ptr, "properties"), wire);
+            let ty = self.lower_boxed(prop, &p, &naming::type_ident(&format!("{name} {wire}")));
+            let doc = match prop {
+                ReferenceOr::Item(s) => non_empty(&s.schema_data.description),
+                ReferenceOr::Reference { .. } => None,
+            };
+            fields.push(ir::Field {
+                ident: String::new(),
+                wire: wire.clone(),
+                ty,
+                required: required.contains(wire),
+                boxed: false,
+                doc,
+            });
+        }
+        assign_field_idents(&mut fields);
         fields
     }
 
@@ -577,24 +654,30 @@ impl<'a> Lowerer<'a> {
         def_ref(id)
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn union(
         &mut self,
         list: &[ReferenceOr<Schema>],
         kw: &str,
+        disc: Option<&openapiv3::Discriminator>,
         doc: Option<String>,
         ptr: &str,
         name: &str,
         slot: Option<usize>,
     ) -> TypeRef {
+        // A lone alternative (what is left of `X | null`) is that type, named as the union would be.
+        let single = list.len() == 1;
         let mut variants: Vec<TypeRef> = Vec::new();
+        let mut references: Vec<(String, TypeRef)> = Vec::new();
         let mut any_null = false;
         for (i, s) in list.iter().enumerate() {
-            let t = self.lower_schema(
-                s,
-                &diag::join(&diag::join(ptr, kw), i),
-                &format!("{name}Variant{}", i + 1),
-                None,
-            );
+            let vname = if single {
+                name.to_string()
+            } else {
+                format!("{name}Variant{}", i + 1)
+            };
+            let vslot = if single { slot } else { None };
+            let t = self.lower_schema(s, &diag::join(&diag::join(ptr, kw), i), &vname, vslot);
             let t = match t {
                 TypeRef::Nullable(inner) => {
                     any_null = true;
@@ -602,6 +685,9 @@ impl<'a> Lowerer<'a> {
                 }
                 t => t,
             };
+            if let ReferenceOr::Reference { reference } = s {
+                references.push((reference.clone(), t.clone()));
+            }
             if !variants.contains(&t) {
                 variants.push(t);
             }
@@ -612,10 +698,14 @@ impl<'a> Lowerer<'a> {
             1 => {
                 let only = variants.remove(0);
                 if let Some(slot) = slot {
-                    self.defs[slot].kind = DefKind::Alias {
-                        target: wrap(only.clone()),
-                    };
-                    self.defs[slot].doc = doc;
+                    if matches!(self.defs[slot].kind, DefKind::Pending) {
+                        self.defs[slot].kind = DefKind::Alias {
+                            target: wrap(only.clone()),
+                        };
+                    }
+                    if self.defs[slot].doc.is_none() {
+                        self.defs[slot].doc = doc;
+                    }
                 }
                 return wrap(only);
             }
@@ -628,111 +718,377 @@ impl<'a> Lowerer<'a> {
             );
             return wrap(TypeRef::Json);
         }
-        let structs = variants
-            .iter()
-            .filter(|t| {
-                def_id(t).is_some_and(|id| {
-                    matches!(
-                        self.defs[id].kind,
-                        DefKind::Struct { .. } | DefKind::Pending
-                    )
-                })
-            })
-            .count();
-        if structs > 1 {
-            self.diags.warn(
-                ptr.to_string(),
-                format!("`{kw}` of {structs} object schemas is decoded as an untagged enum: the first alternative that fits wins"),
-            );
+        let tags = disc.and_then(|d| self.discriminate(d, &variants, &references, ptr, kw));
+        if tags.is_none() {
+            let overlap = self.overlap(&variants);
+            if let Some(kind) = overlap {
+                self.diags.warn(
+                    ptr.to_string(),
+                    format!(
+                        "`{kw}` alternatives overlap (more than one accepts a JSON {kind}); \
+                         decoded as an untagged enum: the first alternative that fits wins"
+                    ),
+                );
+            }
+            // Integers before floats, so that `1` stays an integer.
+            variants.sort_by_key(|t| match t {
+                TypeRef::Boolean => 0,
+                TypeRef::Integer(_) => 1,
+                TypeRef::Number(_) => 2,
+                TypeRef::String => 4,
+                _ => 3,
+            });
         }
-        // Integers before floats, so that `1` stays an integer.
-        variants.sort_by_key(|t| match t {
-            TypeRef::Boolean => 0,
-            TypeRef::Integer(_) => 1,
-            TypeRef::Number(_) => 2,
-            TypeRef::String => 4,
-            _ => 3,
-        });
+        let kind = DefKind::Union { variants, tags };
         let id = match slot {
             Some(id) => {
-                self.defs[id].kind = DefKind::Union { variants };
+                self.defs[id].kind = kind;
                 self.defs[id].doc = doc;
                 id
             }
-            None => self.new_def(
-                DefKind::Union { variants },
-                doc,
-                Origin::Inline,
-                name.to_string(),
-                ptr.to_string(),
-            ),
+            None => self.new_def(kind, doc, Origin::Inline, name.to_string(), ptr.to_string()),
         };
         wrap(def_ref(id))
+    }
+
+    /// Tag values of every alternative of a discriminated union, when the discriminator can be
+    /// used: every alternative is an object with the discriminating property and has at least
+    /// one tag value (from `mapping`, or its component name). Otherwise warns and returns `None`.
+    fn discriminate(
+        &mut self,
+        d: &openapiv3::Discriminator,
+        variants: &[TypeRef],
+        references: &[(String, TypeRef)],
+        ptr: &str,
+        kw: &str,
+    ) -> Option<(String, Vec<Vec<String>>)> {
+        let dptr = diag::join(ptr, "discriminator");
+        let prop = &d.property_name;
+        let mut tags: Vec<Vec<String>> = vec![Vec::new(); variants.len()];
+        let mut problem: Option<String> = None;
+        for (value, target) in &d.mapping {
+            let reference = if target.starts_with('#') {
+                target.clone()
+            } else {
+                format!("#/components/schemas/{}", diag::escape_token(target))
+            };
+            let known = reference
+                .strip_prefix('#')
+                .is_some_and(|t| self.raw.pointer(t).is_some());
+            let found = if known {
+                let t = self.lower_ref(&reference, &dptr);
+                variants.iter().position(|v| *v == *t.non_null())
+            } else {
+                None
+            };
+            match found {
+                Some(i) => tags[i].push(value.clone()),
+                None => {
+                    self.diags.warn(
+                        diag::join(&diag::join(&dptr, "mapping"), value),
+                        format!("mapping target {target:?} is not one of the `{kw}` alternatives; ignored"),
+                    );
+                }
+            }
+        }
+        for (i, v) in variants.iter().enumerate() {
+            if tags[i].is_empty() {
+                match references.iter().find(|(_, t)| t == v) {
+                    Some((reference, _)) => {
+                        let last = reference.rsplit('/').next().unwrap_or_default();
+                        tags[i].push(last.replace("~1", "/").replace("~0", "~"));
+                    }
+                    None => {
+                        problem.get_or_insert(format!(
+                            "alternative {} has no tag value (no mapping, not a reference)",
+                            i + 1
+                        ));
+                    }
+                }
+            }
+            let has_prop = def_id(v)
+                .map(|id| self.resolve_alias(id))
+                .is_some_and(|id| match &self.defs[id].kind {
+                    DefKind::Struct { fields, .. } => fields.iter().any(|f| &f.wire == prop),
+                    _ => false,
+                });
+            if !has_prop {
+                problem.get_or_insert(format!(
+                    "alternative {} is not an object with the property {prop:?}",
+                    i + 1
+                ));
+            }
+        }
+        let mut seen = BTreeSet::new();
+        if let Some(dup) = tags.iter().flatten().find(|t| !seen.insert(*t)) {
+            problem.get_or_insert(format!("tag value {dup:?} names two alternatives"));
+        }
+        match problem {
+            None => Some((prop.clone(), tags)),
+            Some(p) => {
+                self.diags.warn(
+                    dptr,
+                    format!("the discriminator cannot be used: {p}; decoded as an untagged enum: the first alternative that fits wins"),
+                );
+                None
+            }
+        }
+    }
+
+    /// The JSON kinds (`object`, `string`…) a type accepts.
+    fn json_kinds(&self, t: &TypeRef, out: &mut BTreeSet<&'static str>, depth: usize) {
+        if depth > 16 {
+            return;
+        }
+        match t {
+            TypeRef::String | TypeRef::Bytes => {
+                out.insert("string");
+            }
+            TypeRef::Integer(_) => {
+                out.insert("integer");
+            }
+            TypeRef::Number(_) => {
+                out.insert("number");
+            }
+            TypeRef::Boolean => {
+                out.insert("boolean");
+            }
+            TypeRef::Json => {
+                out.insert("value");
+            }
+            TypeRef::Array(_) => {
+                out.insert("array");
+            }
+            TypeRef::Map(_) => {
+                out.insert("object");
+            }
+            TypeRef::Unit => {}
+            TypeRef::Nullable(i) => self.json_kinds(i, out, depth + 1),
+            TypeRef::Named(_) => {
+                if let Some(id) = def_id(t).map(|id| self.resolve_alias(id)) {
+                    match &self.defs[id].kind {
+                        DefKind::Struct { .. } | DefKind::Pending => {
+                            out.insert("object");
+                        }
+                        DefKind::Enum { .. } => {
+                            out.insert("string");
+                        }
+                        DefKind::Union { variants, .. } => {
+                            for v in variants {
+                                self.json_kinds(v, out, depth + 1);
+                            }
+                        }
+                        DefKind::Alias { target } => self.json_kinds(target, out, depth + 1),
+                    }
+                }
+            }
+        }
+    }
+
+    /// A JSON kind that more than one alternative accepts, if any.
+    fn overlap(&self, variants: &[TypeRef]) -> Option<&'static str> {
+        let mut seen = BTreeSet::new();
+        for v in variants {
+            let mut kinds = BTreeSet::new();
+            self.json_kinds(v, &mut kinds, 0);
+            for k in kinds {
+                if !seen.insert(k) {
+                    return Some(k);
+                }
+            }
+        }
+        None
     }
 
     fn all_of(
         &mut self,
         parts: &[ReferenceOr<Schema>],
-        extra: &[(&AnySchema, &str)],
+        extra: Option<(&AnySchema, &str)>,
         doc: Option<String>,
         ptr: &str,
         name: &str,
         slot: Option<usize>,
     ) -> TypeRef {
-        if parts.len() == 1 && extra.iter().all(|(a, _)| a.properties.is_empty()) {
+        let extra_empty = extra.is_none_or(|(a, _)| {
+            a.properties.is_empty() && a.required.is_empty() && a.additional_properties.is_none()
+        });
+        if parts.len() == 1 && extra_empty {
+            // A reference with annotations beside it (`description`, `nullable`) is that type.
             let t = self.lower_schema(
                 &parts[0],
                 &diag::join(&diag::join(ptr, "allOf"), 0),
                 name,
-                None,
+                slot,
             );
             if let Some(slot) = slot {
-                self.defs[slot].kind = DefKind::Alias { target: t.clone() };
-                self.defs[slot].doc = doc;
+                if matches!(self.defs[slot].kind, DefKind::Pending) {
+                    self.defs[slot].kind = DefKind::Alias { target: t.clone() };
+                }
+                if self.defs[slot].doc.is_none() {
+                    self.defs[slot].doc = doc;
+                }
             }
             return t;
         }
-        let mut fields: Vec<ir::Field> = Vec::new();
-        let mut nullable_all = false;
+        let mut shape = Shape::default();
         for (i, part) in parts.iter().enumerate() {
             let p = diag::join(&diag::join(ptr, "allOf"), i);
-            let t = self.lower_schema(part, &p, &format!("{name}Part{}", i + 1), None);
-            if t.is_nullable() {
-                nullable_all = true;
-            }
-            match def_id(t.non_null()).map(|id| self.resolve_alias(id)) {
-                Some(id) => match &self.defs[id].kind {
-                    DefKind::Struct { fields: fs, .. } => merge_fields(&mut fields, fs.clone()),
-                    _ => {
-                        self.diags.warn(
-                            p,
-                            "`allOf` with a part that is not an object is kept as JSON",
-                        );
-                        return TypeRef::Json;
-                    }
-                },
-                None => match t.non_null() {
-                    TypeRef::Map(_) => {}
-                    _ => {
-                        self.diags.warn(
-                            p,
-                            "`allOf` with a part that is not an object is kept as JSON",
-                        );
-                        return TypeRef::Json;
-                    }
-                },
+            if !self.collect_part(part, &p, name, &mut shape) {
+                self.diags.warn(
+                    p,
+                    "`allOf` with a part that is not an object is kept as JSON",
+                );
+                return TypeRef::Json;
             }
         }
-        for (a, aptr) in extra {
-            let own = self.fields(&a.properties, &a.required, aptr, name);
-            merge_fields(&mut fields, own);
+        if let Some((a, aptr)) = extra {
+            self.collect_object(
+                &a.properties,
+                &a.required,
+                a.additional_properties.as_ref(),
+                aptr,
+                name,
+                &mut shape,
+            );
         }
         // Fields required by any part are required.
-        let ty = self.struct_def(fields, None, doc, ptr, name, slot);
-        if nullable_all {
+        for r in &shape.required {
+            match shape.fields.iter_mut().find(|f| &f.wire == r) {
+                Some(f) => f.required = true,
+                None => self.diags.warn(
+                    ptr.to_string(),
+                    format!("required property {r:?} is in no part of the `allOf`; ignored"),
+                ),
+            }
+        }
+        assign_field_idents(&mut shape.fields);
+        let additional = shape.additional.filter(|t| *t != TypeRef::Json);
+        let ty = if shape.fields.is_empty() {
+            TypeRef::Map(Box::new(additional.unwrap_or(TypeRef::Json)))
+        } else {
+            self.struct_def(shape.fields, additional, doc, ptr, name, slot)
+        };
+        if shape.nullable {
             nullable(ty)
         } else {
             ty
+        }
+    }
+
+    /// Adds what one `allOf` part says about the object to `shape`; false if the part is not an
+    /// object schema.
+    fn collect_part(
+        &mut self,
+        part: &ReferenceOr<Schema>,
+        ptr: &str,
+        name: &str,
+        shape: &mut Shape,
+    ) -> bool {
+        let s = match part {
+            ReferenceOr::Reference { reference } => {
+                let t = self.lower_ref(reference, ptr);
+                return self.collect_type(&t, shape);
+            }
+            ReferenceOr::Item(s) => s,
+        };
+        if s.schema_data.nullable {
+            shape.nullable = true;
+        }
+        match &s.schema_kind {
+            SchemaKind::Type(Type::Object(ot)) => {
+                self.collect_object(
+                    &ot.properties,
+                    &ot.required,
+                    ot.additional_properties.as_ref(),
+                    ptr,
+                    name,
+                    shape,
+                );
+                true
+            }
+            SchemaKind::AllOf { all_of } => all_of.iter().enumerate().all(|(i, p)| {
+                self.collect_part(p, &diag::join(&diag::join(ptr, "allOf"), i), name, shape)
+            }),
+            SchemaKind::Any(a) => {
+                if a.typ.as_deref().is_some_and(|t| t != "object")
+                    || !a.enumeration.is_empty()
+                    || a.items.is_some()
+                    || !constraint_only(&a.one_of)
+                    || !constraint_only(&a.any_of)
+                {
+                    return false;
+                }
+                self.collect_object(
+                    &a.properties,
+                    &a.required,
+                    a.additional_properties.as_ref(),
+                    ptr,
+                    name,
+                    shape,
+                );
+                a.all_of.iter().enumerate().all(|(i, p)| {
+                    self.collect_part(p, &diag::join(&diag::join(ptr, "allOf"), i), name, shape)
+                })
+            }
+            _ => false,
+        }
+    }
+
+    fn collect_object(
+        &mut self,
+        properties: &indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
+        required: &[String],
+        additional: Option<&AdditionalProperties>,
+        ptr: &str,
+        name: &str,
+        shape: &mut Shape,
+    ) {
+        let fields = self.property_fields(properties, required, ptr, name);
+        merge_fields(&mut shape.fields, fields);
+        shape.required.extend(required.iter().cloned());
+        match additional {
+            Some(AdditionalProperties::Schema(s)) => {
+                let t = self.lower_schema(
+                    s,
+                    &diag::join(ptr, "additionalProperties"),
+                    &format!("{name}Value"),
+                    None,
+                );
+                shape.additional = Some(t);
+            }
+            Some(AdditionalProperties::Any(true)) => shape.additional = Some(TypeRef::Json),
+            _ => {}
+        }
+    }
+
+    /// Adds a referenced type's fields to `shape`; false if it is not an object.
+    fn collect_type(&mut self, t: &TypeRef, shape: &mut Shape) -> bool {
+        if t.is_nullable() {
+            shape.nullable = true;
+        }
+        let target = match def_id(t.non_null()).map(|id| self.resolve_alias(id)) {
+            Some(id) => match &self.defs[id].kind {
+                DefKind::Struct { fields, additional } => {
+                    merge_fields(&mut shape.fields, fields.clone());
+                    if additional.is_some() {
+                        shape.additional = additional.clone();
+                    }
+                    return true;
+                }
+                DefKind::Alias { target } => target.non_null().clone(),
+                _ => return false,
+            },
+            None => t.non_null().clone(),
+        };
+        match target {
+            TypeRef::Map(v) => {
+                if *v != TypeRef::Json {
+                    shape.additional = Some(*v);
+                }
+                true
+            }
+            TypeRef::Json => true,
+            _ => false,
         }
     }
 
@@ -834,24 +1190,8 @@ impl<'a> Lowerer<'a> {
                 raw_params.push((p, pp));
             }
         }
-        let mut reserved: BTreeSet<String> = [
-            "client",
-            "options",
-            "body",
-            "retry",
-            "timeout",
-            "send",
-            "send_with_response",
-            "into_future",
-            "pages",
-            "items",
-            "new",
-            "request",
-            "with_options",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+        let mut reserved: BTreeSet<String> =
+            BUILDER_MEMBERS.iter().map(|s| s.to_string()).collect();
         let mut params: Vec<ir::Param> = Vec::new();
         let order = |p: &Parameter| match p {
             Parameter::Path { .. } => 0,
@@ -931,7 +1271,7 @@ impl<'a> Lowerer<'a> {
             .servers
             .first()
             .or(item.servers.first())
-            .map(|s| substitute_server(s));
+            .map(substitute_server);
         let auth = self.operation_auth(op);
         let pagination = None;
         let summary = non_empty(&op.summary);
@@ -1086,6 +1426,20 @@ impl<'a> Lowerer<'a> {
                             ir::QueryStyle::Delimited("|")
                         }
                         _ if d.explode == Some(false) => ir::QueryStyle::Delimited(","),
+                        // The prose says what the (absent) `explode: false` would have.
+                        _ if d.explode.is_none()
+                            && says_comma_separated(d.description.as_deref()) =>
+                        {
+                            self.diags.warn(
+                                ptr.to_string(),
+                                format!(
+                                    "array parameter {:?} is described as comma-separated but states no `explode`; \
+                                     it is sent as one comma-joined value (`[query]` in the customisation file decides otherwise)",
+                                    d.name
+                                ),
+                            );
+                            ir::QueryStyle::Delimited(",")
+                        }
                         _ => ir::QueryStyle::Exploded,
                     },
                 };
@@ -1104,6 +1458,10 @@ impl<'a> Lowerer<'a> {
                 );
                 (ty, ir::QueryStyle::Json)
             }
+            // A union of plain values is one string on the wire: the caller writes it.
+            (TypeRef::Named(_), _) if self.is_scalar_union(&resolved_ty) => {
+                (TypeRef::String, ir::QueryStyle::Single)
+            }
             (TypeRef::Named(_), _) if !self.is_display(&resolved_ty) => {
                 self.diags.warn(
                     ptr.to_string(),
@@ -1114,11 +1472,11 @@ impl<'a> Lowerer<'a> {
             _ => (ty, ir::QueryStyle::Single),
         };
         let required = d.required || location == ir::ParamIn::Path;
-        let mut ident = naming::field_ident(&d.name);
-        if reserved.contains(naming::unraw(&ident)) {
-            ident = format!("{}_param", naming::unraw(&ident));
+        let mut ident = naming::unraw(&naming::field_ident(&d.name)).to_string();
+        if BUILDER_MEMBERS.contains(&ident.as_str()) {
+            ident = format!("{ident}_param");
         }
-        let ident = naming::unique(&ident, reserved);
+        let ident = naming::escape_keyword(naming::unique(&ident, reserved));
         Some(ir::Param {
             ident,
             wire: d.name.clone(),
@@ -1141,6 +1499,23 @@ impl<'a> Lowerer<'a> {
                 }
             }
             None => t.clone(),
+        }
+    }
+
+    /// Whether a named type is a union whose every alternative is a plain value.
+    fn is_scalar_union(&self, t: &TypeRef) -> bool {
+        let Some(id) = def_id(t).map(|id| self.resolve_alias(id)) else {
+            return false;
+        };
+        match &self.defs[id].kind {
+            DefKind::Union { variants, .. } => variants.iter().all(|v| {
+                let v = self.resolve_type(v);
+                matches!(
+                    v.non_null(),
+                    TypeRef::String | TypeRef::Integer(_) | TypeRef::Number(_) | TypeRef::Boolean
+                ) || (def_id(&v).is_some() && self.is_display(&v))
+            }),
+            _ => false,
         }
     }
 
@@ -1224,6 +1599,13 @@ impl<'a> Lowerer<'a> {
             entries.push((ir::StatusMatch::Default, d));
         }
         let rptr = diag::join(ptr, "responses");
+        // Without a documented success, `default` describes the successes too.
+        let default_succeeds = !entries.iter().any(|(s, _)| {
+            matches!(
+                s,
+                ir::StatusMatch::Code(200..=299) | ir::StatusMatch::Range(2)
+            )
+        });
         for (status, resp) in entries {
             let key = match status {
                 ir::StatusMatch::Code(c) => c.to_string(),
@@ -1255,7 +1637,8 @@ impl<'a> Lowerer<'a> {
                 ir::StatusMatch::Code(200..=299) | ir::StatusMatch::Range(2)
             );
             let variant = variant_for(status);
-            let name = if is_success {
+            let also_success = default_succeeds && status == ir::StatusMatch::Default;
+            let name = if is_success || also_success {
                 format!("{op_pascal}Response")
             } else {
                 format!("{op_pascal}{variant}")
@@ -1283,6 +1666,12 @@ impl<'a> Lowerer<'a> {
                 json,
                 doc: non_empty(&Some(resp.description.clone())),
             };
+            if also_success {
+                successes.push(ir::Outcome {
+                    status: ir::StatusMatch::Range(2),
+                    ..outcome.clone()
+                });
+            }
             if is_success {
                 successes.push(outcome);
             } else if matches!(
@@ -1299,6 +1688,19 @@ impl<'a> Lowerer<'a> {
             } else {
                 errors.push(outcome);
             }
+        }
+        if successes.is_empty() {
+            self.diags.warn(
+                rptr.clone(),
+                "no success response is documented; any 2xx status is accepted, its body ignored",
+            );
+            successes.push(ir::Outcome {
+                status: ir::StatusMatch::Range(2),
+                variant: String::new(),
+                ty: TypeRef::Unit,
+                json: false,
+                doc: None,
+            });
         }
         let mut bodies: Vec<&TypeRef> = Vec::new();
         for s in &successes {
@@ -1319,7 +1721,6 @@ impl<'a> Lowerer<'a> {
             }
         };
         // Decode every success as the common type.
-        let mut successes = successes;
         for s in &mut successes {
             if s.ty != TypeRef::Unit {
                 s.ty = success.clone();
@@ -1434,24 +1835,20 @@ impl<'a> Lowerer<'a> {
     // ---------------------------------------------------------------- finishing
 
     fn finish(&mut self, mut drafts: Vec<OpDraft>) -> ir::Api {
-        for i in 0..drafts.len() {
-            let p = self.detect_pagination(&drafts[i]);
-            if let Some(h) = self
-                .config
-                .pagination
-                .keys()
-                .find(|k| **k == format!("{} {}", drafts[i].method.as_str(), drafts[i].path))
-            {
-                if p.is_none() && !self.config.pagination[h].disabled {
+        for draft in drafts.iter_mut() {
+            let p = self.detect_pagination(draft);
+            let route = format!("{} {}", draft.method.as_str(), draft.path);
+            if let Some(hint) = self.config.pagination.get(&route) {
+                if p.is_none() && !hint.disabled {
                     self.diags.warn(
-                        format!("#/paths/{}", diag::escape_token(&drafts[i].path)),
-                        format!("pagination hint for {h:?} does not fit the operation (cursor parameter, cursor field and items array must exist)"),
+                        format!("#/paths/{}", diag::escape_token(&draft.path)),
+                        format!("pagination hint for {route:?} does not fit the operation (cursor parameter, cursor field and items array must exist)"),
                     );
                 }
             }
-            drafts[i].op.pagination = p;
+            draft.op.pagination = p;
         }
-        for (key, _) in &self.config.pagination {
+        for key in self.config.pagination.keys() {
             if !drafts
                 .iter()
                 .any(|d| format!("{} {}", d.method.as_str(), d.path) == *key)
@@ -1475,12 +1872,13 @@ impl<'a> Lowerer<'a> {
             })
             .collect();
         let reserved: BTreeSet<String> = [
-            "builder", "from_env", "new", "inner", "base_url", "clone", "fmt", "from",
+            "builder", "from_env", "new", "inner", "base_url", "clone", "fmt", "from", "runtime",
         ]
         .iter()
         .map(|s| s.to_string())
         .collect();
         let op_names = naming::resolve_names(wanted, &reserved);
+        let mut builders = BTreeSet::new();
         for (i, d) in drafts.iter_mut().enumerate() {
             let ident = naming::escape_keyword(op_names[&i].clone());
             let mut builder = naming::pascal(naming::unraw(&ident));
@@ -1489,6 +1887,8 @@ impl<'a> Lowerer<'a> {
             {
                 builder.push_str("Builder");
             }
+            // `get_v2` and `get_v_2` are distinct methods but one Pascal-case name.
+            let builder = naming::unique(&builder, &mut builders);
             d.op.error = format!("{builder}Error");
             d.op.builder = builder;
             d.op.ident = ident;
@@ -1542,26 +1942,44 @@ impl<'a> Lowerer<'a> {
                         fallback: fallback.into(),
                     })
                 }
-                DefKind::Union { variants } => {
+                DefKind::Union { variants, tags } => {
                     let mut used = BTreeSet::new();
-                    let vs = variants
+                    let vs: Vec<(String, TypeRef)> = variants
                         .iter()
                         .map(|t| {
                             let t = resolve(t);
-                            (naming::unique(&variant_label(&t), &mut used), t)
+                            (
+                                naming::unique(&union_variant_label(&t, &name), &mut used),
+                                t,
+                            )
                         })
                         .collect();
+                    let discriminator = tags.as_ref().map(|(property, tags)| {
+                        let fallback = ["Unknown", "Other", "UnknownVariant"]
+                            .into_iter()
+                            .find(|f| !used.contains(*f))
+                            .unwrap_or("UnknownVariant");
+                        ir::Discriminator {
+                            property: property.clone(),
+                            tags: tags.clone(),
+                            fallback: naming::unique(fallback, &mut used),
+                        }
+                    });
                     ir::TypeDef::Union(ir::UnionDef {
                         name,
                         doc,
+                        boxed: vec![false; vs.len()],
                         variants: vs,
                         eq: false,
+                        discriminator,
                     })
                 }
                 DefKind::Alias { target } => ir::TypeDef::Alias(ir::AliasDef {
                     name,
                     doc,
                     target: resolve(target),
+                    newtype: false,
+                    eq: false,
                 }),
             };
             types.push(td);
@@ -1582,6 +2000,11 @@ impl<'a> Lowerer<'a> {
                 p.item = resolve(&p.item);
             }
         }
+        let pointers: HashMap<String, String> = names
+            .iter()
+            .map(|(id, n)| (n.clone(), self.defs[*id].pointer.clone()))
+            .collect();
+        break_alias_cycles(&mut types, &pointers, self.diags);
         mark_eq_and_boxes(&mut types);
 
         let info = &self.api.info;
@@ -1646,36 +2069,33 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// Picks every definition's final name: a customised name, else the component name, else the
-    /// shortest name derived from where it stands; collisions get a number.
+    /// Picks every definition's final name: a customised name, else the component name, else a
+    /// name derived from where it stands. A type merged from several identical inline schemas is
+    /// named by what their names share (`ExecuteTooManyRequests` and `RecycleTooManyRequests` →
+    /// `TooManyRequests`), which stays put when more copies are added; when nothing meaningful is
+    /// shared, or the shared name is taken, by its shortest name. Remaining collisions get a number.
     fn type_names(&mut self) -> BTreeMap<usize, String> {
         let custom = &self.config.names.types;
-        let mut chosen: Vec<(usize, Origin, String, String)> = Vec::new();
+        // (id, origin, wanted, fallback, pointer)
+        let mut chosen: Vec<(usize, Origin, String, String, String)> = Vec::new();
         let mut used_custom = BTreeSet::new();
         for (id, def) in self.defs.iter().enumerate() {
             if def.names.is_empty() || matches!(def.kind, DefKind::Pending) {
                 continue;
             }
-            let mut best: Option<(Origin, String, String)> = None;
+            let mut cands: Vec<(Origin, String, String)> = Vec::new();
             for (origin, name, ptr) in &def.names {
                 let c = custom
                     .get(ptr)
                     .map(|n| (ptr.clone(), n))
                     .or_else(|| custom.get(name).map(|n| (name.clone(), n)));
-                let cand = match c {
+                cands.push(match c {
                     Some((key, n)) => {
                         used_custom.insert(key);
                         (Origin::Custom, n.clone(), ptr.clone())
                     }
-                    None => (*origin, name.clone(), ptr.clone()),
-                };
-                let better = match &best {
-                    None => true,
-                    Some(b) => (cand.0, cand.1.len(), &cand.1) < (b.0, b.1.len(), &b.1),
-                };
-                if better {
-                    best = Some(cand);
-                }
+                    None => (*origin, naming::type_ident(name), ptr.clone()),
+                });
             }
             let customs: BTreeSet<&String> = def
                 .names
@@ -1689,9 +2109,31 @@ impl<'a> Lowerer<'a> {
                     format!("one type (identical schemas merged) is given several names {list:?}; using the shortest"),
                 );
             }
-            if let Some((o, n, p)) = best {
-                chosen.push((id, o, n, p));
+            let Some(origin) = cands.iter().map(|c| c.0).min() else {
+                continue;
+            };
+            let mut best: Vec<&(Origin, String, String)> =
+                cands.iter().filter(|c| c.0 == origin).collect();
+            best.sort_by(|a, b| (a.1.len(), &a.1, &a.2).cmp(&(b.1.len(), &b.1, &b.2)));
+            let (shortest, ptr) = (best[0].1.clone(), best[0].2.clone());
+            let mut wanted = shortest.clone();
+            if origin == Origin::Inline {
+                let distinct: BTreeSet<&str> = best.iter().map(|c| c.1.as_str()).collect();
+                if distinct.len() > 1 {
+                    if let Some(shared) = shared_suffix(&distinct) {
+                        wanted = shared;
+                    }
+                }
+                // The name the rules give may itself be customised.
+                if let Some(n) = custom.get(&wanted) {
+                    used_custom.insert(wanted.clone());
+                    chosen.push((id, Origin::Custom, n.clone(), n.clone(), ptr));
+                    continue;
+                }
             }
+            // The earliest pointer among the candidates orders the numbering of collisions.
+            let first_ptr = def.names.iter().map(|n| n.2.clone()).min().unwrap_or(ptr);
+            chosen.push((id, origin, wanted, shortest, first_ptr));
         }
         for key in custom.keys() {
             if !used_custom.contains(key) {
@@ -1702,15 +2144,77 @@ impl<'a> Lowerer<'a> {
             }
         }
         // Components and customised names claim first, then inline ones by pointer.
-        chosen.sort_by(|a, b| (a.1, &a.3).cmp(&(b.1, &b.3)));
+        chosen.sort_by(|a, b| (a.1, &a.4).cmp(&(b.1, &b.4)));
+        let mut wanted_count: BTreeMap<&str, usize> = BTreeMap::new();
+        for c in &chosen {
+            *wanted_count.entry(c.2.as_str()).or_default() += 1;
+        }
         let mut used = BTreeSet::new();
+        for c in &chosen {
+            if c.1 != Origin::Inline {
+                used.insert(naming::type_ident(&c.2));
+            }
+        }
         let mut out = BTreeMap::new();
-        for (id, _, name, _) in chosen {
-            let name = naming::unique(&naming::type_ident(&name), &mut used);
-            out.insert(id, name);
+        let mut claimed = BTreeSet::new();
+        for (id, origin, wanted, fallback, _) in &chosen {
+            let shared = wanted != fallback;
+            let name = if *origin == Origin::Inline
+                && shared
+                && (used.contains(wanted) || wanted_count[wanted.as_str()] > 1)
+            {
+                fallback
+            } else {
+                wanted
+            };
+            let name = naming::unique(&naming::type_ident(name), &mut claimed);
+            out.insert(*id, name);
         }
         out
     }
+}
+
+/// What every name says in common, as a type name: the words they all end with
+/// (`TooManyRequests`, `InstanceStatus`), or, when those say nothing on their own (`Request`),
+/// the words they all start with in front of them (`DeleteRequest`). `None` when nothing
+/// meaningful is shared.
+fn shared_suffix(names: &BTreeSet<&str>) -> Option<String> {
+    const GENERIC: &[&str] = &[
+        "item", "items", "value", "values", "request", "response", "body", "data", "result",
+        "results", "list", "object", "error", "errors", "model", "type", "info", "payload",
+        "variant", "part", "entry", "field",
+    ];
+    let split: Vec<Vec<String>> = names.iter().map(|n| naming::words(n)).collect();
+    let shortest = split.iter().map(Vec::len).min()?;
+    let shared = |from_end: bool| {
+        let mut n = 0;
+        while n < shortest {
+            let at = |s: &Vec<String>| if from_end { s.len() - 1 - n } else { n };
+            let w = &split[0][at(&split[0])];
+            if split.iter().all(|s| &s[at(s)] == w) {
+                n += 1;
+            } else {
+                break;
+            }
+        }
+        n
+    };
+    let meaningful = |words: &[String]| {
+        words
+            .iter()
+            .any(|w| !GENERIC.contains(&w.trim_end_matches(|c: char| c.is_ascii_digit())))
+    };
+    let end = shared(true);
+    let suffix = &split[0][split[0].len() - end..];
+    let words: Vec<String> = if meaningful(suffix) {
+        suffix.to_vec()
+    } else {
+        // Prefix and suffix must not overlap: the shortest name keeps a word of its own between.
+        let start = shared(false).min(shortest.saturating_sub(end + 1));
+        [&split[0][..start], suffix].concat()
+    };
+    let text = words.join(" ");
+    (meaningful(&words) && text.len() >= 4).then(|| naming::type_ident(&text))
 }
 
 fn reindex_parts(parts: Vec<ir::PathPart>, params: &[ir::Param], path: &str) -> Vec<ir::PathPart> {
@@ -1740,12 +2244,73 @@ fn reindex_parts(parts: Vec<ir::PathPart>, params: &[ir::Param], path: &str) -> 
     out
 }
 
+/// Gives every field a distinct identifier. Properties whose wire name is already their
+/// identifier claim it first (so `foo_bar` stays `foo_bar` beside `fooBar`, whatever the order);
+/// the others get the next free numbered form, in property order.
+fn assign_field_idents(fields: &mut [ir::Field]) {
+    let mut used = BTreeSet::new();
+    let wanted: Vec<String> = fields
+        .iter()
+        .map(|f| naming::unraw(&naming::field_ident(&f.wire)).to_string())
+        .collect();
+    let exact: Vec<bool> = fields
+        .iter()
+        .zip(&wanted)
+        .map(|(f, w)| *w == f.wire && used.insert(w.clone()))
+        .collect();
+    for ((f, w), exact) in fields.iter_mut().zip(wanted).zip(exact) {
+        let name = if exact {
+            w
+        } else {
+            naming::unique(&w, &mut used)
+        };
+        f.ident = naming::escape_keyword(name);
+    }
+}
+
+/// Whether parameter prose says the values are joined by commas.
+fn says_comma_separated(description: Option<&str>) -> bool {
+    let d = description.unwrap_or_default().to_ascii_lowercase();
+    [
+        "comma-separated",
+        "comma separated",
+        "comma-delimited",
+        "comma delimited",
+        "separated by comma",
+        "separated by a comma",
+    ]
+    .iter()
+    .any(|p| d.contains(p))
+}
+
+/// True when every alternative only constrains (lists required properties, documents), so that
+/// the schema beside them types the value alone.
+fn constraint_only(list: &[ReferenceOr<Schema>]) -> bool {
+    list.iter().all(|b| match b {
+        ReferenceOr::Item(b) => match &b.schema_kind {
+            SchemaKind::Any(b) => {
+                b.properties.is_empty()
+                    && b.typ.is_none()
+                    && b.enumeration.is_empty()
+                    && b.items.is_none()
+                    && b.additional_properties.is_none()
+                    && b.one_of.is_empty()
+                    && b.any_of.is_empty()
+                    && b.all_of.is_empty()
+            }
+            _ => false,
+        },
+        ReferenceOr::Reference { .. } => false,
+    })
+}
+
 fn merge_fields(into: &mut Vec<ir::Field>, more: Vec<ir::Field>) {
     for f in more {
         match into.iter_mut().find(|g| g.wire == f.wire) {
             Some(g) => {
                 let required = g.required || f.required;
-                *g = ir::Field { required, ..f };
+                let doc = f.doc.clone().or_else(|| g.doc.take());
+                *g = ir::Field { required, doc, ..f };
             }
             None => into.push(f),
         }
@@ -1793,8 +2358,81 @@ fn variant_label(t: &TypeRef) -> String {
     }
 }
 
-/// Decides `Eq` for every struct and union (no floats inside, transitively), and boxes the
-/// fields that close a cycle of structs held by value.
+/// A union variant's name: the type's label, without the union's own name in front
+/// (`IdOrNameVariant1` in `IdOrName` is `Variant1`).
+fn union_variant_label(t: &TypeRef, union_name: &str) -> String {
+    let label = variant_label(t);
+    match label.strip_prefix(union_name) {
+        Some(rest) if rest.starts_with(|c: char| c.is_ascii_uppercase()) => rest.to_string(),
+        _ => label,
+    }
+}
+
+/// Aliases that contain themselves cannot be Rust type aliases. Through a container
+/// (`Tree = BTreeMap<String, Tree>`) the alias becomes a transparent newtype struct; a loop of
+/// aliases alone (`A = B`, `B = A`) describes no value and falls back to JSON, with a warning.
+fn break_alias_cycles(
+    types: &mut [ir::TypeDef],
+    pointers: &HashMap<String, String>,
+    diags: &mut Diagnostics,
+) {
+    let index: HashMap<String, usize> = types
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.name().to_string(), i))
+        .collect();
+    /// Whether `t` reaches the alias `goal` through aliases and containers: `Some(true)` only
+    /// through a container, `Some(false)` without one.
+    fn reaches(
+        types: &[ir::TypeDef],
+        index: &HashMap<String, usize>,
+        t: &TypeRef,
+        goal: usize,
+        container: bool,
+        seen: &mut BTreeSet<usize>,
+    ) -> Option<bool> {
+        match t {
+            TypeRef::Array(i) | TypeRef::Map(i) => reaches(types, index, i, goal, true, seen),
+            TypeRef::Nullable(i) => reaches(types, index, i, goal, container, seen),
+            TypeRef::Named(n) => {
+                let &i = index.get(n)?;
+                if i == goal {
+                    return Some(container);
+                }
+                match &types[i] {
+                    ir::TypeDef::Alias(a) if !a.newtype && seen.insert(i) => {
+                        reaches(types, index, &a.target, goal, container, seen)
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+    for i in 0..types.len() {
+        let ir::TypeDef::Alias(a) = &types[i] else {
+            continue;
+        };
+        let found = reaches(types, &index, &a.target, i, false, &mut BTreeSet::new());
+        if let ir::TypeDef::Alias(a) = &mut types[i] {
+            match found {
+                Some(true) => a.newtype = true,
+                Some(false) => {
+                    diags.warn(
+                        pointers.get(&a.name).cloned().unwrap_or_default(),
+                        "the schema refers only to itself and describes no value; it is kept as JSON",
+                    );
+                    a.target = TypeRef::Json;
+                }
+                None => {}
+            }
+        }
+    }
+}
+
+/// Decides `Eq` for every struct, union and newtype (no floats inside, transitively), and boxes
+/// what closes a cycle of types held by value: struct fields first, union variants only where a
+/// cycle runs through unions alone.
 fn mark_eq_and_boxes(types: &mut [ir::TypeDef]) {
     let index: HashMap<String, usize> = types
         .iter()
@@ -1840,10 +2478,11 @@ fn mark_eq_and_boxes(types: &mut [ir::TypeDef]) {
         match t {
             ir::TypeDef::Struct(s) => s.eq = eq[i],
             ir::TypeDef::Union(u) => u.eq = eq[i],
-            _ => {}
+            ir::TypeDef::Alias(a) => a.eq = eq[i],
+            ir::TypeDef::Enum(_) => {}
         }
     }
-    // Boxes: a field held by value (directly or through Option) whose type reaches back to the struct.
+    // Edges: a value held directly (or through `Option`) by a field, variant or plain alias.
     fn by_value(t: &TypeRef) -> Option<&str> {
         match t {
             TypeRef::Named(n) => Some(n),
@@ -1851,35 +2490,27 @@ fn mark_eq_and_boxes(types: &mut [ir::TypeDef]) {
             _ => None,
         }
     }
-    let edges: Vec<Vec<(usize, usize)>> = types
+    let edge_list = |ts: &mut dyn Iterator<Item = &TypeRef>| -> Vec<usize> {
+        ts.map(|t| {
+            by_value(t)
+                .and_then(|n| index.get(n))
+                .copied()
+                .unwrap_or(usize::MAX)
+        })
+        .collect()
+    };
+    // Per type: the target of each slot (field, variant, alias target); `usize::MAX` for none.
+    let edges: Vec<Vec<usize>> = types
         .iter()
         .map(|t| match t {
-            ir::TypeDef::Struct(s) => s
-                .fields
-                .iter()
-                .enumerate()
-                .filter_map(|(fi, f)| {
-                    by_value(&f.ty)
-                        .and_then(|n| index.get(n))
-                        .map(|&to| (fi, to))
-                })
-                .collect(),
-            ir::TypeDef::Union(u) => u
-                .variants
-                .iter()
-                .enumerate()
-                .filter_map(|(vi, (_, v))| {
-                    by_value(v).and_then(|n| index.get(n)).map(|&to| (vi, to))
-                })
-                .collect(),
-            ir::TypeDef::Alias(a) => by_value(&a.target)
-                .and_then(|n| index.get(n))
-                .map(|&to| vec![(0, to)])
-                .unwrap_or_default(),
-            ir::TypeDef::Enum(_) => vec![],
+            ir::TypeDef::Struct(s) => edge_list(&mut s.fields.iter().map(|f| &f.ty)),
+            ir::TypeDef::Union(u) => edge_list(&mut u.variants.iter().map(|(_, v)| v)),
+            ir::TypeDef::Alias(a) if !a.newtype => edge_list(&mut std::iter::once(&a.target)),
+            _ => vec![],
         })
         .collect();
-    let reaches = |from: usize, target: usize| -> bool {
+    let mut boxed: BTreeSet<(usize, usize)> = BTreeSet::new();
+    let reaches = |from: usize, target: usize, boxed: &BTreeSet<(usize, usize)>| -> bool {
         let mut seen = vec![false; types.len()];
         let mut stack = vec![from];
         while let Some(n) = stack.pop() {
@@ -1889,23 +2520,36 @@ fn mark_eq_and_boxes(types: &mut [ir::TypeDef]) {
             if std::mem::replace(&mut seen[n], true) {
                 continue;
             }
-            stack.extend(edges[n].iter().map(|e| e.1));
+            for (slot, &to) in edges[n].iter().enumerate() {
+                if to != usize::MAX && !boxed.contains(&(n, slot)) {
+                    stack.push(to);
+                }
+            }
         }
         false
     };
-    let mut to_box = Vec::new();
-    for (i, es) in edges.iter().enumerate() {
-        if let ir::TypeDef::Struct(_) = types[i] {
-            for &(fi, to) in es {
-                if reaches(to, i) {
-                    to_box.push((i, fi));
+    for pass_unions in [false, true] {
+        for (i, t) in types.iter().enumerate() {
+            let wanted = match t {
+                ir::TypeDef::Struct(_) => !pass_unions,
+                ir::TypeDef::Union(_) => pass_unions,
+                _ => false,
+            };
+            if !wanted {
+                continue;
+            }
+            for (slot, &to) in edges[i].iter().enumerate() {
+                if to != usize::MAX && reaches(to, i, &boxed) {
+                    boxed.insert((i, slot));
                 }
             }
         }
     }
-    for (i, fi) in to_box {
-        if let ir::TypeDef::Struct(s) = &mut types[i] {
-            s.fields[fi].boxed = true;
+    for (i, slot) in boxed {
+        match &mut types[i] {
+            ir::TypeDef::Struct(s) => s.fields[slot].boxed = true,
+            ir::TypeDef::Union(u) => u.boxed[slot] = true,
+            _ => {}
         }
     }
 }
@@ -1927,11 +2571,12 @@ fn methods(item: &PathItem) -> Vec<(ir::Method, &OaOperation)> {
     .collect()
 }
 
-fn format_str<T: std::fmt::Debug>(f: &openapiv3::VariantOrUnknownOrEmpty<T>) -> &str {
+fn format_str<T: std::fmt::Debug>(f: &openapiv3::VariantOrUnknownOrEmpty<T>) -> String {
     match f {
-        openapiv3::VariantOrUnknownOrEmpty::Unknown(s) => s.as_str(),
-        openapiv3::VariantOrUnknownOrEmpty::Item(_) => "",
-        openapiv3::VariantOrUnknownOrEmpty::Empty => "",
+        openapiv3::VariantOrUnknownOrEmpty::Unknown(s) => s.clone(),
+        // The formats `openapiv3` knows (`int32`, `int64`, `float`, `double`), by their name.
+        openapiv3::VariantOrUnknownOrEmpty::Item(i) => format!("{i:?}").to_ascii_lowercase(),
+        openapiv3::VariantOrUnknownOrEmpty::Empty => String::new(),
     }
 }
 
@@ -2032,5 +2677,63 @@ pub fn variant_for(status: ir::StatusMatch) -> String {
         ir::StatusMatch::Range(5) => "ServerError".into(),
         ir::StatusMatch::Range(r) => format!("Status{r}xx"),
         ir::StatusMatch::Default => "Other".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shared(names: &[&str]) -> Option<String> {
+        shared_suffix(&names.iter().copied().collect())
+    }
+
+    #[test]
+    fn merged_types_are_named_by_what_their_places_share() {
+        assert_eq!(
+            shared(&["ExecuteTooManyRequests", "ManageInstanceTooManyRequests"]).as_deref(),
+            Some("TooManyRequests")
+        );
+        assert_eq!(
+            shared(&["DeletePetRequest", "DeleteOwnerRequest"]).as_deref(),
+            Some("DeleteRequest")
+        );
+        assert_eq!(
+            shared(&["PetStatus", "OwnerStatus"]).as_deref(),
+            Some("Status")
+        );
+        assert_eq!(shared(&["ListPetsResponse", "GetOwnerResponse"]), None);
+        assert_eq!(shared(&["PetsItem", "OwnersItem"]), None);
+        assert_eq!(shared(&["AId", "BId"]), None);
+    }
+
+    fn field(wire: &str) -> ir::Field {
+        ir::Field {
+            ident: String::new(),
+            wire: wire.into(),
+            ty: TypeRef::String,
+            required: false,
+            boxed: false,
+            doc: None,
+        }
+    }
+
+    #[test]
+    fn exact_property_names_keep_their_identifier() {
+        let mut fields: Vec<ir::Field> = [
+            "fooBar", "foo_bar", "type", "Type", "self", "self_", "@id", "id", "1st", "",
+        ]
+        .iter()
+        .map(|w| field(w))
+        .collect();
+        assign_field_idents(&mut fields);
+        let idents: Vec<&str> = fields.iter().map(|f| f.ident.as_str()).collect();
+        assert_eq!(
+            idents,
+            [
+                "foo_bar2", "foo_bar", "r#type", "type2", "self_2", "self_", "id2", "id", "n1st",
+                "field"
+            ]
+        );
     }
 }

@@ -57,19 +57,49 @@ pub const RESERVED_TYPE_NAMES: &[&str] = &[
     "Unpin",
 ];
 
+/// Acronyms that camelCase identifiers run together (`send2FASMSCode`); general, not of any API.
+const ACRONYMS: &[&str] = &[
+    "2FA", "ACL", "AI", "API", "CDN", "CIDR", "CPU", "CSS", "CSV", "DB", "DNS", "ETA", "FTP",
+    "GPS", "GPU", "HTML", "HTTP", "HTTPS", "IAM", "ID", "IMAP", "IP", "ISO", "JSON", "JWT", "KMS",
+    "LLM", "MAC", "MFA", "ML", "MMS", "NAT", "NFS", "OS", "OTP", "PDF", "PIN", "QR", "RAM", "RSS",
+    "SAML", "SDK", "SMS", "SMTP", "SQL", "SSH", "SSL", "SSO", "TCP", "TLS", "TPU", "TTL", "UDP",
+    "URI", "URL", "USB", "UTC", "UUID", "VM", "VPC", "VPN", "XML", "YAML",
+];
+
+/// Splits a run of capitals into known acronyms (`FASMS` → none; `2FASMS` → `2FA`, `SMS`), in as
+/// few pieces as possible; `None` unless the whole run splits.
+fn split_acronyms(run: &str) -> Option<Vec<&'static str>> {
+    if run.is_empty() {
+        return Some(Vec::new());
+    }
+    let mut best: Option<Vec<&'static str>> = None;
+    for a in ACRONYMS {
+        if let Some(rest) = run.strip_prefix(a) {
+            if let Some(mut tail) = split_acronyms(rest) {
+                tail.insert(0, a);
+                if best.as_ref().is_none_or(|b| tail.len() < b.len()) {
+                    best = Some(tail);
+                }
+            }
+        }
+    }
+    best
+}
+
 /// Splits an identifier-ish string into lowercase words.
 ///
 /// Boundaries: any character that is not a letter or digit, a lower-to-upper change
 /// (`camelCase`), and the end of an acronym (`HTTPServer` → `http`, `server`).
-/// Digits stay with the word before them (`v2`, `ipv4`, `send2`).
+/// Digits stay with the word before them (`v2`, `ipv4`, `send2`), unless they begin an acronym
+/// run together with others in a camelCase name (`send2FASMSCode` → `send`, `2fa`, `sms`, `code`).
 pub fn words(input: &str) -> Vec<String> {
     let chars: Vec<char> = input.chars().collect();
-    let mut out = Vec::new();
+    let mut raw = Vec::new();
     let mut cur = String::new();
     for (i, &c) in chars.iter().enumerate() {
         if !c.is_alphanumeric() {
             if !cur.is_empty() {
-                out.push(std::mem::take(&mut cur));
+                raw.push(std::mem::take(&mut cur));
             }
             continue;
         }
@@ -77,13 +107,47 @@ pub fn words(input: &str) -> Vec<String> {
             let prev = chars[i - 1];
             let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
             if prev.is_lowercase() || prev.is_ascii_digit() || (prev.is_uppercase() && next_lower) {
-                out.push(std::mem::take(&mut cur));
+                raw.push(std::mem::take(&mut cur));
             }
         }
-        cur.extend(c.to_lowercase());
+        cur.push(c);
     }
     if !cur.is_empty() {
-        out.push(cur);
+        raw.push(cur);
+    }
+    // Only camelCase names run acronyms together; an all-capitals name (`IPOS`) is left alone.
+    let mixed = chars.iter().any(|c| c.is_lowercase());
+    let mut out: Vec<String> = Vec::new();
+    for tok in raw {
+        let capitals =
+            tok.chars().any(|c| c.is_alphabetic()) && !tok.chars().any(|c| c.is_lowercase());
+        if mixed && capitals && tok.len() >= 3 && !ACRONYMS.contains(&tok.as_str()) {
+            // Digits the previous word took may begin the run (`2FA`).
+            let digits = out.last().map_or(0, |p| {
+                let letters = p.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+                if letters > 0 {
+                    p.len() - letters
+                } else {
+                    0
+                }
+            });
+            if digits > 0 {
+                let prev = out.last().map(String::as_str).unwrap_or_default();
+                let joined = format!("{}{tok}", &prev[prev.len() - digits..]);
+                if let Some(parts) = split_acronyms(&joined) {
+                    if let Some(p) = out.last_mut() {
+                        p.truncate(p.len() - digits);
+                    }
+                    out.extend(parts.iter().map(|a| a.to_lowercase()));
+                    continue;
+                }
+            }
+            if let Some(parts) = split_acronyms(&tok).filter(|p| p.len() > 1) {
+                out.extend(parts.iter().map(|a| a.to_lowercase()));
+                continue;
+            }
+        }
+        out.push(tok.to_lowercase());
     }
     out
 }
@@ -189,10 +253,7 @@ pub fn enum_variants(values: &[String], type_name: &str) -> Vec<String> {
     let type_words = words(type_name);
     let mut prefix = 0;
     if values.len() > 1 {
-        'outer: loop {
-            let Some(first) = split[0].get(prefix) else {
-                break;
-            };
+        'outer: while let Some(first) = split[0].get(prefix) {
             if !type_words.contains(first) {
                 break;
             }
@@ -227,7 +288,13 @@ pub fn enum_variants(values: &[String], type_name: &str) -> Vec<String> {
         .into_iter()
         .enumerate()
         .map(|(i, n)| {
-            let base = n.unwrap_or_else(|| format!("Value{}", i + 1));
+            let base = n.unwrap_or_else(|| {
+                if values[i].is_empty() {
+                    "Empty".to_string()
+                } else {
+                    format!("Value{}", i + 1)
+                }
+            });
             unique(&base, &mut used)
         })
         .collect()
@@ -345,7 +412,12 @@ mod tests {
         assert_eq!(snake("get_instances"), "get_instances");
         assert_eq!(snake("getInstances"), "get_instances");
         assert_eq!(snake("HTTPServerError"), "http_server_error");
-        assert_eq!(snake("send2FASMSCode"), "send2_fasms_code");
+        assert_eq!(snake("send2FASMSCode"), "send_2fa_sms_code");
+        assert_eq!(snake("getUserSSHKeys"), "get_user_ssh_keys");
+        assert_eq!(snake("exportJSONCSV"), "export_json_csv");
+        assert_eq!(snake("getV2JSON"), "get_v2_json");
+        assert_eq!(snake("IPOS"), "ipos");
+        assert_eq!(snake("STATUS_IDLE"), "status_idle");
         assert_eq!(snake("manage instance"), "manage_instance");
         assert_eq!(snake("v2InstancesV3"), "v2_instances_v3");
         assert_eq!(snake("Instance Fid"), "instance_fid");
@@ -420,7 +492,7 @@ mod tests {
         assert_eq!(v(&["asc", "desc"]), ["Asc", "Desc"]);
         assert_eq!(v(&["Bid"]), ["Bid"]);
         assert_eq!(v(&["a-b", "a_b"]), ["AB", "AB2"]);
-        assert_eq!(v(&["", "-"]), ["Value1", "Value2"]);
+        assert_eq!(v(&["", "-"]), ["Empty", "Value2"]);
         assert_eq!(v(&["1", "2"]), ["V1", "V2"]);
         assert_eq!(v(&["size_1", "size_2"]), ["Size1", "Size2"]);
     }

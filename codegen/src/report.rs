@@ -131,11 +131,29 @@ pub fn report(api: &Api, source: &str) -> String {
                     e.variants.iter().map(|(_, w)| format!("`{w}`")).collect();
                 let _ = writeln!(s, "{}", values.join(", "));
             }
-            TypeDef::Union(u) => {
-                let _ = writeln!(s, "### `{}` (one of)\n", u.name);
-                for (v, t) in &u.variants {
-                    let _ = writeln!(s, "- `{v}`: `{}`", describe(t));
+            TypeDef::Union(u) => match &u.discriminator {
+                None => {
+                    let _ = writeln!(s, "### `{}` (one of)\n", u.name);
+                    for (v, t) in &u.variants {
+                        let _ = writeln!(s, "- `{v}`: `{}`", describe(t));
+                    }
                 }
+                Some(d) => {
+                    let _ = writeln!(s, "### `{}` (one of, by `{}`)\n", u.name, d.property);
+                    for (i, (v, t)) in u.variants.iter().enumerate() {
+                        let tags: Vec<String> = d
+                            .tags
+                            .get(i)
+                            .into_iter()
+                            .flatten()
+                            .map(|t| format!("`{t}`"))
+                            .collect();
+                        let _ = writeln!(s, "- {} → `{v}`: `{}`", tags.join(", "), describe(t));
+                    }
+                }
+            },
+            TypeDef::Alias(a) if a.newtype => {
+                let _ = writeln!(s, "### `{}` (newtype of `{}`)", a.name, describe(&a.target));
             }
             TypeDef::Alias(a) => {
                 let _ = writeln!(s, "### `{}` = `{}`", a.name, describe(&a.target));

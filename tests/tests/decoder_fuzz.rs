@@ -60,11 +60,14 @@ fn body(rng: &mut Rng) -> Vec<u8> {
     }
 }
 
-const STATUSES: &[u16] = &[200, 201, 204, 400, 401, 403, 404, 409, 418, 422, 429, 483, 500, 501];
+const STATUSES: &[u16] = &[
+    200, 201, 204, 400, 401, 403, 404, 409, 418, 422, 429, 483, 500, 501,
+];
 
 fn calls(vast: vast_client::Client, mithril: mithril_client::Client) -> Vec<(&'static str, Call)> {
     fn call<T, E: std::fmt::Debug>(r: Result<T, vast_client::Error<E>>) -> Result<(), u16> {
-        r.map(drop).map_err(|e| e.status().map(|s| s.as_u16()).unwrap_or(0))
+        r.map(drop)
+            .map_err(|e| e.status().map(|s| s.as_u16()).unwrap_or(0))
     }
     let v1 = vast.clone();
     let v2 = vast.clone();
@@ -75,42 +78,76 @@ fn calls(vast: vast_client::Client, mithril: mithril_client::Client) -> Vec<(&'s
     let m4 = mithril.clone();
     let m5 = mithril;
     vec![
-        ("vast manage_instance", Box::new(move || {
-            let c = v1.clone();
-            Box::pin(async move { call(c.manage_instance(1, Default::default()).await) })
-        })),
-        ("vast recycle_instance", Box::new(move || {
-            let c = v2.clone();
-            Box::pin(async move { call(c.recycle_instance(1).await) })
-        })),
-        ("vast execute", Box::new(move || {
-            let c = v3.clone();
-            Box::pin(async move { call(c.execute(1, vast_client::types::ExecuteRequest { command: "ls".into() }).await) })
-        })),
-        ("mithril get_instances", Box::new(move || {
-            let c = m1.clone();
-            Box::pin(async move { call(c.get_instances("p").await) })
-        })),
-        ("mithril put_instance_status", Box::new(move || {
-            let c = m2.clone();
-            let body = mithril_client::types::PatchInstanceStatusRequest {
-                instances: vec!["a".into()],
-                status: mithril_client::types::TargetInstanceStatus::Paused,
-            };
-            Box::pin(async move { call(c.put_instance_status(body).await) })
-        })),
-        ("mithril get_instance_status", Box::new(move || {
-            let c = m3.clone();
-            Box::pin(async move { call(c.get_instance_status("i").await) })
-        })),
-        ("mithril get_instance_status_history", Box::new(move || {
-            let c = m4.clone();
-            Box::pin(async move { call(c.get_instance_status_history("p").await) })
-        })),
-        ("mithril get_instance_pricing_history", Box::new(move || {
-            let c = m5.clone();
-            Box::pin(async move { call(c.get_instance_pricing_history("p").await) })
-        })),
+        (
+            "vast manage_instance",
+            Box::new(move || {
+                let c = v1.clone();
+                Box::pin(async move { call(c.manage_instance(1, Default::default()).await) })
+            }),
+        ),
+        (
+            "vast recycle_instance",
+            Box::new(move || {
+                let c = v2.clone();
+                Box::pin(async move { call(c.recycle_instance(1).await) })
+            }),
+        ),
+        (
+            "vast execute",
+            Box::new(move || {
+                let c = v3.clone();
+                Box::pin(async move {
+                    call(
+                        c.execute(
+                            1,
+                            vast_client::types::ExecuteRequest {
+                                command: "ls".into(),
+                            },
+                        )
+                        .await,
+                    )
+                })
+            }),
+        ),
+        (
+            "mithril get_instances",
+            Box::new(move || {
+                let c = m1.clone();
+                Box::pin(async move { call(c.get_instances("p").await) })
+            }),
+        ),
+        (
+            "mithril put_instance_status",
+            Box::new(move || {
+                let c = m2.clone();
+                let body = mithril_client::types::PatchInstanceStatusRequest {
+                    instances: vec!["a".into()],
+                    status: mithril_client::types::TargetInstanceStatus::Paused,
+                };
+                Box::pin(async move { call(c.put_instance_status(body).await) })
+            }),
+        ),
+        (
+            "mithril get_instance_status",
+            Box::new(move || {
+                let c = m3.clone();
+                Box::pin(async move { call(c.get_instance_status("i").await) })
+            }),
+        ),
+        (
+            "mithril get_instance_status_history",
+            Box::new(move || {
+                let c = m4.clone();
+                Box::pin(async move { call(c.get_instance_status_history("p").await) })
+            }),
+        ),
+        (
+            "mithril get_instance_pricing_history",
+            Box::new(move || {
+                let c = m5.clone();
+                Box::pin(async move { call(c.get_instance_pricing_history("p").await) })
+            }),
+        ),
     ]
 }
 
@@ -121,12 +158,26 @@ async fn every_decoder_survives_arbitrary_bodies() {
     let server = TestServer::start(move |_| {
         let mut rng = Rng(s.fetch_add(0x2545_F491_4F6C_DD1D, Ordering::Relaxed) | 1);
         let status = STATUSES[rng.below(STATUSES.len())];
-        Reply::status(status).body(if status == 204 { Vec::new() } else { body(&mut rng) })
+        Reply::status(status).body(if status == 204 {
+            Vec::new()
+        } else {
+            body(&mut rng)
+        })
     })
     .await;
     let no_retry = sdkgen_runtime::RetryPolicy::disabled();
-    let vast = vast_client::Client::builder().api_key("k").base_url(server.url()).retry(no_retry.clone()).build().unwrap();
-    let mithril = mithril_client::Client::builder().api_key("k").base_url(server.url()).retry(no_retry).build().unwrap();
+    let vast = vast_client::Client::builder()
+        .api_key("k")
+        .base_url(server.url())
+        .retry(no_retry.clone())
+        .build()
+        .unwrap();
+    let mithril = mithril_client::Client::builder()
+        .api_key("k")
+        .base_url(server.url())
+        .retry(no_retry)
+        .build()
+        .unwrap();
     let mut outcomes = 0;
     for (name, call) in calls(vast, mithril) {
         for _ in 0..150 {

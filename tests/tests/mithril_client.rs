@@ -335,7 +335,13 @@ async fn history_streams_are_paginated_too() {
 
 #[tokio::test]
 async fn a_repeated_cursor_is_an_error_not_an_endless_loop() {
-    let server = TestServer::start(|_| Reply::json(200, json!({"data": [instance("i", "STATUS_NEW")], "next_cursor": "same"}))).await;
+    let server = TestServer::start(|_| {
+        Reply::json(
+            200,
+            json!({"data": [instance("i", "STATUS_NEW")], "next_cursor": "same"}),
+        )
+    })
+    .await;
     let results: Vec<_> = client(&server).get_instances("p").items().collect().await;
     assert_eq!(results.len(), 3, "two items, then the error: {results:?}");
     assert!(results[0].is_ok() && results[1].is_ok());
@@ -360,15 +366,30 @@ async fn an_error_mid_stream_comes_after_earlier_items_and_ends_the_stream() {
     assert_eq!(items.next().await.unwrap().unwrap().fid, "a");
     assert_eq!(items.next().await.unwrap().unwrap().fid, "b");
     let err = items.next().await.unwrap().expect_err("page 2 fails");
-    assert!(matches!(err, Error::Api { error: GetInstancesError::UnprocessableEntity(_), .. }));
-    assert!(items.next().await.is_none(), "the stream ends after the error");
+    assert!(matches!(
+        err,
+        Error::Api {
+            error: GetInstancesError::UnprocessableEntity(_),
+            ..
+        }
+    ));
+    assert!(
+        items.next().await.is_none(),
+        "the stream ends after the error"
+    );
     assert_eq!(server.hits(), 2);
 }
 
 #[tokio::test]
 async fn an_empty_first_page_ends_the_stream_at_once() {
-    let server = TestServer::start(|_| Reply::json(200, json!({"data": [], "next_cursor": "more?"}))).await;
-    let items: Vec<_> = client(&server).get_instances("p").items().try_collect().await.expect("ok");
+    let server =
+        TestServer::start(|_| Reply::json(200, json!({"data": [], "next_cursor": "more?"}))).await;
+    let items: Vec<_> = client(&server)
+        .get_instances("p")
+        .items()
+        .try_collect()
+        .await
+        .expect("ok");
     assert!(items.is_empty());
     assert_eq!(server.hits(), 1);
 }

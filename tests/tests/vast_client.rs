@@ -216,7 +216,7 @@ async fn an_undocumented_status_keeps_status_headers_and_body() {
     match &err {
         Error::UnexpectedStatus { response } => {
             assert_eq!(response.status().as_u16(), 418);
-            assert_eq!(response.body().as_ref(), b"teapot");
+            assert_eq!(response.body(), b"teapot");
         }
         other => panic!("{other:?}"),
     }

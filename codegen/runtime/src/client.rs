@@ -51,6 +51,9 @@ pub struct Client {
 struct Inner {
     http: reqwest::Client,
     base_url: String,
+    /// Whether `base_url` is the default (not set on the builder), so that
+    /// operations with their own server use it.
+    default_base_url: bool,
     /// `Bearer <key>`, marked sensitive.
     authorization: Option<HeaderValue>,
     user_agent: HeaderValue,
@@ -162,7 +165,23 @@ impl Client {
                 message,
             });
         }
-        let url = match request.url(&inner.base_url) {
+        let operation_base;
+        let base = match request.server {
+            Some(server) if inner.default_base_url => match normalize_base_url(server) {
+                Ok(url) => {
+                    operation_base = url;
+                    operation_base.as_str()
+                }
+                Err(error) => {
+                    return Err(Failure::InvalidRequest {
+                        request: context,
+                        message: error.to_string(),
+                    })
+                }
+            },
+            _ => inner.base_url.as_str(),
+        };
+        let url = match request.url(base) {
             Ok(url) => url,
             Err(message) => {
                 return Err(Failure::InvalidRequest {
@@ -821,6 +840,7 @@ impl<C: From<Client>> ClientBuilder<C> {
             inner: Arc::new(Inner {
                 http,
                 base_url,
+                default_base_url: self.base_url.is_none(),
                 authorization,
                 user_agent,
                 timeout: self.timeout,

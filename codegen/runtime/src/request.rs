@@ -31,6 +31,8 @@ pub struct Request {
     pub(crate) headers: HeaderMap,
     pub(crate) body: Option<Bytes>,
     pub(crate) options: CallOptions,
+    /// The operation's own base URL (see [`Request::server`]).
+    pub(crate) server: Option<&'static str>,
     /// The first problem found while building the request.
     pub(crate) error: Option<String>,
 }
@@ -53,6 +55,7 @@ impl Request {
             headers: HeaderMap::new(),
             body: None,
             options: CallOptions::default(),
+            server: None,
             error: None,
         }
     }
@@ -80,6 +83,21 @@ impl Request {
     /// The body set so far, if any.
     pub fn body(&self) -> Option<&Bytes> {
         self.body.as_ref()
+    }
+
+    /// Sets this operation's default base URL, for an operation the
+    /// specification serves elsewhere (`servers` on its path or operation).
+    ///
+    /// It is used only while the client has its default base URL: a base URL
+    /// set with [`ClientBuilder::base_url`](crate::ClientBuilder::base_url)
+    /// applies to every operation, this one included.
+    pub fn server(&mut self, base_url: &'static str) {
+        self.server = Some(base_url);
+    }
+
+    /// This operation's default base URL, if [`server`](Self::server) set one.
+    pub fn operation_server(&self) -> Option<&'static str> {
+        self.server
     }
 
     /// Adds one query pair `name=value`.
@@ -230,6 +248,7 @@ impl fmt::Debug for Request {
             .field("header_names", &self.headers.keys().collect::<Vec<_>>())
             .field("body_len", &self.body.as_ref().map(Bytes::len))
             .field("options", &self.options)
+            .field("server", &self.server)
             .field("error", &self.error)
             .finish()
     }
