@@ -1,0 +1,159 @@
+//! `cargo xtask synth [--ops N] [--seed S] [--check]`: the generator at scale.
+//!
+//! Writes the synthetic spec of `N` operations (default 2,000; see `sdk_tests::synth`) to
+//! `target/synth/synthetic-<N>.json` and the crate generated from it to `target/synth/client`,
+//! inside a throwaway workspace (`target/synth/Cargo.toml`) that depends on this repository's
+//! runtime. With `--check`, it then runs `cargo clippy --all-targets -- -D warnings` on that
+//! crate, in a target directory of its own (`target/synth/target`, kept between runs so only the
+//! first run builds the dependencies), and fails if clippy does. Prints how long each step took.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Instant;
+
+use sdkgen::{Input, Severity};
+
+fn usage() -> String {
+    "usage: cargo xtask synth [--ops N] [--seed S] [--check]".into()
+}
+
+/// Runs `cargo xtask synth` with the arguments after `synth`, from the workspace at `root`.
+pub fn synth(root: &Path, args: &[String]) -> Result<(), String> {
+    let (mut ops, mut seed, mut check) = (2000usize, 1u64, false);
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--ops" => ops = it.next().and_then(|v| v.parse().ok()).ok_or_else(usage)?,
+            "--seed" => seed = it.next().and_then(|v| v.parse().ok()).ok_or_else(usage)?,
+            "--check" => check = true,
+            _ => return Err(usage()),
+        }
+    }
+    if ops == 0 {
+        return Err(usage());
+    }
+    let dir = root.join("target").join("synth");
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+
+    let started = Instant::now();
+    let spec = sdk_tests::synth::spec(ops, seed);
+    let spec_path = dir.join(format!("synthetic-{ops}.json"));
+    let text = serde_json::to_vec_pretty(&spec).map_err(|e| e.to_string())?;
+    std::fs::write(&spec_path, &text)
+        .map_err(|e| format!("cannot write {}: {e}", spec_path.display()))?;
+    let spec_time = started.elapsed();
+
+    let started = Instant::now();
+    let runtime = root.join("codegen").join("runtime");
+    let input = Input {
+        spec: spec_path.clone(),
+        config: None,
+        runtime_dep: format!("path = {:?}", runtime.display().to_string()),
+        source_label: format!("synthetic-{ops}.json (seed {seed})"),
+    };
+    let out = match sdkgen::generate(&input) {
+        Ok(out) => out,
+        Err(diags) => {
+            for d in &diags {
+                eprintln!("{d}");
+            }
+            let errors = diags
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .count();
+            return Err(format!("the synthetic spec has {errors} error(s)"));
+        }
+    };
+    let generate_time = started.elapsed();
+    let crate_dir = dir.join("client");
+    sdkgen::write::sync(&crate_dir, &out.files, false)
+        .map_err(|e| format!("writing {}: {e}", crate_dir.display()))?;
+    // A workspace of its own, so that the crate is built apart from this one.
+    let manifest = dir.join("Cargo.toml");
+    std::fs::write(
+        &manifest,
+        "# Written by `cargo xtask synth`.\n[workspace]\nresolver = \"2\"\nmembers = [\"client\"]\n\n[profile.dev]\ndebug = false\n",
+    )
+    .map_err(|e| format!("cannot write {}: {e}", manifest.display()))?;
+    // The same dependency versions as this workspace (and no registry look-up for them).
+    let lock = dir.join("Cargo.lock");
+    if !lock.exists() {
+        std::fs::copy(root.join("Cargo.lock"), &lock)
+            .map_err(|e| format!("cannot copy Cargo.lock: {e}"))?;
+    }
+
+    let lines = |name: &str| {
+        out.files
+            .iter()
+            .find(|f| f.path == name)
+            .map_or(0, |f| f.content.lines().count())
+    };
+    let unexpected = out
+        .warnings
+        .iter()
+        .filter(|w| !w.message.contains(sdk_tests::synth::EXPECTED_WARNING))
+        .count();
+    eprintln!(
+        "synthetic spec: {ops} operations, {} component schemas, {} KiB ({:.2?})",
+        spec["components"]["schemas"]
+            .as_object()
+            .map_or(0, |s| s.len()),
+        text.len() / 1024,
+        spec_time
+    );
+    eprintln!(
+        "generated {}: {} types; {} lines of types, {} of builders, {} of errors; {} warnings ({unexpected} unexpected) ({:.2?})",
+        crate_dir.strip_prefix(root).unwrap_or(&crate_dir).display(),
+        out.files
+            .iter()
+            .find(|f| f.path == "API.md")
+            .and_then(|f| f.content.lines().find(|l| l.starts_with("- Operations:")))
+            .and_then(|l| l.rsplit(": ").next())
+            .unwrap_or("?"),
+        lines("src/types.rs"),
+        lines("src/builders.rs"),
+        lines("src/errors.rs"),
+        out.warnings.len(),
+        generate_time
+    );
+    if unexpected > 0 {
+        for w in out
+            .warnings
+            .iter()
+            .filter(|w| !w.message.contains(sdk_tests::synth::EXPECTED_WARNING))
+        {
+            eprintln!("{w}");
+        }
+        return Err("the synthetic spec produced unexpected warnings".into());
+    }
+    if !check {
+        return Ok(());
+    }
+
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let args = [
+        "clippy",
+        "--manifest-path",
+        &manifest.display().to_string(),
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]
+    .map(String::from);
+    eprintln!("\n==> {cargo} {}", args.join(" "));
+    let started = Instant::now();
+    let status = Command::new(&cargo)
+        .args(&args)
+        .env("CARGO_TARGET_DIR", dir.join("target"))
+        .status()
+        .map_err(|e| format!("cannot run {cargo}: {e}"))?;
+    let clippy_time = started.elapsed();
+    if !status.success() {
+        return Err(format!(
+            "clippy failed on the {ops}-operation crate ({status}, after {clippy_time:.1?})"
+        ));
+    }
+    eprintln!("clippy -D warnings passed on {ops} operations in {clippy_time:.1?}");
+    Ok(())
+}
