@@ -30,6 +30,8 @@
 //! reads `Content-Length` and chunked request bodies, and stops, closing
 //! every connection, when it is dropped.
 
+pub mod prism;
+pub mod synth;
 use std::collections::VecDeque;
 use std::fmt;
 use std::net::SocketAddr;
