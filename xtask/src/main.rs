@@ -5,7 +5,13 @@
 //! - `generate <spec> [--config <file.toml>] --out <dir>`: generate a crate from any spec.
 //! - `resolved-spec <spec> --out <file>`: write the spec with its customisation's fixes applied.
 //! - `test`: everything CI checks (see `test.rs`).
+//! - `synth [--ops N] [--seed S] [--check]`: the generator on a synthetic spec (see `synth.rs`).
+//! - `bench [--quick] [--no-compile]`: the README's performance figures (see `bench.rs`).
+//! - `example <vast|mithril> <example> [args...]`: run an example against Prism (see `prism.rs`).
 
+mod bench;
+mod prism;
+mod synth;
 mod test;
 
 use std::path::{Path, PathBuf};
@@ -20,6 +26,9 @@ fn main() -> ExitCode {
         Some("generate") => generate(&args[1..]),
         Some("resolved-spec") => resolved_spec(&args[1..]),
         Some("test") => test::test(&root(), &args[1..]),
+        Some("bench") => bench::bench(&root(), &args[1..]),
+        Some("example") => prism::example(&root(), &args[1..]),
+        Some("synth") => synth::synth(&root(), &args[1..]),
         _ => Err(usage()),
     };
     match result {
@@ -36,7 +45,10 @@ fn usage() -> String {
   cargo xtask codegen [--check] [--root <dir with specs/ and generated/>]
   cargo xtask generate <spec.yaml|json> [--config <file.toml>] --out <dir>
   cargo xtask resolved-spec <spec.yaml|json> [--config <file.toml>] --out <file.json>
-  cargo xtask test"
+  cargo xtask test
+  cargo xtask synth [--ops N] [--seed S] [--check]
+  cargo xtask bench [--quick] [--no-compile]
+  cargo xtask example <vast|mithril> <example> [args...]"
         .into()
 }
 
