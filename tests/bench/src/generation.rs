@@ -372,11 +372,12 @@ pub fn run(
         out,
         "Where the time goes: the steps of `sdkgen::generate` called one by one (`sdkgen::load`, `lower`, `emit`; median of {} runs, \
          3 for specs slower than 0.5 s). Emission builds tokens with `quote!`, parses them with `syn::parse2` and prints them with \
-         `prettyplease`; the last two columns redo those two steps on the generated Rust files (median of 3), an estimate of \
-         their share of \"emit + format\".\n",
+         `prettyplease`, one type or operation at a time, spread over every core (wall clock shown); the last two columns \
+         redo those two steps on the generated Rust files whole, on one core (median of 3): the CPU time of those two \
+         steps, which on 2 cores can exceed the wall clock of \"emit + format\".\n",
         if quick { 1 } else { 5 }
     );
-    let _ = writeln!(out, "| spec | read + parse file | customise + normalise | `openapiv3` | lower | emit + format | of which ≈ `syn::parse2` | ≈ `prettyplease` |");
+    let _ = writeln!(out, "| spec | read + parse file | customise + normalise | `openapiv3` | lower | emit + format | `syn::parse2`, one core | `prettyplease`, one core |");
     let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---:|");
     for m in &results {
         let p = m.phases;
