@@ -150,18 +150,21 @@ impl Client {
     }
 
     /// The transport loop: everything except decoding, not generic.
-    async fn execute(&self, request: Request) -> Result<RawResponse, Failure> {
+    async fn execute(&self, mut request: Request) -> Result<RawResponse, Failure> {
         let inner = &*self.inner;
         let policy = request.options.retry_policy().unwrap_or(&inner.retry);
         let timeout = request.options.total_timeout().unwrap_or(inner.timeout);
-        let mut context = RequestContext::new(
-            request.method.clone(),
-            request.template,
-            request.path.clone(),
-        );
-        if let Some(message) = request.error.clone() {
+        // The path moves into the context once the URL is built; until then, errors copy it.
+        let context = |request: &Request| {
+            RequestContext::new(
+                request.method.clone(),
+                request.template,
+                request.path.clone(),
+            )
+        };
+        if let Some(message) = request.error.take() {
             return Err(Failure::InvalidRequest {
-                request: context,
+                request: context(&request),
                 message,
             });
         }
@@ -174,7 +177,7 @@ impl Client {
                 }
                 Err(error) => {
                     return Err(Failure::InvalidRequest {
-                        request: context,
+                        request: context(&request),
                         message: error.to_string(),
                     })
                 }
@@ -185,12 +188,17 @@ impl Client {
             Ok(url) => url,
             Err(message) => {
                 return Err(Failure::InvalidRequest {
-                    request: context,
+                    request: context(&request),
                     message,
                 })
             }
         };
-        let headers = self.headers(&request);
+        let mut context = RequestContext::new(
+            request.method.clone(),
+            request.template,
+            std::mem::take(&mut request.path),
+        );
+        let extra_headers = std::mem::take(&mut request.headers);
         let method = &request.method;
         let max_attempts = policy.max_attempts.max(1);
 
@@ -204,7 +212,7 @@ impl Client {
 
             let response = match tokio::time::timeout_at(
                 deadline,
-                self.send_once(method, &url, &headers, request.body.as_ref()),
+                self.send_once(method, &url, &extra_headers, request.body.as_ref()),
             )
             .await
             {
@@ -279,9 +287,24 @@ impl Client {
         }
     }
 
-    fn headers(&self, request: &Request) -> HeaderMap {
+    /// Sends one attempt. The request is built here, for each attempt, with its
+    /// headers moved into it: one header map per attempt, as a request built
+    /// by hand has (reqwest's `RequestBuilder::headers` would copy a prepared
+    /// map into its own).
+    async fn send_once(
+        &self,
+        method: &Method,
+        url: &Url,
+        extra_headers: &HeaderMap,
+        body: Option<&Bytes>,
+    ) -> reqwest::Result<reqwest::Response> {
         let inner = &*self.inner;
-        let mut headers = request.headers.clone();
+        let mut request = reqwest::Request::new(method.clone(), url.clone());
+        let headers = request.headers_mut();
+        headers.reserve(extra_headers.len() + 3);
+        for (name, value) in extra_headers {
+            headers.append(name, value.clone());
+        }
         if !headers.contains_key(ACCEPT) {
             headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         }
@@ -289,25 +312,10 @@ impl Client {
         if let Some(authorization) = &inner.authorization {
             headers.insert(AUTHORIZATION, authorization.clone());
         }
-        headers
-    }
-
-    async fn send_once(
-        &self,
-        method: &Method,
-        url: &Url,
-        headers: &HeaderMap,
-        body: Option<&Bytes>,
-    ) -> reqwest::Result<reqwest::Response> {
-        let mut builder = self
-            .inner
-            .http
-            .request(method.clone(), url.clone())
-            .headers(headers.clone());
         if let Some(body) = body {
-            builder = builder.body(body.clone());
+            *request.body_mut() = Some(body.clone().into());
         }
-        builder.send().await
+        inner.http.execute(request).await
     }
 
     /// Reads the body of the final response.
