@@ -262,3 +262,230 @@ async fn streams_can_move_to_other_tasks() {
         .unwrap();
     assert_eq!(items, [1, 2]);
 }
+
+/// Live and peak heap bytes allocated by each thread, so that a test running
+/// a stream synchronously on its own thread measures only that stream.
+mod heap {
+    use std::alloc::{GlobalAlloc, Layout, System};
+    use std::cell::Cell;
+
+    struct Counting;
+
+    thread_local! {
+        static LIVE: Cell<isize> = const { Cell::new(0) };
+        static PEAK: Cell<isize> = const { Cell::new(0) };
+    }
+
+    fn add(delta: isize) {
+        let _ = LIVE.try_with(|live| {
+            let now = live.get() + delta;
+            live.set(now);
+            let _ = PEAK.try_with(|peak| peak.set(peak.get().max(now)));
+        });
+    }
+
+    // SAFETY: every call is forwarded to `System` unchanged; the bookkeeping
+    // touches only const-initialised thread-locals without destructors,
+    // which never allocate.
+    unsafe impl GlobalAlloc for Counting {
+        unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+            // SAFETY: the caller's contract is `System.alloc`'s.
+            let p = unsafe { System.alloc(layout) };
+            if !p.is_null() {
+                add(layout.size() as isize);
+            }
+            p
+        }
+
+        unsafe fn dealloc(&self, p: *mut u8, layout: Layout) {
+            // SAFETY: `p` was allocated by `System` with `layout`.
+            unsafe { System.dealloc(p, layout) };
+            add(-(layout.size() as isize));
+        }
+
+        unsafe fn realloc(&self, p: *mut u8, layout: Layout, size: usize) -> *mut u8 {
+            // SAFETY: `p` was allocated by `System` with `layout`.
+            let q = unsafe { System.realloc(p, layout, size) };
+            if !q.is_null() {
+                add(size as isize - layout.size() as isize);
+            }
+            q
+        }
+    }
+
+    #[global_allocator]
+    static COUNTING: Counting = Counting;
+
+    /// Runs `f` and returns the peak of live bytes, above the level at the
+    /// start, allocated on this thread while it ran.
+    pub fn peak_during(f: impl FnOnce()) -> isize {
+        let start = LIVE.with(Cell::get);
+        PEAK.with(|peak| peak.set(start));
+        f();
+        PEAK.with(Cell::get) - start
+    }
+}
+
+/// An in-memory operation with `pages` pages of two items each; page `n`
+/// (from 0) has the cursor `n + 1` in eight digits, the last none. It
+/// records nothing, so the only state that could grow is the stream's.
+#[derive(Clone)]
+struct Counter {
+    pages: usize,
+    cursor: Option<String>,
+}
+
+impl Paginate for Counter {
+    type Page = (Vec<u32>, Option<String>);
+    type Item = u32;
+    type Error = ApiErr;
+
+    fn set_cursor(&mut self, cursor: String) {
+        self.cursor = Some(cursor);
+    }
+
+    fn fetch(self) -> BoxFuture<Result<Self::Page, Error<ApiErr>>> {
+        Box::pin(async move {
+            let n = self.cursor.map_or(0, |c| c.parse::<usize>().unwrap());
+            let next = (n + 1 < self.pages).then(|| format!("{:08}", n + 1));
+            Ok((vec![2 * n as u32, 2 * n as u32 + 1], next))
+        })
+    }
+
+    fn next_cursor(page: &Self::Page) -> Option<&str> {
+        page.1.as_deref()
+    }
+
+    fn into_items(page: Self::Page) -> Vec<u32> {
+        page.0
+    }
+}
+
+/// Drains the items of a `Counter` of `pages` pages on this thread (its
+/// futures are always ready), checking them without keeping them.
+fn drain(pages: usize) {
+    let waker = futures_util::task::noop_waker();
+    let mut cx = std::task::Context::from_waker(&waker);
+    let mut stream = Items::new(Counter {
+        pages,
+        cursor: None,
+    });
+    let mut expected = 0;
+    while let std::task::Poll::Ready(Some(item)) = stream.poll_next_unpin(&mut cx) {
+        assert_eq!(item.unwrap(), expected);
+        expected += 1;
+    }
+    assert_eq!(expected as usize, 2 * pages);
+}
+
+#[test]
+fn peak_heap_of_a_stream_does_not_grow_with_the_number_of_pages() {
+    drain(10); // lazily initialised statics, if any
+    let small = heap::peak_during(|| drain(100));
+    let large = heap::peak_during(|| drain(10_000));
+    assert!(small > 0);
+    assert_eq!(
+        large, small,
+        "peak live heap: {small} B over 100 pages, {large} B over 10,000 pages"
+    );
+}
+
+/// A server of numbered pages: the request without cursor is page 0, cursor
+/// `"n"` page `n`; page `n` has the item `n` and the cursor `n + 1`, except
+/// that page `last` has the cursor `back_to` (`None`: no cursor).
+async fn numbered_server(last: u32, back_to: Option<u32>) -> TestServer {
+    TestServer::start(move |req| {
+        let n: u32 = req.query_param("cursor").map_or(0, |c| c.parse().unwrap());
+        let next = if n == last { back_to } else { Some(n + 1) };
+        page(&[n], next.map(|n| n.to_string()).as_deref())
+    })
+    .await
+}
+
+/// Collects the items of `server` up to the first error, which it returns.
+async fn items_until_error(server: &TestServer) -> (Vec<u32>, Option<Error<ApiErr>>) {
+    let mut items = Vec::new();
+    let mut stream = Items::new(ListItems::new(&client(server)));
+    while let Some(result) = stream.next().await {
+        match result {
+            Ok(item) => items.push(item),
+            Err(err) => {
+                assert!(stream.next().await.is_none(), "the error ends the stream");
+                return (items, Some(err));
+            }
+        }
+    }
+    (items, None)
+}
+
+fn repeated(err: Option<Error<ApiErr>>) -> String {
+    match err {
+        Some(Error::RepeatedCursor { cursor, request }) => {
+            assert_eq!(request.template(), "/items");
+            cursor
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_long_cursor_cycle_ends_with_repeated_cursor_within_the_bound() {
+    // Page 1 (no cursor) carries "k0", page j + 1 carries "k<j>", and page 40
+    // carries "k39" whose page carries "k0" again: 40 cursors in a cycle from
+    // page 1, first repeated by page R = 41. Too long for the 16 latest
+    // cursors, so Brent's checkpoint catches it: the checkpoint becomes
+    // page 64's cursor, which page 64 + 40 = 104 carries again.
+    let server = TestServer::start(|req| {
+        let next = match req.query_param("cursor") {
+            None => 0,
+            Some(c) => (c.trim_start_matches('k').parse::<u32>().unwrap() + 1) % 40,
+        };
+        page(&[next], Some(&format!("k{next}")))
+    })
+    .await;
+    let (items, err) = items_until_error(&server).await;
+    assert_eq!(repeated(err), "k23", "page 64's cursor, k(63 mod 40)");
+    assert_eq!(server.hits(), 104);
+    assert!(server.hits() < 3 * 41, "fewer than 3R pages");
+    let expected: Vec<u32> = (0..104).map(|n| n % 40).collect();
+    assert_eq!(items, expected, "every page once, then 63 pages again");
+    let mut requested = cursors(&server).into_iter();
+    assert_eq!(requested.next(), Some(None));
+    for (n, cursor) in requested.enumerate() {
+        assert_eq!(cursor, Some(format!("k{}", n % 40)));
+    }
+}
+
+#[tokio::test]
+async fn a_repeat_of_one_of_the_16_latest_cursors_is_reported_at_once() {
+    // Pages 1..=31 carry "1".."30" and then "15": page 31 repeats the cursor
+    // of page 15, 16 pages back.
+    let server = numbered_server(30, Some(15)).await;
+    let (items, err) = items_until_error(&server).await;
+    assert_eq!(repeated(err), "15");
+    assert_eq!(items, (0..=30).collect::<Vec<_>>(), "no page twice");
+    assert_eq!(server.hits(), 31);
+}
+
+#[tokio::test]
+async fn a_repeat_from_17_pages_back_is_reported_within_the_bound() {
+    // Page 31 repeats the cursor of page 14 (m = 14, L = 17, R = 31): the
+    // checkpoint, page 32's cursor "15", comes back with page 32 + 17 = 49.
+    let server = numbered_server(30, Some(14)).await;
+    let (items, err) = items_until_error(&server).await;
+    assert_eq!(repeated(err), "15");
+    assert_eq!(server.hits(), 49);
+    let mut expected: Vec<u32> = (0..=30).collect();
+    expected.extend(14..=30);
+    expected.push(14);
+    assert_eq!(items, expected);
+}
+
+#[tokio::test]
+async fn many_pages_with_distinct_cursors_end_normally() {
+    let server = numbered_server(1_999, None).await;
+    let (items, err) = items_until_error(&server).await;
+    assert!(err.is_none(), "{err:?}");
+    assert_eq!(items, (0..2_000).collect::<Vec<_>>());
+    assert_eq!(server.hits(), 2_000);
+}

@@ -1,8 +1,48 @@
 //! Lazy streams over cursor-paginated operations.
+//!
+//! # Repeated cursors
+//!
+//! A server that hands out a cursor it handed out before would make a naive
+//! loop run forever. [`Pages`] and [`Items`] end with
+//! [`Error::RepeatedCursor`] instead, and what they remember to notice it
+//! does not grow with the number of pages.
+//!
+//! Number the pages 1, 2, 3, … in the order they are fetched; page *n*
+//! carries the cursor *c(n)*, the one that requests page *n* + 1. Let page
+//! *R* be the first page whose cursor an earlier page *m* already carried:
+//! *c(R)* = *c(m)*, *m* < *R*, and let *L* = *R* − *m*.
+//!
+//! * **At once when *L* ≤ 16.** A cursor equal to one of the 16 latest
+//!   cursors is caught when its page arrives: the stream yields page *R*,
+//!   then the error (with the cursor *c(R)*). No page is requested twice.
+//! * **Within a bound otherwise.** When *L* > 16, and the server answers a
+//!   cursor with the same next cursor every time (so the cursors from page
+//!   *m* on repeat with period *L*), the stream yields page *P* + *L*, then
+//!   the error (with the cursor *c(P)*), where *P* is the smallest power of
+//!   two ≥ max(*m*, *L*). That is fewer than 3*R* pages in all, so fewer
+//!   than 2*R* pages are requested (and their items yielded) a second time.
+//!   For example, 40 cursors in a cycle from page 1 (*m* = 1, *L* = 40,
+//!   *R* = 41) end the stream after page 64 + 40 = 104.
+//! * **Never falsely.** The error is reported only for a cursor equal, byte
+//!   for byte, to an earlier one; distinct cursors never trigger it.
+//!
+//! The bounded rule is Brent's cycle detection: besides the 16 latest
+//! cursors, the stream keeps one checkpoint, the cursor of the latest page
+//! whose number is a power of two, and compares every new cursor with it. A
+//! server that answers the same cursor differently on different requests may
+//! revisit cursors more than 16 pages apart without hitting the checkpoint;
+//! the stream then ends only when the server stops returning cursors.
+//!
+//! **Memory.** Apart from the request in flight and (for [`Items`]) the
+//! current page's items, a stream holds at most 17 cursors however many
+//! pages it follows: the 16 latest and the checkpoint, each as its bytes,
+//! a 64-bit hash (which makes most comparisons one integer comparison) and a
+//! pointer.
 
-use std::collections::HashSet;
+use std::collections::VecDeque;
 use std::fmt;
 use std::future::Future;
+use std::hash::Hasher;
 use std::pin::Pin;
 use std::task::{ready, Context, Poll};
 
@@ -79,13 +119,19 @@ enum State<P: Paginate> {
 /// * The stream ends after a page without cursor (or with an empty one),
 ///   after an empty page (see [`Paginate::item_count`]), or after an error,
 ///   which is yielded once. It then returns `None` forever.
-/// * A cursor that was already seen ends the stream with
-///   [`Error::RepeatedCursor`], yielded after the page that carried it.
+/// * A cursor that repeats an earlier one ends the stream with
+///   [`Error::RepeatedCursor`], yielded after the page that carried it: that
+///   page's, if the cursor is one of the 16 latest; otherwise, for a server
+///   cycling through *L* > 16 cursors from page *m* on, that of page
+///   *P* + *L*, where *P* is the smallest power of two ≥ max(*m*, *L*) —
+///   fewer than three times as many pages as up to the first repeat.
+/// * Whatever the number of pages, the stream holds at most 17 cursors (the
+///   16 latest and one checkpoint) besides the current page.
 /// * Dropping the stream stops fetching.
 pub struct Pages<P: Paginate> {
     first: P,
     state: State<P>,
-    seen: HashSet<String>,
+    cursors: CursorGuard,
 }
 
 // The stream never pins `P` or the page; the only future is boxed.
@@ -97,7 +143,7 @@ impl<P: Paginate> Pages<P> {
         Pages {
             state: State::Next(first.clone()),
             first,
-            seen: HashSet::new(),
+            cursors: CursorGuard::new(),
         }
     }
 
@@ -123,7 +169,7 @@ impl<P: Paginate> Pages<P> {
             None | Some("") => return State::Done,
             Some(cursor) => cursor,
         };
-        if !self.seen.insert(cursor.to_owned()) {
+        if self.cursors.repeats(cursor) {
             let (method, template) = self.first.endpoint();
             let mut request = RequestContext::new(method, template, template.to_owned());
             request.count_attempt();
@@ -188,8 +234,85 @@ impl<P: Paginate> fmt::Debug for Pages<P> {
         };
         f.debug_struct("Pages")
             .field("state", &state)
-            .field("cursors_seen", &self.seen.len())
+            .field("cursors_seen", &self.cursors.count)
             .finish()
+    }
+}
+
+/// How many of the latest cursors [`CursorGuard`] compares a new one with.
+const WINDOW: usize = 16;
+
+/// A remembered cursor.
+struct Seen {
+    hash: u64,
+    cursor: Box<str>,
+}
+
+/// Notices repeated cursors in constant memory (see the module
+/// documentation): the [`WINDOW`] latest cursors, plus Brent's checkpoint.
+struct CursorGuard {
+    /// The latest cursors, oldest first; at most [`WINDOW`].
+    window: VecDeque<Seen>,
+    /// Cursor number 2^k (counting from 1), for the largest 2^k ≤ `count`.
+    checkpoint: Option<Seen>,
+    /// How many cursors have been accepted.
+    count: u64,
+    /// Hashes a cursor; only a test replaces it.
+    hash: fn(&str) -> u64,
+}
+
+/// A fixed-key SipHash of the cursor's bytes.
+fn hash_cursor(cursor: &str) -> u64 {
+    // `DefaultHasher::new` always uses the same keys: equal cursors hash
+    // alike for the life of the stream, which is all that is needed.
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    hasher.write(cursor.as_bytes());
+    hasher.finish()
+}
+
+impl CursorGuard {
+    fn new() -> Self {
+        Self::with_hash(hash_cursor)
+    }
+
+    fn with_hash(hash: fn(&str) -> u64) -> Self {
+        CursorGuard {
+            window: VecDeque::new(),
+            checkpoint: None,
+            count: 0,
+            hash,
+        }
+    }
+
+    /// Whether `cursor`, the cursor of the page just received, equals one of
+    /// the latest [`WINDOW`] cursors or the checkpoint. If not, it is
+    /// accepted as the latest cursor.
+    fn repeats(&mut self, cursor: &str) -> bool {
+        let hash = (self.hash)(cursor);
+        // Hashes first; strings only on a hash match, so a collision is
+        // never taken for a repeat.
+        let same = |seen: &Seen| seen.hash == hash && *seen.cursor == *cursor;
+        if self.window.iter().any(same) || self.checkpoint.as_ref().is_some_and(same) {
+            return true;
+        }
+        if self.window.len() == WINDOW {
+            self.window.pop_front();
+        } else if self.window.capacity() == 0 {
+            // Allocated at the first cursor only: most streams have one page.
+            self.window.reserve_exact(WINDOW);
+        }
+        self.window.push_back(Seen {
+            hash,
+            cursor: cursor.into(),
+        });
+        self.count += 1;
+        if self.count.is_power_of_two() {
+            self.checkpoint = Some(Seen {
+                hash,
+                cursor: cursor.into(),
+            });
+        }
+        false
     }
 }
 
@@ -423,5 +546,126 @@ mod tests {
         fn check<T: Send + Unpin>() {}
         check::<Pages<Fake>>();
         check::<Items<Fake>>();
+    }
+
+    impl CursorGuard {
+        /// The bytes the guard holds on the heap.
+        fn heap_bytes(&self) -> usize {
+            let cursors: usize = self
+                .window
+                .iter()
+                .chain(&self.checkpoint)
+                .map(|seen| seen.cursor.len())
+                .sum();
+            self.window.capacity() * std::mem::size_of::<Seen>() + cursors
+        }
+    }
+
+    /// The page after which the module documentation says a cycle of `l`
+    /// cursors from page `m` on is reported.
+    fn documented_report(m: u64, l: u64) -> u64 {
+        if l <= WINDOW as u64 {
+            m + l
+        } else {
+            m.max(l).next_power_of_two() + l
+        }
+    }
+
+    /// Feeds `cursor(1)`, `cursor(2)`, … to `guard`; the number of the first
+    /// one it reports as a repeat, if any up to `limit`.
+    fn first_report(
+        guard: &mut CursorGuard,
+        cursor: impl Fn(u64) -> String,
+        limit: u64,
+    ) -> Option<u64> {
+        (1..=limit).find(|&n| guard.repeats(&cursor(n)))
+    }
+
+    /// Page `n`'s cursor when pages `m..m + l` repeat forever.
+    fn cycle(m: u64, l: u64) -> impl Fn(u64) -> String {
+        move |n| {
+            let n = if n < m + l { n } else { m + (n - m) % l };
+            format!("cursor-{n}")
+        }
+    }
+
+    #[test]
+    fn guard_reports_every_cycle_exactly_when_documented() {
+        for m in 1..=80 {
+            for l in 1..=80 {
+                let r = m + l;
+                let found = first_report(&mut CursorGuard::new(), cycle(m, l), 10 * r);
+                assert_eq!(found, Some(documented_report(m, l)), "m = {m}, l = {l}");
+                assert!(found.unwrap() < 3 * r, "m = {m}, l = {l}");
+                if l <= WINDOW as u64 {
+                    assert_eq!(found, Some(r), "at once: m = {m}, l = {l}");
+                }
+            }
+        }
+        // The example of the module documentation.
+        assert_eq!(documented_report(1, 40), 104);
+    }
+
+    #[test]
+    fn guard_compares_cursors_not_just_hashes() {
+        let collide = |_: &str| 7;
+        // Distinct cursors with equal hashes are not repeats.
+        let mut guard = CursorGuard::with_hash(collide);
+        let distinct = |n: u64| format!("cursor-{n}");
+        assert_eq!(first_report(&mut guard, distinct, 10_000), None);
+        // Real repeats are still found, and when documented.
+        for (m, l) in [(1, 1), (5, 16), (5, 17), (1, 40), (100, 3), (100, 60)] {
+            let mut guard = CursorGuard::with_hash(collide);
+            let found = first_report(&mut guard, cycle(m, l), 1_000);
+            assert_eq!(found, Some(documented_report(m, l)), "m = {m}, l = {l}");
+        }
+    }
+
+    #[test]
+    fn guard_memory_is_bounded_after_ten_thousand_cursors() {
+        let mut guard = CursorGuard::new();
+        assert_eq!(guard.heap_bytes(), 0, "nothing before the first cursor");
+        let cursor = |n: u64| format!("cursor-{n:08}"); // 15 bytes each
+        let mut at_100 = 0;
+        let mut most = 0;
+        for n in 1..=10_000 {
+            assert!(!guard.repeats(&cursor(n)), "cursor {n} is new");
+            most = most.max(guard.heap_bytes());
+            if n == 100 {
+                at_100 = guard.heap_bytes();
+            }
+        }
+        assert_eq!(guard.count, 10_000);
+        assert_eq!(guard.window.len(), WINDOW);
+        assert_eq!(guard.window.capacity(), WINDOW);
+        assert_eq!(most, at_100, "no growth between 100 and 10,000 cursors");
+        let bound = (WINDOW + 1) * (std::mem::size_of::<Seen>() + 15);
+        assert!(most <= bound, "{most} B > {bound} B");
+        // The checkpoint is cursor 8192, the latest power of two.
+        assert_eq!(&*guard.checkpoint.as_ref().unwrap().cursor, cursor(8192));
+        // Long cursors: still at most 17 of them.
+        let long = |n: u64| format!("{n:08}{}", "x".repeat(4_000));
+        let mut guard = CursorGuard::new();
+        assert_eq!(first_report(&mut guard, long, 2_000), None);
+        let bound = (WINDOW + 1) * (std::mem::size_of::<Seen>() + 4_008);
+        assert!(guard.heap_bytes() <= bound);
+    }
+
+    #[test]
+    fn long_cycle_through_pages() {
+        // Cursors c1 … c40, then c1 again: reported after page 104.
+        let name = |i: usize| -> &'static str { format!("c{i}").leak() };
+        let script: Script = (0..=40)
+            .map(|i| Ok((vec![i as u32], Some(name(i % 40 + 1)))))
+            .collect();
+        let f = fake(script);
+        let out = collect(Pages::new(f.clone()));
+        assert_eq!(out.len(), 105);
+        assert!(out[..104].iter().all(Result::is_ok));
+        match &out[104] {
+            Err(Error::RepeatedCursor { cursor, .. }) => assert_eq!(cursor, "c24"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(f.count.load(Ordering::SeqCst), 104);
     }
 }
