@@ -269,6 +269,7 @@ fn is_null_schema(v: &Value) -> bool {
     match v {
         Value::Object(m) => {
             matches!(m.get("type"), Some(Value::String(t)) if t == "null")
+                || m.get("const").is_some_and(Value::is_null)
                 || (m
                     .get("enum")
                     .and_then(Value::as_array)
