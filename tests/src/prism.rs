@@ -594,11 +594,17 @@ fn modified(path: &Path) -> Option<SystemTime> {
 /// dummy API key in the environment, as `cargo xtask example` does), killing it after a
 /// minute. `None`, after saying why on stderr, when the example is not built or is stale
 /// (see [`example_binary`]): `cargo test --workspace` builds every example before it runs the
-/// tests, `cargo test -p sdk-tests` does not.
+/// tests, `cargo test -p sdk-tests` does not. With `CI` set, that is a panic instead.
 pub fn run_example(prism: &Prism, api: Api, name: &str, args: &[&str]) -> Option<Output> {
     let binary = match example_binary(api, name) {
         Ok(binary) => binary,
         Err(why) => {
+            // In CI the test command is `cargo test --workspace`, which builds them: a missing
+            // example there is a failure, not a skip.
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "example {name} not built: {why}"
+            );
             eprintln!(
                 "example {name} not run: {why} (`cargo test --workspace` builds the examples)"
             );
