@@ -318,15 +318,24 @@ impl<'a> Lowerer<'a> {
             SchemaKind::Type(Type::Integer(it)) => int_type(&format_str(&it.format)),
             SchemaKind::Type(Type::Number(nt)) => float_type(&format_str(&nt.format)),
             SchemaKind::Type(Type::Boolean(_)) => TypeRef::Boolean,
-            SchemaKind::Type(Type::Object(ot)) => self.object(
-                &ot.properties,
-                &ot.required,
-                ot.additional_properties.as_ref(),
-                doc.clone(),
-                ptr,
-                name,
-                slot,
-            ),
+            SchemaKind::Type(Type::Object(ot)) => {
+                if disc.is_some() {
+                    self.diags.warn(
+                        diag::join(ptr, "discriminator"),
+                        "a `discriminator` on an object schema (inheritance through `allOf`) is not used: \
+                         a value of one of its subtypes decodes as this type, without the subtype's own fields",
+                    );
+                }
+                self.object(
+                    &ot.properties,
+                    &ot.required,
+                    ot.additional_properties.as_ref(),
+                    doc.clone(),
+                    ptr,
+                    name,
+                    slot,
+                )
+            }
             SchemaKind::Type(Type::Array(at)) => match &at.items {
                 Some(items) => TypeRef::Array(Box::new(self.lower_boxed(
                     items,
