@@ -301,7 +301,6 @@ impl Client {
         let inner = &*self.inner;
         let mut request = reqwest::Request::new(method.clone(), url.clone());
         let headers = request.headers_mut();
-        headers.reserve(extra_headers.len() + 3);
         for (name, value) in extra_headers {
             headers.append(name, value.clone());
         }

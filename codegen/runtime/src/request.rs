@@ -270,14 +270,25 @@ fn check_path(path: &str) -> Result<(), String> {
             "the path contains the character {c:?}; encode it with `encode_path`"
         ));
     }
-    for segment in path.split('/') {
-        let lower = segment.to_ascii_lowercase();
-        let decoded = lower.replace("%2e", ".");
-        if decoded == "." || decoded == ".." {
-            return Err(format!("the path contains the dot segment `{segment}`"));
-        }
+    if let Some(segment) = path.split('/').find(|s| is_dot_segment(s)) {
+        return Err(format!("the path contains the dot segment `{segment}`"));
     }
     Ok(())
+}
+
+/// Whether `segment` is `.` or `..`, each dot written as is or as `%2e`/`%2E`.
+fn is_dot_segment(segment: &str) -> bool {
+    let mut rest = segment.as_bytes();
+    let mut dots = 0;
+    while !rest.is_empty() {
+        rest = match rest {
+            [b'.', tail @ ..] => tail,
+            [b'%', b'2', b'e' | b'E', tail @ ..] => tail,
+            _ => return false,
+        };
+        dots += 1;
+    }
+    matches!(dots, 1 | 2)
 }
 
 /// Percent-encodes one path segment: every byte except the RFC 3986
@@ -293,9 +304,18 @@ fn check_path(path: &str) -> Result<(), String> {
 /// request is sent ([`Error::InvalidRequest`](crate::Error::InvalidRequest)),
 /// because it cannot be expressed in a URL path.
 pub fn encode_path(segment: impl Display) -> String {
-    let mut out = String::new();
-    encode_into(&mut out, &segment.to_string(), b"");
-    out
+    /// Percent-encodes what is written to it, straight into the output.
+    struct Encoder(String);
+    impl fmt::Write for Encoder {
+        fn write_str(&mut self, s: &str) -> fmt::Result {
+            encode_into(&mut self.0, s, b"");
+            Ok(())
+        }
+    }
+    let mut out = Encoder(String::new());
+    // Writing into a `String` cannot fail; a `Display` that fails leaves what it wrote.
+    let _ = fmt::Write::write_fmt(&mut out, format_args!("{segment}"));
+    out.0
 }
 
 fn is_unreserved(b: u8) -> bool {
@@ -384,6 +404,37 @@ impl CallOptions {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dot_segments_in_every_spelling() {
+        for dot in [".", "..", "%2e", "%2E", "%2e%2E", ".%2e", "%2E."] {
+            assert!(is_dot_segment(dot), "{dot}");
+            assert!(check_path(&format!("/a/{dot}/b")).is_err(), "{dot}");
+            assert!(check_path(&format!("/a/{dot}")).is_err(), "{dot}");
+        }
+        for other in [
+            "",
+            "...",
+            "a.",
+            ".a",
+            "%2e%2e%2e",
+            "%2",
+            "%2f",
+            "%2ex",
+            "%3e",
+        ] {
+            assert!(!is_dot_segment(other), "{other}");
+        }
+        assert!(check_path("/v2/instances/a.b/status").is_ok());
+        assert!(check_path("/a//b/").is_ok());
+    }
+
+    #[test]
+    fn encode_path_writes_displayed_values_encoded() {
+        assert_eq!(encode_path("a b/c"), "a%20b%2Fc");
+        assert_eq!(encode_path(-42), "-42");
+        assert_eq!(encode_path(format_args!("{}/{}", "é", 1.5)), "%C3%A9%2F1.5");
+    }
 
     fn req() -> Request {
         Request::new(Method::GET, "/x", "/x".to_owned())
