@@ -119,3 +119,18 @@ pub fn config_beside(spec: &Path) -> Option<PathBuf> {
     let c = spec.with_extension("toml");
     c.exists().then_some(c)
 }
+
+/// The spec at `spec` with the fixes of the customisation file beside it applied (see
+/// [`Output::resolved_spec`]): what a mock server should serve. The error lists the spec's
+/// diagnostics, one a line.
+pub fn resolved_spec_beside(spec: &Path) -> Result<serde_json::Value, String> {
+    let input = Input {
+        spec: spec.to_path_buf(),
+        config: config_beside(spec),
+        runtime_dep: String::new(),
+        source_label: String::new(),
+    };
+    generate(&input)
+        .map(|out| out.resolved_spec)
+        .map_err(|diags| diags.iter().map(|d| format!("{d}\n")).collect())
+}

@@ -25,7 +25,6 @@
 //! the correct `form`/`explode` encoding of a one-item array) as a string, rejecting it with
 //! "must be array,null". The tests therefore pass two or more items to array parameters.
 
-use std::path::Path;
 use std::time::Duration;
 
 use futures_util::StreamExt;
@@ -41,22 +40,9 @@ use mithril_client::{Client, ClientBuilder, Error, RetryPolicy};
 use sdk_tests::prism::{self, Api, Prism};
 use sdkgen_runtime::{json, Decoder, Method, Request};
 
-/// The spec with its customisation's fixes, as the generator reads it: what Prism serves.
-fn resolve(spec: &Path) -> Result<serde_json::Value, String> {
-    let input = sdkgen::Input {
-        spec: spec.to_path_buf(),
-        config: sdkgen::config_beside(spec),
-        runtime_dep: String::new(),
-        source_label: String::new(),
-    };
-    sdkgen::generate(&input)
-        .map(|out| out.resolved_spec)
-        .map_err(|diags| diags.iter().map(|d| format!("{d}\n")).collect())
-}
-
 /// The Prism of this test binary, started by the first test that needs it.
 fn mock() -> &'static Prism {
-    prism::shared(Api::Mithril, resolve)
+    prism::shared(Api::Mithril, sdkgen::resolved_spec_beside)
 }
 
 const KEY: &str = "fkey_contract";

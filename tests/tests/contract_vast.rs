@@ -15,8 +15,6 @@
 //!   `sl-violations` header;
 //! - `Prefer: code=<status>`: that documented status, with a body built from its schema.
 
-use std::path::Path;
-
 use sdk_tests::prism::{self, Api, Prism};
 use sdkgen_runtime::{json, Decoder, Method, Request};
 use vast_client::errors::{ExecuteError, ManageInstanceError, RecycleInstanceError};
@@ -27,22 +25,9 @@ use vast_client::types::{
 };
 use vast_client::{Client, ClientBuilder, Error, RetryPolicy};
 
-/// The spec with its customisation's fixes, as the generator reads it: what Prism serves.
-fn resolve(spec: &Path) -> Result<serde_json::Value, String> {
-    let input = sdkgen::Input {
-        spec: spec.to_path_buf(),
-        config: sdkgen::config_beside(spec),
-        runtime_dep: String::new(),
-        source_label: String::new(),
-    };
-    sdkgen::generate(&input)
-        .map(|out| out.resolved_spec)
-        .map_err(|diags| diags.iter().map(|d| format!("{d}\n")).collect())
-}
-
 /// The Prism of this test binary, started by the first test that needs it.
 fn mock() -> &'static Prism {
-    prism::shared(Api::Vast, resolve)
+    prism::shared(Api::Vast, sdkgen::resolved_spec_beside)
 }
 
 const KEY: &str = "vast-contract-key";

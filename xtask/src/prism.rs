@@ -58,7 +58,7 @@ pub fn example(root: &Path, args: &[String]) -> Result<(), String> {
         return Err(format!("building example {name} failed ({built})"));
     }
 
-    let prism = Prism::start(&api.spec(), resolve)?;
+    let prism = Prism::start(&api.spec(), sdkgen::resolved_spec_beside)?;
     let status = Command::new(&cargo)
         .args(["run", "--quiet", "-p", &package, "--example", name, "--"])
         .args(rest)
@@ -75,19 +75,6 @@ pub fn example(root: &Path, args: &[String]) -> Result<(), String> {
             prism.log_tail()
         ))
     }
-}
-
-/// The spec with its customisation's fixes: what the generator reads, and Prism serves.
-fn resolve(spec: &Path) -> Result<serde_json::Value, String> {
-    let input = sdkgen::Input {
-        spec: spec.to_path_buf(),
-        config: sdkgen::config_beside(spec),
-        runtime_dep: String::new(),
-        source_label: String::new(),
-    };
-    sdkgen::generate(&input)
-        .map(|out| out.resolved_spec)
-        .map_err(|diags| diags.iter().map(|d| format!("{d}\n")).collect())
 }
 
 fn list_examples(dir: &Path) -> String {
