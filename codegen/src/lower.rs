@@ -68,6 +68,7 @@ pub fn lower(api: &OpenAPI, raw: &Value, config: &Config, diags: &mut Diagnostic
         struct_index: HashMap::new(),
         components: HashMap::new(),
         component_done: BTreeSet::new(),
+        collecting: BTreeSet::new(),
         notes: Vec::new(),
     };
     l.run()
@@ -89,6 +90,9 @@ struct Lowerer<'a> {
     components: HashMap<String, (usize, String)>,
     /// Components lowered or being lowered (lowering is on first use, so order does not matter).
     component_done: BTreeSet<usize>,
+    /// Components whose fields an `allOf` is taking from their schema, because they are still
+    /// being lowered (see [`Lowerer::collect_pending`]).
+    collecting: BTreeSet<usize>,
     notes: Vec<String>,
 }
 
@@ -996,7 +1000,8 @@ impl<'a> Lowerer<'a> {
         let s = match part {
             ReferenceOr::Reference { reference } => {
                 let t = self.lower_ref(reference, ptr);
-                return self.collect_type(&t, shape);
+                return self.collect_type(&t, shape)
+                    || self.collect_pending(reference, &t, name, shape);
             }
             ReferenceOr::Item(s) => s,
         };
@@ -1068,6 +1073,41 @@ impl<'a> Lowerer<'a> {
             Some(AdditionalProperties::Any(true)) => shape.additional = Some(TypeRef::Json),
             _ => {}
         }
+    }
+
+    /// Adds the fields of a component that is still being lowered to `shape`, from its schema:
+    /// an `allOf` part that closes a cycle (`A { children: [B] }`, `B = allOf [A, …]`, reached
+    /// from `A`). False if `t` is no such component, or if its schema leads back to itself.
+    fn collect_pending(
+        &mut self,
+        reference: &str,
+        t: &TypeRef,
+        name: &str,
+        shape: &mut Shape,
+    ) -> bool {
+        let Some(id) = def_id(t.non_null()) else {
+            return false;
+        };
+        if !matches!(self.defs[id].kind, DefKind::Pending) {
+            return false;
+        }
+        let Some((_, component)) = self.components.get(reference).cloned() else {
+            return false;
+        };
+        let api: &'a OpenAPI = self.api;
+        let Some(schema) = api
+            .components
+            .as_ref()
+            .and_then(|c| c.schemas.get(&component))
+        else {
+            return false;
+        };
+        if !self.collecting.insert(id) {
+            return false;
+        }
+        let collected = self.collect_part(schema, reference, name, shape);
+        self.collecting.remove(&id);
+        collected
     }
 
     /// Adds a referenced type's fields to `shape`; false if it is not an object.
