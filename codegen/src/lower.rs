@@ -319,9 +319,18 @@ impl<'a> Lowerer<'a> {
                     self.string_enum(values, doc.clone(), ptr, name, slot)
                 }
             }
-            SchemaKind::Type(Type::Integer(it)) => int_type(&format_str(&it.format)),
-            SchemaKind::Type(Type::Number(nt)) => float_type(&format_str(&nt.format)),
-            SchemaKind::Type(Type::Boolean(_)) => TypeRef::Boolean,
+            SchemaKind::Type(Type::Integer(it)) => {
+                self.warn_unkept_values(it.enumeration.iter().any(Option::is_some), ptr);
+                int_type(&format_str(&it.format))
+            }
+            SchemaKind::Type(Type::Number(nt)) => {
+                self.warn_unkept_values(nt.enumeration.iter().any(Option::is_some), ptr);
+                float_type(&format_str(&nt.format))
+            }
+            SchemaKind::Type(Type::Boolean(bt)) => {
+                self.warn_unkept_values(bt.enumeration.iter().any(Option::is_some), ptr);
+                TypeRef::Boolean
+            }
             SchemaKind::Type(Type::Object(ot)) => {
                 if disc.is_some() {
                     self.diags.warn(
@@ -1072,6 +1081,18 @@ impl<'a> Lowerer<'a> {
             }
             Some(AdditionalProperties::Any(true)) => shape.additional = Some(TypeRef::Json),
             _ => {}
+        }
+    }
+
+    /// Warns, when `listed`, that the values a number or boolean schema lists (`enum`, `const`)
+    /// are not part of its type.
+    fn warn_unkept_values(&mut self, listed: bool, ptr: &str) {
+        if listed {
+            self.diags.warn(
+                ptr.to_string(),
+                "the values listed by `enum`/`const` of a number or boolean are not part of the type: \
+                 it is the plain type, and other values are accepted and sent",
+            );
         }
     }
 
