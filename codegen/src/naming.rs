@@ -318,22 +318,39 @@ pub fn unique(base: &str, used: &mut BTreeSet<String>) -> String {
 
 /// Strips the suffix FastAPI appends to operation ids (`{name}{path with \W→_}_{method}`).
 ///
-/// `get_instances_v2_instances_get` on `GET /v2/instances` → `get_instances`.
+/// `get_instances_v2_instances_get` on `GET /v2/instances` → `get_instances`. The id may name
+/// the path without leading segments that the spec's path has (an application mounted under a
+/// prefix: `list_jobs_jobs_get` on `GET /api/v1/jobs` → `list_jobs`); the longest tail of whole
+/// segments that the id ends with is stripped.
 pub fn strip_fastapi_suffix(operation_id: &str, method: &str, path: &str) -> Option<String> {
-    let path_part: String = path
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let suffix = format!("{path_part}_{}", method.to_ascii_lowercase());
-    let stem = operation_id.strip_suffix(&suffix)?;
-    let stem = stem.trim_end_matches('_');
-    (!stem.is_empty()).then(|| stem.to_string())
+    let method = method.to_ascii_lowercase();
+    // The path with \W → `_`, and where in it each segment starts (the whole path first).
+    let mut path_part = String::with_capacity(path.len());
+    let mut tails = Vec::new();
+    for c in path.chars() {
+        if c == '/' {
+            tails.push(path_part.len());
+        }
+        path_part.push(if c.is_alphanumeric() || c == '_' {
+            c
+        } else {
+            '_'
+        });
+    }
+    if tails.first() != Some(&0) {
+        tails.insert(0, 0);
+    }
+    for start in tails {
+        let suffix = format!("{}_{method}", &path_part[start..]);
+        let Some(stem) = operation_id.strip_suffix(&suffix) else {
+            continue;
+        };
+        let stem = stem.trim_end_matches('_');
+        if !stem.is_empty() {
+            return Some(stem.to_string());
+        }
+    }
+    None
 }
 
 /// A method name for an operation without an operation id.
@@ -453,6 +470,29 @@ mod tests {
             Some("get_instance_status")
         );
         assert_eq!(strip_fastapi_suffix("listPets", "get", "/pets"), None);
+        // Mounted under a prefix the id does not name.
+        assert_eq!(
+            strip_fastapi_suffix("list_jobs_jobs_get", "get", "/api/v1/jobs").as_deref(),
+            Some("list_jobs")
+        );
+        assert_eq!(
+            strip_fastapi_suffix("read_job_jobs__job_id__get", "get", "/api/v1/jobs/{job_id}")
+                .as_deref(),
+            Some("read_job")
+        );
+        // The whole path is preferred to a tail of it.
+        assert_eq!(
+            strip_fastapi_suffix("v1_jobs_v1_jobs_get", "get", "/v1/jobs").as_deref(),
+            Some("v1_jobs")
+        );
+        // A tail must start at a segment, and something must be left.
+        assert_eq!(strip_fastapi_suffix("list_obs_get", "get", "/jobs"), None);
+        assert_eq!(strip_fastapi_suffix("_jobs_get", "get", "/api/jobs"), None);
+        // Characters of several bytes do not shift the segments.
+        assert_eq!(
+            strip_fastapi_suffix("list_jobs_get", "get", "/€/jobs").as_deref(),
+            Some("list")
+        );
     }
 
     #[test]
