@@ -1179,8 +1179,19 @@ impl<'a> Lowerer<'a> {
 
     fn lower_operations(&mut self) -> Vec<OpDraft> {
         let mut drafts = Vec::new();
+        // Paths by shape (`/items/{}`), to notice two that differ only in parameter names.
+        let mut shapes: HashMap<String, &str> = HashMap::new();
         for (path, item) in self.api.paths.paths.iter() {
             let item_ptr = diag::join("#/paths", path);
+            if let Some(first) = shapes.insert(path_shape(path), path) {
+                self.diags.warn(
+                    item_ptr.clone(),
+                    format!(
+                        "the path `{path}` differs from `{first}` only in parameter names, \
+                         which OpenAPI does not allow: a server cannot tell their requests apart"
+                    ),
+                );
+            }
             let item = match item {
                 ReferenceOr::Item(i) => i,
                 ReferenceOr::Reference { .. } => {
@@ -2339,6 +2350,24 @@ fn assign_field_idents(fields: &mut [ir::Field]) {
 }
 
 /// Whether parameter prose says the values are joined by commas.
+/// A path template with its parameter names left out (`/items/{id}` → `/items/{}`).
+fn path_shape(path: &str) -> String {
+    let mut shape = String::with_capacity(path.len());
+    let mut in_name = false;
+    for c in path.chars() {
+        match c {
+            '{' => {
+                in_name = true;
+                shape.push_str("{}");
+            }
+            '}' => in_name = false,
+            _ if !in_name => shape.push(c),
+            _ => {}
+        }
+    }
+    shape
+}
+
 fn says_comma_separated(description: Option<&str>) -> bool {
     let d = description.unwrap_or_default().to_ascii_lowercase();
     [
