@@ -243,8 +243,9 @@ pub enum Error<E> {
         /// What was wrong (never a header value).
         message: String,
     },
-    /// A paginated stream received the same cursor twice and stopped, to
-    /// avoid looping forever.
+    /// A paginated stream received a cursor it had received before and
+    /// stopped, to avoid looping forever (see [`Pages`](crate::Pages) for
+    /// when a repeat is noticed).
     RepeatedCursor {
         /// The operation (method and path template).
         request: RequestContext,
@@ -452,7 +453,7 @@ impl<E: Debug> Display for Error<E> {
             Error::RepeatedCursor { cursor, .. } => {
                 write!(
                     f,
-                    "the server returned the cursor {cursor:?} a second time; pagination stopped"
+                    "the server returned the cursor {cursor:?} again; pagination stopped"
                 )
             }
             Error::ResponseBody { source, response } => {

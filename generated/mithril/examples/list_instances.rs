@@ -62,7 +62,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
             // A server that sends a cursor it sent before would make the listing loop forever;
             // the stream stops instead. What came before is complete.
             Err(Error::RepeatedCursor { cursor, .. }) => {
-                eprintln!("the API sent the cursor {cursor:?} a second time; stopping the listing here");
+                eprintln!("the API sent the cursor {cursor:?} again; stopping the listing here");
                 break;
             }
             Err(other) => return Err(other.into()),
