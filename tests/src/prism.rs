@@ -276,6 +276,32 @@ impl Prism {
         &self.url
     }
 
+    /// `builder` pointed at this Prism, without retries: Prism answers at once, so a request it
+    /// rejects fails the test with its first answer.
+    pub fn configure<C: From<sdkgen_runtime::Client>>(
+        &self,
+        builder: sdkgen_runtime::ClientBuilder<C>,
+    ) -> sdkgen_runtime::ClientBuilder<C> {
+        builder
+            .base_url(self.url())
+            .retry(sdkgen_runtime::RetryPolicy::disabled())
+    }
+
+    /// The value of a call that should pass; otherwise fails with what Prism said about the
+    /// request (its violations and the end of its log).
+    pub fn expect_ok<T, E: std::fmt::Debug>(
+        &self,
+        result: Result<T, sdkgen_runtime::Error<E>>,
+    ) -> T {
+        result.unwrap_or_else(|e| {
+            panic!(
+                "Prism rejected a valid call: {e}\nviolations: {}\nPrism's log:\n{}",
+                violations(&e),
+                self.log_tail()
+            )
+        })
+    }
+
     /// Prism's process id (also its process group's id).
     pub fn pid(&self) -> u32 {
         self.pid

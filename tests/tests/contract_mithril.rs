@@ -36,7 +36,7 @@ use mithril_client::types::{
     PatchInstanceStatusRequest, SortDirection, TargetInstanceStatus, ValidationError,
     ValidationErrorLocation,
 };
-use mithril_client::{Client, ClientBuilder, Error, RetryPolicy};
+use mithril_client::{Client, ClientBuilder, Error};
 use sdk_tests::prism::{self, Api, Prism};
 use sdkgen_runtime::{json, Decoder, Method, Request};
 
@@ -49,10 +49,7 @@ const KEY: &str = "fkey_contract";
 const PROJECT: &str = "proj_01";
 
 fn builder() -> ClientBuilder<Client> {
-    Client::builder()
-        .api_key(KEY)
-        .base_url(mock().url())
-        .retry(RetryPolicy::disabled())
+    mock().configure(Client::builder().api_key(KEY))
 }
 
 /// A client for the shared Prism: no retries (Prism answers at once), so that a rejected
@@ -63,9 +60,8 @@ fn client() -> Client {
 
 /// A client without an API key, whatever `MITHRIL_API_KEY` holds in the environment.
 fn anonymous() -> Client {
-    ClientBuilder::<Client>::new(Client::DEFAULT_BASE_URL)
-        .base_url(mock().url())
-        .retry(RetryPolicy::disabled())
+    mock()
+        .configure(ClientBuilder::<Client>::new(Client::DEFAULT_BASE_URL))
         .build()
         .expect("client")
 }
@@ -80,13 +76,7 @@ fn preferring(status: u16) -> Client {
 
 /// Fails with what Prism said about the request when a call that should pass did not.
 fn ok<T, E: std::fmt::Debug>(result: Result<T, Error<E>>) -> T {
-    result.unwrap_or_else(|e| {
-        panic!(
-            "Prism rejected a valid call: {e}\nviolations: {}\nPrism's log:\n{}",
-            prism::violations(&e),
-            mock().log_tail()
-        )
-    })
+    mock().expect_ok(result)
 }
 
 /// The documented `HTTPValidationError` as Prism builds it from the schema.

@@ -35,10 +35,7 @@ const KEY: &str = "vast-contract-key";
 /// A client for the shared Prism: no retries (Prism answers at once), so that a rejected
 /// request fails the test with Prism's first answer.
 fn builder() -> ClientBuilder<Client> {
-    Client::builder()
-        .api_key(KEY)
-        .base_url(mock().url())
-        .retry(RetryPolicy::disabled())
+    mock().configure(Client::builder().api_key(KEY))
 }
 
 fn client() -> Client {
@@ -47,9 +44,8 @@ fn client() -> Client {
 
 /// A client without an API key, whatever `VAST_API_KEY` holds in the environment.
 fn anonymous() -> Client {
-    ClientBuilder::<Client>::new(Client::DEFAULT_BASE_URL)
-        .base_url(mock().url())
-        .retry(RetryPolicy::disabled())
+    mock()
+        .configure(ClientBuilder::<Client>::new(Client::DEFAULT_BASE_URL))
         .build()
         .expect("client")
 }
@@ -64,13 +60,7 @@ fn preferring(status: u16) -> Client {
 
 /// Fails with what Prism said about the request when a call that should pass did not.
 fn ok<T, E: std::fmt::Debug>(result: Result<T, Error<E>>) -> T {
-    result.unwrap_or_else(|e| {
-        panic!(
-            "Prism rejected a valid call: {e}\nviolations: {}\nPrism's log:\n{}",
-            prism::violations(&e),
-            mock().log_tail()
-        )
-    })
+    mock().expect_ok(result)
 }
 
 /// The documented `Error` body as Prism builds it from the schema (no examples there).
