@@ -112,6 +112,11 @@ pub fn escape_token(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
+/// Reads an escaped pointer token back (`~1` → `/`, `~0` → `~`).
+pub fn unescape_token(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}
+
 /// Appends an escaped token to a pointer.
 pub fn join(pointer: &str, token: impl fmt::Display) -> String {
     format!("{pointer}/{}", escape_token(&token.to_string()))

@@ -1,13 +1,21 @@
 //! The project's own model of an API: plain data, every name final and a valid Rust identifier.
 //!
-//! `lower` builds it from `openapiv3`; `emit` turns it into Rust. Nothing here knows OpenAPI.
+//! `lower` builds it from `openapiv3`; `emit` turns it into Rust and `report` into `API.md`.
+//! Nothing here knows OpenAPI.
+//!
+//! The types that hold type references are generic over what names a type (`N`): lowering
+//! fills them with its own handles to definitions that are not named yet, and turns them into
+//! the final names (`N = String`, the default) once every name is chosen, so no placeholder can
+//! reach emission.
+
+use std::fmt;
 
 /// A whole API, ready to emit.
 #[derive(Debug, Clone)]
 pub struct Api {
-    /// Package name (`vast-client`).
+    /// Package name (`petstore-client`).
     pub package: String,
-    /// Library name (`vast_client`).
+    /// Library name (`petstore_client`).
     pub lib_name: String,
     /// Package version.
     pub version: String,
@@ -33,13 +41,11 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     /// Operations, in emission order.
     pub operations: Vec<Operation>,
-    /// Notes for the API report (fixes applied, fallbacks taken).
-    pub notes: Vec<String>,
 }
 
-/// A use of a type.
+/// A use of a type. `N` names a type: the final Rust name, or a handle while lowering.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TypeRef {
+pub enum TypeRef<N = String> {
     /// `String`.
     String,
     /// An integer of the given Rust type name (`i64`, `i32`, `u64`…).
@@ -52,21 +58,21 @@ pub enum TypeRef {
     Json,
     /// Raw bytes (non-JSON bodies).
     Bytes,
-    /// A named type (index into `Api::types` is resolved to the name already).
-    Named(String),
+    /// A named type.
+    Named(N),
     /// `Vec<T>`.
-    Array(Box<TypeRef>),
+    Array(Box<TypeRef<N>>),
     /// `BTreeMap<String, T>`.
-    Map(Box<TypeRef>),
+    Map(Box<TypeRef<N>>),
     /// `Option<T>` because the value may be `null`.
-    Nullable(Box<TypeRef>),
+    Nullable(Box<TypeRef<N>>),
     /// `()`: no body.
     Unit,
 }
 
-impl TypeRef {
+impl<N> TypeRef<N> {
     /// Strips one `Nullable` layer.
-    pub fn non_null(&self) -> &TypeRef {
+    pub fn non_null(&self) -> &TypeRef<N> {
         match self {
             TypeRef::Nullable(t) => t,
             t => t,
@@ -76,6 +82,59 @@ impl TypeRef {
     /// True when the type is `Nullable`.
     pub fn is_nullable(&self) -> bool {
         matches!(self, TypeRef::Nullable(_))
+    }
+
+    /// The name of a `Named` type.
+    pub fn name(&self) -> Option<&N> {
+        match self {
+            TypeRef::Named(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    /// `Option<self>`; a type that is nullable already, or any JSON value (`null` included),
+    /// stays as it is.
+    pub fn or_null(self) -> TypeRef<N> {
+        match self {
+            TypeRef::Nullable(_) | TypeRef::Json => self,
+            t => TypeRef::Nullable(Box::new(t)),
+        }
+    }
+
+    /// The same type with every name replaced by what `f` makes of it (which may be any type:
+    /// a name can stand for an alias). Never nests `Nullable` (see [`TypeRef::or_null`]).
+    pub fn map_named<M>(&self, f: &mut impl FnMut(&N) -> TypeRef<M>) -> TypeRef<M> {
+        match self {
+            TypeRef::String => TypeRef::String,
+            TypeRef::Integer(n) => TypeRef::Integer(n),
+            TypeRef::Number(n) => TypeRef::Number(n),
+            TypeRef::Boolean => TypeRef::Boolean,
+            TypeRef::Json => TypeRef::Json,
+            TypeRef::Bytes => TypeRef::Bytes,
+            TypeRef::Unit => TypeRef::Unit,
+            TypeRef::Named(n) => f(n),
+            TypeRef::Array(i) => TypeRef::Array(Box::new(i.map_named(f))),
+            TypeRef::Map(i) => TypeRef::Map(Box::new(i.map_named(f))),
+            TypeRef::Nullable(i) => i.map_named(f).or_null(),
+        }
+    }
+}
+
+/// How the type reads in prose (`Vec<Pet>`, `JSON value`): the report and docs.
+impl fmt::Display for TypeRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TypeRef::String => f.write_str("String"),
+            TypeRef::Integer(n) | TypeRef::Number(n) => f.write_str(n),
+            TypeRef::Boolean => f.write_str("bool"),
+            TypeRef::Json => f.write_str("JSON value"),
+            TypeRef::Bytes => f.write_str("bytes"),
+            TypeRef::Named(n) => f.write_str(n),
+            TypeRef::Array(i) => write!(f, "Vec<{i}>"),
+            TypeRef::Map(i) => write!(f, "BTreeMap<String, {i}>"),
+            TypeRef::Nullable(i) => write!(f, "Option<{i}>"),
+            TypeRef::Unit => f.write_str("()"),
+        }
     }
 }
 
@@ -115,8 +174,6 @@ pub struct StructDef {
     pub fields: Vec<Field>,
     /// Type of additional properties kept beside the named fields, if the schema allows them typed.
     pub additional: Option<TypeRef>,
-    /// Where the schema is (for the report).
-    pub pointer: String,
     /// Whether the type can derive `Eq` (no floats, no JSON values inside).
     pub eq: bool,
     /// Whether every field is optional (the type can derive `Default`).
@@ -125,13 +182,13 @@ pub struct StructDef {
 
 /// A struct field.
 #[derive(Debug, Clone)]
-pub struct Field {
+pub struct Field<N = String> {
     /// Rust identifier.
     pub ident: String,
     /// Name on the wire.
     pub wire: String,
     /// Type as the wire has it (`Nullable` when `null` is allowed).
-    pub ty: TypeRef,
+    pub ty: TypeRef<N>,
     /// Whether the field must be present.
     pub required: bool,
     /// Whether the value is boxed (the field closes a cycle of structs).
@@ -179,6 +236,20 @@ pub struct Discriminator {
     pub tags: Vec<Vec<String>>,
     /// Name of the variant that keeps values with another tag (`Unknown`, or `Other`).
     pub fallback: String,
+}
+
+impl Discriminator {
+    /// The tag values of variant `i` as Markdown code spans: `` `cat`, `kitten` ``.
+    pub fn tag_list(&self, i: usize) -> String {
+        let tags: Vec<String> = self
+            .tags
+            .get(i)
+            .into_iter()
+            .flatten()
+            .map(|t| format!("`{t}`"))
+            .collect();
+        tags.join(", ")
+    }
 }
 
 /// A type alias.
@@ -245,34 +316,64 @@ pub enum ParamIn {
     Header,
 }
 
-/// How an array query parameter is written.
+/// What a parameter's value is on the wire.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum QueryStyle {
-    /// One value, as `Display` writes it.
-    Single,
-    /// `name=a&name=b`.
-    Exploded,
-    /// `name=a<d>b` with the delimiter.
-    Delimited(&'static str),
-    /// The value serialised as JSON into one pair.
-    Json,
+pub enum ParamValue<N = String> {
+    /// One value, written with `Display` (never `Nullable`).
+    Scalar(TypeRef<N>),
+    /// A list of `item`s, written as `style` says.
+    List {
+        /// The type of one element (never `Nullable`).
+        item: TypeRef<N>,
+        /// How the elements are written.
+        style: ListStyle,
+    },
+    /// Any value, serialised as JSON into one string.
+    Json(TypeRef<N>),
+}
+
+impl<N> ParamValue<N> {
+    /// The type of the value, or of one element of a list.
+    pub fn ty(&self) -> &TypeRef<N> {
+        match self {
+            ParamValue::Scalar(t) | ParamValue::Json(t) | ParamValue::List { item: t, .. } => t,
+        }
+    }
+}
+
+/// How the elements of a list parameter are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListStyle {
+    /// One pair per element: `name=a&name=b` (query `form` with `explode`).
+    Repeated,
+    /// One value, the elements joined by the delimiter: `a,b` (`form` without `explode`,
+    /// `simple` in paths and headers), `a|b` (`pipeDelimited`), `a b` (`spaceDelimited`).
+    Joined(&'static str),
+}
+
+/// How the report and docs say a list is written: `, repeated`, `, joined by ","`.
+impl fmt::Display for ListStyle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ListStyle::Repeated => f.write_str("repeated"),
+            ListStyle::Joined(d) => write!(f, "joined by {d:?}"),
+        }
+    }
 }
 
 /// An operation parameter.
 #[derive(Debug, Clone)]
-pub struct Param {
+pub struct Param<N = String> {
     /// Rust identifier (argument and setter name).
     pub ident: String,
     /// Name on the wire.
     pub wire: String,
     /// Location.
     pub location: ParamIn,
-    /// Value type (array element type for arrays; never `Nullable`).
-    pub ty: TypeRef,
+    /// The value, as the wire has it.
+    pub value: ParamValue<N>,
     /// Whether the caller must give it.
     pub required: bool,
-    /// Query serialisation.
-    pub style: QueryStyle,
     /// Rustdoc.
     pub doc: Option<String>,
 }
@@ -288,9 +389,9 @@ pub enum PathPart {
 
 /// The request body.
 #[derive(Debug, Clone)]
-pub struct Body {
+pub struct Body<N = String> {
     /// Its type.
-    pub ty: TypeRef,
+    pub ty: TypeRef<N>,
     /// Whether it must be sent.
     pub required: bool,
     /// Rustdoc.
@@ -299,13 +400,13 @@ pub struct Body {
 
 /// One documented response.
 #[derive(Debug, Clone)]
-pub struct Outcome {
+pub struct Outcome<N = String> {
     /// Status pattern.
     pub status: StatusMatch,
-    /// Variant name in the error enum (unused for success).
+    /// Variant name in the error enum (empty for a success).
     pub variant: String,
     /// Body type; `Unit` when there is none.
-    pub ty: TypeRef,
+    pub ty: TypeRef<N>,
     /// Whether the body is JSON (else raw bytes or nothing).
     pub json: bool,
     /// Rustdoc (the response description).
@@ -323,9 +424,30 @@ pub enum StatusMatch {
     Default,
 }
 
+/// What a successful call returns.
+#[derive(Debug, Clone)]
+pub struct Success<N = String> {
+    /// The type every 2xx body decodes as; `Unit` when no documented 2xx has a body.
+    pub body: TypeRef<N>,
+    /// Whether some documented 2xx has no body while others have one: the call then returns
+    /// `Option` of the body, `None` for the body-less statuses.
+    pub body_may_be_absent: bool,
+}
+
+impl Success {
+    /// The type the call returns.
+    pub fn returns(&self) -> TypeRef {
+        if self.body_may_be_absent {
+            TypeRef::Nullable(Box::new(self.body.non_null().clone()))
+        } else {
+            self.body.clone()
+        }
+    }
+}
+
 /// Pagination of a list operation.
 #[derive(Debug, Clone)]
-pub struct Pagination {
+pub struct Pagination<N = String> {
     /// Index into `params` of the cursor parameter.
     pub cursor_param: usize,
     /// Response field (Rust ident) holding the next cursor, and whether it is nullable/optional.
@@ -335,7 +457,7 @@ pub struct Pagination {
     /// Response field (Rust ident) holding the items.
     pub items_field: String,
     /// Item type.
-    pub item: TypeRef,
+    pub item: TypeRef<N>,
     /// Index into `params` of the page-size parameter, if any.
     pub limit_param: Option<usize>,
 }
@@ -359,8 +481,8 @@ pub struct Operation {
     pub params: Vec<Param>,
     /// Request body.
     pub body: Option<Body>,
-    /// Success type (the 2xx body).
-    pub success: TypeRef,
+    /// What a successful call returns.
+    pub success: Success,
     /// Success responses.
     pub successes: Vec<Outcome>,
     /// Documented error responses.

@@ -1,27 +1,37 @@
 //! sdkgen: turns an OpenAPI 3.0/3.1 document into a typed async Rust client crate.
 //!
-//! The pipeline runs one way:
-//! [`load`] (bytes → JSON, customisation fixes, 3.1 shapes normalised) → `openapiv3` →
-//! [`lower`] (the project's model, [`ir`]) → [`emit`] (tokens → `syn` → `prettyplease`) → [`write`].
-//! Every problem is a [`diag::Diagnostic`] naming the file, the JSON pointer and the reason;
-//! nothing is written unless the whole spec lowers without errors.
+//! The pipeline runs one way, each stage reading only the output of the one before:
+//! `load` (bytes → JSON, customisation fixes, 3.1 shapes normalised, parsed into `openapiv3`)
+//! → `lower` (the project's model, [`ir`]) → `emit` (the Rust files and `Cargo.toml`: tokens →
+//! `syn` → `prettyplease`) and `report` (`API.md`) → [`write`]. [`generate`] assembles the
+//! outputs. Every problem is a [`diag::Diagnostic`] naming the file, the JSON pointer and the
+//! reason; nothing is written unless the whole spec lowers without errors.
 
 pub mod config;
 pub mod diag;
-pub mod doc;
-pub mod emit;
+mod doc;
+mod emit;
 pub mod ir;
-pub mod load;
-pub mod lower;
-pub mod naming;
-pub mod report;
+mod load;
+mod lower;
+mod naming;
+mod report;
 pub mod write;
 
 use std::path::{Path, PathBuf};
 
 pub use config::Config;
 pub use diag::{Diagnostic, Diagnostics, Severity};
-pub use emit::File;
+pub use naming::RESERVED_TYPE_NAMES;
+
+/// One generated file: path relative to the crate root, and its content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct File {
+    /// Relative path (`src/lib.rs`).
+    pub path: String,
+    /// Full content.
+    pub content: String,
+}
 
 /// What to generate from.
 #[derive(Debug, Clone)]
@@ -63,28 +73,21 @@ pub fn generate(input: &Input) -> Result<Output, Vec<Diagnostic>> {
     let Some(doc) = load::read_value(&input.spec, &mut diags) else {
         return Err(diags.into_items());
     };
-    let Some((mut model, resolved_spec)) = lower_value(doc, &config, &mut diags) else {
+    let Some((model, resolved_spec)) = lower_with(doc, &config, &input.runtime_dep, &mut diags)
+    else {
         return Err(diags.into_items());
     };
-    model.runtime_dep = match &config.package.runtime {
-        Some(r) if r.contains('=') => r.clone(),
-        Some(r) => format!("version = \"{r}\""),
-        None => input.runtime_dep.clone(),
-    };
-    for w in diags.items() {
-        model.notes.push(if w.pointer.is_empty() {
-            w.message.clone()
-        } else {
-            format!("`{}`: {}", w.pointer, w.message)
-        });
-    }
-    let files = match emit::emit(&model, &input.source_label) {
+    let mut files = match emit::emit(&model, &input.source_label) {
         Ok(f) => f,
         Err(e) => {
             diags.error("", e);
             return Err(diags.into_items());
         }
     };
+    files.push(File {
+        path: "API.md".into(),
+        content: report::report(&model, diags.items(), &input.source_label),
+    });
     Ok(Output {
         files,
         warnings: diags.into_items(),
@@ -96,25 +99,34 @@ pub fn generate(input: &Input) -> Result<Output, Vec<Diagnostic>> {
 /// lowering, every finding recorded in `diags`. Returns the model and the spec after the fixes,
 /// or `None` when an error was found.
 pub fn lower_value(
-    mut doc: serde_json::Value,
+    doc: serde_json::Value,
     config: &Config,
     diags: &mut Diagnostics,
 ) -> Option<(ir::Api, serde_json::Value)> {
-    load::apply_fixes(&mut doc, config, diags);
-    let resolved_spec = doc.clone();
-    load::normalize(&mut doc, diags);
+    lower_with(doc, config, "", diags)
+}
+
+/// [`lower_value`], with how the generated crate depends on the runtime unless the
+/// customisation file says otherwise.
+fn lower_with(
+    mut doc: serde_json::Value,
+    config: &Config,
+    runtime_dep: &str,
+    diags: &mut Diagnostics,
+) -> Option<(ir::Api, serde_json::Value)> {
+    let resolved_spec = load::fix_and_normalize(&mut doc, config, diags);
     if diags.has_errors() {
         return None;
     }
     let api = load::parse_openapi(&doc, diags)?;
-    let model = lower::lower(&api, &doc, config, diags);
+    let model = lower::lower(&api, &doc, config, runtime_dep, diags);
     if diags.has_errors() {
         return None;
     }
     Some((model, resolved_spec))
 }
 
-/// The customisation file beside a spec (`specs/vast.yaml` → `specs/vast.toml`), if it exists.
+/// The customisation file beside a spec (`specs/petstore.yaml` → `specs/petstore.toml`), if it exists.
 pub fn config_beside(spec: &Path) -> Option<PathBuf> {
     let c = spec.with_extension("toml");
     c.exists().then_some(c)
@@ -133,4 +145,48 @@ pub fn resolved_spec_beside(spec: &Path) -> Result<serde_json::Value, String> {
     generate(&input)
         .map(|out| out.resolved_spec)
         .map_err(|diags| diags.iter().map(|d| format!("{d}\n")).collect())
+}
+
+/// The stages of [`generate`] one by one, for measuring where its time goes. Not a stable API.
+#[doc(hidden)]
+pub mod stages {
+    use std::path::Path;
+
+    use crate::{ir, Config, Diagnostics, File};
+
+    /// A spec parsed into the `openapiv3` model, with the JSON it was parsed from.
+    pub struct Parsed {
+        api: openapiv3::OpenAPI,
+        doc: serde_json::Value,
+    }
+
+    /// Reads a YAML or JSON file.
+    pub fn read(path: &Path, diags: &mut Diagnostics) -> Option<serde_json::Value> {
+        crate::load::read_value(path, diags)
+    }
+
+    /// Applies the customisation's fixes and normalises; returns the spec after the fixes.
+    pub fn fix_and_normalize(
+        doc: &mut serde_json::Value,
+        config: &Config,
+        diags: &mut Diagnostics,
+    ) -> serde_json::Value {
+        crate::load::fix_and_normalize(doc, config, diags)
+    }
+
+    /// Parses the normalised JSON.
+    pub fn parse(doc: serde_json::Value, diags: &mut Diagnostics) -> Option<Parsed> {
+        let api = crate::load::parse_openapi(&doc, diags)?;
+        Some(Parsed { api, doc })
+    }
+
+    /// Lowers a parsed spec into the model.
+    pub fn lower(parsed: &Parsed, config: &Config, diags: &mut Diagnostics) -> ir::Api {
+        crate::lower::lower(&parsed.api, &parsed.doc, config, "", diags)
+    }
+
+    /// Emits the Rust files and `Cargo.toml` (not `API.md`).
+    pub fn emit(api: &ir::Api, source: &str) -> Result<Vec<File>, String> {
+        crate::emit::emit(api, source)
+    }
 }

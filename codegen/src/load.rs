@@ -81,10 +81,6 @@ fn rename_formats(v: &mut Value, aliases: &std::collections::BTreeMap<String, St
     }
 }
 
-fn unescape(token: &str) -> String {
-    token.replace("~1", "/").replace("~0", "~")
-}
-
 fn apply_patch(
     doc: &mut Value,
     op: PatchOp,
@@ -95,7 +91,7 @@ fn apply_patch(
     let (parent_ptr, last) = pointer
         .rsplit_once('/')
         .ok_or("the path must start with '/'")?;
-    let last = unescape(last);
+    let last = diag::unescape_token(last);
     let parent = doc
         .pointer_mut(parent_ptr)
         .ok_or_else(|| format!("no value at {parent_ptr:?}"))?;
@@ -242,6 +238,19 @@ const REF_SIBLINGS_KEPT: &[&str] = &[
 
 /// Rewrites the OpenAPI 3.1 (JSON Schema 2020-12) forms that `openapiv3` (a 3.0 model) cannot hold
 /// into their 3.0 equivalents, so that nothing is lost in parsing.
+/// The customisation's fixes, then normalisation; returns the spec as it stood after the fixes
+/// (what a mock server should serve).
+pub(crate) fn fix_and_normalize(
+    doc: &mut Value,
+    config: &Config,
+    diags: &mut Diagnostics,
+) -> Value {
+    apply_fixes(doc, config, diags);
+    let resolved = doc.clone();
+    normalize(doc, diags);
+    resolved
+}
+
 pub fn normalize(doc: &mut Value, diags: &mut Diagnostics) {
     if let Value::Object(root) = doc {
         root.entry("paths")

@@ -4,6 +4,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::ir::{self, TypeRef};
+
 const KEYWORDS: &[&str] = &[
     "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
     "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
@@ -420,6 +422,243 @@ pub fn resolve_names<K: Ord + Clone>(
     out
 }
 
+/// What every name says in common, as a type name: the words they all end with
+/// (`TooManyRequests`, `InstanceStatus`), or, when those say nothing on their own (`Request`),
+/// the words they all start with in front of them (`DeleteRequest`). `None` when nothing
+/// meaningful is shared.
+pub(crate) fn shared_suffix(names: &BTreeSet<&str>) -> Option<String> {
+    const GENERIC: &[&str] = &[
+        "item", "items", "value", "values", "request", "response", "body", "data", "result",
+        "results", "list", "object", "error", "errors", "model", "type", "info", "payload",
+        "variant", "part", "entry", "field",
+    ];
+    let split: Vec<Vec<String>> = names.iter().map(|n| words(n)).collect();
+    let shortest = split.iter().map(Vec::len).min()?;
+    let shared = |from_end: bool| {
+        let mut n = 0;
+        while n < shortest {
+            let at = |s: &Vec<String>| if from_end { s.len() - 1 - n } else { n };
+            let w = &split[0][at(&split[0])];
+            if split.iter().all(|s| &s[at(s)] == w) {
+                n += 1;
+            } else {
+                break;
+            }
+        }
+        n
+    };
+    let meaningful = |words: &[String]| {
+        words
+            .iter()
+            .any(|w| !GENERIC.contains(&w.trim_end_matches(|c: char| c.is_ascii_digit())))
+    };
+    let end = shared(true);
+    let suffix = &split[0][split[0].len() - end..];
+    let words: Vec<String> = if meaningful(suffix) {
+        suffix.to_vec()
+    } else {
+        // Prefix and suffix must not overlap: the shortest name keeps a word of its own between.
+        let start = shared(false).min(shortest.saturating_sub(end + 1));
+        [&split[0][..start], suffix].concat()
+    };
+    let text = words.join(" ");
+    (meaningful(&words) && text.len() >= 4).then(|| type_ident(&text))
+}
+
+/// Gives every field a distinct identifier. Properties whose wire name is already their
+/// identifier claim it first (so `foo_bar` stays `foo_bar` beside `fooBar`, whatever the order);
+/// the others get the next free numbered form, in property order.
+pub(crate) fn assign_field_idents<N>(fields: &mut [ir::Field<N>]) {
+    let mut used = BTreeSet::new();
+    let wanted: Vec<String> = fields
+        .iter()
+        .map(|f| unraw(&field_ident(&f.wire)).to_string())
+        .collect();
+    let exact: Vec<bool> = fields
+        .iter()
+        .zip(&wanted)
+        .map(|(f, w)| *w == f.wire && used.insert(w.clone()))
+        .collect();
+    for ((f, w), exact) in fields.iter_mut().zip(wanted).zip(exact) {
+        let name = if exact { w } else { unique(&w, &mut used) };
+        f.ident = escape_keyword(name);
+    }
+}
+
+pub(crate) fn variant_label(t: &TypeRef) -> String {
+    match t {
+        TypeRef::String => "String".into(),
+        TypeRef::Integer(_) => "Integer".into(),
+        TypeRef::Number(_) => "Number".into(),
+        TypeRef::Boolean => "Boolean".into(),
+        TypeRef::Json => "Json".into(),
+        TypeRef::Bytes => "Bytes".into(),
+        TypeRef::Named(n) => n.clone(),
+        TypeRef::Array(i) => format!("{}List", variant_label(i)),
+        TypeRef::Map(i) => format!("{}Map", variant_label(i)),
+        TypeRef::Nullable(i) => variant_label(i),
+        TypeRef::Unit => "Null".into(),
+    }
+}
+
+/// A union variant's name: the type's label, without the union's own name in front
+/// (`IdOrNameVariant1` in `IdOrName` is `Variant1`).
+pub(crate) fn union_variant_label(t: &TypeRef, union_name: &str) -> String {
+    let label = variant_label(t);
+    match label.strip_prefix(union_name) {
+        Some(rest) if rest.starts_with(|c: char| c.is_ascii_uppercase()) => rest.to_string(),
+        _ => label,
+    }
+}
+
+/// The error-enum variant for a status.
+pub fn variant_for(status: ir::StatusMatch) -> String {
+    match status {
+        ir::StatusMatch::Code(c) => match c {
+            400 => "BadRequest",
+            401 => "Unauthorized",
+            402 => "PaymentRequired",
+            403 => "Forbidden",
+            404 => "NotFound",
+            405 => "MethodNotAllowed",
+            406 => "NotAcceptable",
+            407 => "ProxyAuthenticationRequired",
+            408 => "RequestTimeout",
+            409 => "Conflict",
+            410 => "Gone",
+            411 => "LengthRequired",
+            412 => "PreconditionFailed",
+            413 => "PayloadTooLarge",
+            414 => "UriTooLong",
+            415 => "UnsupportedMediaType",
+            416 => "RangeNotSatisfiable",
+            417 => "ExpectationFailed",
+            418 => "ImATeapot",
+            421 => "MisdirectedRequest",
+            422 => "UnprocessableEntity",
+            423 => "Locked",
+            424 => "FailedDependency",
+            425 => "TooEarly",
+            426 => "UpgradeRequired",
+            428 => "PreconditionRequired",
+            429 => "TooManyRequests",
+            431 => "RequestHeaderFieldsTooLarge",
+            451 => "UnavailableForLegalReasons",
+            500 => "InternalServerError",
+            501 => "NotImplemented",
+            502 => "BadGateway",
+            503 => "ServiceUnavailable",
+            504 => "GatewayTimeout",
+            505 => "HttpVersionNotSupported",
+            507 => "InsufficientStorage",
+            508 => "LoopDetected",
+            511 => "NetworkAuthenticationRequired",
+            200 => "Ok",
+            201 => "Created",
+            202 => "Accepted",
+            203 => "NonAuthoritativeInformation",
+            204 => "NoContent",
+            206 => "PartialContent",
+            207 => "MultiStatus",
+            c => return format!("Status{c}"),
+        }
+        .to_string(),
+        ir::StatusMatch::Range(4) => "ClientError".into(),
+        ir::StatusMatch::Range(5) => "ServerError".into(),
+        ir::StatusMatch::Range(r) => format!("Status{r}xx"),
+        ir::StatusMatch::Default => "Other".into(),
+    }
+}
+
+/// The members every emitted request builder has of its own (its fields, methods and the
+/// `IntoFuture` and pagination impls written by `emit::builders`), which parameter setters must
+/// not take. Kept beside the rules that avoid them; `emit` is where they are defined.
+pub(crate) const BUILDER_MEMBERS: &[&str] = &[
+    "client",
+    "options",
+    "body",
+    "retry",
+    "timeout",
+    "send",
+    "send_with_response",
+    "into_future",
+    "pages",
+    "items",
+    "new",
+    "request",
+    "decode",
+];
+
+/// The members of the emitted `Client` (`emit::lib_rs`) and the traits it implements, which
+/// operation methods must not take.
+pub(crate) const CLIENT_MEMBERS: &[&str] = &[
+    "builder", "from_env", "new", "inner", "base_url", "clone", "fmt", "from", "runtime",
+];
+
+/// Type names the emitted crate uses at its root beside the builders (`Client`, and what it
+/// re-exports from the runtime), which a builder must not take.
+const ROOT_TYPE_NAMES: &[&str] = &["Client", "Error", "Request", "Response", "Method"];
+
+/// A parameter's identifier: its wire name in snake case, with `_param` where a builder member
+/// has that name, unique among the operation's parameters so far (`taken`).
+pub(crate) fn param_ident(wire: &str, taken: &mut BTreeSet<String>) -> String {
+    let mut ident = unraw(&field_ident(wire)).to_string();
+    if BUILDER_MEMBERS.contains(&ident.as_str()) {
+        ident = format!("{ident}_param");
+    }
+    escape_keyword(unique(&ident, taken))
+}
+
+/// Final operation method names from `(key, wanted, method-and-path)` triples: a name is kept
+/// where it is wanted once and is no client member, else the method-and-path name is used.
+pub(crate) fn operation_idents<K: Ord + Clone>(
+    wanted: Vec<(K, String, String)>,
+) -> BTreeMap<K, String> {
+    let reserved: BTreeSet<String> = CLIENT_MEMBERS.iter().map(|s| s.to_string()).collect();
+    resolve_names(wanted, &reserved)
+        .into_iter()
+        .map(|(k, name)| (k, escape_keyword(name)))
+        .collect()
+}
+
+/// The builder type of the operation method `ident`: its Pascal-case name, `Builder` added
+/// where that is a name generated code uses, unique among builders so far (`taken`):
+/// `get_v2` and `get_v_2` are distinct methods but one Pascal-case name.
+pub(crate) fn builder_name(ident: &str, taken: &mut BTreeSet<String>) -> String {
+    let mut builder = pascal(unraw(ident));
+    if RESERVED_TYPE_NAMES.contains(&builder.as_str())
+        || ROOT_TYPE_NAMES.contains(&builder.as_str())
+    {
+        builder.push_str("Builder");
+    }
+    unique(&builder, taken)
+}
+
+/// The error enum of an operation whose builder is `builder`.
+pub(crate) fn error_enum_name(builder: &str) -> String {
+    format!("{builder}Error")
+}
+
+/// The catch-all variant of a string enum with these variants: `Unknown`, else `Other`, else
+/// `UnlistedValue`.
+pub(crate) fn enum_fallback(variants: &[String]) -> String {
+    ["Unknown", "Other"]
+        .into_iter()
+        .find(|f| !variants.iter().any(|v| v == f))
+        .unwrap_or("UnlistedValue")
+        .to_string()
+}
+
+/// The variant of a discriminated union that keeps values with another tag: `Unknown`, else
+/// `Other`, else `UnknownVariant`, unique among the variants (`taken`).
+pub(crate) fn discriminator_fallback(taken: &mut BTreeSet<String>) -> String {
+    let fallback = ["Unknown", "Other", "UnknownVariant"]
+        .into_iter()
+        .find(|f| !taken.contains(*f))
+        .unwrap_or("UnknownVariant");
+    unique(fallback, taken)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -551,5 +790,58 @@ mod tests {
         assert_eq!(a[&1], "get_a");
         assert_eq!(a[&2], "get_b");
         assert_eq!(a[&3], "other");
+    }
+
+    fn shared(names: &[&str]) -> Option<String> {
+        shared_suffix(&names.iter().copied().collect())
+    }
+
+    #[test]
+    fn merged_types_are_named_by_what_their_places_share() {
+        assert_eq!(
+            shared(&["ExecuteTooManyRequests", "ManageInstanceTooManyRequests"]).as_deref(),
+            Some("TooManyRequests")
+        );
+        assert_eq!(
+            shared(&["DeletePetRequest", "DeleteOwnerRequest"]).as_deref(),
+            Some("DeleteRequest")
+        );
+        assert_eq!(
+            shared(&["PetStatus", "OwnerStatus"]).as_deref(),
+            Some("Status")
+        );
+        assert_eq!(shared(&["ListPetsResponse", "GetOwnerResponse"]), None);
+        assert_eq!(shared(&["PetsItem", "OwnersItem"]), None);
+        assert_eq!(shared(&["AId", "BId"]), None);
+    }
+
+    fn field(wire: &str) -> ir::Field {
+        ir::Field {
+            ident: String::new(),
+            wire: wire.into(),
+            ty: TypeRef::String,
+            required: false,
+            boxed: false,
+            doc: None,
+        }
+    }
+
+    #[test]
+    fn exact_property_names_keep_their_identifier() {
+        let mut fields: Vec<ir::Field> = [
+            "fooBar", "foo_bar", "type", "Type", "self", "self_", "@id", "id", "1st", "",
+        ]
+        .iter()
+        .map(|w| field(w))
+        .collect();
+        assign_field_idents(&mut fields);
+        let idents: Vec<&str> = fields.iter().map(|f| f.ident.as_str()).collect();
+        assert_eq!(
+            idents,
+            [
+                "foo_bar2", "foo_bar", "r#type", "type2", "self_2", "self_", "id2", "id", "n1st",
+                "field"
+            ]
+        );
     }
 }

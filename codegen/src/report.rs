@@ -3,12 +3,12 @@
 
 use std::fmt::Write;
 
-use crate::emit::describe;
-use crate::ir::{Api, ParamIn, StatusMatch, TypeDef};
+use crate::diag::Diagnostic;
+use crate::ir::{Api, ParamIn, ParamValue, StatusMatch, TypeDef, TypeRef};
 use crate::naming::unraw;
 
-/// Renders the report.
-pub fn report(api: &Api, source: &str) -> String {
+/// Renders the report; `warnings` are listed under `## Notes`.
+pub(crate) fn report(api: &Api, warnings: &[Diagnostic], source: &str) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
@@ -55,17 +55,16 @@ pub fn report(api: &Api, source: &str) -> String {
                 ParamIn::Header => "header",
             };
             let req = if p.required { "required" } else { "optional" };
-            let style = match &p.style {
-                crate::ir::QueryStyle::Single => String::new(),
-                crate::ir::QueryStyle::Exploded => ", repeated".into(),
-                crate::ir::QueryStyle::Delimited(d) => format!(", joined by {d:?}"),
-                crate::ir::QueryStyle::Json => ", as JSON".into(),
+            let style = match &p.value {
+                ParamValue::Scalar(_) => String::new(),
+                ParamValue::List { style, .. } => format!(", {style}"),
+                ParamValue::Json(_) => ", as JSON".into(),
             };
             let _ = writeln!(
                 s,
                 "- {place} `{}` ({req}{style}): `{}`",
                 p.wire,
-                describe(&p.ty)
+                p.value.ty()
             );
         }
         if let Some(b) = &op.body {
@@ -73,10 +72,10 @@ pub fn report(api: &Api, source: &str) -> String {
                 s,
                 "- body ({}): `{}`",
                 if b.required { "required" } else { "optional" },
-                describe(&b.ty)
+                b.ty
             );
         }
-        let _ = writeln!(s, "- returns `{}`", describe(&op.success));
+        let _ = writeln!(s, "- returns `{}`", op.success.returns());
         for e in &op.errors {
             let code = match e.status {
                 StatusMatch::Code(c) => c.to_string(),
@@ -89,8 +88,8 @@ pub fn report(api: &Api, source: &str) -> String {
                 op.error,
                 e.variant,
                 match &e.ty {
-                    crate::ir::TypeRef::Unit => String::new(),
-                    t => format!("(`{}`)", describe(t)),
+                    TypeRef::Unit => String::new(),
+                    t => format!("(`{}`)", t),
                 }
             );
         }
@@ -101,7 +100,7 @@ pub fn report(api: &Api, source: &str) -> String {
                 op.params[p.cursor_param].wire,
                 unraw(&p.cursor_field),
                 unraw(&p.items_field),
-                describe(&p.item),
+                p.item,
                 p.limit_param
                     .map(|i| format!(", page size `{}`", op.params[i].wire))
                     .unwrap_or_default()
@@ -119,10 +118,10 @@ pub fn report(api: &Api, source: &str) -> String {
                 let _ = writeln!(s, "### `{}` (struct)\n", st.name);
                 for f in &st.fields {
                     let req = if f.required { "" } else { ", optional" };
-                    let _ = writeln!(s, "- `{}`: `{}`{req}", f.wire, describe(&f.ty));
+                    let _ = writeln!(s, "- `{}`: `{}`{req}", f.wire, f.ty);
                 }
                 if let Some(a) = &st.additional {
-                    let _ = writeln!(s, "- additional properties: `{}`", describe(a));
+                    let _ = writeln!(s, "- additional properties: `{}`", a);
                 }
             }
             TypeDef::Enum(e) => {
@@ -135,36 +134,33 @@ pub fn report(api: &Api, source: &str) -> String {
                 None => {
                     let _ = writeln!(s, "### `{}` (one of)\n", u.name);
                     for (v, t) in &u.variants {
-                        let _ = writeln!(s, "- `{v}`: `{}`", describe(t));
+                        let _ = writeln!(s, "- `{v}`: `{}`", t);
                     }
                 }
                 Some(d) => {
                     let _ = writeln!(s, "### `{}` (one of, by `{}`)\n", u.name, d.property);
                     for (i, (v, t)) in u.variants.iter().enumerate() {
-                        let tags: Vec<String> = d
-                            .tags
-                            .get(i)
-                            .into_iter()
-                            .flatten()
-                            .map(|t| format!("`{t}`"))
-                            .collect();
-                        let _ = writeln!(s, "- {} → `{v}`: `{}`", tags.join(", "), describe(t));
+                        let _ = writeln!(s, "- {} → `{v}`: `{}`", d.tag_list(i), t);
                     }
                 }
             },
             TypeDef::Alias(a) if a.newtype => {
-                let _ = writeln!(s, "### `{}` (newtype of `{}`)", a.name, describe(&a.target));
+                let _ = writeln!(s, "### `{}` (newtype of `{}`)", a.name, a.target);
             }
             TypeDef::Alias(a) => {
-                let _ = writeln!(s, "### `{}` = `{}`", a.name, describe(&a.target));
+                let _ = writeln!(s, "### `{}` = `{}`", a.name, a.target);
             }
         }
         s.push('\n');
     }
-    if !api.notes.is_empty() {
+    if !warnings.is_empty() {
         let _ = writeln!(s, "## Notes\n");
-        for n in &api.notes {
-            let _ = writeln!(s, "- {n}");
+        for w in warnings {
+            if w.pointer.is_empty() {
+                let _ = writeln!(s, "- {}", w.message);
+            } else {
+                let _ = writeln!(s, "- `{}`: {}", w.pointer, w.message);
+            }
         }
         s.push('\n');
     }

@@ -222,19 +222,17 @@ fn phases(input: &Input) -> Result<[f64; 5], String> {
         None => Config::default(),
     };
     let mut doc =
-        sdkgen::load::read_value(&input.spec, &mut diags).ok_or_else(|| fail("reading"))?;
+        sdkgen::stages::read(&input.spec, &mut diags).ok_or_else(|| fail("reading"))?;
     let t1 = Instant::now();
-    sdkgen::load::apply_fixes(&mut doc, &config, &mut diags);
-    let resolved = doc.clone();
-    sdkgen::load::normalize(&mut doc, &mut diags);
+    let resolved = sdkgen::stages::fix_and_normalize(&mut doc, &config, &mut diags);
     let t2 = Instant::now();
-    let api = sdkgen::load::parse_openapi(&doc, &mut diags).ok_or_else(|| fail("parsing"))?;
+    let parsed = sdkgen::stages::parse(doc, &mut diags).ok_or_else(|| fail("parsing"))?;
     let t3 = Instant::now();
-    let model = sdkgen::lower::lower(&api, &doc, &config, &mut diags);
+    let model = sdkgen::stages::lower(&parsed, &config, &mut diags);
     let t4 = Instant::now();
-    let files = sdkgen::emit::emit(&model, &input.source_label)?;
+    let files = sdkgen::stages::emit(&model, &input.source_label)?;
     let t5 = Instant::now();
-    drop((files, model, api, doc, resolved));
+    drop((files, model, parsed, resolved));
     Ok([t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4].map(secs))
 }
 

@@ -1,0 +1,522 @@
+//! `src/builders.rs`: per operation, the client method, its request builder (setters, the
+//! request it sends, the decoding of its successes) and, when paginated, its page streams.
+//!
+//! [`builder`] assembles one operation's items from small pieces, each of which walks the
+//! operation's inputs (parameters, then body) once.
+
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::doc;
+use crate::ir::{self, ListStyle, Operation, ParamIn, ParamValue, TypeRef};
+use crate::naming::unraw;
+
+use super::*;
+
+pub(super) fn header() -> TokenStream {
+    quote! {
+        //! Request builders: one per operation, returned by the methods of [`Client`](crate::Client).
+        //!
+        //! Set optional parameters with the builder's methods, then `.await` it (or call `send`).
+    }
+}
+
+/// One thing a builder holds: a parameter or the request body.
+struct Input {
+    /// The field (and setter, and argument) name.
+    field: Ident,
+    /// Whether the caller must give it (an argument of the client method) or may (a setter).
+    required: bool,
+    /// The type the caller passes.
+    arg: TokenStream,
+    /// The type the builder keeps.
+    stored: TokenStream,
+    /// How an argument becomes the stored value.
+    convert: fn(&Ident) -> TokenStream,
+    /// For a required input, its line in the method's `Arguments:`; for an optional one, the
+    /// setter's documentation.
+    doc: String,
+}
+
+/// What the builder of `op` holds, parameters first, then the body.
+fn inputs(op: &Operation) -> Vec<Input> {
+    let mut inputs: Vec<Input> = op.params.iter().map(param_input).collect();
+    if let Some(body) = &op.body {
+        let bt = ty(&body.ty, false);
+        inputs.push(Input {
+            field: format_ident!("body"),
+            required: body.required,
+            arg: bt.clone(),
+            stored: bt,
+            convert: |v| quote!(#v),
+            doc: if body.required {
+                format!(
+                    "- `body`: {}",
+                    first_line(body.doc.as_deref().unwrap_or(""))
+                        .unwrap_or_else(|| "the request body".into())
+                )
+            } else {
+                "Sets the request body.".into()
+            },
+        });
+    }
+    inputs
+}
+
+fn param_input(p: &ir::Param) -> Input {
+    let name = unraw(&p.ident);
+    let pdoc = p.doc.clone().unwrap_or_default();
+    let doc = match (p.required, first_line(&pdoc)) {
+        (true, Some(d)) => format!("- `{name}`: {d}"),
+        (true, None) => format!("- `{name}`"),
+        (false, _) if pdoc.is_empty() => format!("Sets `{}`.", p.wire),
+        (false, _) => pdoc,
+    };
+    let (arg, stored, convert): (TokenStream, TokenStream, fn(&Ident) -> TokenStream) =
+        match &p.value {
+            ParamValue::List { item, .. } => {
+                let item = ty(item, false);
+                (
+                    quote!(impl IntoIterator<Item = #item>),
+                    quote!(Vec<#item>),
+                    |v| quote!(#v.into_iter().collect()),
+                )
+            }
+            ParamValue::Scalar(TypeRef::String) => (
+                quote!(impl Into<String>),
+                quote!(String),
+                |v| quote!(#v.into()),
+            ),
+            ParamValue::Scalar(t) | ParamValue::Json(t) => {
+                let t = ty(t, false);
+                (t.clone(), t, |v| quote!(#v))
+            }
+        };
+    Input {
+        field: ident(&p.ident),
+        required: p.required,
+        arg,
+        stored,
+        convert,
+        doc,
+    }
+}
+
+/// The builder's fields for its inputs.
+fn fields(inputs: &[Input]) -> Vec<TokenStream> {
+    inputs
+        .iter()
+        .map(|i| {
+            let (f, stored) = (&i.field, &i.stored);
+            if i.required {
+                quote!(#f: #stored,)
+            } else {
+                quote!(#f: Option<#stored>,)
+            }
+        })
+        .collect()
+}
+
+/// The builder's setters: one per optional input.
+fn setters(inputs: &[Input]) -> Vec<TokenStream> {
+    inputs
+        .iter()
+        .filter(|i| !i.required)
+        .map(|i| {
+            let (f, arg) = (&i.field, &i.arg);
+            let d = docs(Some(&i.doc));
+            let convert = (i.convert)(&format_ident!("value"));
+            quote! {
+                #d
+                pub fn #f(mut self, value: #arg) -> Self {
+                    self.#f = Some(#convert);
+                    self
+                }
+            }
+        })
+        .collect()
+}
+
+/// The statements of `request()` after the request is created: query pairs, headers, the
+/// body and the server override.
+fn request_lines(op: &Operation) -> Vec<TokenStream> {
+    let mut lines = Vec::new();
+    for p in op.params.iter().filter(|p| p.location != ParamIn::Path) {
+        let f = ident(&p.ident);
+        let value = if p.required {
+            quote!(&self.#f)
+        } else {
+            quote!(value)
+        };
+        let call = param_call(p, &value);
+        lines.push(if p.required {
+            call
+        } else {
+            quote!(if let Some(value) = &self.#f { #call })
+        });
+    }
+    if let Some(body) = &op.body {
+        lines.push(if body.required {
+            quote!(request.json_body(&self.body);)
+        } else {
+            quote!(if let Some(body) = &self.body {
+                request.json_body(body);
+            })
+        });
+    }
+    if let Some(server) = &op.server {
+        lines.push(quote!(request.server(#server);));
+    }
+    lines
+}
+
+/// How a query or header parameter whose value is `value` is added to `request`.
+fn param_call(p: &ir::Param, value: &TokenStream) -> TokenStream {
+    let wire = &p.wire;
+    let json = quote!(sdkgen_runtime::serde_json::to_string(#value).unwrap_or_default());
+    match (p.location, &p.value) {
+        (ParamIn::Query, ParamValue::Scalar(_)) => quote!(request.query(#wire, #value);),
+        (
+            ParamIn::Query,
+            ParamValue::List {
+                style: ListStyle::Repeated,
+                ..
+            },
+        ) => {
+            quote!(request.query_exploded(#wire, #value);)
+        }
+        (
+            ParamIn::Query,
+            ParamValue::List {
+                style: ListStyle::Joined(d),
+                ..
+            },
+        ) => {
+            quote!(request.query_delimited(#wire, #value, #d);)
+        }
+        (ParamIn::Query, ParamValue::Json(_)) => quote!(request.query(#wire, #json);),
+        (ParamIn::Header, ParamValue::Scalar(_)) => quote!(request.header(#wire, #value);),
+        (ParamIn::Header, ParamValue::Json(_)) => quote!(request.header(#wire, #json);),
+        // A header list is one value (`simple` style); lowering never makes it repeated.
+        (ParamIn::Header, ParamValue::List { style, .. }) => {
+            let d = match style {
+                ListStyle::Joined(d) => *d,
+                ListStyle::Repeated => ",",
+            };
+            quote!(request.header(#wire, #value.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(#d));)
+        }
+        (ParamIn::Path, _) => quote!(),
+    }
+}
+
+/// The body of the builder's `decode`: each documented success status decoded as what the call
+/// returns.
+fn success_decoder(op: &Operation) -> TokenStream {
+    let successes = sorted_outcomes(&op.successes);
+    if successes.is_empty() {
+        return quote! {
+            let _ = (status, body);
+            None
+        };
+    }
+    let success = &op.success;
+    let arms = successes.iter().map(|o| {
+        let pat = status_pattern(o.status);
+        let expr = match (&o.ty, o.json) {
+            (TypeRef::Unit, _) if success.body_may_be_absent => quote!(Ok(None)),
+            // A nullable body decodes into the `Option` itself (`null` is `None` too).
+            (_, true) if success.body_may_be_absent && !success.body.is_nullable() => {
+                quote!(sdkgen_runtime::json(body).map(Some))
+            }
+            (_, false) if success.body_may_be_absent => quote!(Ok(Some(body.to_vec()))),
+            _ => decode_expr(o),
+        };
+        quote!(#pat => #expr,)
+    });
+    quote! {
+        Some(match status {
+            #(#arms)*
+            _ => return None,
+        })
+    }
+}
+
+/// The documentation of the client method.
+fn method_doc(op: &Operation, inputs: &[Input]) -> TokenStream {
+    let mut lines: Vec<String> = Vec::new();
+    if let Some(s) = &op.summary {
+        lines.extend(doc::sanitize(s));
+        lines.push(String::new());
+    }
+    if let Some(d) = &op.description {
+        if Some(d) != op.summary.as_ref() {
+            lines.extend(doc::sanitize(d));
+            lines.push(String::new());
+        }
+    }
+    lines.push(format!("`{} {}`", op.method.as_str(), op.path));
+    let args: Vec<&Input> = inputs.iter().filter(|i| i.required).collect();
+    if !args.is_empty() {
+        lines.push(String::new());
+        lines.push("Arguments:".into());
+        lines.extend(args.iter().map(|i| doc::sanitize(&i.doc).join(" ")));
+    }
+    lines.push(String::new());
+    lines.push(format!(
+        "Returns a [`{0}`] to set optional parameters on; `.await` it to send. Documented errors: [`{1}`](crate::errors::{1}).",
+        op.builder, op.error
+    ));
+    if op.pagination.is_some() {
+        lines.push(String::new());
+        lines.push(format!(
+            "Paginated: [`{0}::pages`] and [`{0}::items`] follow the cursor lazily.",
+            op.builder
+        ));
+    }
+    doc_lines(&lines)
+}
+
+/// Everything emitted for one operation: the client method, the builder and its impls.
+pub(super) fn builder(op: &Operation) -> TokenStream {
+    let b = ident(&op.builder);
+    let e = ident(&op.error);
+    let m = ident(&op.ident);
+    let success = ty(&op.success.returns(), false);
+    let route = format!("{} {}", op.method.as_str(), op.path);
+    let inputs = inputs(op);
+    let fields = fields(&inputs);
+    let setters = setters(&inputs);
+    let required: Vec<&Input> = inputs.iter().filter(|i| i.required).collect();
+    let ctor_args = required.iter().map(|i| {
+        let (f, arg) = (&i.field, &i.arg);
+        quote!(#f: #arg)
+    });
+    let ctor_params = required.iter().map(|i| {
+        let (f, stored) = (&i.field, &i.stored);
+        quote!(#f: #stored)
+    });
+    let call_args = required.iter().map(|i| (i.convert)(&i.field));
+    let ctor_init = inputs.iter().map(|i| {
+        let f = &i.field;
+        if i.required {
+            quote!(#f,)
+        } else {
+            quote!(#f: None,)
+        }
+    });
+    let path_expr = path_expr(op);
+    let method = ident(op.method.as_str());
+    let template = &op.path;
+    let req_lines = request_lines(op);
+    let success_body = success_decoder(op);
+    let method_doc = method_doc(op, &inputs);
+    let deprecated = if op.deprecated {
+        quote!(#[deprecated(note = "deprecated in the API specification")])
+    } else {
+        quote!()
+    };
+    let bdoc = format!(
+        " Request builder for [`Client::{0}`](crate::Client::{0}): `{route}`.",
+        unraw(&op.ident)
+    );
+    let pagination = op.pagination.as_ref().map(|p| pagination_impl(op, p));
+
+    quote! {
+        impl crate::Client {
+            #method_doc
+            #deprecated
+            pub fn #m(&self, #(#ctor_args),*) -> #b {
+                #b::new(self.clone(), #(#call_args),*)
+            }
+        }
+
+        #[doc = #bdoc]
+        ///
+        /// Send it with `.await` or [`send`](Self::send).
+        #[derive(Debug, Clone)]
+        #[must_use = "a request does nothing until it is awaited or sent"]
+        pub struct #b {
+            client: crate::Client,
+            #(#fields)*
+            options: sdkgen_runtime::CallOptions,
+        }
+
+        impl #b {
+            fn new(client: crate::Client, #(#ctor_params),*) -> Self {
+                Self {
+                    client,
+                    #(#ctor_init)*
+                    options: sdkgen_runtime::CallOptions::new(),
+                }
+            }
+
+            #(#setters)*
+
+            /// Overrides the client's retry policy for this call.
+            pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+                self.options = self.options.retry(policy);
+                self
+            }
+
+            /// Overrides the client's timeout for this call.
+            pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+                self.options = self.options.timeout(timeout);
+                self
+            }
+
+            fn request(&self) -> sdkgen_runtime::Request {
+                let mut request = sdkgen_runtime::Request::new(sdkgen_runtime::Method::#method, #template, #path_expr);
+                #(#req_lines)*
+                request.options(&self.options);
+                request
+            }
+
+            fn decode(status: u16, body: &[u8]) -> Option<Result<#success, sdkgen_runtime::serde_json::Error>> {
+                #success_body
+            }
+
+            const DECODER: sdkgen_runtime::Decoder<#success, crate::errors::#e> =
+                sdkgen_runtime::Decoder { success: Self::decode, error: crate::errors::#e::decode };
+
+            /// Sends the request and decodes the response.
+            pub async fn send(self) -> Result<#success, sdkgen_runtime::Error<crate::errors::#e>> {
+                self.client.inner.send(self.request(), Self::DECODER).await
+            }
+
+            /// Sends the request; the value comes with the response's status and headers.
+            pub async fn send_with_response(self) -> Result<sdkgen_runtime::Response<#success>, sdkgen_runtime::Error<crate::errors::#e>> {
+                self.client.inner.send_with_response(self.request(), Self::DECODER).await
+            }
+        }
+
+        impl std::future::IntoFuture for #b {
+            type Output = Result<#success, sdkgen_runtime::Error<crate::errors::#e>>;
+            type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
+        }
+
+        #pagination
+    }
+}
+
+fn first_line(doc: &str) -> Option<String> {
+    doc.lines()
+        .find(|l| !l.trim().is_empty())
+        .map(|l| l.trim().to_string())
+}
+
+/// The expression that builds the request path: literals, and each path parameter
+/// percent-encoded (a list in OpenAPI's `simple` style, its elements joined by the delimiter).
+fn path_expr(op: &Operation) -> TokenStream {
+    let mut fmt = String::new();
+    let mut args = Vec::new();
+    for part in &op.path_parts {
+        match part {
+            ir::PathPart::Literal(l) => fmt.push_str(&l.replace('{', "{{").replace('}', "}}")),
+            ir::PathPart::Param(i) => {
+                fmt.push_str("{}");
+                let p = &op.params[*i];
+                let f = ident(&p.ident);
+                args.push(match &p.value {
+                    ParamValue::Scalar(
+                        TypeRef::Integer(_) | TypeRef::Number(_) | TypeRef::Boolean,
+                    ) => quote!(sdkgen_runtime::encode_path(self.#f)),
+                    ParamValue::Scalar(_) => quote!(sdkgen_runtime::encode_path(&self.#f)),
+                    ParamValue::List { style, .. } => {
+                        let d = match style {
+                            ListStyle::Joined(d) => *d,
+                            ListStyle::Repeated => ",",
+                        };
+                        quote!(sdkgen_runtime::encode_path_list(&self.#f, #d))
+                    }
+                    ParamValue::Json(_) => quote!(sdkgen_runtime::encode_path(
+                        sdkgen_runtime::serde_json::to_string(&self.#f).unwrap_or_default()
+                    )),
+                });
+            }
+        }
+    }
+    if args.is_empty() {
+        quote!(#fmt.to_owned())
+    } else {
+        quote!(format!(#fmt, #(#args),*))
+    }
+}
+
+pub(super) fn pagination_impl(op: &Operation, p: &ir::Pagination) -> TokenStream {
+    let b = ident(&op.builder);
+    let e = ident(&op.error);
+    let page = ty(op.success.body.non_null(), false);
+    let item = ty(&p.item, false);
+    let cursor = ident(&op.params[p.cursor_param].ident);
+    let cursor_field = ident(&p.cursor_field);
+    let method = ident(op.method.as_str());
+    let template = &op.path;
+    let items_field = ident(&p.items_field);
+    let next = if p.cursor_optional {
+        quote!(page.#cursor_field.as_deref())
+    } else {
+        quote!(Some(page.#cursor_field.as_str()))
+    };
+    let limit_doc = p
+        .limit_param
+        .map(|i| {
+            format!(
+                " The page size is what [`{0}`](Self::{0}) sets.",
+                unraw(&op.params[i].ident)
+            )
+        })
+        .unwrap_or_default();
+    let pages_doc = format!(
+        " Every page, lazily: the first request as built, then one per `{}` cursor until it is absent or a page is empty.{limit_doc}",
+        op.params[p.cursor_param].wire
+    );
+    quote! {
+        impl sdkgen_runtime::Paginate for #b {
+            type Page = #page;
+            type Item = #item;
+            type Error = crate::errors::#e;
+
+            fn set_cursor(&mut self, cursor: String) {
+                self.#cursor = Some(cursor);
+            }
+
+            fn fetch(self) -> sdkgen_runtime::BoxFuture<Result<Self::Page, sdkgen_runtime::Error<Self::Error>>> {
+                Box::pin(self.send())
+            }
+
+            fn next_cursor(page: &Self::Page) -> Option<&str> {
+                #next
+            }
+
+            fn into_items(page: Self::Page) -> Vec<Self::Item> {
+                page.#items_field
+            }
+
+            fn item_count(page: &Self::Page) -> Option<usize> {
+                Some(page.#items_field.len())
+            }
+
+            fn endpoint(&self) -> (sdkgen_runtime::Method, &'static str) {
+                (sdkgen_runtime::Method::#method, #template)
+            }
+        }
+
+        impl #b {
+            #[doc = #pages_doc]
+            ///
+            /// Dropping the stream stops fetching; an error ends it after the items before it.
+            pub fn pages(self) -> sdkgen_runtime::Pages<Self> {
+                sdkgen_runtime::Pages::new(self)
+            }
+
+            /// Every item of every page, lazily, in order (see [`pages`](Self::pages)).
+            pub fn items(self) -> sdkgen_runtime::Items<Self> {
+                sdkgen_runtime::Items::new(self)
+            }
+        }
+    }
+}

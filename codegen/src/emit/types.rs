@@ -1,0 +1,279 @@
+//! `src/types.rs`: every schema of the API as a Rust type (structs, forward-compatible enums,
+//! untagged and discriminated unions, aliases and newtypes).
+
+use std::collections::BTreeSet;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::ir::{self, TypeDef, TypeRef};
+
+use super::*;
+
+pub(super) fn header() -> TokenStream {
+    quote! {
+        //! Every schema of the API as a Rust type.
+    }
+}
+
+pub(super) fn type_def(t: &TypeDef) -> TokenStream {
+    match t {
+        TypeDef::Struct(s) => struct_def(s),
+        TypeDef::Enum(e) => enum_def(e),
+        TypeDef::Union(u) => union_def(u),
+        TypeDef::Alias(a) if a.newtype => {
+            let name = ident(&a.name);
+            let d = docs(a.doc.as_deref());
+            let target = ty(&a.target, true);
+            let eq = if a.eq { quote!(Eq,) } else { quote!() };
+            quote! {
+                #d
+                #[derive(Debug, Clone, PartialEq, #eq serde::Serialize, serde::Deserialize)]
+                #[serde(transparent)]
+                pub struct #name(pub #target);
+            }
+        }
+        TypeDef::Alias(a) => {
+            let name = ident(&a.name);
+            let d = docs(a.doc.as_deref());
+            let target = ty(&a.target, true);
+            quote! {
+                #d
+                pub type #name = #target;
+            }
+        }
+    }
+}
+
+fn struct_def(s: &ir::StructDef) -> TokenStream {
+    let name = ident(&s.name);
+    let d = docs(s.doc.as_deref());
+    let mut used: BTreeSet<String> = s.fields.iter().map(|f| f.ident.clone()).collect();
+    let fields = s.fields.iter().map(|f| {
+        let fi = ident(&f.ident);
+        let inner = match &f.ty {
+            TypeRef::Nullable(i) => i.as_ref(),
+            t => t,
+        };
+        let mut inner_ty = ty(inner, true);
+        if f.boxed {
+            inner_ty = quote!(Box<#inner_ty>);
+        }
+        let optional = !f.required || f.ty.is_nullable();
+        let field_ty = if optional {
+            quote!(Option<#inner_ty>)
+        } else {
+            inner_ty
+        };
+        let mut serde_args = Vec::new();
+        if crate::naming::unraw(&f.ident) != f.wire {
+            let w = &f.wire;
+            serde_args.push(quote!(rename = #w));
+        }
+        if !f.required {
+            serde_args.push(quote!(default, skip_serializing_if = "Option::is_none"));
+        }
+        let serde_attr = if serde_args.is_empty() {
+            quote!()
+        } else {
+            quote!(#[serde(#(#serde_args),*)])
+        };
+        let fd = if f.required && f.ty.is_nullable() {
+            docs_with(
+                f.doc.as_deref(),
+                "Always present on the wire, possibly `null`.".into(),
+            )
+        } else {
+            docs(f.doc.as_deref())
+        };
+        quote! {
+            #fd
+            #serde_attr
+            pub #fi: #field_ty,
+        }
+    });
+    let extra = s.additional.as_ref().map(|a| {
+        let fname = crate::naming::unique("additional_properties", &mut used);
+        let fi = ident(&fname);
+        let t = ty(a, true);
+        quote! {
+            /// Properties beyond the named ones.
+            #[serde(flatten)]
+            pub #fi: std::collections::BTreeMap<String, #t>,
+        }
+    });
+    let mut derives = vec![quote!(Debug), quote!(Clone), quote!(PartialEq)];
+    if s.eq {
+        derives.push(quote!(Eq));
+    }
+    if s.default {
+        derives.push(quote!(Default));
+    }
+    derives.push(quote!(serde::Serialize));
+    derives.push(quote!(serde::Deserialize));
+    quote! {
+        #d
+        #[derive(#(#derives),*)]
+        pub struct #name {
+            #(#fields)*
+            #extra
+        }
+    }
+}
+
+fn enum_def(e: &ir::EnumDef) -> TokenStream {
+    let name = ident(&e.name);
+    let d = docs_with(
+        e.doc.as_deref(),
+        format!(
+            "Values this client does not know decode as [`{0}::{1}`] and encode back unchanged.",
+            e.name, e.fallback
+        ),
+    );
+    let fallback = ident(&e.fallback);
+    let variants = e.variants.iter().map(|(v, wire)| {
+        let v = ident(v);
+        let vd = format!(" `{wire}`");
+        quote!(#[doc = #vd] #v,)
+    });
+    let as_str = e.variants.iter().map(|(v, wire)| {
+        let v = ident(v);
+        quote!(Self::#v => #wire,)
+    });
+    let from = e.variants.iter().map(|(v, wire)| {
+        let v = ident(v);
+        quote!(#wire => Self::#v,)
+    });
+    quote! {
+        #d
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            /// A value not listed in the spec, kept as received.
+            #fallback(String),
+        }
+
+        impl #name {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#as_str)*
+                    Self::#fallback(value) => value,
+                }
+            }
+        }
+
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#from)*
+                    other => Self::#fallback(other.to_owned()),
+                }
+            }
+        }
+
+        impl std::str::FromStr for #name {
+            type Err = std::convert::Infallible;
+
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(Self::from(value))
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                sdkgen_runtime::deserialize_str_enum(deserializer)
+            }
+        }
+    }
+}
+
+fn union_def(u: &ir::UnionDef) -> TokenStream {
+    let name = ident(&u.name);
+    let eq = if u.eq { quote!(Eq,) } else { quote!() };
+    let variant_ty = |i: usize, t: &TypeRef| {
+        let t = ty(t, true);
+        if u.boxed.get(i).copied().unwrap_or(false) {
+            quote!(Box<#t>)
+        } else {
+            t
+        }
+    };
+    let Some(disc) = &u.discriminator else {
+        let d = docs(u.doc.as_deref());
+        let variants = u.variants.iter().enumerate().map(|(i, (v, t))| {
+            let v = ident(v);
+            let t = variant_ty(i, t);
+            quote!(#v(#t),)
+        });
+        return quote! {
+            #d
+            #[derive(Debug, Clone, PartialEq, #eq serde::Serialize, serde::Deserialize)]
+            #[serde(untagged)]
+            pub enum #name {
+                #(#variants)*
+            }
+        };
+    };
+    let prop = &disc.property;
+    let fallback = ident(&disc.fallback);
+    let d = docs_with(u.doc.as_deref(), format!(
+        "The variant is chosen by the `{prop}` property; values with a `{prop}` this client does not know decode as [`{}::{}`].",
+        u.name, disc.fallback
+    ));
+    let tag_text = |i: usize| format!(" `{prop}`: {}", disc.tag_list(i));
+    let variants = u.variants.iter().enumerate().map(|(i, (v, t))| {
+        let vd = tag_text(i);
+        let v = ident(v);
+        let t = variant_ty(i, t);
+        quote!(#[doc = #vd] #v(#t),)
+    });
+    let arms = u.variants.iter().enumerate().map(|(i, (v, _))| {
+        let v = ident(v);
+        let tags = disc.tags.get(i).cloned().unwrap_or_default();
+        let boxed = u.boxed.get(i).copied().unwrap_or(false);
+        let wrap = if boxed {
+            quote!(.map(Box::new))
+        } else {
+            quote!()
+        };
+        quote! {
+            #(Some(#tags))|* => sdkgen_runtime::serde_json::from_value(value)#wrap.map(Self::#v),
+        }
+    });
+    quote! {
+        #d
+        #[derive(Debug, Clone, PartialEq, #eq serde::Serialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #(#variants)*
+            /// A value with another tag, kept as received.
+            #fallback(sdkgen_runtime::serde_json::Value),
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <sdkgen_runtime::serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                let tag = value.get(#prop).and_then(|tag| tag.as_str()).map(str::to_owned);
+                match tag.as_deref() {
+                    #(#arms)*
+                    _ => Ok(Self::#fallback(value)),
+                }
+                .map_err(serde::de::Error::custom)
+            }
+        }
+    }
+}

@@ -1,0 +1,385 @@
+//! Finishing: the passes that run once every schema and operation is lowered. They choose the
+//! final names, turn definitions into model types, attach pagination, break cycles and fill in
+//! the package metadata.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use crate::ir::{self, TypeRef};
+use crate::naming;
+
+use super::cycles::{break_alias_cycles, mark_eq_and_boxes};
+use super::operation::{substitute_server, OpDraft};
+use super::*;
+
+/// The final name of every definition that has one.
+type Names = BTreeMap<DefId, String>;
+
+impl<'a> Lowerer<'a> {
+    /// The finishing passes, in order.
+    pub(super) fn finish(&mut self, drafts: Vec<OpDraft>, runtime_dep: &str) -> ir::Api {
+        let pagination = self.attach_pagination(&drafts);
+        let names = self.type_names();
+        let mut types = self.type_defs(&names);
+        let operations = self.resolve_operations(drafts, pagination, &names);
+        let pointers: HashMap<String, String> = names
+            .iter()
+            .map(|(&id, n)| (n.clone(), self.defs[id].pointer.clone()))
+            .collect();
+        break_alias_cycles(&mut types, &pointers, self.diags);
+        mark_eq_and_boxes(&mut types);
+        self.package(types, operations, runtime_dep)
+    }
+
+    /// Picks every definition's final name: a customised name, else the component name, else a
+    /// name derived from where it stands. A type merged from several identical inline schemas is
+    /// named by what their names share (`ExecuteTooManyRequests` and `RecycleTooManyRequests` →
+    /// `TooManyRequests`), which stays put when more copies are added; when nothing meaningful is
+    /// shared, or the shared name is wanted elsewhere too, by its shortest name. Collisions are
+    /// settled by [`naming::resolve_names`]: components and customised names first, then inline
+    /// ones, each group in pointer order.
+    fn type_names(&mut self) -> Names {
+        let custom = &self.config.names.types;
+        // (order key, wanted, fallback) for components and customised names, and for the others.
+        let mut claimed_first: Vec<((Origin, String, DefId), String, String)> = Vec::new();
+        let mut inline: Vec<((Origin, String, DefId), String, String)> = Vec::new();
+        let mut used_custom = BTreeSet::new();
+        for (id, def) in self.defs.iter() {
+            if def.names.is_empty() || matches!(def.kind, DefKind::Pending) {
+                continue;
+            }
+            let mut cands: Vec<(Origin, String, String)> = Vec::new();
+            for (origin, name, ptr) in &def.names {
+                let c = custom
+                    .get(ptr)
+                    .map(|n| (ptr.clone(), n))
+                    .or_else(|| custom.get(name).map(|n| (name.clone(), n)));
+                cands.push(match c {
+                    Some((key, n)) => {
+                        used_custom.insert(key);
+                        (Origin::Custom, n.clone(), ptr.clone())
+                    }
+                    None => (*origin, naming::type_ident(name), ptr.clone()),
+                });
+            }
+            let customs: BTreeSet<&String> = def
+                .names
+                .iter()
+                .filter_map(|(_, name, ptr)| custom.get(ptr).or_else(|| custom.get(name)))
+                .collect();
+            if customs.len() > 1 {
+                let list: Vec<&str> = customs.iter().map(|s| s.as_str()).collect();
+                self.diags.warn(
+                    def.pointer.clone(),
+                    format!("one type (identical schemas merged) is given several names {list:?}; using the shortest"),
+                );
+            }
+            let Some(origin) = cands.iter().map(|c| c.0).min() else {
+                continue;
+            };
+            let mut best: Vec<&(Origin, String, String)> =
+                cands.iter().filter(|c| c.0 == origin).collect();
+            best.sort_by(|a, b| (a.1.len(), &a.1, &a.2).cmp(&(b.1.len(), &b.1, &b.2)));
+            let (shortest, ptr) = (best[0].1.clone(), best[0].2.clone());
+            // The earliest pointer among the candidates orders the numbering of collisions.
+            let first_ptr = def
+                .names
+                .iter()
+                .map(|n| n.2.clone())
+                .min()
+                .unwrap_or(ptr.clone());
+            if origin != Origin::Inline {
+                let name = naming::type_ident(&shortest);
+                claimed_first.push(((origin, first_ptr, id), name.clone(), name));
+                continue;
+            }
+            let mut wanted = shortest.clone();
+            let distinct: BTreeSet<&str> = best.iter().map(|c| c.1.as_str()).collect();
+            if distinct.len() > 1 {
+                if let Some(shared) = naming::shared_suffix(&distinct) {
+                    wanted = shared;
+                }
+            }
+            // The name the rules give may itself be customised.
+            if let Some(n) = custom.get(&wanted) {
+                used_custom.insert(wanted.clone());
+                let name = naming::type_ident(n);
+                claimed_first.push(((Origin::Custom, ptr, id), name.clone(), name));
+                continue;
+            }
+            inline.push((
+                (origin, first_ptr, id),
+                naming::type_ident(&wanted),
+                naming::type_ident(&shortest),
+            ));
+        }
+        for key in custom.keys() {
+            if !used_custom.contains(key) {
+                self.diags.warn(
+                    "",
+                    format!("customisation names type {key:?}, which the spec does not have"),
+                );
+            }
+        }
+        let first = naming::resolve_names(claimed_first, &BTreeSet::new());
+        let taken: BTreeSet<String> = first.values().cloned().collect();
+        let rest = naming::resolve_names(inline, &taken);
+        first
+            .into_iter()
+            .chain(rest)
+            .map(|((_, _, id), name)| (id, name))
+            .collect()
+    }
+
+    /// The final type a lowering type stands for.
+    fn final_type(&self, t: &Ty, names: &Names) -> TypeRef {
+        t.map_named(&mut |&id| self.name_of(id, names))
+    }
+
+    /// The final type a definition stands for: its name, or, for an alias without a name of its
+    /// own (a merged component), what it aliases.
+    fn name_of(&self, mut id: DefId, names: &Names) -> TypeRef {
+        for _ in 0..=self.defs.0.len() {
+            if let Some(name) = names.get(&id) {
+                return TypeRef::Named(name.clone());
+            }
+            match &self.defs[id].kind {
+                DefKind::Alias { target } => match target.name() {
+                    Some(&next) => id = next,
+                    None => return self.final_type(target, names),
+                },
+                _ => break,
+            }
+        }
+        TypeRef::Json
+    }
+
+    fn resolve_field(&self, f: &Field, names: &Names) -> ir::Field {
+        ir::Field {
+            ident: f.ident.clone(),
+            wire: f.wire.clone(),
+            ty: self.final_type(&f.ty, names),
+            required: f.required,
+            boxed: f.boxed,
+            doc: f.doc.clone(),
+        }
+    }
+
+    /// Every named definition as a model type, in name order.
+    fn type_defs(&self, names: &Names) -> Vec<ir::TypeDef> {
+        let mut order: Vec<(&String, DefId)> = names.iter().map(|(&id, n)| (n, id)).collect();
+        order.sort();
+        let mut types = Vec::new();
+        for (name, id) in order {
+            let def = &self.defs[id];
+            let name = name.clone();
+            let doc = def.doc.clone();
+            types.push(match &def.kind {
+                DefKind::Pending => continue,
+                DefKind::Struct { fields, additional } => ir::TypeDef::Struct(ir::StructDef {
+                    name,
+                    doc,
+                    fields: fields
+                        .iter()
+                        .map(|f| self.resolve_field(f, names))
+                        .collect(),
+                    additional: additional.as_ref().map(|a| self.final_type(a, names)),
+                    eq: false,
+                    default: fields.iter().all(|f| !f.required),
+                }),
+                DefKind::Enum { values } => {
+                    let variants = naming::enum_variants(values, &name);
+                    let fallback = naming::enum_fallback(&variants);
+                    ir::TypeDef::Enum(ir::EnumDef {
+                        name,
+                        doc,
+                        variants: variants.into_iter().zip(values.iter().cloned()).collect(),
+                        fallback,
+                    })
+                }
+                DefKind::Union { variants, tags } => {
+                    let mut used = BTreeSet::new();
+                    let variants: Vec<(String, TypeRef)> = variants
+                        .iter()
+                        .map(|t| {
+                            let t = self.final_type(t, names);
+                            let label = naming::union_variant_label(&t, &name);
+                            (naming::unique(&label, &mut used), t)
+                        })
+                        .collect();
+                    let discriminator = tags.as_ref().map(|(property, tags)| ir::Discriminator {
+                        property: property.clone(),
+                        tags: tags.clone(),
+                        fallback: naming::discriminator_fallback(&mut used),
+                    });
+                    ir::TypeDef::Union(ir::UnionDef {
+                        name,
+                        doc,
+                        boxed: vec![false; variants.len()],
+                        variants,
+                        eq: false,
+                        discriminator,
+                    })
+                }
+                DefKind::Alias { target } => ir::TypeDef::Alias(ir::AliasDef {
+                    name,
+                    doc,
+                    target: self.final_type(target, names),
+                    newtype: false,
+                    eq: false,
+                }),
+            });
+        }
+        types
+    }
+
+    /// Every operation with its final method, builder and error names and its types resolved.
+    fn resolve_operations(
+        &self,
+        drafts: Vec<OpDraft>,
+        pagination: Vec<Option<ir::Pagination<DefId>>>,
+        names: &Names,
+    ) -> Vec<ir::Operation> {
+        let wanted = drafts
+            .iter()
+            .enumerate()
+            .map(|(i, d)| {
+                let fallback = naming::method_path_name(d.method.as_str(), &d.path);
+                (i, d.ident_wanted.clone(), fallback)
+            })
+            .collect();
+        let idents = naming::operation_idents(wanted);
+        let mut builders = BTreeSet::new();
+        let resolve = |t: &Ty| self.final_type(t, names);
+        let outcome = |o: &ir::Outcome<DefId>| ir::Outcome {
+            status: o.status,
+            variant: o.variant.clone(),
+            ty: resolve(&o.ty),
+            json: o.json,
+            doc: o.doc.clone(),
+        };
+        drafts
+            .into_iter()
+            .zip(pagination)
+            .enumerate()
+            .map(|(i, (d, pagination))| {
+                let ident = idents[&i].clone();
+                let builder = naming::builder_name(&ident, &mut builders);
+                let responses = &d.responses;
+                ir::Operation {
+                    error: naming::error_enum_name(&builder),
+                    builder,
+                    ident,
+                    method: d.method,
+                    path: d.path,
+                    path_parts: d.path_parts,
+                    params: d
+                        .params
+                        .iter()
+                        .map(|p| ir::Param {
+                            ident: p.ident.clone(),
+                            wire: p.wire.clone(),
+                            location: p.location,
+                            value: match &p.value {
+                                ir::ParamValue::Scalar(t) => ir::ParamValue::Scalar(resolve(t)),
+                                ir::ParamValue::List { item, style } => ir::ParamValue::List {
+                                    item: resolve(item),
+                                    style: *style,
+                                },
+                                ir::ParamValue::Json(t) => ir::ParamValue::Json(resolve(t)),
+                            },
+                            required: p.required,
+                            doc: p.doc.clone(),
+                        })
+                        .collect(),
+                    body: d.body.as_ref().map(|b| ir::Body {
+                        ty: resolve(&b.ty),
+                        required: b.required,
+                        doc: b.doc.clone(),
+                    }),
+                    success: ir::Success {
+                        body: resolve(&responses.success.body),
+                        body_may_be_absent: responses.success.body_may_be_absent,
+                    },
+                    successes: responses.successes.iter().map(outcome).collect(),
+                    errors: responses.errors.iter().map(outcome).collect(),
+                    summary: d.summary,
+                    description: d.description,
+                    deprecated: d.deprecated,
+                    server: d.server,
+                    auth: d.auth,
+                    pagination: pagination.map(|p| ir::Pagination {
+                        cursor_param: p.cursor_param,
+                        cursor_field: p.cursor_field,
+                        cursor_optional: p.cursor_optional,
+                        items_field: p.items_field,
+                        item: resolve(&p.item),
+                        limit_param: p.limit_param,
+                    }),
+                }
+            })
+            .collect()
+    }
+
+    /// The package around the types and operations: `[package]` and `[client]` of the
+    /// customisation file, or what the spec's `info` and `servers` say.
+    fn package(
+        &mut self,
+        types: Vec<ir::TypeDef>,
+        operations: Vec<ir::Operation>,
+        runtime_dep: &str,
+    ) -> ir::Api {
+        let info = &self.api.info;
+        let pkg = &self.config.package;
+        let title = info.title.clone();
+        let package = pkg
+            .name
+            .clone()
+            .unwrap_or_else(|| format!("{}-client", naming::snake(&title).replace('_', "-")));
+        let base_url = self
+            .config
+            .client
+            .base_url
+            .clone()
+            .or_else(|| self.api.servers.first().map(substitute_server))
+            .unwrap_or_else(|| {
+                self.diags.warn(
+                    "#/servers",
+                    "the spec names no server; the client needs a base URL at run time",
+                );
+                "http://localhost".into()
+            });
+        let api_key_env = self.config.client.api_key_env.clone().unwrap_or_else(|| {
+            format!(
+                "{}_API_KEY",
+                naming::snake(package.trim_end_matches("-client")).to_ascii_uppercase()
+            )
+        });
+        let runtime_dep = match &pkg.runtime {
+            Some(r) if r.contains('=') => r.clone(),
+            Some(r) => format!("version = \"{r}\""),
+            None => runtime_dep.to_string(),
+        };
+        ir::Api {
+            lib_name: package.replace('-', "_"),
+            version: pkg.version.clone().unwrap_or_else(|| "0.1.0".into()),
+            description: pkg
+                .description
+                .clone()
+                .unwrap_or_else(|| format!("Typed async client for the {title}")),
+            license: pkg
+                .license
+                .clone()
+                .unwrap_or_else(|| "MIT OR Apache-2.0".into()),
+            runtime_dep,
+            package,
+            title,
+            api_version: info.version.clone(),
+            doc: non_empty(&info.description),
+            base_url,
+            api_key_env,
+            auth: operations.iter().any(|o| o.auth),
+            types,
+            operations,
+        }
+    }
+}

@@ -1,0 +1,344 @@
+//! Operations: one draft per path and method, with its path template, body and auth.
+
+use std::collections::{BTreeSet, HashMap};
+
+use openapiv3::{Operation as OaOperation, Parameter, PathItem, ReferenceOr};
+
+use crate::diag::{self};
+use crate::ir::{self, TypeRef};
+use crate::naming;
+
+use super::param::Param;
+use super::response::Responses;
+use super::*;
+
+impl<'a> Lowerer<'a> {
+    pub(super) fn lower_operations(&mut self) -> Vec<OpDraft> {
+        let mut drafts = Vec::new();
+        // Paths by shape (`/items/{}`), to notice two that differ only in parameter names.
+        let mut shapes: HashMap<String, &str> = HashMap::new();
+        for (path, item) in self.api.paths.paths.iter() {
+            let item_ptr = diag::join("#/paths", path);
+            if let Some(first) = shapes.insert(path_shape(path), path) {
+                self.diags.warn(
+                    item_ptr.clone(),
+                    format!(
+                        "the path `{path}` differs from `{first}` only in parameter names, \
+                         which OpenAPI does not allow: a server cannot tell their requests apart"
+                    ),
+                );
+            }
+            let item = match item {
+                ReferenceOr::Item(i) => i,
+                ReferenceOr::Reference { .. } => {
+                    self.diags
+                        .error(item_ptr, "path item references are not supported");
+                    continue;
+                }
+            };
+            for (method, op) in methods(item) {
+                let ptr = diag::join(&item_ptr, method.as_str().to_ascii_lowercase());
+                if let Some(d) = self.lower_operation(path, item, method, op, &ptr) {
+                    drafts.push(d);
+                }
+            }
+        }
+        drafts
+    }
+
+    pub(super) fn custom_op_name(
+        &self,
+        method: ir::Method,
+        path: &str,
+        op: &OaOperation,
+    ) -> Option<String> {
+        let by_route = self
+            .config
+            .names
+            .operations
+            .get(&format!("{} {path}", method.as_str()));
+        let by_id = op
+            .operation_id
+            .as_ref()
+            .and_then(|id| self.config.names.operations.get(id));
+        by_route.or(by_id).cloned()
+    }
+
+    pub(super) fn lower_operation(
+        &mut self,
+        path: &str,
+        item: &PathItem,
+        method: ir::Method,
+        op: &OaOperation,
+        ptr: &str,
+    ) -> Option<OpDraft> {
+        let m = method.as_str().to_ascii_lowercase();
+        let ident_wanted = match self.custom_op_name(method, path, op) {
+            Some(n) => naming::snake(&n),
+            None => match &op.operation_id {
+                Some(id) => naming::snake(
+                    &naming::strip_fastapi_suffix(id, &m, path).unwrap_or_else(|| id.clone()),
+                ),
+                None => naming::operation_name_from(op.summary.as_deref(), &m, path),
+            },
+        };
+        let ident_wanted = if ident_wanted.is_empty() {
+            naming::method_path_name(&m, path)
+        } else {
+            ident_wanted
+        };
+        // Provisional names; final ones come after collisions are resolved.
+        let pascal = naming::pascal(&ident_wanted);
+
+        // Parameters: path-level first, overridden by operation-level ones with the same name and place.
+        let mut raw_params: Vec<(Parameter, String)> = Vec::new();
+        for (i, p) in item.parameters.iter().enumerate() {
+            if let Some(p) = self.resolve_param(
+                p,
+                &diag::join(&diag::join(&diag::join("#/paths", path), "parameters"), i),
+            ) {
+                raw_params.push(p);
+            }
+        }
+        for (i, p) in op.parameters.iter().enumerate() {
+            if let Some((p, pp)) =
+                self.resolve_param(p, &diag::join(&diag::join(ptr, "parameters"), i))
+            {
+                let d = p.parameter_data_ref();
+                raw_params.retain(|(q, _)| {
+                    let e = q.parameter_data_ref();
+                    !(e.name == d.name && std::mem::discriminant(q) == std::mem::discriminant(&p))
+                });
+                raw_params.push((p, pp));
+            }
+        }
+        let mut reserved: BTreeSet<String> = naming::BUILDER_MEMBERS
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let mut params: Vec<Param> = Vec::new();
+        let order = |p: &Parameter| match p {
+            Parameter::Path { .. } => 0,
+            Parameter::Query { .. } => 1,
+            Parameter::Header { .. } => 2,
+            Parameter::Cookie { .. } => 3,
+        };
+        raw_params.sort_by_key(|(p, _)| order(p));
+        for (p, pp) in &raw_params {
+            if let Some(param) = self.lower_param(p, pp, path, method, &pascal, &mut reserved) {
+                params.push(param);
+            }
+        }
+        let template = parse_template(path);
+        for p in &params {
+            if p.location == ir::ParamIn::Path
+                && !template.contains(&TemplatePiece::Param(p.wire.as_str()))
+            {
+                self.diags.warn(
+                    ptr.to_string(),
+                    format!(
+                        "path parameter {:?} does not appear in the path; ignored",
+                        p.wire
+                    ),
+                );
+            }
+        }
+        params.retain(|p| {
+            p.location != ir::ParamIn::Path
+                || template.contains(&TemplatePiece::Param(p.wire.as_str()))
+        });
+        let mut path_parts = Vec::new();
+        for piece in &template {
+            path_parts.push(match *piece {
+                TemplatePiece::Literal(l) => ir::PathPart::Literal(l.to_string()),
+                TemplatePiece::Param(name) => match params
+                    .iter()
+                    .position(|p| p.location == ir::ParamIn::Path && p.wire == name)
+                {
+                    Some(i) => ir::PathPart::Param(i),
+                    None => {
+                        self.diags.error(
+                            ptr.to_string(),
+                            format!("path parameter {{{name}}} is not declared"),
+                        );
+                        return None;
+                    }
+                },
+            });
+        }
+
+        let body = match &op.request_body {
+            None => None,
+            Some(rb) => self.lower_body(rb, &diag::join(ptr, "requestBody"), &pascal),
+        };
+        let responses = self.lower_responses(op, ptr, &pascal);
+        let server = op
+            .servers
+            .first()
+            .or(item.servers.first())
+            .map(substitute_server);
+        Some(OpDraft {
+            ident_wanted,
+            method,
+            path: path.to_string(),
+            path_parts,
+            params,
+            body,
+            responses,
+            summary: non_empty(&op.summary),
+            description: non_empty(&op.description),
+            deprecated: op.deprecated,
+            server,
+            auth: self.operation_auth(op),
+        })
+    }
+
+    pub(super) fn operation_auth(&self, op: &OaOperation) -> bool {
+        let reqs = op.security.as_ref().or(self.api.security.as_ref());
+        match reqs {
+            None => false,
+            Some(reqs) => reqs.iter().any(|r| !r.is_empty()),
+        }
+    }
+
+    pub(super) fn lower_body(
+        &mut self,
+        rb: &ReferenceOr<openapiv3::RequestBody>,
+        ptr: &str,
+        op_pascal: &str,
+    ) -> Option<ir::Body<DefId>> {
+        let (rb, ptr) = self.resolve(rb, ptr, "request body")?;
+        let Some((ct, mt)) = rb.content.iter().find(|(ct, _)| is_json(ct)) else {
+            let types: Vec<&str> = rb.content.keys().map(String::as_str).collect();
+            self.diags.warn(ptr.clone(), format!("request body of type {types:?} is not supported (JSON only); the operation is generated without a body"));
+            return None;
+        };
+        let ty = match &mt.schema {
+            Some(s) => self.lower_schema(
+                s,
+                &diag::join(&diag::join(&diag::join(&ptr, "content"), ct), "schema"),
+                &format!("{op_pascal}Request"),
+                None,
+            ),
+            None => TypeRef::Json,
+        };
+        Some(ir::Body {
+            ty,
+            required: rb.required,
+            doc: non_empty(&rb.description),
+        })
+    }
+}
+
+/// An operation as lowering leaves it for the finishing passes: everything but its final
+/// names and its pagination, which depend on every other operation and type.
+pub(super) struct OpDraft {
+    /// The method name it asks for, before collisions are resolved.
+    pub(super) ident_wanted: String,
+    pub(super) method: ir::Method,
+    pub(super) path: String,
+    pub(super) path_parts: Vec<ir::PathPart>,
+    pub(super) params: Vec<Param>,
+    pub(super) body: Option<ir::Body<DefId>>,
+    pub(super) responses: Responses,
+    pub(super) summary: Option<String>,
+    pub(super) description: Option<String>,
+    pub(super) deprecated: bool,
+    pub(super) server: Option<String>,
+    pub(super) auth: bool,
+}
+
+impl OpDraft {
+    /// `"METHOD /path"`: how the customisation file names the operation.
+    pub(super) fn route(&self) -> String {
+        format!("{} {}", self.method.as_str(), self.path)
+    }
+}
+
+/// A piece of a path template.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum TemplatePiece<'p> {
+    /// Literal text, kept exactly.
+    Literal(&'p str),
+    /// `{name}`.
+    Param(&'p str),
+}
+
+/// Splits a path template into literals and `{parameter}`s (an unclosed `{` stays literal).
+pub(super) fn parse_template(path: &str) -> Vec<TemplatePiece<'_>> {
+    let mut pieces = Vec::new();
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
+        if open > 0 {
+            pieces.push(TemplatePiece::Literal(&rest[..open]));
+        }
+        pieces.push(TemplatePiece::Param(&rest[open + 1..open + close]));
+        rest = &rest[open + close + 1..];
+    }
+    if !rest.is_empty() {
+        pieces.push(TemplatePiece::Literal(rest));
+    }
+    pieces
+}
+
+/// A path template with its parameter names left out (`/items/{id}` → `/items/{}`).
+pub(super) fn path_shape(path: &str) -> String {
+    let mut shape = String::with_capacity(path.len());
+    let mut in_name = false;
+    for c in path.chars() {
+        match c {
+            '{' => {
+                in_name = true;
+                shape.push_str("{}");
+            }
+            '}' => in_name = false,
+            _ if !in_name => shape.push(c),
+            _ => {}
+        }
+    }
+    shape
+}
+
+pub(super) fn methods(item: &PathItem) -> Vec<(ir::Method, &OaOperation)> {
+    use ir::Method::*;
+    [
+        (Get, &item.get),
+        (Put, &item.put),
+        (Post, &item.post),
+        (Delete, &item.delete),
+        (Options, &item.options),
+        (Head, &item.head),
+        (Patch, &item.patch),
+        (Trace, &item.trace),
+    ]
+    .into_iter()
+    .filter_map(|(m, o)| o.as_ref().map(|o| (m, o)))
+    .collect()
+}
+
+pub(super) fn is_json(content_type: &str) -> bool {
+    let ct = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    ct == "application/json"
+        || ct.ends_with("+json")
+        || ct == "*/*"
+        || ct == "application/*"
+        || ct.ends_with("/json")
+}
+
+pub(super) fn substitute_server(s: &openapiv3::Server) -> String {
+    let mut url = s.url.clone();
+    if let Some(vars) = &s.variables {
+        for (k, v) in vars {
+            url = url.replace(&format!("{{{k}}}"), &v.default);
+        }
+    }
+    url.trim_end_matches('/').to_string()
+}

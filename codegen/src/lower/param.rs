@@ -1,0 +1,340 @@
+//! Parameters: where each goes, its Rust type, and how a list is written on the wire.
+//!
+//! What a parameter is on the wire ([`ir::ParamValue`]) is decided here once: one value, a list
+//! with its [`ir::ListStyle`], or JSON in one string. How a list is written is the pure
+//! [`list_style`], one decision per row of the README's parameter table.
+
+use std::collections::BTreeSet;
+
+use openapiv3::{Parameter, ParameterSchemaOrContent, ReferenceOr};
+
+use crate::config::ArrayStyle;
+use crate::diag;
+use crate::ir::{self, ListStyle, ParamIn, ParamValue, TypeRef};
+use crate::naming;
+
+use super::*;
+
+/// A parameter while lowering.
+pub(super) type Param = ir::Param<DefId>;
+
+/// The serialisation `style` a parameter states (or has by default for its location).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Style {
+    /// `form` (query default).
+    Form,
+    /// `spaceDelimited` (query).
+    SpaceDelimited,
+    /// `pipeDelimited` (query).
+    PipeDelimited,
+    /// `deepObject` (query), which describes objects, not lists.
+    DeepObject,
+    /// `simple` (path and header default).
+    Simple,
+    /// `label` (path).
+    Label,
+    /// `matrix` (path).
+    Matrix,
+}
+
+impl Style {
+    fn of(p: &Parameter) -> Style {
+        match p {
+            Parameter::Query { style, .. } => match style {
+                openapiv3::QueryStyle::Form => Style::Form,
+                openapiv3::QueryStyle::SpaceDelimited => Style::SpaceDelimited,
+                openapiv3::QueryStyle::PipeDelimited => Style::PipeDelimited,
+                openapiv3::QueryStyle::DeepObject => Style::DeepObject,
+            },
+            Parameter::Path { style, .. } => match style {
+                openapiv3::PathStyle::Simple => Style::Simple,
+                openapiv3::PathStyle::Label => Style::Label,
+                openapiv3::PathStyle::Matrix => Style::Matrix,
+            },
+            Parameter::Header { .. } | Parameter::Cookie { .. } => Style::Simple,
+        }
+    }
+}
+
+/// Why [`list_style`] chose what it chose, where a maintainer should hear of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum ListNote {
+    /// No `explode` stated, but the description says the values are comma-separated.
+    DescribedAsCommaSeparated,
+    /// A style this generator does not write (`label`, `matrix`, `deepObject` on a list):
+    /// the list is written in the location's default style instead.
+    StyleNotWritten(Style),
+}
+
+/// How the elements of a list parameter are written on the wire.
+///
+/// - query: the customisation file's `[query]` style, if any, wins; else `spaceDelimited` and
+///   `pipeDelimited` join with `" "` and `"|"`; `form` with `explode: false` joins with `","`;
+///   `form` without `explode` repeats the pair (OpenAPI's default), unless the description says
+///   the values are comma-separated, in which case they are joined with `","` and noted;
+/// - path and header: `simple`, joined with `","` (`explode` makes no difference for a list);
+///   `label` and `matrix` are not written, and noted.
+pub(super) fn list_style(
+    location: ParamIn,
+    style: Style,
+    explode: Option<bool>,
+    configured: Option<ArrayStyle>,
+    description: Option<&str>,
+) -> (ListStyle, Option<ListNote>) {
+    match location {
+        ParamIn::Query => {
+            if let Some(c) = configured {
+                let style = match c {
+                    ArrayStyle::Form => ListStyle::Repeated,
+                    ArrayStyle::Comma => ListStyle::Joined(","),
+                    ArrayStyle::Pipe => ListStyle::Joined("|"),
+                    ArrayStyle::Space => ListStyle::Joined(" "),
+                };
+                return (style, None);
+            }
+            match style {
+                Style::SpaceDelimited => (ListStyle::Joined(" "), None),
+                Style::PipeDelimited => (ListStyle::Joined("|"), None),
+                _ if explode == Some(false) => (ListStyle::Joined(","), None),
+                // The prose says what the (absent) `explode: false` would have.
+                _ if explode.is_none() && says_comma_separated(description) => (
+                    ListStyle::Joined(","),
+                    Some(ListNote::DescribedAsCommaSeparated),
+                ),
+                Style::DeepObject => (
+                    ListStyle::Repeated,
+                    Some(ListNote::StyleNotWritten(Style::DeepObject)),
+                ),
+                _ => (ListStyle::Repeated, None),
+            }
+        }
+        ParamIn::Path | ParamIn::Header => match style {
+            Style::Label | Style::Matrix => (
+                ListStyle::Joined(","),
+                Some(ListNote::StyleNotWritten(style)),
+            ),
+            _ => (ListStyle::Joined(","), None),
+        },
+    }
+}
+
+impl<'a> Lowerer<'a> {
+    /// The parameter, resolved, with the pointer of where it stands.
+    pub(super) fn resolve_param(
+        &mut self,
+        p: &ReferenceOr<Parameter>,
+        ptr: &str,
+    ) -> Option<(Parameter, String)> {
+        self.resolve(p, ptr, "parameter")
+    }
+
+    /// One parameter; `None` for those the caller cannot set (cookies) or that the client sets
+    /// itself (`Authorization`, `Content-Type`, `Accept`).
+    pub(super) fn lower_param(
+        &mut self,
+        p: &Parameter,
+        ptr: &str,
+        path: &str,
+        method: ir::Method,
+        op_pascal: &str,
+        reserved: &mut BTreeSet<String>,
+    ) -> Option<Param> {
+        let d = p.parameter_data_ref();
+        let location = match p {
+            Parameter::Path { .. } => ParamIn::Path,
+            Parameter::Query { .. } => ParamIn::Query,
+            Parameter::Header { .. } => ParamIn::Header,
+            Parameter::Cookie { .. } => {
+                self.diags.warn(
+                    ptr.to_string(),
+                    format!(
+                        "cookie parameter {:?} is not supported; it cannot be set",
+                        d.name
+                    ),
+                );
+                return None;
+            }
+        };
+        if location == ParamIn::Header
+            && ["authorization", "content-type", "accept"]
+                .contains(&d.name.to_ascii_lowercase().as_str())
+        {
+            return None;
+        }
+        let type_name = naming::type_ident(&format!("{op_pascal} {}", d.name));
+        let (ty, json_content) = match &d.format {
+            ParameterSchemaOrContent::Schema(s) => (
+                self.lower_schema(s, &diag::join(ptr, "schema"), &type_name, None),
+                false,
+            ),
+            ParameterSchemaOrContent::Content(c) => {
+                let t = c
+                    .iter()
+                    .next()
+                    .and_then(|(_, mt)| mt.schema.as_ref())
+                    .map(|s| self.lower_schema(s, &diag::join(ptr, "content"), &type_name, None));
+                (t.unwrap_or(TypeRef::Json), true)
+            }
+        };
+        let ty = ty.non_null().clone();
+        let value = if json_content {
+            ParamValue::Json(ty)
+        } else {
+            self.param_value(p, ty, location, path, method, ptr)
+        };
+        Some(Param {
+            ident: naming::param_ident(&d.name, reserved),
+            wire: d.name.clone(),
+            location,
+            value,
+            required: d.required || location == ParamIn::Path,
+            doc: non_empty(&d.description),
+        })
+    }
+
+    /// What a parameter given by a schema of type `ty` is on the wire.
+    fn param_value(
+        &mut self,
+        p: &Parameter,
+        ty: Ty,
+        location: ParamIn,
+        path: &str,
+        method: ir::Method,
+        ptr: &str,
+    ) -> ParamValue<DefId> {
+        let d = p.parameter_data_ref();
+        let resolved = self.resolve_type(&ty);
+        match &resolved {
+            TypeRef::Array(item) => {
+                let item = match self.scalar(item.non_null()) {
+                    Some(item) => item,
+                    None => {
+                        self.diags.warn(
+                            ptr.to_string(),
+                            format!("parameter {:?} is a list of objects; it is sent as JSON in one value", d.name),
+                        );
+                        return ParamValue::Json(ty);
+                    }
+                };
+                let key = format!("{} {path} {}", method.as_str(), d.name);
+                let configured = self
+                    .config
+                    .query
+                    .params
+                    .get(&key)
+                    .copied()
+                    .or(self.config.query.array_style);
+                let (style, note) = list_style(
+                    location,
+                    Style::of(p),
+                    d.explode,
+                    configured,
+                    d.description.as_deref(),
+                );
+                match note {
+                    Some(ListNote::DescribedAsCommaSeparated) => self.diags.warn(
+                        ptr.to_string(),
+                        format!(
+                            "array parameter {:?} is described as comma-separated but states no `explode`; \
+                             it is sent as one comma-joined value (`[query]` in the customisation file decides otherwise)",
+                            d.name
+                        ),
+                    ),
+                    Some(ListNote::StyleNotWritten(s)) => self.diags.warn(
+                        diag::join(ptr, "style"),
+                        format!(
+                            "array parameter {:?} states the style {s:?}, which is not supported; it is sent {style}",
+                            d.name
+                        ),
+                    ),
+                    None => {}
+                }
+                ParamValue::List { item, style }
+            }
+            TypeRef::Map(_) => {
+                self.diags.warn(
+                    ptr.to_string(),
+                    format!("object parameter {:?} is sent as JSON in one value", d.name),
+                );
+                ParamValue::Json(ty)
+            }
+            _ => match self.scalar(&ty) {
+                Some(t) => ParamValue::Scalar(t),
+                None => {
+                    self.diags.warn(
+                        ptr.to_string(),
+                        format!("object parameter {:?} is sent as JSON in one value", d.name),
+                    );
+                    ParamValue::Json(ty)
+                }
+            },
+        }
+    }
+
+    /// The type of a value written with `Display`: `t` itself, `String` for what the caller
+    /// writes as text (any JSON value, a union of plain values); `None` for objects.
+    fn scalar(&self, t: &Ty) -> Option<Ty> {
+        let resolved = self.resolve_type(t);
+        match &resolved {
+            TypeRef::Json => Some(TypeRef::String),
+            TypeRef::Array(_) | TypeRef::Map(_) => None,
+            // A union of plain values is one string on the wire: the caller writes it.
+            TypeRef::Named(_) if self.is_scalar_union(&resolved) => Some(TypeRef::String),
+            TypeRef::Named(_) if !self.is_display(&resolved) => None,
+            _ => Some(t.clone()),
+        }
+    }
+
+    /// Follows aliases to what a type is on the wire.
+    pub(super) fn resolve_type(&self, t: &Ty) -> Ty {
+        match t.non_null().name().copied() {
+            Some(id) => {
+                let id = self.resolve_alias(id);
+                match &self.defs[id].kind {
+                    DefKind::Alias { target } => self.resolve_type(target),
+                    _ => TypeRef::Named(id),
+                }
+            }
+            None => t.clone(),
+        }
+    }
+
+    /// Whether a named type is a union whose every alternative is a plain value.
+    pub(super) fn is_scalar_union(&self, t: &Ty) -> bool {
+        let Some(id) = self.def_of(t) else {
+            return false;
+        };
+        match &self.defs[id].kind {
+            DefKind::Union { variants, .. } => variants.iter().all(|v| {
+                let v = self.resolve_type(v);
+                matches!(
+                    v.non_null(),
+                    TypeRef::String | TypeRef::Integer(_) | TypeRef::Number(_) | TypeRef::Boolean
+                ) || (v.name().is_some() && self.is_display(&v))
+            }),
+            _ => false,
+        }
+    }
+
+    /// Whether a named type prints as one query value (string enums do).
+    pub(super) fn is_display(&self, t: &Ty) -> bool {
+        match self.def_of(t) {
+            Some(id) => matches!(self.defs[id].kind, DefKind::Enum { .. }),
+            None => true,
+        }
+    }
+}
+
+pub(super) fn says_comma_separated(description: Option<&str>) -> bool {
+    let d = description.unwrap_or_default().to_ascii_lowercase();
+    [
+        "comma-separated",
+        "comma separated",
+        "comma-delimited",
+        "comma delimited",
+        "separated by comma",
+        "separated by a comma",
+    ]
+    .iter()
+    .any(|p| d.contains(p))
+}
