@@ -37,7 +37,7 @@ pub struct Config {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PackageConfig {
-    /// Package name (`vast-client`); default: the spec title in kebab case plus `-client`.
+    /// Package name (`petstore-client`); default: the spec title in kebab case plus `-client`.
     pub name: Option<String>,
     /// Package version; default `0.1.0`.
     pub version: Option<String>,

@@ -123,8 +123,8 @@ mod tests {
             ["See <https://x.io/a>. Or \\[this\\]"]
         );
         assert_eq!(
-            sanitize("stop `vastai stop <id>` and <id>"),
-            ["stop `vastai stop <id>` and &lt;id&gt;"]
+            sanitize("stop `petctl stop <id>` and <id>"),
+            ["stop `petctl stop <id>` and &lt;id&gt;"]
         );
         assert_eq!(sanitize("a\n\n\n\nb\n"), ["a", "", "b"]);
         assert_eq!(sanitize("```\nfn x\n```"), ["```text", "fn x", "```"]);

@@ -100,5 +100,5 @@ pub use client::{
 pub use enums::deserialize_str_enum;
 pub use error::{Error, RequestContext, ResponseContext};
 pub use paginate::{BoxFuture, Items, Pages, Paginate};
-pub use request::{encode_path, CallOptions, Request};
+pub use request::{encode_path, encode_path_list, CallOptions, Request};
 pub use retry::RetryPolicy;

@@ -338,3 +338,155 @@ pub(super) fn says_comma_separated(description: Option<&str>) -> bool {
     .iter()
     .any(|p| d.contains(p))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One row of the README's table "How parameters are written", for lists.
+    struct Row {
+        row: &'static str,
+        location: ParamIn,
+        style: Style,
+        explode: Option<bool>,
+        configured: Option<ArrayStyle>,
+        description: Option<&'static str>,
+        wire: ListStyle,
+        note: Option<ListNote>,
+    }
+
+    const fn row(row: &'static str, location: ParamIn, style: Style, wire: ListStyle) -> Row {
+        Row {
+            row,
+            location,
+            style,
+            explode: None,
+            configured: None,
+            description: None,
+            wire,
+            note: None,
+        }
+    }
+
+    #[test]
+    fn list_style_follows_the_readme_table_row_by_row() {
+        use ListStyle::{Joined, Repeated};
+        use ParamIn::{Header, Path, Query};
+        let rows = [
+            row("query, no style, no explode", Query, Style::Form, Repeated),
+            Row {
+                explode: Some(true),
+                ..row("query, explode: true", Query, Style::Form, Repeated)
+            },
+            Row {
+                explode: Some(false),
+                ..row("query, explode: false", Query, Style::Form, Joined(","))
+            },
+            row(
+                "query, spaceDelimited",
+                Query,
+                Style::SpaceDelimited,
+                Joined(" "),
+            ),
+            row(
+                "query, pipeDelimited",
+                Query,
+                Style::PipeDelimited,
+                Joined("|"),
+            ),
+            Row {
+                description: Some("Comma-separated list of fields."),
+                note: Some(ListNote::DescribedAsCommaSeparated),
+                ..row(
+                    "query, no explode, described as comma-separated",
+                    Query,
+                    Style::Form,
+                    Joined(","),
+                )
+            },
+            Row {
+                explode: Some(true),
+                description: Some("Comma-separated list of fields."),
+                ..row(
+                    "query, explode: true wins over the prose",
+                    Query,
+                    Style::Form,
+                    Repeated,
+                )
+            },
+            Row {
+                note: Some(ListNote::StyleNotWritten(Style::DeepObject)),
+                ..row("query, deepObject", Query, Style::DeepObject, Repeated)
+            },
+            Row {
+                explode: Some(false),
+                configured: Some(ArrayStyle::Form),
+                ..row("query, customised form", Query, Style::Form, Repeated)
+            },
+            Row {
+                configured: Some(ArrayStyle::Comma),
+                description: Some("Comma-separated."),
+                ..row("query, customised comma", Query, Style::Form, Joined(","))
+            },
+            Row {
+                configured: Some(ArrayStyle::Pipe),
+                ..row(
+                    "query, customised pipe",
+                    Query,
+                    Style::SpaceDelimited,
+                    Joined("|"),
+                )
+            },
+            Row {
+                configured: Some(ArrayStyle::Space),
+                ..row(
+                    "query, customised space",
+                    Query,
+                    Style::PipeDelimited,
+                    Joined(" "),
+                )
+            },
+            row("path, simple", Path, Style::Simple, Joined(",")),
+            Row {
+                explode: Some(true),
+                ..row(
+                    "path, simple, explode: true",
+                    Path,
+                    Style::Simple,
+                    Joined(","),
+                )
+            },
+            Row {
+                note: Some(ListNote::StyleNotWritten(Style::Label)),
+                ..row("path, label", Path, Style::Label, Joined(","))
+            },
+            Row {
+                note: Some(ListNote::StyleNotWritten(Style::Matrix)),
+                ..row("path, matrix", Path, Style::Matrix, Joined(","))
+            },
+            row("header, simple", Header, Style::Simple, Joined(",")),
+            Row {
+                explode: Some(true),
+                configured: Some(ArrayStyle::Pipe),
+                ..row(
+                    "header, explode and [query] make no difference",
+                    Header,
+                    Style::Simple,
+                    Joined(","),
+                )
+            },
+        ];
+        for r in rows {
+            let got = list_style(r.location, r.style, r.explode, r.configured, r.description);
+            assert_eq!(got, (r.wire, r.note), "row: {}", r.row);
+        }
+    }
+
+    #[test]
+    fn prose_that_says_commas() {
+        assert!(says_comma_separated(Some("A comma-separated list")));
+        assert!(says_comma_separated(Some("IDs, separated by a comma")));
+        assert!(!says_comma_separated(Some("A list of IDs")));
+        assert!(!says_comma_separated(None));
+    }
+}
