@@ -12,7 +12,7 @@ use tokio::time::Instant;
 
 use crate::error::{request_id, Error, Failure, RequestContext, ResponseContext};
 use crate::request::Request;
-use crate::retry::{classify_status, parse_retry_after, RetryPolicy, StatusClass};
+use crate::retry::{full_jitter, Attempt, Decision, RetryPolicy};
 
 /// Default total timeout of one attempt: 60 s.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
@@ -200,90 +200,60 @@ impl Client {
         );
         let extra_headers = std::mem::take(&mut request.headers);
         let method = &request.method;
-        let max_attempts = policy.max_attempts.max(1);
 
         loop {
             context.count_attempt();
-            let attempt = context.attempts();
-            let can_retry = attempt < max_attempts;
-            // 0 before the first retry, 1 before the second, ...
-            let retry_index = attempt - 1;
             let deadline = deadline_after(timeout);
-
-            let response = match tokio::time::timeout_at(
+            let outcome = match tokio::time::timeout_at(
                 deadline,
                 self.send_once(method, &url, &extra_headers, request.body.as_ref()),
             )
             .await
             {
-                Err(_elapsed) => {
-                    if can_retry && policy.retry_timeouts && policy.may_repeat(method) {
-                        sleep(policy.backoff(retry_index)).await;
-                        continue;
-                    }
+                Err(_elapsed) => Outcome::TimedOut,
+                // A timeout of a caller-supplied HTTP client is one too.
+                Ok(Err(error)) if error.is_timeout() => Outcome::TimedOut,
+                Ok(Err(error)) => Outcome::Failed(error.without_url()),
+                Ok(Ok(response)) => Outcome::Answered(response),
+            };
+            let decision = policy.decide(
+                outcome.attempt(),
+                method,
+                context.attempts(),
+                SystemTime::now(),
+                full_jitter,
+            );
+            match (decision, outcome) {
+                (Decision::RetryAfter(wait), outcome) => {
+                    // Dropped before the wait, so that the connection goes
+                    // back to the pool (or is closed) at once.
+                    drop(outcome);
+                    sleep(wait).await;
+                }
+                // Only an answer is ever rate-limited.
+                (Decision::RateLimited(retry_after), Outcome::Answered(response)) => {
+                    let response = self.finish_rate_limited(response, context, deadline).await;
+                    return Err(Failure::RateLimited {
+                        retry_after,
+                        response: Box::new(response),
+                    });
+                }
+                (_, Outcome::Answered(response)) => {
+                    return self.finish(response, context, deadline, timeout).await
+                }
+                (_, Outcome::TimedOut) => {
                     return Err(Failure::Timeout {
                         request: context,
                         after: timeout,
-                    });
+                    })
                 }
-                Ok(Err(error)) => {
-                    let error = error.without_url();
-                    if error.is_timeout() {
-                        // A timeout of a caller-supplied HTTP client.
-                        if can_retry && policy.retry_timeouts && policy.may_repeat(method) {
-                            sleep(policy.backoff(retry_index)).await;
-                            continue;
-                        }
-                        return Err(Failure::Timeout {
-                            request: context,
-                            after: timeout,
-                        });
-                    }
-                    // A failed connect never reached the server: safe to
-                    // repeat for any method. A connection lost after the
-                    // request was written may have been processed.
-                    let retryable =
-                        error.is_connect() || (error.is_request() && policy.may_repeat(method));
-                    if can_retry && retryable {
-                        sleep(policy.backoff(retry_index)).await;
-                        continue;
-                    }
+                (_, Outcome::Failed(source)) => {
                     return Err(Failure::Transport {
                         request: context,
-                        source: error,
-                    });
+                        source,
+                    })
                 }
-                Ok(Ok(response)) => response,
-            };
-
-            let status = response.status();
-            let retryable = match classify_status(status) {
-                StatusClass::Throttled => true,
-                StatusClass::Unavailable => policy.may_repeat(method),
-                StatusClass::Final => false,
-            };
-            if can_retry && retryable {
-                match parse_retry_after(response.headers(), SystemTime::now()) {
-                    Some(wait) if wait > policy.max_retry_after => {
-                        let response = self.finish_rate_limited(response, context, deadline).await;
-                        return Err(Failure::RateLimited {
-                            retry_after: wait,
-                            response: Box::new(response),
-                        });
-                    }
-                    Some(wait) => {
-                        drop(response);
-                        sleep(wait).await;
-                    }
-                    None => {
-                        drop(response);
-                        sleep(policy.backoff(retry_index)).await;
-                    }
-                }
-                continue;
             }
-
-            return self.finish(response, context, deadline, timeout).await;
         }
     }
 
@@ -383,6 +353,27 @@ impl Client {
             Err(BodyFailure::Read(_, partial) | BodyFailure::TooLarge(partial)) => (partial, true),
         };
         ResponseContext::new(context, status, headers, body, truncated)
+    }
+}
+
+/// What one attempt brought back, timeouts of either origin merged.
+enum Outcome {
+    TimedOut,
+    Failed(reqwest::Error),
+    Answered(reqwest::Response),
+}
+
+impl Outcome {
+    /// The outcome as the retry policy sees it.
+    fn attempt(&self) -> Attempt<'_> {
+        match self {
+            Outcome::TimedOut => Attempt::TimedOut,
+            // Checked first: a connect error is also a request error.
+            Outcome::Failed(error) if error.is_connect() => Attempt::ConnectFailed,
+            Outcome::Failed(error) if error.is_request() => Attempt::LostAfterSend,
+            Outcome::Failed(_) => Attempt::OtherFailure,
+            Outcome::Answered(response) => Attempt::Answered(response.status(), response.headers()),
+        }
     }
 }
 
