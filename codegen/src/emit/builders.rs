@@ -143,12 +143,7 @@ fn request_lines(op: &Operation) -> Vec<TokenStream> {
     let mut lines = Vec::new();
     for p in op.params.iter().filter(|p| p.location != ParamIn::Path) {
         let f = ident(&p.ident);
-        let value = if p.required {
-            quote!(&self.#f)
-        } else {
-            quote!(value)
-        };
-        let call = param_call(p, &value);
+        let call = param_call(p, &Place::of(p));
         lines.push(if p.required {
             call
         } else {
@@ -170,12 +165,50 @@ fn request_lines(op: &Operation) -> Vec<TokenStream> {
     lines
 }
 
-/// How a query or header parameter whose value is `value` is added to `request`.
-fn param_call(p: &ir::Param, value: &TokenStream) -> TokenStream {
+/// Where `request()` reads a parameter's value: the builder's field for a required parameter,
+/// `value` (a reference, bound by `if let Some(value) = &self.field`) for an optional one.
+struct Place {
+    /// `self.field` or `value`: for method calls.
+    at: TokenStream,
+    /// `&self.field` or `value`: a reference.
+    by_ref: TokenStream,
+}
+
+impl Place {
+    fn of(p: &ir::Param) -> Place {
+        let f = ident(&p.ident);
+        if p.required {
+            Place {
+                at: quote!(self.#f),
+                by_ref: quote!(&self.#f),
+            }
+        } else {
+            Place {
+                at: quote!(value),
+                by_ref: quote!(value),
+            }
+        }
+    }
+}
+
+/// How a query or header parameter is added to `request`. `Copy` values of required
+/// parameters are passed by value, everything else by reference (the runtime takes
+/// `impl Display` and `impl IntoIterator`), so that no borrow is needless.
+fn param_call(p: &ir::Param, place: &Place) -> TokenStream {
     let wire = &p.wire;
-    let json = quote!(sdkgen_runtime::serde_json::to_string(#value).unwrap_or_default());
+    let by_ref = &place.by_ref;
+    let at = &place.at;
+    let scalar = match &p.value {
+        ParamValue::Scalar(TypeRef::Integer(_) | TypeRef::Number(_) | TypeRef::Boolean)
+            if p.required =>
+        {
+            quote!(#at)
+        }
+        _ => quote!(#by_ref),
+    };
+    let json = quote!(sdkgen_runtime::serde_json::to_string(#by_ref).unwrap_or_default());
     match (p.location, &p.value) {
-        (ParamIn::Query, ParamValue::Scalar(_)) => quote!(request.query(#wire, #value);),
+        (ParamIn::Query, ParamValue::Scalar(_)) => quote!(request.query(#wire, #scalar);),
         (
             ParamIn::Query,
             ParamValue::List {
@@ -183,7 +216,7 @@ fn param_call(p: &ir::Param, value: &TokenStream) -> TokenStream {
                 ..
             },
         ) => {
-            quote!(request.query_exploded(#wire, #value);)
+            quote!(request.query_exploded(#wire, #by_ref);)
         }
         (
             ParamIn::Query,
@@ -192,10 +225,10 @@ fn param_call(p: &ir::Param, value: &TokenStream) -> TokenStream {
                 ..
             },
         ) => {
-            quote!(request.query_delimited(#wire, #value, #d);)
+            quote!(request.query_delimited(#wire, #by_ref, #d);)
         }
         (ParamIn::Query, ParamValue::Json(_)) => quote!(request.query(#wire, #json);),
-        (ParamIn::Header, ParamValue::Scalar(_)) => quote!(request.header(#wire, #value);),
+        (ParamIn::Header, ParamValue::Scalar(_)) => quote!(request.header(#wire, #scalar);),
         (ParamIn::Header, ParamValue::Json(_)) => quote!(request.header(#wire, #json);),
         // A header list is one value (`simple` style); lowering never makes it repeated.
         (ParamIn::Header, ParamValue::List { style, .. }) => {
@@ -203,7 +236,7 @@ fn param_call(p: &ir::Param, value: &TokenStream) -> TokenStream {
                 ListStyle::Joined(d) => *d,
                 ListStyle::Repeated => ",",
             };
-            quote!(request.header(#wire, #value.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(#d));)
+            quote!(request.header(#wire, #at.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(#d));)
         }
         (ParamIn::Path, _) => quote!(),
     }
