@@ -79,6 +79,9 @@ pub enum Api {
 }
 
 impl Api {
+    /// Every API, in the order of `specs/`.
+    pub const ALL: [Api; 2] = [Api::Mithril, Api::Vast];
+
     /// The spec file.
     pub fn spec(self) -> PathBuf {
         workspace_root().join("specs").join(match self {

@@ -3,8 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use sdkgen::ir::{Api, Operation, ParamIn, QueryStyle, StatusMatch, TypeDef, TypeRef};
+use sdkgen::ir::{Api, ListStyle, Operation, ParamIn, ParamValue, StatusMatch, TypeDef, TypeRef};
 use sdkgen::{Config, Diagnostics};
+use serde_json::Value;
 
 fn spec(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -12,21 +13,30 @@ fn spec(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// The spec file as JSON, read as the generator reads it: JSON for `.json`, YAML otherwise.
+fn read(path: &Path) -> Value {
+    let text = std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    if path.extension().is_some_and(|e| e == "json") {
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    } else {
+        serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    }
+}
+
+/// The model of `specs/<file>`, with the customisation beside it or without any.
 fn lower(file: &str, with_config: bool) -> Api {
     let path = spec(file);
     let mut diags = Diagnostics::new(&path);
     let config = if with_config {
-        Config::load(&path.with_extension("toml"), &mut diags).unwrap()
+        let config = sdkgen::config_beside(&path).expect("a customisation file beside the spec");
+        Config::load(&config, &mut diags).unwrap()
     } else {
         Config::default()
     };
-    let mut doc = sdkgen::load::read_value(&path, &mut diags).unwrap();
-    sdkgen::load::apply_fixes(&mut doc, &config, &mut diags);
-    sdkgen::load::normalize(&mut doc, &mut diags);
-    let api = sdkgen::load::parse_openapi(&doc, &mut diags).unwrap();
-    let model = sdkgen::lower::lower(&api, &doc, &config, &mut diags);
+    let model = sdkgen::lower_value(read(&path), &config, &mut diags);
     assert!(!diags.has_errors(), "{:?}", diags.items());
-    model
+    model.expect("no errors, so a model").0
 }
 
 fn op<'a>(api: &'a Api, name: &str) -> &'a Operation {
@@ -86,7 +96,13 @@ fn the_instance_status_enum_is_one_type_everywhere() {
         .iter()
         .find(|p| p.wire == "status_in")
         .unwrap();
-    assert_eq!((&p.ty, &p.style), (&status, &QueryStyle::Exploded));
+    assert_eq!(
+        p.value,
+        ParamValue::List {
+            item: status.clone(),
+            style: ListStyle::Repeated
+        }
+    );
     // The two-value request enum stays its own type.
     assert_eq!(
         field_ty(&m, "PatchInstanceStatusRequest", "status"),
@@ -123,8 +139,8 @@ fn parameters_keep_their_wire_shape() {
     let get = op(&m, "get_instances");
     let cursor = get.params.iter().find(|p| p.wire == "next_cursor").unwrap();
     assert_eq!(
-        (&cursor.ty, &cursor.style, cursor.required),
-        (&TypeRef::String, &QueryStyle::Single, false),
+        (&cursor.value, cursor.required),
+        (&ParamValue::Scalar(TypeRef::String), false),
         "an untyped cursor is a raw string"
     );
     let project = get.params.iter().find(|p| p.wire == "project").unwrap();
@@ -153,8 +169,12 @@ fn parameters_keep_their_wire_shape() {
     let v = lower("vast.yaml", true);
     let id = &op(&v, "manage_instance").params[0];
     assert_eq!(
-        (id.wire.as_str(), &id.ty, id.location),
-        ("id", &TypeRef::Integer("i64"), ParamIn::Path)
+        (id.wire.as_str(), &id.value, id.location),
+        (
+            "id",
+            &ParamValue::Scalar(TypeRef::Integer("i64")),
+            ParamIn::Path
+        )
     );
     assert_eq!(op(&v, "manage_instance").path, "/api/v0/instances/{id}/");
 }

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use sdk_tests::synth;
 use sdkgen::ir::{Api, TypeDef};
-use sdkgen::naming::RESERVED_TYPE_NAMES;
+use sdkgen::RESERVED_TYPE_NAMES;
 use sdkgen::{Config, Diagnostic, Diagnostics, Severity};
 use serde_json::{json, Value};
 

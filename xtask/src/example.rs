@@ -1,94 +1,62 @@
-//! `cargo xtask example <vast|mithril> <example> [args...]`: runs an example of a generated crate
-//! against Prism, a mock server serving the API's spec.
+//! `cargo xtask example <api> <example> [args...]`: runs an example of a generated crate against
+//! Prism, a mock server serving the API's spec.
 //!
-//! 1. builds the example (so that Prism does not idle through a compilation);
-//! 2. starts Prism as the contract tests do (`sdk_tests::prism`): the spec resolved with its
-//!    customisation's fixes, `npm ci` in `tests/contract` first if Prism is not installed there,
-//!    `prism mock` on `127.0.0.1` on a port the system picks, static responses, request
-//!    validation on;
-//! 3. runs `cargo run -p <crate> --example <example> -- [args...]` with `<API>_BASE_URL` set to
-//!    Prism's URL and `<API>_API_KEY` to a dummy key;
-//! 4. stops Prism (its whole process group) and returns the example's status, with Prism's last
-//!    log lines when it failed. Prism also exits on its own when this process ends, so an
-//!    interrupted run leaves nothing behind.
+//! This side does what needs the generator: it finds `specs/<api>.yaml|json`, applies its
+//! customisation's fixes (the document `cargo xtask resolved-spec` writes) and saves the result
+//! to `target/example/<api>.json`. The rest is the contract-test harness's, which xtask does not
+//! link (it would bring the runtime and its HTTP and async stack into every `cargo xtask`
+//! build): `cargo run -p sdk-tests --bin example -- <api> <resolved spec> <example> [args...]`
+//! builds the example, starts Prism, runs the example against it and stops Prism (see
+//! `tests/src/bin/example.rs`).
 
 use std::path::Path;
 use std::process::Command;
 
-use sdk_tests::prism::{Api, Prism};
-
 fn usage() -> String {
-    "usage: cargo xtask example <vast|mithril> <example> [args...]".into()
+    "usage: cargo xtask example <api> <example> [args...]".into()
 }
 
 pub fn example(root: &Path, args: &[String]) -> Result<(), String> {
     let [api, name, rest @ ..] = args else {
         return Err(usage());
     };
-    let api = match api.as_str() {
-        "vast" => Api::Vast,
-        "mithril" => Api::Mithril,
-        other => {
-            return Err(format!(
-                "unknown API {other:?}; one of: vast, mithril\n{}",
-                usage()
-            ))
-        }
-    };
-    let package = format!("{}-client", api.name());
-    let examples_dir = root.join("generated").join(api.name()).join("examples");
-    if !examples_dir.join(format!("{name}.rs")).is_file() {
+    let specs = crate::specs(root)?;
+    let Some(spec) = specs
+        .iter()
+        .find(|s| s.file_stem().is_some_and(|stem| stem == api.as_str()))
+    else {
+        let known: Vec<_> = specs
+            .iter()
+            .filter_map(|s| s.file_stem()?.to_str())
+            .collect();
         return Err(format!(
-            "{package} has no example {name:?}; it has: {}",
-            list_examples(&examples_dir)
+            "unknown API {api:?}; one of: {}\n{}",
+            known.join(", "),
+            usage()
         ));
-    }
-    let rest = match rest {
-        [sep, rest @ ..] if sep == "--" => rest,
-        rest => rest,
     };
+    let resolved = sdkgen::resolved_spec_beside(spec)?;
+    let dir = root.join("target").join("example");
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let resolved_path = dir.join(format!("{api}.json"));
+    let text = serde_json::to_vec_pretty(&resolved).map_err(|e| e.to_string())?;
+    std::fs::write(&resolved_path, text)
+        .map_err(|e| format!("cannot write {}: {e}", resolved_path.display()))?;
 
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let built = Command::new(&cargo)
-        .args(["build", "--quiet", "-p", &package, "--example", name])
-        .current_dir(root)
-        .status()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
-    if !built.success() {
-        return Err(format!("building example {name} failed ({built})"));
-    }
-
-    let prism = Prism::start(&api.spec(), sdkgen::resolved_spec_beside)?;
     let status = Command::new(&cargo)
-        .args(["run", "--quiet", "-p", &package, "--example", name, "--"])
+        .args(["run", "-p", "sdk-tests", "--bin", "example", "--"])
+        .arg(api)
+        .arg(&resolved_path)
+        .arg(name)
         .args(rest)
         .current_dir(root)
-        .env(api.base_url_env(), prism.url())
-        .env(api.api_key_env(), "example-key")
         .status()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
+        .map_err(|e| format!("cannot run {cargo}: {e}"))?;
     if status.success() {
         Ok(())
     } else {
-        Err(format!(
-            "example {name} failed ({status}); Prism's last lines:\n{}",
-            prism.log_tail()
-        ))
-    }
-}
-
-fn list_examples(dir: &Path) -> String {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .map(|entries| {
-            entries
-                .filter_map(|e| e.ok()?.path().file_stem()?.to_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default();
-    names.sort();
-    if names.is_empty() {
-        "none".into()
-    } else {
-        names.join(", ")
+        // The runner has said why on stderr.
+        Err(format!("example {name} of {api} failed ({status})"))
     }
 }

@@ -7,10 +7,18 @@
 //! - `test`: everything CI checks (see `test.rs`).
 //! - `synth [--ops N] [--seed S] [--check]`: the generator on a synthetic spec (see `synth.rs`).
 //! - `bench [--quick] [--no-compile]`: the README's performance figures (see `bench.rs`).
-//! - `example <vast|mithril> <example> [args...]`: run an example against Prism (see `prism.rs`).
+//! - `example <api> <example> [args...]`: run an example against Prism (see `example.rs`).
+//!
+//! xtask links the generator (`sdkgen`), `serde_json` and the synthetic specs (`sdk-synth`, a
+//! crate of their own) and nothing else, so that `cargo xtask codegen` on a fresh checkout builds
+//! only what generation needs. What needs the runtime, the generated clients or the test harness
+//! runs as another package through `cargo`: `bench` runs `sdk-bench` (`tests/bench`), `example`
+//! the harness's runner (`cargo run -p sdk-tests --bin example`), `test` cargo's own commands.
+//! The `cargo xtask` alias (`.cargo/config.toml`) is not `--quiet`, so cargo's progress shows
+//! while xtask builds.
 
 mod bench;
-mod prism;
+mod example;
 mod synth;
 mod test;
 
@@ -27,7 +35,7 @@ fn main() -> ExitCode {
         Some("resolved-spec") => resolved_spec(&args[1..]),
         Some("test") => test::test(&root(), &args[1..]),
         Some("bench") => bench::bench(&root(), &args[1..]),
-        Some("example") => prism::example(&root(), &args[1..]),
+        Some("example") => example::example(&root(), &args[1..]),
         Some("synth") => synth::synth(&root(), &args[1..]),
         _ => Err(usage()),
     };
@@ -48,7 +56,7 @@ fn usage() -> String {
   cargo xtask test
   cargo xtask synth [--ops N] [--seed S] [--check]
   cargo xtask bench [--quick] [--no-compile]
-  cargo xtask example <vast|mithril> <example> [args...]"
+  cargo xtask example <api> <example> [args...]"
         .into()
 }
 

@@ -1,6 +1,6 @@
 //! `cargo xtask synth [--ops N] [--seed S] [--check]`: the generator at scale.
 //!
-//! Writes the synthetic spec of `N` operations (default 2,000; see `sdk_tests::synth`) to
+//! Writes the synthetic spec of `N` operations (default 2,000; see `sdk_synth`) to
 //! `target/synth/synthetic-<N>.json` and the crate generated from it to `target/synth/client`,
 //! inside a throwaway workspace (`target/synth/Cargo.toml`) that depends on this repository's
 //! runtime. With `--check`, it then runs `cargo clippy --all-targets -- -D warnings` on that
@@ -36,7 +36,7 @@ pub fn synth(root: &Path, args: &[String]) -> Result<(), String> {
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
 
     let started = Instant::now();
-    let spec = sdk_tests::synth::spec(ops, seed);
+    let spec = sdk_synth::spec(ops, seed);
     let spec_path = dir.join(format!("synthetic-{ops}.json"));
     let text = serde_json::to_vec_pretty(&spec).map_err(|e| e.to_string())?;
     std::fs::write(&spec_path, &text)
@@ -91,7 +91,7 @@ pub fn synth(root: &Path, args: &[String]) -> Result<(), String> {
     let unexpected: Vec<_> = out
         .warnings
         .iter()
-        .filter(|w| !w.message.contains(sdk_tests::synth::EXPECTED_WARNING))
+        .filter(|w| !w.message.contains(sdk_synth::EXPECTED_WARNING))
         .collect();
     eprintln!(
         "synthetic spec: {ops} operations, {} component schemas, {} KiB ({:.2?})",

@@ -210,7 +210,7 @@ fn schema_ref(name: &str) -> Value {
     json!({ "$ref": format!("#/components/schemas/{name}") })
 }
 
-/// A synthetic OpenAPI 3.1 document with exactly `operations` operations (see the module docs).
+/// A synthetic OpenAPI 3.1 document with exactly `operations` operations (see the crate docs).
 pub fn spec(operations: usize, seed: u64) -> Value {
     let mut rng = Rng(seed ^ 0x5eed_0fa9_1c0d);
     let count = operations.div_ceil(6).max(1);
