@@ -570,6 +570,52 @@ pub fn variant_for(status: ir::StatusMatch) -> String {
     }
 }
 
+/// Names of inline types, from where they stand. Each is a wish: merged types and collisions
+/// are settled later ([`shared_suffix`], [`resolve_names`]).
+pub(crate) mod inline {
+    use super::type_ident;
+
+    /// The type of property `wire` of the type `parent`: `{Parent}{Property}`.
+    pub(crate) fn property(parent: &str, wire: &str) -> String {
+        type_ident(&format!("{parent} {wire}"))
+    }
+
+    /// The element type of the array type `array`: `{Array}Item`.
+    pub(crate) fn item(array: &str) -> String {
+        format!("{array}Item")
+    }
+
+    /// The value type of the map type `map`: `{Map}Value`.
+    pub(crate) fn map_value(map: &str) -> String {
+        format!("{map}Value")
+    }
+
+    /// Alternative `index` (from 0) of the union `union`: `{Union}Variant{n}`.
+    pub(crate) fn variant(union: &str, index: usize) -> String {
+        format!("{union}Variant{}", index + 1)
+    }
+
+    /// The type of parameter `wire` of an operation: `{Operation}{Parameter}`.
+    pub(crate) fn parameter(operation: &str, wire: &str) -> String {
+        type_ident(&format!("{operation} {wire}"))
+    }
+
+    /// The request body of an operation: `{Operation}Request`.
+    pub(crate) fn request_body(operation: &str) -> String {
+        format!("{operation}Request")
+    }
+
+    /// The body of an operation's successes: `{Operation}Response`.
+    pub(crate) fn success_body(operation: &str) -> String {
+        format!("{operation}Response")
+    }
+
+    /// The body of an operation's error response with the variant `variant`: `{Operation}{Variant}`.
+    pub(crate) fn error_body(operation: &str, variant: &str) -> String {
+        format!("{operation}{variant}")
+    }
+}
+
 /// The members every emitted request builder has of its own (its fields, methods and the
 /// `IntoFuture` and pagination impls written by `emit::builders`), which parameter setters must
 /// not take. Kept beside the rules that avoid them; `emit` is where they are defined.

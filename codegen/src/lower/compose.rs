@@ -31,7 +31,7 @@ impl<'a> Lowerer<'a> {
             let vname = if single {
                 name.to_string()
             } else {
-                format!("{name}Variant{}", i + 1)
+                naming::inline::variant(name, i)
             };
             let vslot = if single { slot } else { None };
             let t = self.lower_schema(s, &diag::join(&diag::join(ptr, kw), i), &vname, vslot);
@@ -407,7 +407,7 @@ impl<'a> Lowerer<'a> {
                 let t = self.lower_schema(
                     s,
                     &diag::join(ptr, "additionalProperties"),
-                    &format!("{name}Value"),
+                    &naming::inline::map_value(name),
                     None,
                 );
                 shape.additional = Some(t);

@@ -101,7 +101,7 @@ impl<'a> Lowerer<'a> {
                 let t = self.lower_schema(
                     s,
                     &diag::join(ptr, "additionalProperties"),
-                    &format!("{name}Value"),
+                    &naming::inline::map_value(name),
                     None,
                 );
                 Some(t)
@@ -151,7 +151,7 @@ impl<'a> Lowerer<'a> {
         let mut fields = Vec::new();
         for (wire, prop) in properties {
             let p = diag::join(&diag::join(ptr, "properties"), wire);
-            let ty = self.lower_boxed(prop, &p, &naming::type_ident(&format!("{name} {wire}")));
+            let ty = self.lower_boxed(prop, &p, &naming::inline::property(name, wire));
             let doc = match prop {
                 ReferenceOr::Item(s) => non_empty(&s.schema_data.description),
                 ReferenceOr::Reference { .. } => None,

@@ -217,7 +217,7 @@ impl<'a> Lowerer<'a> {
             Some(s) => self.lower_schema(
                 s,
                 &diag::join(&diag::join(&diag::join(&ptr, "content"), ct), "schema"),
-                &format!("{op_pascal}Request"),
+                &naming::inline::request_body(op_pascal),
                 None,
             ),
             None => TypeRef::Json,

@@ -161,7 +161,7 @@ impl<'a> Lowerer<'a> {
         {
             return None;
         }
-        let type_name = naming::type_ident(&format!("{op_pascal} {}", d.name));
+        let type_name = naming::inline::parameter(op_pascal, &d.name);
         let (ty, json_content) = match &d.format {
             ParameterSchemaOrContent::Schema(s) => (
                 self.lower_schema(s, &diag::join(ptr, "schema"), &type_name, None),

@@ -74,9 +74,9 @@ impl<'a> Lowerer<'a> {
             let variant = naming::variant_for(status);
             let also_success = default_succeeds && status == ir::StatusMatch::Default;
             let name = if is_success || also_success {
-                format!("{op_pascal}Response")
+                naming::inline::success_body(op_pascal)
             } else {
-                format!("{op_pascal}{variant}")
+                naming::inline::error_body(op_pascal, &variant)
             };
             let (ty, json) = match resp.content.iter().find(|(ct, _)| is_json(ct)) {
                 Some((ct, mt)) => (

@@ -164,9 +164,11 @@ impl<'a> Lowerer<'a> {
     /// `Vec` of what `items` says (of any JSON value without `items`).
     fn array(&mut self, items: Option<&ReferenceOr<Box<Schema>>>, ptr: &str, name: &str) -> Ty {
         let item = match items {
-            Some(items) => {
-                self.lower_boxed(items, &diag::join(ptr, "items"), &format!("{name}Item"))
-            }
+            Some(items) => self.lower_boxed(
+                items,
+                &diag::join(ptr, "items"),
+                &naming::inline::item(name),
+            ),
             None => TypeRef::Json,
         };
         TypeRef::Array(Box::new(item))
