@@ -12,7 +12,7 @@ use tokio::time::Instant;
 
 use crate::error::{request_id, Error, Failure, RequestContext, ResponseContext};
 use crate::request::Request;
-use crate::retry::{full_jitter, Attempt, Decision, RetryPolicy};
+use crate::retry::{full_jitter, Attempt, Decision, RetryPolicy, TransportFlags};
 
 /// Default total timeout of one attempt: 60 s.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
@@ -211,8 +211,9 @@ impl Client {
             .await
             {
                 Err(_elapsed) => Outcome::TimedOut,
-                // A timeout of a caller-supplied HTTP client is one too.
-                Ok(Err(error)) if error.is_timeout() => Outcome::TimedOut,
+                // Timeouts reported by reqwest stay errors here: a connect
+                // timeout is a connect failure, only its other timeouts are
+                // timeouts of the attempt (see `Attempt::failed`).
                 Ok(Err(error)) => Outcome::Failed(error.without_url()),
                 Ok(Ok(response)) => Outcome::Answered(response),
             };
@@ -248,10 +249,20 @@ impl Client {
                     })
                 }
                 (_, Outcome::Failed(source)) => {
-                    return Err(Failure::Transport {
-                        request: context,
-                        source,
-                    })
+                    return Err(match Attempt::failed(TransportFlags::of(&source)) {
+                        // The timeout of a caller-supplied HTTP client, which
+                        // ends the attempt as the runtime's own would.
+                        Attempt::TimedOut => Failure::Timeout {
+                            request: context,
+                            after: timeout,
+                        },
+                        // A connect timeout included: the source says so,
+                        // and the total timeout did not expire.
+                        _ => Failure::Transport {
+                            request: context,
+                            source,
+                        },
+                    });
                 }
             }
         }
@@ -356,9 +367,12 @@ impl Client {
     }
 }
 
-/// What one attempt brought back, timeouts of either origin merged.
+/// What one attempt brought back.
 enum Outcome {
+    /// The total timeout of the attempt expired.
     TimedOut,
+    /// reqwest failed, a connect timeout or a timeout of a caller-supplied
+    /// HTTP client included.
     Failed(reqwest::Error),
     Answered(reqwest::Response),
 }
@@ -368,10 +382,7 @@ impl Outcome {
     fn attempt(&self) -> Attempt<'_> {
         match self {
             Outcome::TimedOut => Attempt::TimedOut,
-            // Checked first: a connect error is also a request error.
-            Outcome::Failed(error) if error.is_connect() => Attempt::ConnectFailed,
-            Outcome::Failed(error) if error.is_request() => Attempt::LostAfterSend,
-            Outcome::Failed(_) => Attempt::OtherFailure,
+            Outcome::Failed(error) => Attempt::failed(TransportFlags::of(error)),
             Outcome::Answered(response) => Attempt::Answered(response.status(), response.headers()),
         }
     }
@@ -625,6 +636,7 @@ impl<T> Response<T> {
 /// impl Client {
 ///     pub fn builder() -> sdkgen_runtime::ClientBuilder<Self> {
 ///         sdkgen_runtime::ClientBuilder::new("https://api.example.com/v1")
+///             .base_url_env("EXAMPLE_BASE_URL")
 ///             .api_key_env("EXAMPLE_API_KEY")
 ///     }
 /// }
@@ -632,6 +644,16 @@ impl<T> Response<T> {
 /// let client = Client::builder().api_key("k").build().unwrap();
 /// assert_eq!(client.inner.base_url(), "https://api.example.com/v1");
 /// ```
+///
+/// The base URL is, in this order of precedence:
+///
+/// 1. the one given with [`base_url`](Self::base_url), always;
+/// 2. otherwise the value of the variable named with
+///    [`base_url_env`](Self::base_url_env), when it is set and not empty;
+/// 3. otherwise the default given to [`new`](Self::new).
+///
+/// The API key likewise: [`api_key`](Self::api_key), then the variable of
+/// [`api_key_env`](Self::api_key_env).
 ///
 /// Defaults: no API key, total timeout [`DEFAULT_TIMEOUT`] per attempt,
 /// connect timeout [`DEFAULT_CONNECT_TIMEOUT`], [`RetryPolicy::new`],
@@ -642,6 +664,7 @@ impl<T> Response<T> {
 pub struct ClientBuilder<C = Client> {
     default_base_url: String,
     base_url: Option<String>,
+    base_url_env: Option<&'static str>,
     api_key: Option<Secret>,
     api_key_env: Option<&'static str>,
     require_api_key: bool,
@@ -659,6 +682,7 @@ impl<C> Clone for ClientBuilder<C> {
         ClientBuilder {
             default_base_url: self.default_base_url.clone(),
             base_url: self.base_url.clone(),
+            base_url_env: self.base_url_env,
             api_key: self.api_key.clone(),
             api_key_env: self.api_key_env,
             require_api_key: self.require_api_key,
@@ -678,6 +702,7 @@ impl<C> Debug for ClientBuilder<C> {
         f.debug_struct("ClientBuilder")
             .field("default_base_url", &self.default_base_url)
             .field("base_url", &self.base_url)
+            .field("base_url_env", &self.base_url_env)
             .field("api_key", &self.api_key)
             .field("api_key_env", &self.api_key_env)
             .field("require_api_key", &self.require_api_key)
@@ -698,6 +723,7 @@ impl<C: From<Client>> ClientBuilder<C> {
         ClientBuilder {
             default_base_url: default_base_url.to_owned(),
             base_url: None,
+            base_url_env: None,
             api_key: None,
             api_key_env: None,
             require_api_key: false,
@@ -735,9 +761,26 @@ impl<C: From<Client>> ClientBuilder<C> {
 
     /// Replaces the default base URL. It must be an absolute `http` or
     /// `https` URL without query or fragment; trailing slashes are removed.
-    /// It may have a path (`https://host/api/v0`).
+    /// It may have a path (`https://host/api/v0`). Wins over the
+    /// environment variable of [`base_url_env`](Self::base_url_env).
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
+        self
+    }
+
+    /// The environment variable consulted by [`build`](Self::build) when no
+    /// base URL was given with [`base_url`](Self::base_url).
+    ///
+    /// When it is set and not empty (surrounding whitespace aside), its
+    /// value is the base URL, checked like one given to `base_url`: a value
+    /// that is not a valid base URL, or not UTF-8, makes `build` fail with
+    /// [`BuildError::InvalidBaseUrl`] naming the variable, rather than
+    /// falling back to the default server. Unset or empty, the default base
+    /// URL applies. A base URL taken from the variable counts as chosen by
+    /// the caller: operations with a server of their own are sent to it
+    /// too, as with `base_url`.
+    pub fn base_url_env(mut self, var: &'static str) -> Self {
+        self.base_url_env = Some(var);
         self
     }
 
@@ -759,6 +802,16 @@ impl<C: From<Client>> ClientBuilder<C> {
 
     /// Timeout for establishing a connection (TCP and TLS). Default 10 s.
     /// Ignored when [`http_client`](Self::http_client) is used.
+    ///
+    /// A connect that outlives it is a connect failure, not a timeout of the
+    /// request: it is retried for every method like any connect failure
+    /// (nothing reached the server; [`RetryPolicy::retry_timeouts`] is not
+    /// needed), and when no attempt is left the call fails with
+    /// [`Error::Transport`], keeping reqwest's error, its `Display` beginning
+    /// with `connect timed out` ([`Error::is_timeout`] is true for it). The
+    /// total [`timeout`](Self::timeout) of the attempt still bounds
+    /// connecting: when it is the shorter one and expires first, the attempt
+    /// ends with [`Error::Timeout`].
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
         self
@@ -786,12 +839,19 @@ impl<C: From<Client>> ClientBuilder<C> {
 
     /// Builds the client.
     ///
-    /// Fails when the base URL is invalid, when the API key is required but
-    /// missing, when the key or user agent cannot be sent in a header, or
-    /// when the HTTP client cannot be built.
+    /// Fails when the base URL (given, from the environment or the default)
+    /// is invalid, when the API key is required but missing, when the key or
+    /// user agent cannot be sent in a header, or when the HTTP client cannot
+    /// be built.
     pub fn build(self) -> Result<C, BuildError> {
-        let base_url =
-            normalize_base_url(self.base_url.as_deref().unwrap_or(&self.default_base_url))?;
+        let (base_url, chosen_base_url) = match (&self.base_url, self.base_url_env) {
+            (Some(url), _) => (normalize_base_url(url)?, true),
+            (None, Some(var)) => match base_url_from_env(var)? {
+                Some(url) => (url, true),
+                None => (normalize_base_url(&self.default_base_url)?, false),
+            },
+            (None, None) => (normalize_base_url(&self.default_base_url)?, false),
+        };
 
         let key = match self.api_key.as_ref().map(|k| k.0.trim()) {
             Some(key) if !key.is_empty() => Some(key.to_owned()),
@@ -838,7 +898,7 @@ impl<C: From<Client>> ClientBuilder<C> {
             inner: Arc::new(Inner {
                 http,
                 base_url,
-                default_base_url: self.base_url.is_none(),
+                default_base_url: !chosen_base_url,
                 authorization,
                 user_agent,
                 timeout: self.timeout,
@@ -857,6 +917,7 @@ impl<C> ClientBuilder<C> {
         ClientBuilder {
             default_base_url: self.default_base_url,
             base_url: self.base_url,
+            base_url_env: self.base_url_env,
             api_key: self.api_key,
             api_key_env: self.api_key_env,
             require_api_key: self.require_api_key,
@@ -871,11 +932,43 @@ impl<C> ClientBuilder<C> {
     }
 }
 
+/// The base URL in the environment variable `var`, checked, or `None` when
+/// the variable is unset or empty.
+fn base_url_from_env(var: &'static str) -> Result<Option<String>, BuildError> {
+    let raw = match std::env::var(var) {
+        Ok(raw) => raw,
+        Err(std::env::VarError::NotPresent) => return Ok(None),
+        // Unusable, but set: falling back to the default server would send
+        // the caller's requests where they did not mean them to go.
+        Err(std::env::VarError::NotUnicode(raw)) => {
+            return Err(BuildError::InvalidBaseUrl {
+                url: redact_url(&raw.to_string_lossy()),
+                reason: "the value is not valid UTF-8".to_owned(),
+                env_var: Some(var),
+            })
+        }
+    };
+    if raw.trim().is_empty() {
+        return Ok(None);
+    }
+    normalize_base_url(&raw)
+        .map(Some)
+        .map_err(|error| match error {
+            BuildError::InvalidBaseUrl { url, reason, .. } => BuildError::InvalidBaseUrl {
+                url,
+                reason,
+                env_var: Some(var),
+            },
+            other => other,
+        })
+}
+
 /// Checks a base URL and removes its trailing slashes.
 fn normalize_base_url(raw: &str) -> Result<String, BuildError> {
     let invalid = |reason: &str| BuildError::InvalidBaseUrl {
         url: redact_url(raw),
         reason: reason.to_owned(),
+        env_var: None,
     };
     let url = Url::parse(raw.trim()).map_err(|e| invalid(&e.to_string()))?;
     if !matches!(url.scheme(), "http" | "https") {
@@ -918,6 +1011,9 @@ pub enum BuildError {
         url: String,
         /// What is wrong with it.
         reason: String,
+        /// The environment variable it was read from (see
+        /// [`ClientBuilder::base_url_env`]), if it was.
+        env_var: Option<&'static str>,
     },
     /// The API key contains characters that cannot be sent in a header.
     InvalidApiKey,
@@ -936,8 +1032,22 @@ impl fmt::Display for BuildError {
             BuildError::MissingApiKey { env_var: None } => {
                 write!(f, "no API key: call `api_key` on the client builder")
             }
-            BuildError::InvalidBaseUrl { url, reason } => {
+            BuildError::InvalidBaseUrl {
+                url,
+                reason,
+                env_var: None,
+            } => {
                 write!(f, "invalid base URL `{url}`: {reason}")
+            }
+            BuildError::InvalidBaseUrl {
+                url,
+                reason,
+                env_var: Some(var),
+            } => {
+                write!(
+                    f,
+                    "invalid base URL `{url}` in the environment variable {var}: {reason}"
+                )
             }
             BuildError::InvalidApiKey => {
                 write!(
@@ -1058,6 +1168,106 @@ mod tests {
             .unwrap_err();
         assert!(matches!(err, BuildError::InvalidApiKey));
         assert!(!format!("{err} {err:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn base_url_env_precedence() {
+        // One variable per test: the tests of this process run in parallel.
+        let var = "SDKGEN_RUNTIME_UNIT_TEST_BASE_URL_2C91";
+        std::env::remove_var(var);
+        let builder = || Client::builder("http://default/v1").base_url_env(var);
+        let unset = builder().build().unwrap();
+        assert_eq!(unset.base_url(), "http://default/v1");
+        assert!(unset.inner.default_base_url);
+
+        std::env::set_var(var, " http://from-env:8080/api/ \n");
+        let from_env = builder().build().unwrap();
+        assert_eq!(from_env.base_url(), "http://from-env:8080/api");
+        // Chosen by the caller, so operations with their own server use it.
+        assert!(!from_env.inner.default_base_url);
+        let explicit = builder().base_url("http://explicit/").build().unwrap();
+        assert_eq!(explicit.base_url(), "http://explicit");
+        assert!(!explicit.inner.default_base_url);
+        // The order of the builder calls does not matter.
+        let explicit_first = Client::builder("http://default")
+            .base_url("http://explicit")
+            .base_url_env(var)
+            .build()
+            .unwrap();
+        assert_eq!(explicit_first.base_url(), "http://explicit");
+        // Without `base_url_env`, the variable is not read.
+        let ignored = Client::builder("http://default").build().unwrap();
+        assert_eq!(ignored.base_url(), "http://default");
+        // An explicit invalid URL is reported as such, the variable aside.
+        let err = builder().base_url("ftp://explicit").build().unwrap_err();
+        assert!(
+            matches!(err, BuildError::InvalidBaseUrl { env_var: None, .. }),
+            "{err:?}"
+        );
+
+        for empty in ["", "   "] {
+            std::env::set_var(var, empty);
+            let c = builder().build().unwrap();
+            assert_eq!(c.base_url(), "http://default/v1", "{empty:?}");
+            assert!(c.inner.default_base_url);
+        }
+        std::env::remove_var(var);
+
+        let dbg = format!("{:?}", builder());
+        assert!(
+            dbg.contains(&format!("base_url_env: Some({var:?})")),
+            "{dbg}"
+        );
+        let dbg = format!("{from_env:?}");
+        assert!(dbg.contains("http://from-env:8080/api"), "{dbg}");
+    }
+
+    #[test]
+    fn base_url_env_invalid() {
+        let var = "SDKGEN_RUNTIME_UNIT_TEST_BASE_URL_8E07";
+        let build = || {
+            Client::builder("http://default")
+                .base_url_env(var)
+                .api_key("sk-hunter2")
+                .build()
+        };
+        for bad in ["ftp://h", "h/api", "https://h/?a=1"] {
+            std::env::set_var(var, bad);
+            let err = build().unwrap_err();
+            match &err {
+                BuildError::InvalidBaseUrl { url, env_var, .. } => {
+                    assert_eq!(url, bad);
+                    assert_eq!(*env_var, Some(var));
+                }
+                other => panic!("{bad}: {other:?}"),
+            }
+            let text = err.to_string();
+            assert!(text.contains(var) && text.contains(bad), "{text}");
+        }
+        // Passwords stay out of the message, as for an explicit URL.
+        std::env::set_var(var, "http://user:hunter2@h/?q=1");
+        let err = build().unwrap_err();
+        assert!(!format!("{err} {err:?}").contains("hunter2"), "{err:?}");
+        assert!(err.to_string().contains(var), "{err}");
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            std::env::set_var(var, std::ffi::OsStr::from_bytes(b"http://h\xff/"));
+            let err = build().unwrap_err();
+            assert!(
+                matches!(
+                    err,
+                    BuildError::InvalidBaseUrl {
+                        env_var: Some(v),
+                        ..
+                    } if v == var
+                ),
+                "{err:?}"
+            );
+            assert!(err.to_string().contains("UTF-8"), "{err}");
+        }
+        std::env::remove_var(var);
+        assert_eq!(build().unwrap().base_url(), "http://default");
     }
 
     #[test]

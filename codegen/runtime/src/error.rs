@@ -219,16 +219,29 @@ pub enum Error<E> {
         response: Box<ResponseContext>,
     },
     /// An attempt took longer than the total timeout (connecting, sending,
-    /// waiting and reading the body included).
+    /// waiting and reading the body included), or than the own timeout of a
+    /// caller-supplied HTTP client.
+    ///
+    /// A connect that outlived the
+    /// [connect timeout](crate::ClientBuilder::connect_timeout) is not one:
+    /// it is an [`Error::Transport`].
     Timeout {
         /// The request.
         request: RequestContext,
-        /// The timeout that expired.
+        /// The total timeout of the attempt.
         after: Duration,
     },
-    /// No response was received: the connection could not be established,
-    /// or it was closed or reset before a response arrived, or a redirect
-    /// loop was detected.
+    /// No response was received: the connection could not be established
+    /// (refused, DNS, TLS, or not within the
+    /// [connect timeout](crate::ClientBuilder::connect_timeout)), or it was
+    /// closed or reset before a response arrived, or a redirect loop was
+    /// detected.
+    ///
+    /// For a connect that timed out, `source` is reqwest's error (its
+    /// `is_connect()` and `is_timeout()` both true), `Display` begins with
+    /// `connect timed out`, and [`is_timeout`](Self::is_timeout) is true.
+    /// Like any connect failure it was retried for every method, since
+    /// nothing reached the server.
     Transport {
         /// The request.
         request: RequestContext,
@@ -362,9 +375,14 @@ impl<E> Error<E> {
         }
     }
 
-    /// Whether an attempt timed out.
+    /// Whether an attempt timed out: an [`Error::Timeout`], or an
+    /// [`Error::Transport`] whose connect timed out.
     pub fn is_timeout(&self) -> bool {
-        matches!(self, Error::Timeout { .. })
+        match self {
+            Error::Timeout { .. } => true,
+            Error::Transport { source, .. } => is_connect_timeout(source),
+            _ => false,
+        }
     }
 
     /// Whether the server throttled the call: [`Error::RateLimited`], or any
@@ -445,6 +463,11 @@ impl<E: Debug> Display for Error<E> {
                 after, request.attempts
             ),
             Error::Transport { source, .. } => {
+                // reqwest calls it "error sending request"; say first what
+                // happened, as the other timeouts do.
+                if is_connect_timeout(source) {
+                    write!(f, "connect timed out: ")?;
+                }
                 write!(f, "{source}")?;
                 write_root_cause(f, source)?;
                 write!(f, " (attempt {})", request.attempts)
@@ -485,6 +508,12 @@ impl<E: Debug> std::error::Error for Error<E> {
             _ => None,
         }
     }
+}
+
+/// Whether reqwest's error is a connect that timed out (the only timeout
+/// the transport loop reports as a transport error).
+fn is_connect_timeout(error: &reqwest::Error) -> bool {
+    error.is_connect() && error.is_timeout()
 }
 
 /// The innermost source of an error.

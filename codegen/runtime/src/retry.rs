@@ -16,18 +16,22 @@ use reqwest::{Method, StatusCode};
 ///   for idempotent methods (`GET`, `HEAD`, `PUT`, `DELETE`, `OPTIONS`,
 ///   `TRACE`) only, unless [`retry_non_idempotent`](Self::retry_non_idempotent)
 ///   is set;
-/// * failures to establish a connection (refused, DNS, TLS handshake), for
-///   every method: the request never left the machine, so sending it again
-///   cannot repeat a side effect;
+/// * failures to establish a connection (refused, DNS, TLS handshake, or a
+///   connect that outlived the
+///   [connect timeout](crate::ClientBuilder::connect_timeout)), for every
+///   method: the request never left the machine, so sending it again cannot
+///   repeat a side effect;
 /// * connections closed or reset before a response arrived, for idempotent
 ///   methods only, unless `retry_non_idempotent` is set.
 ///
 /// Other statuses (e.g. `500`) are never retried, nor are other transport
-/// errors (e.g. too many redirects). Timeouts, a connect that times out
-/// included, are not retried unless [`retry_timeouts`](Self::retry_timeouts)
-/// is set, because a request that timed out may well time out again and the
-/// caller already waited the whole timeout once. Errors while reading a
-/// response body are not retried either: the server has answered.
+/// errors (e.g. too many redirects). Timeouts of an attempt (the total
+/// timeout, or a caller-supplied HTTP client's own timeout other than its
+/// connect timeout) are not retried unless
+/// [`retry_timeouts`](Self::retry_timeouts) is set, because a request that
+/// timed out may well time out again and the caller already waited the whole
+/// timeout once. Errors while reading a response body are not retried
+/// either: the server has answered.
 ///
 /// Between attempts the runtime waits:
 ///
@@ -111,7 +115,8 @@ impl RetryPolicy {
     }
 
     /// Also retry calls whose attempt timed out (subject to the same method
-    /// rule as `5xx`). Off by default.
+    /// rule as `5xx`). Off by default. A connect that timed out needs no
+    /// such opt-in: it is a connect failure, retried for every method.
     pub fn retry_timeouts(mut self, yes: bool) -> Self {
         self.retry_timeouts = yes;
         self
@@ -203,10 +208,12 @@ pub(crate) fn full_jitter(cap: Duration) -> Duration {
 /// How one attempt ended, as far as retrying is concerned.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Attempt<'a> {
-    /// No response within the timeout: the runtime's own, or one of a
-    /// caller-supplied HTTP client (a connect timeout included).
+    /// No response within the timeout: the runtime's own total timeout, or
+    /// a timeout of a caller-supplied HTTP client other than its connect
+    /// timeout.
     TimedOut,
-    /// No connection could be established, so nothing reached the server.
+    /// No connection could be established (a connect timeout included), so
+    /// nothing reached the server.
     ConnectFailed,
     /// The connection was closed or reset after the request may have been
     /// written, before a response arrived.
@@ -216,6 +223,51 @@ pub(crate) enum Attempt<'a> {
     /// The server answered with this status and these headers; the body is
     /// not read yet.
     Answered(StatusCode, &'a HeaderMap),
+}
+
+impl Attempt<'_> {
+    /// How an attempt that failed with a transport error ended, from the
+    /// error's [`TransportFlags`].
+    ///
+    /// The connect flag is looked at first: a connect that timed out is
+    /// flagged both as a connect error and as a timeout by reqwest, and it
+    /// is a connect failure (nothing reached the server), not a timeout of
+    /// the request. A connect error is also a request error.
+    pub(crate) fn failed(flags: TransportFlags) -> Self {
+        if flags.connect {
+            Attempt::ConnectFailed
+        } else if flags.timeout {
+            Attempt::TimedOut
+        } else if flags.request {
+            Attempt::LostAfterSend
+        } else {
+            Attempt::OtherFailure
+        }
+    }
+}
+
+/// What a transport error of reqwest says about itself: its `is_connect`,
+/// `is_timeout` and `is_request`. Kept apart from the error so that
+/// [`Attempt::failed`] can be tested without one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct TransportFlags {
+    /// The connection could not be established (refused, DNS, TLS, or timed
+    /// out).
+    pub(crate) connect: bool,
+    /// Something timed out, connecting included.
+    pub(crate) timeout: bool,
+    /// The error happened while sending the request (connecting included).
+    pub(crate) request: bool,
+}
+
+impl TransportFlags {
+    pub(crate) fn of(error: &reqwest::Error) -> Self {
+        TransportFlags {
+            connect: error.is_connect(),
+            timeout: error.is_timeout(),
+            request: error.is_request(),
+        }
+    }
 }
 
 /// What [`RetryPolicy::decide`] tells the transport loop to do.
@@ -477,8 +529,43 @@ mod tests {
         ConnectFailed,
         LostAfterSend,
         OtherFailure,
+        /// A transport error with these flags, classified by
+        /// [`Attempt::failed`] as the client does.
+        Failed(TransportFlags),
         Answered(&'static [u16], Option<&'static str>),
     }
+
+    /// The flags of reqwest's error for a connect that outlived the connect
+    /// timeout: a connect error, a timeout and a request error at once.
+    const CONNECT_TIMED_OUT: TransportFlags = TransportFlags {
+        connect: true,
+        timeout: true,
+        request: true,
+    };
+    /// A refused connection (or a DNS or TLS failure).
+    const CONNECT_REFUSED: TransportFlags = TransportFlags {
+        connect: true,
+        timeout: false,
+        request: true,
+    };
+    /// A connection closed or reset after the request was written.
+    const LOST: TransportFlags = TransportFlags {
+        connect: false,
+        timeout: false,
+        request: true,
+    };
+    /// The total timeout of a caller-supplied HTTP client.
+    const CLIENT_TIMED_OUT: TransportFlags = TransportFlags {
+        connect: false,
+        timeout: true,
+        request: true,
+    };
+    /// A redirect loop, for one.
+    const OTHER: TransportFlags = TransportFlags {
+        connect: false,
+        timeout: false,
+        request: false,
+    };
 
     /// What a row expects of `decide`.
     #[derive(Debug, Clone, Copy)]
@@ -579,6 +666,22 @@ mod tests {
                 methods: ALL,
                 case: ConnectFailed,
                 attempts_made: 3,
+                expect: Stop,
+            },
+            Row {
+                label: "attempts: no connect timeout is retried after the last",
+                policy: RetryPolicy::new().retry_timeouts(true),
+                methods: ALL,
+                case: Failed(CONNECT_TIMED_OUT),
+                attempts_made: 3,
+                expect: Stop,
+            },
+            Row {
+                label: "attempts: disabled() retries no connect timeout",
+                policy: RetryPolicy::disabled(),
+                methods: ALL,
+                case: Failed(CONNECT_TIMED_OUT),
+                attempts_made: 1,
                 expect: Stop,
             },
             Row {
@@ -685,6 +788,56 @@ mod tests {
                 attempts_made: 1,
                 expect: Stop,
             },
+            Row {
+                label: "connection errors: a connect that timed out, for every method",
+                policy: RetryPolicy::new(),
+                methods: ALL,
+                case: Failed(CONNECT_TIMED_OUT),
+                attempts_made: 1,
+                expect: Backoff(ms(200)),
+            },
+            Row {
+                label: "connection errors: a connect that timed out, again before the last",
+                policy: RetryPolicy::new(),
+                methods: NON_IDEMPOTENT,
+                case: Failed(CONNECT_TIMED_OUT),
+                attempts_made: 2,
+                expect: Backoff(ms(400)),
+            },
+            Row {
+                label: "connection errors: a refused connect (reqwest's flags), every method",
+                policy: RetryPolicy::new(),
+                methods: ALL,
+                case: Failed(CONNECT_REFUSED),
+                attempts_made: 1,
+                expect: Backoff(ms(200)),
+            },
+            Row {
+                label: "connection errors: lost after sending (reqwest's flags), idempotent",
+                policy: RetryPolicy::new(),
+                methods: IDEMPOTENT,
+                case: Failed(LOST),
+                attempts_made: 1,
+                expect: Backoff(ms(200)),
+            },
+            Row {
+                label: "connection errors: lost after sending (reqwest's flags), not POST",
+                policy: RetryPolicy::new(),
+                methods: NON_IDEMPOTENT,
+                case: Failed(LOST),
+                attempts_made: 1,
+                expect: Stop,
+            },
+            Row {
+                label: "connection errors: no other transport error (reqwest's flags)",
+                policy: RetryPolicy::new()
+                    .retry_non_idempotent(true)
+                    .retry_timeouts(true),
+                methods: ALL,
+                case: Failed(OTHER),
+                attempts_made: 1,
+                expect: Stop,
+            },
             // timeouts | not retried | retry_timeouts(true)
             Row {
                 label: "timeouts: not retried",
@@ -725,6 +878,30 @@ mod tests {
                     .retry_non_idempotent(true),
                 methods: ALL,
                 case: TimedOut,
+                attempts_made: 1,
+                expect: Backoff(ms(200)),
+            },
+            Row {
+                label: "timeouts: a caller-supplied client's own timeout is not retried",
+                policy: RetryPolicy::new().retry_non_idempotent(true),
+                methods: ALL,
+                case: Failed(CLIENT_TIMED_OUT),
+                attempts_made: 1,
+                expect: Stop,
+            },
+            Row {
+                label: "timeouts: a caller-supplied client's own, retry_timeouts(true)",
+                policy: RetryPolicy::new().retry_timeouts(true),
+                methods: IDEMPOTENT,
+                case: Failed(CLIENT_TIMED_OUT),
+                attempts_made: 1,
+                expect: Backoff(ms(200)),
+            },
+            Row {
+                label: "timeouts: a connect timeout needs no retry_timeouts(true)",
+                policy: RetryPolicy::new().retry_timeouts(false),
+                methods: ALL,
+                case: Failed(CONNECT_TIMED_OUT),
                 attempts_made: 1,
                 expect: Backoff(ms(200)),
             },
@@ -968,6 +1145,7 @@ mod tests {
                 Case::ConnectFailed => vec![Attempt::ConnectFailed],
                 Case::LostAfterSend => vec![Attempt::LostAfterSend],
                 Case::OtherFailure => vec![Attempt::OtherFailure],
+                Case::Failed(flags) => vec![Attempt::failed(flags)],
                 Case::Answered(statuses, retry_after) => {
                     if let Some(value) = retry_after {
                         headers.insert(RETRY_AFTER, HeaderValue::from_static(value));
