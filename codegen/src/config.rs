@@ -55,8 +55,12 @@ pub struct PackageConfig {
 pub struct ClientConfig {
     /// Default base URL; default: the spec's first server.
     pub base_url: Option<String>,
-    /// Environment variable holding the API key; default: `<TITLE>_API_KEY`.
+    /// Environment variable holding the API key; default: `<PREFIX>_API_KEY`, the prefix from
+    /// the package name without `-client` and words such as `api`.
     pub api_key_env: Option<String>,
+    /// Environment variable that, when set, overrides the base URL; default:
+    /// `<PREFIX>_BASE_URL`.
+    pub base_url_env: Option<String>,
 }
 
 /// Corrections of upstream mistakes.

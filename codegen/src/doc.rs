@@ -94,6 +94,17 @@ fn escape_inline(line: &str) -> String {
             i += url.chars().count();
             continue;
         }
+        if c == '[' {
+            if let Some((text, url, len)) = markdown_link(&chars[i..]) {
+                out.push('[');
+                out.push_str(&escape_inline(&text));
+                out.push_str("](");
+                out.push_str(&url);
+                out.push(')');
+                i += len;
+                continue;
+            }
+        }
         match c {
             '[' => out.push_str("\\["),
             ']' => out.push_str("\\]"),
@@ -112,6 +123,25 @@ fn escape_inline(line: &str) -> String {
     out
 }
 
+/// A Markdown inline link to an absolute URL at the start of `chars`: `[text](https://…)`, as
+/// its text, its URL and its length in characters. Rustdoc renders these as written; any other
+/// bracket is escaped, since rustdoc would read it as an intra-doc link.
+fn markdown_link(chars: &[char]) -> Option<(String, String, usize)> {
+    let close = chars.iter().position(|&c| c == ']')?;
+    let text: String = chars[1..close].iter().collect();
+    if text.is_empty() || text.contains('[') || chars.get(close + 1) != Some(&'(') {
+        return None;
+    }
+    let rest = &chars[close + 2..];
+    let end = rest.iter().position(|&c| c == ')')?;
+    let url: String = rest[..end].iter().collect();
+    let absolute = url.starts_with("https://") || url.starts_with("http://");
+    if !absolute || url.contains(char::is_whitespace) {
+        return None;
+    }
+    Some((text, url, close + 2 + end + 1))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -125,6 +155,10 @@ mod tests {
         assert_eq!(
             sanitize("stop `petctl stop <id>` and <id>"),
             ["stop `petctl stop <id>` and &lt;id&gt;"]
+        );
+        assert_eq!(
+            sanitize("Join the [team](https://example.com/teams?a=1) or [x] [y](z)"),
+            ["Join the [team](https://example.com/teams?a=1) or \\[x\\] \\[y\\](z)"]
         );
         assert_eq!(sanitize("a\n\n\n\nb\n"), ["a", "", "b"]);
         assert_eq!(sanitize("```\nfn x\n```"), ["```text", "fn x", "```"]);

@@ -35,6 +35,8 @@ pub struct Api {
     pub base_url: String,
     /// Environment variable holding the API key.
     pub api_key_env: String,
+    /// Environment variable that overrides the base URL.
+    pub base_url_env: String,
     /// Whether any operation uses bearer (or API key) authentication.
     pub auth: bool,
     /// Named types, in emission order.
@@ -374,8 +376,11 @@ pub struct Param<N = String> {
     pub value: ParamValue<N>,
     /// Whether the caller must give it.
     pub required: bool,
-    /// Rustdoc.
+    /// Rustdoc: the spec's description of the parameter (or of its schema).
     pub doc: Option<String>,
+    /// What its schema says beyond the type, as short phrases (`range `1..=100``,
+    /// `default `20``, `example `abc``), for docs and the report.
+    pub details: Vec<String>,
 }
 
 /// A path template piece.
@@ -456,6 +461,8 @@ pub struct Pagination<N = String> {
     pub cursor_optional: bool,
     /// Response field (Rust ident) holding the items.
     pub items_field: String,
+    /// Whether the items field is an `Option` (absent or `null`: an empty page).
+    pub items_optional: bool,
     /// Item type.
     pub item: TypeRef<N>,
     /// Index into `params` of the page-size parameter, if any.

@@ -465,6 +465,24 @@ pub(crate) fn shared_suffix(names: &BTreeSet<&str>) -> Option<String> {
     (meaningful(&words) && text.len() >= 4).then(|| type_ident(&text))
 }
 
+/// What the names of a merged type's places say in common ([`shared_suffix`]), with the role
+/// of the places added when only their beginning is shared: the 403, 404 and 410 bodies of
+/// `create_instance` are `CreateInstanceFailure`, not `CreateInstance` (nor `CreateInstanceError`,
+/// the operation's error enum).
+pub(crate) fn shared_name(names: &BTreeSet<&str>, role: Option<inline::Role>) -> Option<String> {
+    let shared = shared_suffix(names)?;
+    let suffix_only = names.iter().all(|n| n.ends_with(shared.as_str()));
+    if suffix_only {
+        return Some(shared);
+    }
+    // `{Operation}Error` is the operation's error enum already: its bodies are failures.
+    Some(match role {
+        Some(inline::Role::Error) => type_ident(&format!("{shared} failure")),
+        Some(role) => type_ident(&format!("{shared} {}", role.word())),
+        None => shared,
+    })
+}
+
 /// Gives every field a distinct identifier. Properties whose wire name is already their
 /// identifier claim it first (so `foo_bar` stays `foo_bar` beside `fooBar`, whatever the order);
 /// the others get the next free numbered form, in property order.
@@ -614,6 +632,142 @@ pub(crate) mod inline {
     pub(crate) fn error_body(operation: &str, variant: &str) -> String {
         format!("{operation}{variant}")
     }
+
+    /// What a place in the spec is, for a type that stands there directly.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+    pub(crate) enum Role {
+        /// A request body.
+        Request,
+        /// The body of a success response.
+        Response,
+        /// The body of an error response.
+        Error,
+        /// Bodies of more than one of these kinds.
+        Body,
+    }
+
+    impl Role {
+        /// The word a name of this role ends with.
+        pub(crate) fn word(self) -> &'static str {
+            match self {
+                Role::Request => "request",
+                Role::Response => "response",
+                Role::Error => "error",
+                Role::Body => "body",
+            }
+        }
+
+        /// The role of the schema at this JSON pointer, when it is a body itself (not a
+        /// property or an item inside one).
+        pub(crate) fn of(pointer: &str) -> Option<Role> {
+            let tokens: Vec<&str> = pointer.split('/').collect();
+            let n = tokens.len();
+            // `…/requestBody/content/<type>/schema` or `…/responses/<status>/content/<type>/schema`.
+            if n < 5 || tokens[n - 1] != "schema" || tokens[n - 3] != "content" {
+                return None;
+            }
+            match tokens[n - 4] {
+                "requestBody" => Some(Role::Request),
+                status if tokens.get(n - 5) == Some(&"responses") => {
+                    if status.starts_with('2') {
+                        Some(Role::Response)
+                    } else {
+                        Some(Role::Error)
+                    }
+                }
+                _ => None,
+            }
+        }
+    }
+
+    /// A name from what an object holds (one or two fields, not counting envelope fields such
+    /// as `success` and `msg` beside others) and the role every place it stands in shares:
+    /// `{detail}` in error bodies → `DetailError`, `{id}` as request bodies → `IdRequest`,
+    /// `{lat, lng}` as properties → `LatLng`. `None` for larger objects, whose fields make no
+    /// name.
+    pub(crate) fn shape(fields: &[&str], role: Option<Role>) -> Option<String> {
+        // Fields that wrap many APIs' answers say nothing of this one, when there are more.
+        const ENVELOPE: &[&str] = &[
+            "success", "ok", "status", "msg", "message", "error", "errors", "detail",
+        ];
+        let own: Vec<&str> = fields
+            .iter()
+            .copied()
+            .filter(|f| !ENVELOPE.contains(&f.to_ascii_lowercase().as_str()))
+            .collect();
+        let fields = if fields.len() > 2 && !own.is_empty() {
+            &own[..]
+        } else {
+            fields
+        };
+        if fields.is_empty() || fields.len() > 2 {
+            return None;
+        }
+        let suffix = role.map(Role::word).unwrap_or_default();
+        let name = type_ident(&format!("{} {suffix}", fields.join(" ")));
+        (name.len() >= 4).then_some(name)
+    }
+}
+
+/// Whether a response field's name says it holds the next page's cursor.
+pub(crate) fn is_cursor_name(wire: &str) -> bool {
+    let w = wire.to_ascii_lowercase();
+    w.contains("cursor") || w.contains("token") || w == "next" || w == "next_page"
+}
+
+/// A cursor's name without the prefix that says which page it is for: `next_token`,
+/// `after_token` and `page_token` all come to `token`.
+pub(crate) fn cursor_stem(wire: &str) -> String {
+    let w = wire.to_ascii_lowercase();
+    ["next_", "after_", "page_", "starting_", "start_"]
+        .iter()
+        .fold(w, |s, pre| s.strip_prefix(pre).map(String::from).unwrap_or(s))
+}
+
+/// Whether a query parameter's name says it sets the page size.
+pub(crate) fn is_page_size_name(wire: &str) -> bool {
+    [
+        "limit",
+        "page_size",
+        "per_page",
+        "max_results",
+        "pagesize",
+        "size",
+    ]
+    .contains(&wire.to_ascii_lowercase().as_str())
+}
+
+/// Words of an API's title that say it is an API, not which: left out of derived names.
+const API_WORDS: &[&str] = &["api", "apis", "rest", "openapi", "http", "client", "sdk"];
+
+/// The package name of a client for the API titled `title`: its words in kebab case, without
+/// the ones that only say it is an API, and `-client` (`Vast.ai API` → `vast-ai-client`).
+pub(crate) fn package_name(title: &str) -> String {
+    let kept: Vec<String> = words(title)
+        .into_iter()
+        .filter(|w| !API_WORDS.contains(&w.as_str()))
+        .collect();
+    let stem = if kept.is_empty() {
+        "api".to_string()
+    } else {
+        kept.join("-")
+    };
+    format!("{stem}-client")
+}
+
+/// The prefix of a client's environment variables (`<PREFIX>_API_KEY`, `<PREFIX>_BASE_URL`):
+/// the package name without `-client` and without words that only say it is an API, in
+/// upper snake case (`vast-ai-client` → `VAST_AI`; `petstore-api-client` → `PETSTORE`).
+pub(crate) fn env_prefix(package: &str) -> String {
+    let kept: Vec<String> = words(package.trim_end_matches("-client"))
+        .into_iter()
+        .filter(|w| !API_WORDS.contains(&w.as_str()))
+        .collect();
+    if kept.is_empty() {
+        "API".into()
+    } else {
+        kept.join("_").to_ascii_uppercase()
+    }
 }
 
 /// The members every emitted request builder has of its own (its fields, methods and the
@@ -708,6 +862,16 @@ pub(crate) fn discriminator_fallback(taken: &mut BTreeSet<String>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn derived_package_and_variable_names_skip_words_that_only_say_api() {
+        assert_eq!(package_name("Vast.ai API"), "vast-ai-client");
+        assert_eq!(package_name("Petstore REST API"), "petstore-client");
+        assert_eq!(package_name("API"), "api-client");
+        assert_eq!(env_prefix("vast-ai-client"), "VAST_AI");
+        assert_eq!(env_prefix("fixture-basics"), "FIXTURE_BASICS");
+        assert_eq!(env_prefix("petstore-api-client"), "PETSTORE");
+    }
 
     #[test]
     fn splits_words() {

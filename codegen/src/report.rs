@@ -60,9 +60,14 @@ pub(crate) fn report(api: &Api, warnings: &[Diagnostic], source: &str) -> String
                 ParamValue::List { style, .. } => format!(", {style}"),
                 ParamValue::Json(_) => ", as JSON".into(),
             };
+            let details = if p.details.is_empty() {
+                String::new()
+            } else {
+                format!("; {}", p.details.join("; "))
+            };
             let _ = writeln!(
                 s,
-                "- {place} `{}` ({req}{style}): `{}`",
+                "- {place} `{}` ({req}{style}): `{}`{details}",
                 p.wire,
                 p.value.ty()
             );

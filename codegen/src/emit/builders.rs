@@ -66,11 +66,29 @@ fn inputs(op: &Operation) -> Vec<Input> {
 fn param_input(p: &ir::Param) -> Input {
     let name = unraw(&p.ident);
     let pdoc = p.doc.clone().unwrap_or_default();
+    let details = p.details.join("; ");
     let doc = match (p.required, first_line(&pdoc)) {
-        (true, Some(d)) => format!("- `{name}`: {d}"),
-        (true, None) => format!("- `{name}`"),
-        (false, _) if pdoc.is_empty() => format!("Sets `{}`.", p.wire),
-        (false, _) => pdoc,
+        (true, first) => {
+            let mut line = format!("- `{name}`");
+            if let Some(d) = first {
+                line.push_str(&format!(": {d}"));
+            }
+            if !details.is_empty() {
+                line.push_str(&format!(" ({details})"));
+            }
+            line
+        }
+        (false, _) => {
+            let mut doc = if pdoc.is_empty() {
+                format!("Sets `{}`.", p.wire)
+            } else {
+                pdoc
+            };
+            if !details.is_empty() {
+                doc.push_str(&format!("\n\n{}{}.", details[..1].to_uppercase(), &details[1..]));
+            }
+            doc
+        }
     };
     let (arg, stored, convert): (TokenStream, TokenStream, fn(&Ident) -> TokenStream) =
         match &p.value {
@@ -489,6 +507,15 @@ pub(super) fn pagination_impl(op: &Operation, p: &ir::Pagination) -> TokenStream
     let method = ident(op.method.as_str());
     let template = &op.path;
     let items_field = ident(&p.items_field);
+    // An absent (or `null`) items array is an empty page.
+    let (into_items, item_count) = if p.items_optional {
+        (
+            quote!(page.#items_field.unwrap_or_default()),
+            quote!(page.#items_field.as_ref().map_or(0, Vec::len)),
+        )
+    } else {
+        (quote!(page.#items_field), quote!(page.#items_field.len()))
+    };
     let next = if p.cursor_optional {
         quote!(page.#cursor_field.as_deref())
     } else {
@@ -526,11 +553,11 @@ pub(super) fn pagination_impl(op: &Operation, p: &ir::Pagination) -> TokenStream
             }
 
             fn into_items(page: Self::Page) -> Vec<Self::Item> {
-                page.#items_field
+                #into_items
             }
 
             fn item_count(page: &Self::Page) -> Option<usize> {
-                Some(page.#items_field.len())
+                Some(#item_count)
             }
 
             fn endpoint(&self) -> (sdkgen_runtime::Method, &'static str) {

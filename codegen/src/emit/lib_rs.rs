@@ -71,11 +71,14 @@ pub(super) fn lib_rs(api: &Api) -> TokenStream {
     let crate_doc = doc_attrs(&crate_doc, true);
     let base = &api.base_url;
     let env = &api.api_key_env;
+    let base_env = &api.base_url_env;
     let title = &api.title;
     let client_doc =
         format!(" Client for the {title}. Cheap to clone: clones share one connection pool.");
     let from_env = if api.auth {
-        let d1 = format!(" A client with the API key from `{env}` and default settings.");
+        let d1 = format!(
+            " A client with the API key from `{env}`, the base URL from `{base_env}` if set, and default settings."
+        );
         quote! {
             #[doc = #d1]
             ///
@@ -97,8 +100,11 @@ pub(super) fn lib_rs(api: &Api) -> TokenStream {
             }
         }
     };
-    let builder_doc =
-        format!(" A builder preset for this API: base URL `{base}`, API key from `{env}` unless set explicitly.");
+    let builder_doc = if api.auth {
+        format!(" A builder preset for this API: base URL `{base}` (or `{base_env}`), API key from `{env}`; either can be set explicitly.")
+    } else {
+        format!(" A builder preset for this API: base URL `{base}` (or `{base_env}`), unless set explicitly.")
+    };
     let key_env = if api.auth {
         quote!(.api_key_env(Self::API_KEY_ENV))
     } else {
@@ -126,10 +132,14 @@ pub(super) fn lib_rs(api: &Api) -> TokenStream {
             pub const DEFAULT_BASE_URL: &'static str = #base;
             /// The environment variable the API key is read from.
             pub const API_KEY_ENV: &'static str = #env;
+            /// The environment variable that, when set, replaces the default base URL (an
+            /// explicit `base_url` on the builder wins over it).
+            pub const BASE_URL_ENV: &'static str = #base_env;
 
             #[doc = #builder_doc]
             pub fn builder() -> sdkgen_runtime::ClientBuilder<Self> {
                 sdkgen_runtime::ClientBuilder::new(Self::DEFAULT_BASE_URL)
+                    .base_url_env(Self::BASE_URL_ENV)
                     #key_env
                     .user_agent(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")))
             }

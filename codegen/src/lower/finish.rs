@@ -92,13 +92,34 @@ impl<'a> Lowerer<'a> {
                 claimed_first.push(((origin, first_ptr, id), name.clone(), name));
                 continue;
             }
-            let mut wanted = shortest.clone();
             let distinct: BTreeSet<&str> = best.iter().map(|c| c.1.as_str()).collect();
-            if distinct.len() > 1 {
-                if let Some(shared) = naming::shared_suffix(&distinct) {
-                    wanted = shared;
+            // A type merged from several places is named for what they share: the words their
+            // names share, else what the type holds and where it stands; the name of one of the
+            // places only when neither says anything.
+            let (wanted, fallback) = if distinct.len() > 1 {
+                let ptrs: Vec<&str> = best.iter().map(|c| c.2.as_str()).collect();
+                let role = shared_role(&ptrs);
+                let shape = self.shape_name(&def.kind, role);
+                match (naming::shared_name(&distinct, role), shape) {
+                    (Some(shared), Some(shape)) => (shared, shape),
+                    // Numbered when another type shares the name too.
+                    (Some(shared), None) => (shared.clone(), shared),
+                    (None, Some(shape)) => (shape.clone(), shape),
+                    (None, None) => {
+                        self.diags.warn(
+                            def.pointer.clone(),
+                            format!(
+                                "a type merged from {} places shares no name with them and is named after one ({shortest}); \
+                                 `[names.types]` in the customisation file can name it",
+                                distinct.len()
+                            ),
+                        );
+                        (shortest.clone(), shortest.clone())
+                    }
                 }
-            }
+            } else {
+                (shortest.clone(), shortest.clone())
+            };
             // The name the rules give may itself be customised.
             if let Some(n) = custom.get(&wanted) {
                 used_custom.insert(wanted.clone());
@@ -109,7 +130,7 @@ impl<'a> Lowerer<'a> {
             inline.push((
                 (origin, first_ptr, id),
                 naming::type_ident(&wanted),
-                naming::type_ident(&shortest),
+                naming::type_ident(&fallback),
             ));
         }
         for key in custom.keys() {
@@ -128,6 +149,16 @@ impl<'a> Lowerer<'a> {
             .chain(rest)
             .map(|((_, _, id), name)| (id, name))
             .collect()
+    }
+
+    /// A name for a merged object from what it holds and the role of its places (see
+    /// [`naming::inline::shape`]).
+    fn shape_name(&self, kind: &DefKind, role: Option<naming::inline::Role>) -> Option<String> {
+        let DefKind::Struct { fields, .. } = kind else {
+            return None;
+        };
+        let wires: Vec<&str> = fields.iter().map(|f| f.wire.as_str()).collect();
+        naming::inline::shape(&wires, role)
     }
 
     /// The final type a lowering type stands for.
@@ -289,6 +320,7 @@ impl<'a> Lowerer<'a> {
                             },
                             required: p.required,
                             doc: p.doc.clone(),
+                            details: p.details.clone(),
                         })
                         .collect(),
                     body: d.body.as_ref().map(|b| ir::Body {
@@ -312,6 +344,7 @@ impl<'a> Lowerer<'a> {
                         cursor_field: p.cursor_field,
                         cursor_optional: p.cursor_optional,
                         items_field: p.items_field,
+                        items_optional: p.items_optional,
                         item: resolve(&p.item),
                         limit_param: p.limit_param,
                     }),
@@ -334,7 +367,7 @@ impl<'a> Lowerer<'a> {
         let package = pkg
             .name
             .clone()
-            .unwrap_or_else(|| format!("{}-client", naming::snake(&title).replace('_', "-")));
+            .unwrap_or_else(|| naming::package_name(&title));
         let base_url = self
             .config
             .client
@@ -348,12 +381,19 @@ impl<'a> Lowerer<'a> {
                 );
                 "http://localhost".into()
             });
-        let api_key_env = self.config.client.api_key_env.clone().unwrap_or_else(|| {
-            format!(
-                "{}_API_KEY",
-                naming::snake(package.trim_end_matches("-client")).to_ascii_uppercase()
-            )
-        });
+        let env = naming::env_prefix(&package);
+        let api_key_env = self
+            .config
+            .client
+            .api_key_env
+            .clone()
+            .unwrap_or_else(|| format!("{env}_API_KEY"));
+        let base_url_env = self
+            .config
+            .client
+            .base_url_env
+            .clone()
+            .unwrap_or_else(|| format!("{env}_BASE_URL"));
         let runtime_dep = match &pkg.runtime {
             Some(r) if r.contains('=') => r.clone(),
             Some(r) => format!("version = \"{r}\""),
@@ -377,9 +417,22 @@ impl<'a> Lowerer<'a> {
             doc: non_empty(&info.description),
             base_url,
             api_key_env,
+            base_url_env,
             auth: operations.iter().any(|o| o.auth),
             types,
             operations,
         }
+    }
+}
+
+/// The role every place (JSON pointer) of a merged type shares: `Body` for bodies of more than
+/// one kind, `None` when some place is not a body.
+fn shared_role(ptrs: &[&str]) -> Option<naming::inline::Role> {
+    let roles: BTreeSet<Option<naming::inline::Role>> =
+        ptrs.iter().map(|p| naming::inline::Role::of(p)).collect();
+    match roles.into_iter().collect::<Vec<_>>().as_slice() {
+        [one] => *one,
+        several if several.iter().all(Option::is_some) => Some(naming::inline::Role::Body),
+        _ => None,
     }
 }

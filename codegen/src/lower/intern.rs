@@ -50,8 +50,8 @@ impl<'a> Lowerer<'a> {
                 }
                 None => {
                     self.add_candidate(id, name, ptr);
-                    if self.defs[id].doc.is_none() {
-                        self.defs[id].doc = doc;
+                    if !self.is_component(id) {
+                        self.merge_docs(id, doc, &[]);
                     }
                     return TypeRef::Named(id);
                 }
@@ -77,6 +77,28 @@ impl<'a> Lowerer<'a> {
         };
         self.enum_index.entry(key).or_insert(id);
         TypeRef::Named(id)
+    }
+
+    /// Whether a definition is a component schema (which keeps its own docs and name).
+    fn is_component(&self, id: DefId) -> bool {
+        self.defs[id].names.iter().any(|n| n.0 == Origin::Component)
+    }
+
+    /// Another place of a merged inline type, documented `doc` (and its fields as `fields`):
+    /// documentation is kept only where every place says the same, so that words written for
+    /// one place never describe another.
+    fn merge_docs(&mut self, id: DefId, doc: Option<String>, fields: &[Field]) {
+        let def = &mut self.defs[id];
+        if def.doc != doc {
+            def.doc = None;
+        }
+        if let DefKind::Struct { fields: kept, .. } = &mut def.kind {
+            for (kept, new) in kept.iter_mut().zip(fields) {
+                if kept.doc != new.doc {
+                    kept.doc = None;
+                }
+            }
+        }
     }
 
     pub(super) fn add_candidate(&mut self, id: DefId, name: &str, ptr: &str) {
@@ -186,11 +208,9 @@ impl<'a> Lowerer<'a> {
             return TypeRef::Named(id);
         }
         if let Some(&id) = self.struct_index.get(&key) {
-            if self.defs[id].names.iter().all(|n| n.0 != Origin::Component) {
+            if !self.is_component(id) {
                 self.add_candidate(id, name, ptr);
-            }
-            if self.defs[id].doc.is_none() {
-                self.defs[id].doc = doc;
+                self.merge_docs(id, doc, &fields);
             }
             return TypeRef::Named(id);
         }

@@ -2,30 +2,40 @@
 
 use crate::diag;
 use crate::ir::{self, ParamValue, TypeRef};
+use crate::naming;
 
 use super::operation::OpDraft;
 use super::param::Param;
 use super::*;
 
 impl<'a> Lowerer<'a> {
-    /// Finds the pagination of every operation, and warns about hints that fit nothing.
+    /// Finds the pagination of every operation, and warns about hints that fit nothing and about
+    /// lists that look paginated but are not made so.
     pub(super) fn attach_pagination(
         &mut self,
         drafts: &[OpDraft],
     ) -> Vec<Option<ir::Pagination<DefId>>> {
         let mut found = Vec::new();
         for draft in drafts {
-            let p = self.detect_pagination(draft);
             let route = draft.route();
-            if let Some(hint) = self.config.pagination.get(&route) {
-                if p.is_none() && !hint.disabled {
-                    self.diags.warn(
-                        format!("#/paths/{}", diag::escape_token(&draft.path)),
-                        format!("pagination hint for {route:?} does not fit the operation (cursor parameter, cursor field and items array must exist)"),
-                    );
-                }
+            let hint = self.config.pagination.get(&route);
+            let ptr = format!("#/paths/{}", diag::escape_token(&draft.path));
+            let result = self.detect_pagination(draft);
+            match (&result, hint) {
+                (Err(Miss::Refused(reason)), Some(h)) if !h.disabled => self.diags.warn(
+                    ptr,
+                    format!("pagination hint for {route:?} does not fit the operation: {reason}"),
+                ),
+                (Err(Miss::Refused(reason)), None) => self.diags.warn(
+                    ptr,
+                    format!(
+                        "{route} looks paginated (its response has a cursor field) but is not made so: \
+                         {reason}; a `[pagination]` hint in the customisation file can name the parts"
+                    ),
+                ),
+                _ => {}
             }
-            found.push(p);
+            found.push(result.ok());
         }
         for key in self.config.pagination.keys() {
             if !drafts.iter().any(|d| d.route() == *key) {
@@ -38,39 +48,59 @@ impl<'a> Lowerer<'a> {
         found
     }
 
-    /// The pagination of one operation: a cursor parameter sent back from a field of the page,
-    /// and the page's one array of items.
-    fn detect_pagination(&self, op: &OpDraft) -> Option<ir::Pagination<DefId>> {
-        let route = op.route();
+    /// The pagination of one operation: a query parameter that takes a cursor, a string field
+    /// of the page that gives the next one, and the page's array of items (which may be
+    /// optional: an absent array is an empty page). Each part is found by its name, or named by
+    /// the customisation file's hint.
+    fn detect_pagination(&self, op: &OpDraft) -> Result<ir::Pagination<DefId>, Miss> {
         let hint = self
             .config
             .pagination
-            .get(&route)
+            .get(&op.route())
             .cloned()
             .unwrap_or_default();
         if hint.disabled {
-            return None;
+            return Err(Miss::NotAList);
         }
-        let page_id = self
+        let hinted = hint.cursor_param.is_some()
+            || hint.cursor_field.is_some()
+            || hint.items_field.is_some();
+        let refuse = |reason: String| Err(Miss::Refused(reason));
+        if op.responses.success.body_may_be_absent {
+            return if hinted {
+                refuse("a documented success has no body, so there is no page to read".into())
+            } else {
+                Err(Miss::NotAList)
+            };
+        }
+        let page = self
             .resolve_type(&op.responses.success.body)
             .non_null()
             .name()
-            .copied()?;
-        let DefKind::Struct { fields, .. } = &self.defs[page_id].kind else {
-            return None;
+            .copied()
+            .map(|id| &self.defs[id].kind);
+        let Some(DefKind::Struct { fields, .. }) = page else {
+            return if hinted {
+                refuse("the success response is not an object".into())
+            } else {
+                Err(Miss::NotAList)
+            };
         };
-        let string_field = |f: &&Field| matches!(f.ty.non_null(), TypeRef::String | TypeRef::Json);
+        let is_string = |f: &Field| matches!(f.ty.non_null(), TypeRef::String | TypeRef::Json);
         let cursor_field = match &hint.cursor_field {
-            Some(n) => fields.iter().find(|f| &f.wire == n).cloned(),
-            None => fields
-                .iter()
-                .filter(string_field)
-                .find(|f| {
-                    let w = f.wire.to_ascii_lowercase();
-                    w.contains("cursor") || w.contains("token") || w == "next" || w == "next_page"
-                })
-                .cloned(),
-        }?;
+            Some(n) => match fields.iter().find(|f| &f.wire == n) {
+                Some(f) if is_string(f) => f,
+                Some(_) => return refuse(format!("the response field {n:?} is not a string")),
+                None => return refuse(format!("the response has no field {n:?}")),
+            },
+            None => match fields.iter().find(|f| is_string(f) && naming::is_cursor_name(&f.wire)) {
+                Some(f) => f,
+                None if hinted => {
+                    return refuse("no string field of the response is named like a cursor".into())
+                }
+                None => return Err(Miss::NotAList),
+            },
+        };
         let query: Vec<(usize, &Param)> = op
             .params
             .iter()
@@ -78,70 +108,85 @@ impl<'a> Lowerer<'a> {
             .filter(|(_, p)| p.location == ir::ParamIn::Query)
             .collect();
         let cursor_param = match &hint.cursor_param {
-            Some(n) => query.iter().find(|(_, p)| &p.wire == n).map(|(i, _)| *i),
+            Some(n) => match query.iter().find(|(_, p)| &p.wire == n) {
+                Some(&(i, _)) => i,
+                None => return refuse(format!("the operation has no query parameter {n:?}")),
+            },
             None => {
-                let stem = |s: &str| {
-                    let s = s.to_ascii_lowercase();
-                    ["next_", "after_", "page_", "starting_", "start_"]
-                        .iter()
-                        .fold(s, |s, pre| {
-                            s.strip_prefix(pre).map(String::from).unwrap_or(s)
-                        })
-                };
-                query
+                let wanted = naming::cursor_stem(&cursor_field.wire);
+                let found = query
                     .iter()
                     .find(|(_, p)| p.wire == cursor_field.wire)
                     .or_else(|| {
                         query.iter().find(|(_, p)| {
-                            stem(&p.wire) == stem(&cursor_field.wire)
+                            naming::cursor_stem(&p.wire) == wanted
                                 && matches!(p.value, ParamValue::Scalar(TypeRef::String))
                         })
-                    })
-                    .map(|(i, _)| *i)
+                    });
+                match found {
+                    Some(&(i, _)) => i,
+                    None => {
+                        return refuse(format!(
+                            "no query parameter takes the cursor `{}` (by that name, or with the same stem: `after_{wanted}`, `page_{wanted}`...)",
+                            cursor_field.wire
+                        ))
+                    }
+                }
             }
-        }?;
+        };
         if !matches!(
             op.params[cursor_param].value,
             ParamValue::Scalar(TypeRef::String)
         ) {
-            return None;
+            return refuse(format!(
+                "the cursor parameter `{}` is not one string",
+                op.params[cursor_param].wire
+            ));
         }
         let arrays: Vec<&Field> = fields
             .iter()
             .filter(|f| matches!(f.ty.non_null(), TypeRef::Array(_)))
             .collect();
         let items = match &hint.items_field {
-            Some(n) => fields.iter().find(|f| &f.wire == n),
-            None if arrays.len() == 1 => Some(arrays[0]),
-            None => None,
-        }?;
-        let TypeRef::Array(item) = items.ty.non_null() else {
-            return None;
+            Some(n) => match fields.iter().find(|f| &f.wire == n) {
+                Some(f) if matches!(f.ty.non_null(), TypeRef::Array(_)) => f,
+                Some(_) => return refuse(format!("the response field {n:?} is not an array")),
+                None => return refuse(format!("the response has no field {n:?}")),
+            },
+            None => match arrays.as_slice() {
+                [one] => *one,
+                [] => return refuse("the response has no array of items".into()),
+                more => {
+                    let names: Vec<&str> = more.iter().map(|f| f.wire.as_str()).collect();
+                    return refuse(format!(
+                        "the response has several arrays ({names:?}) and no hint says which holds the items"
+                    ));
+                }
+            },
         };
-        if items.ty.is_nullable() || !items.required {
-            return None;
-        }
+        let TypeRef::Array(item) = items.ty.non_null() else {
+            unreachable!("items were chosen among the arrays");
+        };
         let limit_param = query
             .iter()
-            .find(|(_, p)| {
-                [
-                    "limit",
-                    "page_size",
-                    "per_page",
-                    "max_results",
-                    "pagesize",
-                    "size",
-                ]
-                .contains(&p.wire.to_ascii_lowercase().as_str())
-            })
+            .find(|(_, p)| naming::is_page_size_name(&p.wire))
             .map(|(i, _)| *i);
-        Some(ir::Pagination {
+        Ok(ir::Pagination {
             cursor_param,
             cursor_field: cursor_field.ident.clone(),
             cursor_optional: cursor_field.ty.is_nullable() || !cursor_field.required,
             items_field: items.ident.clone(),
+            items_optional: items.ty.is_nullable() || !items.required,
             item: (**item).clone(),
             limit_param,
         })
     }
+}
+
+/// Why an operation is not paginated.
+enum Miss {
+    /// Nothing about it looks like a cursor listing.
+    NotAList,
+    /// It looks like one, or a hint says it is one, but this part is missing.
+    Refused(String),
 }

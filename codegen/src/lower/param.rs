@@ -182,13 +182,27 @@ impl<'a> Lowerer<'a> {
         } else {
             self.param_value(p, ty, location, path, method, ptr)
         };
+        let schema = match &d.format {
+            ParameterSchemaOrContent::Schema(ReferenceOr::Item(s)) => Some(s),
+            _ => None,
+        };
+        // The spec's words: the parameter's, else those of its own (inline) schema.
+        let doc = non_empty(&d.description)
+            .or_else(|| schema.and_then(|s| non_empty(&s.schema_data.description)));
+        let mut details = schema.map(value_details).unwrap_or_default();
+        if let Some(example) = &d.example {
+            if !details.iter().any(|x| x.starts_with("example")) {
+                details.push(format!("example `{example}`"));
+            }
+        }
         Some(Param {
             ident: naming::param_ident(&d.name, reserved),
             wire: d.name.clone(),
             location,
             value,
             required: d.required || location == ParamIn::Path,
-            doc: non_empty(&d.description),
+            doc,
+            details,
         })
     }
 
@@ -224,13 +238,20 @@ impl<'a> Lowerer<'a> {
                     .get(&key)
                     .copied()
                     .or(self.config.query.array_style);
-                let (style, note) = list_style(
-                    location,
-                    Style::of(p),
-                    d.explode,
-                    configured,
-                    d.description.as_deref(),
-                );
+                // The prose may stand on the parameter or on its schema.
+                let schema_doc = match &d.format {
+                    ParameterSchemaOrContent::Schema(ReferenceOr::Item(s)) => {
+                        s.schema_data.description.clone()
+                    }
+                    _ => None,
+                };
+                let prose = [d.description.clone(), schema_doc]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let (style, note) =
+                    list_style(location, Style::of(p), d.explode, configured, Some(&prose));
                 match note {
                     Some(ListNote::DescribedAsCommaSeparated) => self.diags.warn(
                         ptr.to_string(),
@@ -321,6 +342,65 @@ impl<'a> Lowerer<'a> {
         match self.def_of(t) {
             Some(id) => matches!(self.defs[id].kind, DefKind::Enum { .. }),
             None => true,
+        }
+    }
+}
+
+/// What a value's schema says beyond its type, as short phrases for docs: `range `1..=100``,
+/// `length `1..=64``, `pattern `^a+$``, `at least 1 item`, `default `20``, `example `abc``.
+pub(super) fn value_details(s: &openapiv3::Schema) -> Vec<String> {
+    use openapiv3::{SchemaKind, Type};
+    let mut out = Vec::new();
+    match &s.schema_kind {
+        SchemaKind::Type(Type::Integer(i)) => {
+            let lo = i.minimum.map(|m| (m.to_string(), i.exclusive_minimum));
+            let hi = i.maximum.map(|m| (m.to_string(), i.exclusive_maximum));
+            out.extend(range(lo, hi).map(|r| format!("range `{r}`")));
+        }
+        SchemaKind::Type(Type::Number(n)) => {
+            let lo = n.minimum.map(|m| (m.to_string(), n.exclusive_minimum));
+            let hi = n.maximum.map(|m| (m.to_string(), n.exclusive_maximum));
+            out.extend(range(lo, hi).map(|r| format!("range `{r}`")));
+        }
+        SchemaKind::Type(Type::String(st)) => {
+            let lo = st.min_length.map(|m| (m.to_string(), false));
+            let hi = st.max_length.map(|m| (m.to_string(), false));
+            out.extend(range(lo, hi).map(|r| format!("length `{r}`")));
+            if let Some(p) = &st.pattern {
+                out.push(format!("pattern `{}`", p.replace('`', "'")));
+            }
+        }
+        SchemaKind::Type(Type::Array(a)) => {
+            let lo = a.min_items.map(|m| (m.to_string(), false));
+            let hi = a.max_items.map(|m| (m.to_string(), false));
+            out.extend(range(lo, hi).map(|r| format!("items `{r}`")));
+        }
+        _ => {}
+    }
+    if let Some(d) = &s.schema_data.default {
+        out.push(format!("default `{d}`"));
+    }
+    if let Some(e) = &s.schema_data.example {
+        out.push(format!("example `{e}`"));
+    }
+    out
+}
+
+/// A range in Rust's notation from optional bounds `(value, exclusive)`: `1..=100`, `0..`,
+/// `..10`; `None` without bounds. An exclusive lower bound reads `> 0` (Rust has no such range).
+fn range(lo: Option<(String, bool)>, hi: Option<(String, bool)>) -> Option<String> {
+    match (lo, hi) {
+        (None, None) => None,
+        (Some((l, true)), None) => Some(format!("> {l}")),
+        (Some((l, true)), Some((h, ex))) => Some(format!("> {l}, {} {h}", if ex { "<" } else { "<=" })),
+        (lo, hi) => {
+            let l = lo.map(|(l, _)| l).unwrap_or_default();
+            let h = match hi {
+                Some((h, true)) => format!("..{h}"),
+                Some((h, false)) => format!("..={h}"),
+                None => "..".into(),
+            };
+            Some(format!("{l}{h}"))
         }
     }
 }
