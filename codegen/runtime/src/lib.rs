@@ -13,7 +13,13 @@
 //!   operation's documented error body;
 //! * [`Pages`] and [`Items`]: lazy streams over cursor-paginated operations;
 //! * [`deserialize_str_enum`]: the helper behind forward-compatible string
-//!   enums.
+//!   enums;
+//! * [`Timestamp`], [`Date`] and [`IsoDuration`]: the types of
+//!   `format: date-time`, `format: date` and `format: duration`, which keep
+//!   the server's text so that a malformed value never fails a response,
+//!   with conversions to `chrono`, `time` and `jiff` behind the optional
+//!   features of the same names (see
+//!   [Dates, times and durations](#dates-times-and-durations)).
 //!
 //! # How a generated operation uses the runtime
 //!
@@ -61,6 +67,24 @@
 //!
 //! See [`RetryPolicy`] for what is retried.
 //!
+//! # Dates, times and durations
+//!
+//! [`Timestamp`], [`Date`] and [`IsoDuration`] keep the text the server
+//! sent and send exactly that text back. Any JSON string decodes, so one
+//! malformed value never fails a response: it reports `is_valid() == false`
+//! and `None` from its accessors. They need no dependency; the optional
+//! features `chrono`, `time` and `jiff` add conversions to those crates:
+//!
+//! | runtime type | `std` | feature `chrono` | feature `time` | feature `jiff` |
+//! | --- | --- | --- | --- | --- |
+//! | [`Timestamp`] | `SystemTime` | `DateTime<FixedOffset>`, `DateTime<Utc>` | `OffsetDateTime` | `Timestamp` |
+//! | [`Date`] | | `NaiveDate` | `Date` | `civil::Date` |
+//! | [`IsoDuration`] | `Duration` | `TimeDelta` | `Duration` | `SignedDuration` |
+//!
+//! Conversions from the runtime's types are `TryFrom`, for the value and for
+//! a reference to it; conversions into them are `TryFrom` where the other
+//! type holds years RFC 3339 cannot write, and `From` for durations.
+//!
 //! # Design
 //!
 //! The transport loop (URL building, authentication, attempts, backoff,
@@ -80,6 +104,7 @@
 #![forbid(unsafe_code)]
 
 mod client;
+mod datetime;
 mod enums;
 mod error;
 mod paginate;
@@ -97,6 +122,7 @@ pub use client::{
     empty, json, BuildError, Client, ClientBuilder, DecodeFn, Decoder, Response,
     DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
 };
+pub use datetime::{Date, IsoDuration, TimeError, Timestamp};
 pub use enums::deserialize_str_enum;
 pub use error::{Error, RequestContext, ResponseContext};
 pub use paginate::{BoxFuture, Items, Pages, Paginate};
