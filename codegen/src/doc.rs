@@ -5,6 +5,9 @@
 pub fn sanitize(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut in_fence = false;
+    // The column the text of the current list item starts at, and whether a quote is open.
+    let mut item_indent: Option<usize> = None;
+    let mut in_quote = false;
     for line in text.trim().lines() {
         let trimmed = line.trim_start();
         if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
@@ -21,6 +24,8 @@ pub fn sanitize(text: &str) -> Vec<String> {
                 out.push(trimmed.to_string());
             }
             in_fence = !in_fence;
+            item_indent = None;
+            in_quote = false;
             continue;
         }
         if in_fence {
@@ -30,8 +35,28 @@ pub fn sanitize(text: &str) -> Vec<String> {
         // An indented line would be an indented code block; keep the text but not the indentation
         // beyond what a list needs.
         let indent = line.len() - trimmed.len();
-        let lead = if indent >= 4 { "  " } else { &line[..indent] };
-        out.push(format!("{lead}{}", escape_inline(trimmed)));
+        let mut lead = if indent >= 4 { "  " } else { &line[..indent] }.to_string();
+        let mut text = escape_inline(trimmed);
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            // A blank line or a heading ends a list item and a quote.
+            item_indent = None;
+            in_quote = false;
+        } else if let Some(marker) = list_marker(trimmed) {
+            item_indent = Some(lead.len() + marker);
+            in_quote = false;
+        } else if trimmed.starts_with('>') {
+            in_quote = true;
+        } else if in_quote {
+            // A line that goes on a quote without its `>` (a "lazy" continuation, which
+            // rustdoc's lints reject) gets the marker.
+            text = format!("> {text}");
+        } else if let Some(n) = item_indent {
+            // A line that goes on a list item without being indented under it: indent it.
+            if lead.len() < n {
+                lead = " ".repeat(n);
+            }
+        }
+        out.push(format!("{lead}{text}"));
     }
     if in_fence {
         out.push("```".into());
@@ -53,6 +78,17 @@ pub fn sanitize(text: &str) -> Vec<String> {
         cleaned.pop();
     }
     cleaned
+}
+
+/// The width of the list marker that starts `line` (`- `, `* `, `+ `, `1. `, `12) `), if any.
+fn list_marker(line: &str) -> Option<usize> {
+    if ["- ", "* ", "+ "].iter().any(|m| line.starts_with(m)) {
+        return Some(2);
+    }
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    let rest = &line[digits..];
+    (digits > 0 && digits <= 9 && (rest.starts_with(". ") || rest.starts_with(") ")))
+        .then_some(digits + 2)
 }
 
 /// Escapes one line outside code spans.
@@ -159,6 +195,14 @@ mod tests {
         assert_eq!(
             sanitize("Join the [team](https://example.com/teams?a=1) or [x] [y](z)"),
             ["Join the [team](https://example.com/teams?a=1) or \\[x\\] \\[y\\](z)"]
+        );
+        assert_eq!(
+            sanitize("Options:\n- `fast`: quick\ngoes on\n- slow\n\nAfter."),
+            ["Options:", "- `fast`: quick", "  goes on", "- slow", "", "After."]
+        );
+        assert_eq!(
+            sanitize("1. first\n10. tenth\nlazily\n> A quote\nthat goes on"),
+            ["1. first", "10. tenth", "    lazily", "> A quote", "> that goes on"]
         );
         assert_eq!(sanitize("a\n\n\n\nb\n"), ["a", "", "b"]);
         assert_eq!(sanitize("```\nfn x\n```"), ["```text", "fn x", "```"]);

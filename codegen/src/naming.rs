@@ -466,7 +466,8 @@ pub(crate) fn shared_suffix(names: &BTreeSet<&str>) -> Option<String> {
 }
 
 /// What the names of a merged type's places say in common ([`shared_suffix`]), with the role
-/// of the places added when only their beginning is shared: the 403, 404 and 410 bodies of
+/// of the places added when only their beginning is shared (and nothing when those places are
+/// not bodies): the 403, 404 and 410 bodies of
 /// `create_instance` are `CreateInstanceFailure`, not `CreateInstance` (nor `CreateInstanceError`,
 /// the operation's error enum).
 pub(crate) fn shared_name(names: &BTreeSet<&str>, role: Option<inline::Role>) -> Option<String> {
@@ -476,11 +477,13 @@ pub(crate) fn shared_name(names: &BTreeSet<&str>, role: Option<inline::Role>) ->
         return Some(shared);
     }
     // `{Operation}Error` is the operation's error enum already: its bodies are failures.
-    Some(match role {
-        Some(inline::Role::Error) => type_ident(&format!("{shared} failure")),
-        Some(role) => type_ident(&format!("{shared} {}", role.word())),
-        None => shared,
-    })
+    // Places that share only their start and are no bodies are properties of one parent, whose
+    // name that start is: it names the parent, not them.
+    match role {
+        Some(inline::Role::Error) => Some(type_ident(&format!("{shared} failure"))),
+        Some(role) => Some(type_ident(&format!("{shared} {}", role.word()))),
+        None => None,
+    }
 }
 
 /// Gives every field a distinct identifier. Properties whose wire name is already their
@@ -741,7 +744,7 @@ pub(crate) fn is_page_size_name(wire: &str) -> bool {
 const API_WORDS: &[&str] = &["api", "apis", "rest", "openapi", "http", "client", "sdk"];
 
 /// The package name of a client for the API titled `title`: its words in kebab case, without
-/// the ones that only say it is an API, and `-client` (`Vast.ai API` → `vast-ai-client`).
+/// the ones that only say it is an API, and `-client` (`Acme.io API` → `acme-io-client`).
 pub(crate) fn package_name(title: &str) -> String {
     let kept: Vec<String> = words(title)
         .into_iter()
@@ -757,7 +760,7 @@ pub(crate) fn package_name(title: &str) -> String {
 
 /// The prefix of a client's environment variables (`<PREFIX>_API_KEY`, `<PREFIX>_BASE_URL`):
 /// the package name without `-client` and without words that only say it is an API, in
-/// upper snake case (`vast-ai-client` → `VAST_AI`; `petstore-api-client` → `PETSTORE`).
+/// upper snake case (`acme-io-client` → `ACME_IO`; `petstore-api-client` → `PETSTORE`).
 pub(crate) fn env_prefix(package: &str) -> String {
     let kept: Vec<String> = words(package.trim_end_matches("-client"))
         .into_iter()
@@ -865,10 +868,10 @@ mod tests {
 
     #[test]
     fn derived_package_and_variable_names_skip_words_that_only_say_api() {
-        assert_eq!(package_name("Vast.ai API"), "vast-ai-client");
+        assert_eq!(package_name("Acme.io API"), "acme-io-client");
         assert_eq!(package_name("Petstore REST API"), "petstore-client");
         assert_eq!(package_name("API"), "api-client");
-        assert_eq!(env_prefix("vast-ai-client"), "VAST_AI");
+        assert_eq!(env_prefix("acme-io-client"), "ACME_IO");
         assert_eq!(env_prefix("fixture-basics"), "FIXTURE_BASICS");
         assert_eq!(env_prefix("petstore-api-client"), "PETSTORE");
     }

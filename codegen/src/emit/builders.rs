@@ -272,7 +272,7 @@ fn success_decoder(op: &Operation) -> TokenStream {
     }
     let success = &op.success;
     let arms = successes.iter().map(|o| {
-        let pat = status_pattern(o.status);
+        let pat = status_pattern(o.status, &successes);
         let expr = match (&o.ty, o.json) {
             (TypeRef::Unit, _) if success.body_may_be_absent => quote!(Ok(None)),
             // A nullable body decodes into the `Option` itself (`null` is `None` too).

@@ -51,7 +51,7 @@ pub(super) fn error_enum(op: &Operation) -> TokenStream {
     });
     let arms = outcomes.iter().map(|o| {
         let v = ident(&o.variant);
-        let pat = status_pattern(o.status);
+        let pat = status_pattern(o.status, &outcomes);
         let expr = decode_expr(o);
         match &o.ty {
             TypeRef::Unit => quote!(#pat => #expr.map(|()| Self::#v),),

@@ -120,6 +120,8 @@ pub(super) fn lib_rs(api: &Api) -> TokenStream {
         pub mod types;
 
         pub use sdkgen_runtime::{BuildError, CallOptions, ClientBuilder, Error, Items, Pages, Response, RetryPolicy};
+        /// The JSON library of the untyped values (`serde_json::Value`) in these types.
+        pub use sdkgen_runtime::serde_json;
 
         #[doc = #client_doc]
         #[derive(Clone, Debug)]
