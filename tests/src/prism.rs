@@ -22,6 +22,13 @@
 //! the pipe closes, which it does when the test binary ends, whether its tests passed, panicked
 //! or the run was interrupted; on its way out it removes the temporary spec.
 //!
+//! The contract tests themselves are generated per operation from the model (`tests/build.rs`,
+//! `tests/src/contract_gen.rs`); what they share is here: [`block_on`] (one runtime, so that
+//! clients and their connection pools can be shared), [`arg`] (a value synthesized from the
+//! spec, as the client's Rust type), [`drain`], and the checks [`Prism::expect_success`],
+//! [`Prism::expect_api_error`], [`Prism::expect_unexpected_status`],
+//! [`Prism::expect_repeated_cursor`] and [`Prism::expect_last_page`].
+//!
 //! Prism comes from npm, pinned by `tests/contract/package-lock.json`. When
 //! `tests/contract/node_modules` is missing or holds another version, [`ensure_installed`] runs
 //! `npm ci` there, once per process and under a file lock across processes (test binaries may
@@ -567,6 +574,164 @@ pub fn prefer_status(status: u16) -> sdkgen_runtime::reqwest::Client {
         .default_headers(headers)
         .build()
         .expect("an HTTP client")
+}
+
+// --- what the generated contract tests use (tests/build.rs, src/contract_gen.rs) -------------
+
+/// Runs `future` to its end on the runtime every contract test of the binary shares.
+///
+/// One multi-threaded runtime for all of them, rather than one per test, so that the tests can
+/// share their clients and the clients' connection pools: a pooled connection belongs to the
+/// runtime it was opened on and dies with it.
+pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
+    RUNTIME
+        .get_or_init(|| {
+            tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .expect("a tokio runtime")
+        })
+        .block_on(future)
+}
+
+/// An argument of a generated call: `json`, a value synthesized from the spec's schema, as the
+/// Rust type the client takes (`what` names the argument).
+///
+/// Panics, failing the test, when the type cannot take the value: the generated type rejects
+/// a value the spec allows.
+pub fn arg<T: serde::de::DeserializeOwned>(what: &str, json: &str) -> T {
+    serde_json::from_str(json).unwrap_or_else(|e| {
+        panic!(
+            "the generated type {} cannot take {what}, a value the spec allows: {e}\nvalue: {json}",
+            std::any::type_name::<T>()
+        )
+    })
+}
+
+/// Takes the items of a paginated stream until it ends or `limit` items have come: how many
+/// came, and the error that ended it, if one did.
+pub async fn drain<S, T, E>(stream: S, limit: usize) -> (usize, Option<sdkgen_runtime::Error<E>>)
+where
+    S: futures_util::Stream<Item = Result<T, sdkgen_runtime::Error<E>>>,
+{
+    use futures_util::StreamExt;
+    let mut stream = std::pin::pin!(stream);
+    let mut count = 0;
+    while let Some(item) = stream.next().await {
+        match item {
+            Ok(_) => count += 1,
+            Err(e) => return (count, Some(e)),
+        }
+        assert!(
+            count <= limit,
+            "the stream did not end within {limit} items"
+        );
+    }
+    (count, None)
+}
+
+/// What a failed call came back with, for failure messages: the error, Prism's violations of
+/// the request, and the whole body kept.
+fn describe<E: std::fmt::Debug>(error: &sdkgen_runtime::Error<E>) -> String {
+    let mut text = format!("{error}");
+    let found = violations(error);
+    if !found.is_empty() {
+        text.push_str(&format!("\nPrism's violations: {found}"));
+    }
+    if let Some(body) = error.body().filter(|b| !b.is_empty()) {
+        text.push_str(&format!("\nbody: {}", String::from_utf8_lossy(body)));
+    }
+    text
+}
+
+impl Prism {
+    /// The value of a call that should get one of the `documented` 2xx statuses and decode it;
+    /// otherwise fails with what Prism said.
+    pub fn expect_success<T, E: std::fmt::Debug>(
+        &self,
+        result: Result<sdkgen_runtime::Response<T>, sdkgen_runtime::Error<E>>,
+        documented: &[std::ops::RangeInclusive<u16>],
+    ) -> T {
+        // Not `expect_ok`: the log of a Prism that every test shares is mostly other tests'.
+        let response =
+            result.unwrap_or_else(|e| panic!("Prism rejected a valid call: {}", describe(&e)));
+        let status = response.status().as_u16();
+        assert!(
+            documented.iter().any(|r| r.contains(&status)),
+            "Prism answered {status}, which the operation does not document as a success ({documented:?})"
+        );
+        response.into_value()
+    }
+
+    /// The decoded body of a call that should come back as `Error::Api` with `status`;
+    /// otherwise fails saying what came back (a body Prism built from the spec that does not
+    /// decode into the documented type is `Error::Decode`).
+    pub fn expect_api_error<T: std::fmt::Debug, E: std::fmt::Debug>(
+        &self,
+        result: Result<T, sdkgen_runtime::Error<E>>,
+        status: u16,
+    ) -> E {
+        match result {
+            Err(sdkgen_runtime::Error::Api { error, response }) if response.status().as_u16() == status => error,
+            Err(sdkgen_runtime::Error::Decode { source, response }) if response.status().as_u16() == status => panic!(
+                "Prism's {status} body does not decode into the documented type: {source}\nbody: {}",
+                String::from_utf8_lossy(response.body())
+            ),
+            Err(e) => panic!(
+                "expected the documented {status} as Error::Api, got: {}",
+                describe(&e)
+            ),
+            Ok(value) => panic!("expected the documented {status}, got a success: {value:?}"),
+        }
+    }
+
+    /// Checks that a call came back as `Error::UnexpectedStatus` with `status` (one the
+    /// operation does not document).
+    pub fn expect_unexpected_status<T: std::fmt::Debug, E: std::fmt::Debug>(
+        &self,
+        result: Result<T, sdkgen_runtime::Error<E>>,
+        status: u16,
+    ) {
+        match result {
+            Err(sdkgen_runtime::Error::UnexpectedStatus { response })
+                if response.status().as_u16() == status => {}
+            Err(e) => panic!(
+                "expected the undocumented {status} as Error::UnexpectedStatus, got: {}",
+                describe(&e)
+            ),
+            Ok(value) => panic!("expected {status}, got a success: {value:?}"),
+        }
+    }
+
+    /// Checks that a paginated stream ended with `Error::RepeatedCursor` for `cursor`.
+    pub fn expect_repeated_cursor<E: std::fmt::Debug>(
+        &self,
+        end: Option<sdkgen_runtime::Error<E>>,
+        cursor: &str,
+    ) {
+        match end {
+            Some(sdkgen_runtime::Error::RepeatedCursor {
+                cursor: repeated, ..
+            }) => assert_eq!(
+                repeated, cursor,
+                "the stream stopped at another cursor than Prism's"
+            ),
+            Some(e) => panic!("expected a repeated cursor, got: {}", describe(&e)),
+            None => panic!("expected a repeated cursor {cursor:?}, the stream ended normally"),
+        }
+    }
+
+    /// Checks that a paginated stream ended without an error.
+    pub fn expect_last_page<E: std::fmt::Debug>(&self, end: Option<sdkgen_runtime::Error<E>>) {
+        if let Some(e) = end {
+            panic!(
+                "expected the stream to end after the last page, got: {}",
+                describe(&e)
+            );
+        }
+    }
 }
 
 /// The binary of example `name` of `api`'s crate, as the last `cargo build`/`cargo test` of

@@ -1,5 +1,5 @@
 //! Arbitrary bytes as response bodies, under every documented status and some undocumented ones,
-//! through every operation of both generated clients: each call ends in a value or a typed error,
+//! through every operation of the clients generated from the two excerpt fixtures: each call ends in a value or a typed error,
 //! never a panic and never a hang.
 
 use std::future::Future;
@@ -64,8 +64,8 @@ const STATUSES: &[u16] = &[
     200, 201, 204, 400, 401, 403, 404, 409, 418, 422, 429, 483, 500, 501,
 ];
 
-fn calls(vast: vast_client::Client, mithril: mithril_client::Client) -> Vec<(&'static str, Call)> {
-    fn call<T, E: std::fmt::Debug>(r: Result<T, vast_client::Error<E>>) -> Result<(), u16> {
+fn calls(vast: fixture_excerpt_vast::Client, mithril: fixture_excerpt_mithril::Client) -> Vec<(&'static str, Call)> {
+    fn call<T, E: std::fmt::Debug>(r: Result<T, fixture_excerpt_vast::Error<E>>) -> Result<(), u16> {
         r.map(drop)
             .map_err(|e| e.status().map(|s| s.as_u16()).unwrap_or(0))
     }
@@ -100,7 +100,7 @@ fn calls(vast: vast_client::Client, mithril: mithril_client::Client) -> Vec<(&'s
                     call(
                         c.execute(
                             1,
-                            vast_client::types::ExecuteRequest {
+                            fixture_excerpt_vast::types::ExecuteRequest {
                                 command: "ls".into(),
                             },
                         )
@@ -120,9 +120,9 @@ fn calls(vast: vast_client::Client, mithril: mithril_client::Client) -> Vec<(&'s
             "mithril put_instance_status",
             Box::new(move || {
                 let c = m2.clone();
-                let body = mithril_client::types::PatchInstanceStatusRequest {
+                let body = fixture_excerpt_mithril::types::PatchInstanceStatusRequest {
                     instances: vec!["a".into()],
-                    status: mithril_client::types::TargetInstanceStatus::Paused,
+                    status: fixture_excerpt_mithril::types::TargetInstanceStatus::Paused,
                 };
                 Box::pin(async move { call(c.put_instance_status(body).await) })
             }),
@@ -166,13 +166,13 @@ async fn every_decoder_survives_arbitrary_bodies() {
     })
     .await;
     let no_retry = sdkgen_runtime::RetryPolicy::disabled();
-    let vast = vast_client::Client::builder()
+    let vast = fixture_excerpt_vast::Client::builder()
         .api_key("k")
         .base_url(server.url())
         .retry(no_retry.clone())
         .build()
         .unwrap();
-    let mithril = mithril_client::Client::builder()
+    let mithril = fixture_excerpt_mithril::Client::builder()
         .api_key("k")
         .base_url(server.url())
         .retry(no_retry)

@@ -1,14 +1,16 @@
-//! The generated Vast.ai client against a real HTTP server on 127.0.0.1: auth, paths, bodies,
+//! The client generated from the Vast excerpt (`tests/fixtures/excerpt_vast`: the operations of
+//! the seed documentation pages, a spec of our own that never changes) against a real HTTP
+//! server on 127.0.0.1: auth, paths, bodies,
 //! every documented status to its typed error, forward-compatible enums, undocumented statuses.
 
 use sdk_tests::{fast_retry, Reply, TestServer};
 use serde_json::json;
-use vast_client::errors::{ExecuteError, ManageInstanceError, RecycleInstanceError};
-use vast_client::types::{
+use fixture_excerpt_vast::errors::{ExecuteError, ManageInstanceError, RecycleInstanceError};
+use fixture_excerpt_vast::types::{
     Error as VastError, ExecuteBadRequestError, ExecuteRequest, InstanceTargetState,
     ManageInstanceRequest, RecycleInstanceBadRequestError,
 };
-use vast_client::{Client, Error, RetryPolicy};
+use fixture_excerpt_vast::{Client, Error, RetryPolicy};
 
 const KEY: &str = "vast-test-key-0123456789";
 

@@ -3,9 +3,10 @@
 //! Writes the synthetic spec of `N` operations (default 2,000; see `sdk_synth`) to
 //! `target/synth/synthetic-<N>.json` and the crate generated from it to `target/synth/client`,
 //! inside a throwaway workspace (`target/synth/Cargo.toml`) that depends on this repository's
-//! runtime. With `--check`, it then runs `cargo clippy --all-targets -- -D warnings` on that
-//! crate, in a target directory of its own (`target/synth/target`, kept between runs so only the
-//! first run builds the dependencies), and fails if clippy does. Prints how long each step took.
+//! runtime. With `--check`, it then runs `cargo clippy --all-targets -- -D warnings` and
+//! `cargo doc --no-deps` with rustdoc's warnings denied on that crate, in a target directory of
+//! its own (`target/synth/target`, kept between runs so only the first run builds the
+//! dependencies), and fails if either does. Prints how long each step took.
 
 use std::path::Path;
 use std::process::Command;
@@ -91,7 +92,7 @@ pub fn synth(root: &Path, args: &[String]) -> Result<(), String> {
     let unexpected: Vec<_> = out
         .warnings
         .iter()
-        .filter(|w| !w.message.contains(sdk_synth::EXPECTED_WARNING))
+        .filter(|w| !sdk_synth::is_expected_warning(&w.message))
         .collect();
     eprintln!(
         "synthetic spec: {ops} operations, {} component schemas, {} KiB ({:.2?})",
@@ -127,30 +128,62 @@ pub fn synth(root: &Path, args: &[String]) -> Result<(), String> {
         return Ok(());
     }
 
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let args = [
+    let manifest = manifest.display().to_string();
+    let clippy = [
         "clippy",
         "--manifest-path",
-        &manifest.display().to_string(),
+        &manifest,
         "--all-targets",
         "--",
         "-D",
         "warnings",
-    ]
-    .map(String::from);
-    eprintln!("\n==> {cargo} {}", args.join(" "));
+    ];
+    let clippy = run_cargo(
+        &dir,
+        &clippy,
+        None,
+        &format!("clippy -D warnings on {ops} operations"),
+    );
+    // The docs are checked even when clippy failed, so that one run reports both.
+    let doc = ["doc", "--manifest-path", &manifest, "--no-deps"];
+    let doc = run_cargo(
+        &dir,
+        &doc,
+        Some(("RUSTDOCFLAGS", "-D warnings")),
+        &format!("cargo doc -D warnings on {ops} operations"),
+    );
+    match (clippy, doc) {
+        (Err(clippy), Err(doc)) => Err(format!("{clippy}; {doc}")),
+        (clippy, doc) => clippy.and(doc),
+    }
+}
+
+/// Runs `cargo` with `args` (and the environment variable `env`, if any) on the throwaway
+/// workspace in `dir`, in its own target directory; fails, naming `what`, if cargo does.
+fn run_cargo(
+    dir: &Path,
+    args: &[&str],
+    env: Option<(&str, &str)>,
+    what: &str,
+) -> Result<(), String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let shown_env = env.map(|(k, v)| format!("{k}={v:?} ")).unwrap_or_default();
+    eprintln!("\n==> {shown_env}{cargo} {}", args.join(" "));
     let started = Instant::now();
-    let status = Command::new(&cargo)
-        .args(&args)
-        .env("CARGO_TARGET_DIR", dir.join("target"))
+    let mut command = Command::new(&cargo);
+    command
+        .args(args)
+        .env("CARGO_TARGET_DIR", dir.join("target"));
+    if let Some((k, v)) = env {
+        command.env(k, v);
+    }
+    let status = command
         .status()
         .map_err(|e| format!("cannot run {cargo}: {e}"))?;
-    let clippy_time = started.elapsed();
+    let elapsed = started.elapsed();
     if !status.success() {
-        return Err(format!(
-            "clippy failed on the {ops}-operation crate ({status}, after {clippy_time:.1?})"
-        ));
+        return Err(format!("{what} failed ({status}, after {elapsed:.1?})"));
     }
-    eprintln!("clippy -D warnings passed on {ops} operations in {clippy_time:.1?}");
+    eprintln!("{what} passed in {elapsed:.1?}");
     Ok(())
 }

@@ -14,7 +14,12 @@ use mithril_client::{Client, Error};
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    match run().await {
+    let mut args = std::env::args().skip(1);
+    let (Some(project), None) = (args.next(), args.next()) else {
+        eprintln!("usage: list_instances <project>");
+        return ExitCode::from(2);
+    };
+    match run(&project).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
@@ -23,23 +28,15 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run() -> Result<(), Box<dyn std::error::Error>> {
-    let Some(project) = std::env::args().nth(1) else {
-        eprintln!("usage: list_instances <project>");
-        std::process::exit(2);
-    };
-
-    // The key comes from MITHRIL_API_KEY; building fails if it is not set.
-    let mut builder = Client::builder().require_api_key();
-    if let Ok(url) = std::env::var("MITHRIL_BASE_URL") {
-        builder = builder.base_url(url);
-    }
-    let client = builder.build()?;
+async fn run(project: &str) -> Result<(), Box<dyn std::error::Error>> {
+    // The key comes from MITHRIL_API_KEY (building fails if it is not set), the address from
+    // MITHRIL_BASE_URL if it is set.
+    let client = Client::from_env()?;
 
     // `items()` yields the instances of every page in order, requesting the next page (with the
     // previous page's `next_cursor`) only when the current one is used up.
     let mut instances = client
-        .get_instances(&project)
+        .get_instances(project)
         .sort_by(InstanceSortField::CreatedAt)
         .sort_dir(SortDirection::Asc)
         .limit(100)
@@ -50,13 +47,17 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         match instance {
             Ok(instance) => {
                 count += 1;
+                // An instance belongs to a spot bid or to a reservation.
+                let order = instance.bid.as_deref().or(instance.reservation.as_deref()).unwrap_or("-");
                 println!(
-                    "{:<24} {:<20} {:<18} {:<14} {}",
+                    "{:<24} {:<20} {:<20} {:<14} {:<16} {:<18} {}",
                     instance.fid,
                     instance.name,
                     instance.status.as_str(),
                     instance.instance_type,
-                    instance.region.as_deref().unwrap_or("-")
+                    instance.region.as_deref().unwrap_or("-"),
+                    order,
+                    instance.ssh_destination.as_deref().unwrap_or("-")
                 );
             }
             // A server that sends a cursor it sent before would make the listing loop forever;

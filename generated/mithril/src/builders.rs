@@ -6,6 +6,6315 @@
 //! Set optional parameters with the builder's methods, then `.await` it (or call `send`).
 
 impl crate::Client {
+    /// Get Api Keys
+    ///
+    /// Get all API keys registered to the user
+    ///
+    /// `GET /v2/api-keys`
+    ///
+    /// Returns a [`GetApiKeys`] to set optional parameters on; `.await` it to send. Documented errors: [`GetApiKeysError`](crate::errors::GetApiKeysError).
+    pub fn get_api_keys(&self) -> GetApiKeys {
+        GetApiKeys::new(self.clone())
+    }
+}
+
+/// Request builder for [`Client::get_api_keys`](crate::Client::get_api_keys): `GET /v2/api-keys`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetApiKeys {
+    client: crate::Client,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl GetApiKeys {
+    fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::GET,
+            "/v2/api-keys",
+            "/v2/api-keys".to_owned(),
+        );
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<Vec<crate::types::ApiKeyModel>, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        Vec<crate::types::ApiKeyModel>,
+        crate::errors::GetApiKeysError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::GetApiKeysError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Vec<crate::types::ApiKeyModel>,
+        sdkgen_runtime::Error<crate::errors::GetApiKeysError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<Vec<crate::types::ApiKeyModel>>,
+        sdkgen_runtime::Error<crate::errors::GetApiKeysError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for GetApiKeys {
+    type Output = Result<
+        Vec<crate::types::ApiKeyModel>,
+        sdkgen_runtime::Error<crate::errors::GetApiKeysError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// Create Api Key
+    ///
+    /// Create a new API key
+    ///
+    /// `POST /v2/api-keys`
+    ///
+    /// Arguments:
+    /// - `body`: the request body
+    ///
+    /// Returns a [`CreateApiKey`] to set optional parameters on; `.await` it to send. Documented errors: [`CreateApiKeyError`](crate::errors::CreateApiKeyError).
+    pub fn create_api_key(
+        &self,
+        body: crate::types::CreateApiKeyRequest,
+    ) -> CreateApiKey {
+        CreateApiKey::new(self.clone(), body)
+    }
+}
+
+/// Request builder for [`Client::create_api_key`](crate::Client::create_api_key): `POST /v2/api-keys`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateApiKey {
+    client: crate::Client,
+    body: crate::types::CreateApiKeyRequest,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl CreateApiKey {
+    fn new(client: crate::Client, body: crate::types::CreateApiKeyRequest) -> Self {
+        Self {
+            client,
+            body,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::POST,
+            "/v2/api-keys",
+            "/v2/api-keys".to_owned(),
+        );
+        request.json_body(&self.body);
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::CreateApiKeyResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                201u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::CreateApiKeyResponse,
+        crate::errors::CreateApiKeyError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::CreateApiKeyError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::CreateApiKeyResponse,
+        sdkgen_runtime::Error<crate::errors::CreateApiKeyError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::CreateApiKeyResponse>,
+        sdkgen_runtime::Error<crate::errors::CreateApiKeyError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for CreateApiKey {
+    type Output = Result<
+        crate::types::CreateApiKeyResponse,
+        sdkgen_runtime::Error<crate::errors::CreateApiKeyError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// Revoke Api Key
+    ///
+    /// Revoke an API key
+    ///
+    /// `DELETE /v2/api-keys/{key_fid}`
+    ///
+    /// Arguments:
+    /// - `key_fid` (example `"apikey_abc123456"`)
+    ///
+    /// Returns a [`RevokeApiKey`] to set optional parameters on; `.await` it to send. Documented errors: [`RevokeApiKeyError`](crate::errors::RevokeApiKeyError).
+    pub fn revoke_api_key(&self, key_fid: impl Into<String>) -> RevokeApiKey {
+        RevokeApiKey::new(self.clone(), key_fid.into())
+    }
+}
+
+/// Request builder for [`Client::revoke_api_key`](crate::Client::revoke_api_key): `DELETE /v2/api-keys/{key_fid}`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct RevokeApiKey {
+    client: crate::Client,
+    key_fid: String,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl RevokeApiKey {
+    fn new(client: crate::Client, key_fid: String) -> Self {
+        Self {
+            client,
+            key_fid,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::DELETE,
+            "/v2/api-keys/{key_fid}",
+            format!("/v2/api-keys/{}", sdkgen_runtime::encode_path(& self.key_fid)),
+        );
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<(), sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                204u16 => sdkgen_runtime::empty(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<(), crate::errors::RevokeApiKeyError> = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::RevokeApiKeyError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<(), sdkgen_runtime::Error<crate::errors::RevokeApiKeyError>> {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<()>,
+        sdkgen_runtime::Error<crate::errors::RevokeApiKeyError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for RevokeApiKey {
+    type Output = Result<(), sdkgen_runtime::Error<crate::errors::RevokeApiKeyError>>;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// Get Me
+    ///
+    /// Get the current user's profile
+    ///
+    /// `GET /v2/me`
+    ///
+    /// Returns a [`GetMe`] to set optional parameters on; `.await` it to send. Documented errors: [`GetMeError`](crate::errors::GetMeError).
+    pub fn get_me(&self) -> GetMe {
+        GetMe::new(self.clone())
+    }
+}
+
+/// Request builder for [`Client::get_me`](crate::Client::get_me): `GET /v2/me`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetMe {
+    client: crate::Client,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl GetMe {
+    fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::GET,
+            "/v2/me",
+            "/v2/me".to_owned(),
+        );
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<crate::types::MeResponse, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::MeResponse,
+        crate::errors::GetMeError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::GetMeError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::MeResponse,
+        sdkgen_runtime::Error<crate::errors::GetMeError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::MeResponse>,
+        sdkgen_runtime::Error<crate::errors::GetMeError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for GetMe {
+    type Output = Result<
+        crate::types::MeResponse,
+        sdkgen_runtime::Error<crate::errors::GetMeError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// Get My Teammates
+    ///
+    /// Get teammates visible to the current user.
+    ///
+    /// Returns teammates from the user's organization, filtered by shared project
+    /// membership (unless the user is an org admin, in which case all org members
+    /// are visible). Can be used by a client to map user FIDs to user profiles.
+    ///
+    /// `GET /v2/me/teammates`
+    ///
+    /// Returns a [`GetMyTeammates`] to set optional parameters on; `.await` it to send. Documented errors: [`GetMyTeammatesError`](crate::errors::GetMyTeammatesError).
+    pub fn get_my_teammates(&self) -> GetMyTeammates {
+        GetMyTeammates::new(self.clone())
+    }
+}
+
+/// Request builder for [`Client::get_my_teammates`](crate::Client::get_my_teammates): `GET /v2/me/teammates`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetMyTeammates {
+    client: crate::Client,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl GetMyTeammates {
+    fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::GET,
+            "/v2/me/teammates",
+            "/v2/me/teammates".to_owned(),
+        );
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<Vec<crate::types::TeammateResponse>, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        Vec<crate::types::TeammateResponse>,
+        crate::errors::GetMyTeammatesError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::GetMyTeammatesError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Vec<crate::types::TeammateResponse>,
+        sdkgen_runtime::Error<crate::errors::GetMyTeammatesError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<Vec<crate::types::TeammateResponse>>,
+        sdkgen_runtime::Error<crate::errors::GetMyTeammatesError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for GetMyTeammates {
+    type Output = Result<
+        Vec<crate::types::TeammateResponse>,
+        sdkgen_runtime::Error<crate::errors::GetMyTeammatesError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// Get Ssh Keys
+    ///
+    /// Get all SSH keys for a project
+    ///
+    /// `GET /v2/ssh-keys`
+    ///
+    /// Arguments:
+    /// - `project` (example `"proj_abc123456"`)
+    ///
+    /// Returns a [`GetSshKeys`] to set optional parameters on; `.await` it to send. Documented errors: [`GetSshKeysError`](crate::errors::GetSshKeysError).
+    pub fn get_ssh_keys(&self, project: impl Into<String>) -> GetSshKeys {
+        GetSshKeys::new(self.clone(), project.into())
+    }
+}
+
+/// Request builder for [`Client::get_ssh_keys`](crate::Client::get_ssh_keys): `GET /v2/ssh-keys`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetSshKeys {
+    client: crate::Client,
+    project: String,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl GetSshKeys {
+    fn new(client: crate::Client, project: String) -> Self {
+        Self {
+            client,
+            project,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::GET,
+            "/v2/ssh-keys",
+            "/v2/ssh-keys".to_owned(),
+        );
+        request.query("project", &self.project);
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<Vec<crate::types::NewSshKeyModel>, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        Vec<crate::types::NewSshKeyModel>,
+        crate::errors::GetSshKeysError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::GetSshKeysError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Vec<crate::types::NewSshKeyModel>,
+        sdkgen_runtime::Error<crate::errors::GetSshKeysError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<Vec<crate::types::NewSshKeyModel>>,
+        sdkgen_runtime::Error<crate::errors::GetSshKeysError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for GetSshKeys {
+    type Output = Result<
+        Vec<crate::types::NewSshKeyModel>,
+        sdkgen_runtime::Error<crate::errors::GetSshKeysError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// Create Ssh Key
+    ///
+    /// Create a new SSH key. If public_key is not provided, this endpoint will generate
+    /// a new RSA key pair and return both the private and public keys.
+    ///
+    /// `POST /v2/ssh-keys`
+    ///
+    /// Arguments:
+    /// - `body`: the request body
+    ///
+    /// Returns a [`CreateSshKey`] to set optional parameters on; `.await` it to send. Documented errors: [`CreateSshKeyError`](crate::errors::CreateSshKeyError).
+    pub fn create_ssh_key(
+        &self,
+        body: crate::types::CreateSshKeyRequest,
+    ) -> CreateSshKey {
+        CreateSshKey::new(self.clone(), body)
+    }
+}
+
+/// Request builder for [`Client::create_ssh_key`](crate::Client::create_ssh_key): `POST /v2/ssh-keys`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateSshKey {
+    client: crate::Client,
+    body: crate::types::CreateSshKeyRequest,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl CreateSshKey {
+    fn new(client: crate::Client, body: crate::types::CreateSshKeyRequest) -> Self {
+        Self {
+            client,
+            body,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::POST,
+            "/v2/ssh-keys",
+            "/v2/ssh-keys".to_owned(),
+        );
+        request.json_body(&self.body);
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::CreatedSshKeyModel, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                201u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::CreatedSshKeyModel,
+        crate::errors::CreateSshKeyError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::CreateSshKeyError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::CreatedSshKeyModel,
+        sdkgen_runtime::Error<crate::errors::CreateSshKeyError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::CreatedSshKeyModel>,
+        sdkgen_runtime::Error<crate::errors::CreateSshKeyError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for CreateSshKey {
+    type Output = Result<
+        crate::types::CreatedSshKeyModel,
+        sdkgen_runtime::Error<crate::errors::CreateSshKeyError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// Delete Ssh Key
+    ///
+    /// Delete an SSH key. Note that SSH keys used in active bids/reservations cannot
+    /// be deleted.
+    ///
+    /// `DELETE /v2/ssh-keys/{ssh_key_fid}`
+    ///
+    /// Arguments:
+    /// - `ssh_key_fid` (example `"sshkey_abc123456"`)
+    ///
+    /// Returns a [`DeleteSshKey`] to set optional parameters on; `.await` it to send. Documented errors: [`DeleteSshKeyError`](crate::errors::DeleteSshKeyError).
+    pub fn delete_ssh_key(&self, ssh_key_fid: impl Into<String>) -> DeleteSshKey {
+        DeleteSshKey::new(self.clone(), ssh_key_fid.into())
+    }
+}
+
+/// Request builder for [`Client::delete_ssh_key`](crate::Client::delete_ssh_key): `DELETE /v2/ssh-keys/{ssh_key_fid}`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeleteSshKey {
+    client: crate::Client,
+    ssh_key_fid: String,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl DeleteSshKey {
+    fn new(client: crate::Client, ssh_key_fid: String) -> Self {
+        Self {
+            client,
+            ssh_key_fid,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::DELETE,
+            "/v2/ssh-keys/{ssh_key_fid}",
+            format!("/v2/ssh-keys/{}", sdkgen_runtime::encode_path(& self.ssh_key_fid)),
+        );
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<(), sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                204u16 => sdkgen_runtime::empty(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<(), crate::errors::DeleteSshKeyError> = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::DeleteSshKeyError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<(), sdkgen_runtime::Error<crate::errors::DeleteSshKeyError>> {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<()>,
+        sdkgen_runtime::Error<crate::errors::DeleteSshKeyError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for DeleteSshKey {
+    type Output = Result<(), sdkgen_runtime::Error<crate::errors::DeleteSshKeyError>>;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// Update Ssh Key
+    ///
+    /// Update an SSH key to set it as required. Only admins can set a key as required.
+    ///
+    /// `PATCH /v2/ssh-keys/{ssh_key_fid}`
+    ///
+    /// Arguments:
+    /// - `ssh_key_fid` (example `"sshkey_abc123456"`)
+    /// - `body`: the request body
+    ///
+    /// Returns a [`UpdateSshKey`] to set optional parameters on; `.await` it to send. Documented errors: [`UpdateSshKeyError`](crate::errors::UpdateSshKeyError).
+    pub fn update_ssh_key(
+        &self,
+        ssh_key_fid: impl Into<String>,
+        body: crate::types::UpdateSshKeyRequest,
+    ) -> UpdateSshKey {
+        UpdateSshKey::new(self.clone(), ssh_key_fid.into(), body)
+    }
+}
+
+/// Request builder for [`Client::update_ssh_key`](crate::Client::update_ssh_key): `PATCH /v2/ssh-keys/{ssh_key_fid}`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct UpdateSshKey {
+    client: crate::Client,
+    ssh_key_fid: String,
+    body: crate::types::UpdateSshKeyRequest,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl UpdateSshKey {
+    fn new(
+        client: crate::Client,
+        ssh_key_fid: String,
+        body: crate::types::UpdateSshKeyRequest,
+    ) -> Self {
+        Self {
+            client,
+            ssh_key_fid,
+            body,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::PATCH,
+            "/v2/ssh-keys/{ssh_key_fid}",
+            format!("/v2/ssh-keys/{}", sdkgen_runtime::encode_path(& self.ssh_key_fid)),
+        );
+        request.json_body(&self.body);
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::NewSshKeyModel, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::NewSshKeyModel,
+        crate::errors::UpdateSshKeyError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::UpdateSshKeyError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::NewSshKeyModel,
+        sdkgen_runtime::Error<crate::errors::UpdateSshKeyError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::NewSshKeyModel>,
+        sdkgen_runtime::Error<crate::errors::UpdateSshKeyError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for UpdateSshKey {
+    type Output = Result<
+        crate::types::NewSshKeyModel,
+        sdkgen_runtime::Error<crate::errors::UpdateSshKeyError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// Get Bids
+    ///
+    /// Get all Spot bids for a project, or all user's projects if not specified
+    ///
+    /// `GET /v2/spot/bids`
+    ///
+    /// Returns a [`GetBids`] to set optional parameters on; `.await` it to send. Documented errors: [`GetBidsError`](crate::errors::GetBidsError).
+    ///
+    /// Paginated: [`GetBids::pages`] and [`GetBids::items`] follow the cursor lazily.
+    pub fn get_bids(&self) -> GetBids {
+        GetBids::new(self.clone())
+    }
+}
+
+/// Request builder for [`Client::get_bids`](crate::Client::get_bids): `GET /v2/spot/bids`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetBids {
+    client: crate::Client,
+    next_cursor: Option<String>,
+    sort_by: Option<crate::types::SortField>,
+    sort_dir: Option<crate::types::SortDirection>,
+    project: Option<String>,
+    instance_type: Option<String>,
+    region: Option<String>,
+    status: Option<crate::types::BidStatus>,
+    name: Option<String>,
+    limit: Option<i64>,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl GetBids {
+    fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            next_cursor: None,
+            sort_by: None,
+            sort_dir: None,
+            project: None,
+            instance_type: None,
+            region: None,
+            status: None,
+            name: None,
+            limit: None,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Sets `next_cursor`.
+    pub fn next_cursor(mut self, value: impl Into<String>) -> Self {
+        self.next_cursor = Some(value.into());
+        self
+    }
+
+    /// Sets `sort_by`.
+    pub fn sort_by(mut self, value: crate::types::SortField) -> Self {
+        self.sort_by = Some(value);
+        self
+    }
+
+    /// Sets `sort_dir`.
+    pub fn sort_dir(mut self, value: crate::types::SortDirection) -> Self {
+        self.sort_dir = Some(value);
+        self
+    }
+
+    /// Sets `project`.
+    ///
+    /// Example `"proj_abc123456"`.
+    pub fn project(mut self, value: impl Into<String>) -> Self {
+        self.project = Some(value.into());
+        self
+    }
+
+    /// Sets `instance_type`.
+    ///
+    /// Example `"it_abc123456"`.
+    pub fn instance_type(mut self, value: impl Into<String>) -> Self {
+        self.instance_type = Some(value.into());
+        self
+    }
+
+    /// Sets `region`.
+    ///
+    /// Example `"us-central1-a"`.
+    pub fn region(mut self, value: impl Into<String>) -> Self {
+        self.region = Some(value.into());
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: crate::types::BidStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `limit`.
+    ///
+    /// Range `1..=100`.
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = Some(value);
+        self
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::GET,
+            "/v2/spot/bids",
+            "/v2/spot/bids".to_owned(),
+        );
+        if let Some(value) = &self.next_cursor {
+            request.query("next_cursor", value);
+        }
+        if let Some(value) = &self.sort_by {
+            request.query("sort_by", value);
+        }
+        if let Some(value) = &self.sort_dir {
+            request.query("sort_dir", value);
+        }
+        if let Some(value) = &self.project {
+            request.query("project", value);
+        }
+        if let Some(value) = &self.instance_type {
+            request.query("instance_type", value);
+        }
+        if let Some(value) = &self.region {
+            request.query("region", value);
+        }
+        if let Some(value) = &self.status {
+            request.query("status", value);
+        }
+        if let Some(value) = &self.name {
+            request.query("name", value);
+        }
+        if let Some(value) = &self.limit {
+            request.query("limit", value);
+        }
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::GetBidsResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::GetBidsResponse,
+        crate::errors::GetBidsError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::GetBidsError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::GetBidsResponse,
+        sdkgen_runtime::Error<crate::errors::GetBidsError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::GetBidsResponse>,
+        sdkgen_runtime::Error<crate::errors::GetBidsError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for GetBids {
+    type Output = Result<
+        crate::types::GetBidsResponse,
+        sdkgen_runtime::Error<crate::errors::GetBidsError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl sdkgen_runtime::Paginate for GetBids {
+    type Page = crate::types::GetBidsResponse;
+    type Item = crate::types::BidModel;
+    type Error = crate::errors::GetBidsError;
+    fn set_cursor(&mut self, cursor: String) {
+        self.next_cursor = Some(cursor);
+    }
+
+    fn fetch(
+        self,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<Self::Page, sdkgen_runtime::Error<Self::Error>>,
+    > {
+        Box::pin(self.send())
+    }
+
+    fn next_cursor(page: &Self::Page) -> Option<&str> {
+        page.next_cursor.as_deref()
+    }
+
+    fn into_items(page: Self::Page) -> Vec<Self::Item> {
+        page.data
+    }
+
+    fn item_count(page: &Self::Page) -> Option<usize> {
+        Some(page.data.len())
+    }
+
+    fn endpoint(&self) -> (sdkgen_runtime::Method, &'static str) {
+        (sdkgen_runtime::Method::GET, "/v2/spot/bids")
+    }
+}
+
+impl GetBids {
+    /// Every page, lazily: the first request as built, then one per `next_cursor` cursor until it is absent or a page is empty. The page size is what [`limit`](Self::limit) sets.
+    ///
+    /// Dropping the stream stops fetching; an error ends it after the items before it.
+    pub fn pages(self) -> sdkgen_runtime::Pages<Self> {
+        sdkgen_runtime::Pages::new(self)
+    }
+
+    /// Every item of every page, lazily, in order (see [`pages`](Self::pages)).
+    pub fn items(self) -> sdkgen_runtime::Items<Self> {
+        sdkgen_runtime::Items::new(self)
+    }
+}
+
+impl crate::Client {
+    /// Create Bid
+    ///
+    /// Place a new Spot bid
+    ///
+    /// `POST /v2/spot/bids`
+    ///
+    /// Arguments:
+    /// - `body`: the request body
+    ///
+    /// Returns a [`CreateBid`] to set optional parameters on; `.await` it to send. Documented errors: [`CreateBidError`](crate::errors::CreateBidError).
+    pub fn create_bid(&self, body: crate::types::CreateBidRequest) -> CreateBid {
+        CreateBid::new(self.clone(), body)
+    }
+}
+
+/// Request builder for [`Client::create_bid`](crate::Client::create_bid): `POST /v2/spot/bids`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateBid {
+    client: crate::Client,
+    body: crate::types::CreateBidRequest,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl CreateBid {
+    fn new(client: crate::Client, body: crate::types::CreateBidRequest) -> Self {
+        Self {
+            client,
+            body,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::POST,
+            "/v2/spot/bids",
+            "/v2/spot/bids".to_owned(),
+        );
+        request.json_body(&self.body);
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<crate::types::BidModel, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                201u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::BidModel,
+        crate::errors::CreateBidError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::CreateBidError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::BidModel,
+        sdkgen_runtime::Error<crate::errors::CreateBidError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::BidModel>,
+        sdkgen_runtime::Error<crate::errors::CreateBidError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for CreateBid {
+    type Output = Result<
+        crate::types::BidModel,
+        sdkgen_runtime::Error<crate::errors::CreateBidError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// Get Bid
+    ///
+    /// Get a single Spot bid by FID
+    ///
+    /// `GET /v2/spot/bids/{bid_fid}`
+    ///
+    /// Arguments:
+    /// - `bid_fid`
+    ///
+    /// Returns a [`GetBid`] to set optional parameters on; `.await` it to send. Documented errors: [`GetBidError`](crate::errors::GetBidError).
+    pub fn get_bid(&self, bid_fid: impl Into<String>) -> GetBid {
+        GetBid::new(self.clone(), bid_fid.into())
+    }
+}
+
+/// Request builder for [`Client::get_bid`](crate::Client::get_bid): `GET /v2/spot/bids/{bid_fid}`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetBid {
+    client: crate::Client,
+    bid_fid: String,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl GetBid {
+    fn new(client: crate::Client, bid_fid: String) -> Self {
+        Self {
+            client,
+            bid_fid,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::GET,
+            "/v2/spot/bids/{bid_fid}",
+            format!("/v2/spot/bids/{}", sdkgen_runtime::encode_path(& self.bid_fid)),
+        );
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<crate::types::BidModel, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::BidModel,
+        crate::errors::GetBidError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::GetBidError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::BidModel,
+        sdkgen_runtime::Error<crate::errors::GetBidError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::BidModel>,
+        sdkgen_runtime::Error<crate::errors::GetBidError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for GetBid {
+    type Output = Result<
+        crate::types::BidModel,
+        sdkgen_runtime::Error<crate::errors::GetBidError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// Cancel Bid
+    ///
+    /// Cancel a Spot bid
+    ///
+    /// `DELETE /v2/spot/bids/{bid_fid}`
+    ///
+    /// Arguments:
+    /// - `bid_fid`
+    ///
+    /// Returns a [`CancelBid`] to set optional parameters on; `.await` it to send. Documented errors: [`CancelBidError`](crate::errors::CancelBidError).
+    pub fn cancel_bid(&self, bid_fid: impl Into<String>) -> CancelBid {
+        CancelBid::new(self.clone(), bid_fid.into())
+    }
+}
+
+/// Request builder for [`Client::cancel_bid`](crate::Client::cancel_bid): `DELETE /v2/spot/bids/{bid_fid}`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CancelBid {
+    client: crate::Client,
+    bid_fid: String,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl CancelBid {
+    fn new(client: crate::Client, bid_fid: String) -> Self {
+        Self {
+            client,
+            bid_fid,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::DELETE,
+            "/v2/spot/bids/{bid_fid}",
+            format!("/v2/spot/bids/{}", sdkgen_runtime::encode_path(& self.bid_fid)),
+        );
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<(), sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                204u16 => sdkgen_runtime::empty(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<(), crate::errors::CancelBidError> = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::CancelBidError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<(), sdkgen_runtime::Error<crate::errors::CancelBidError>> {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<()>,
+        sdkgen_runtime::Error<crate::errors::CancelBidError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for CancelBid {
+    type Output = Result<(), sdkgen_runtime::Error<crate::errors::CancelBidError>>;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// Update Bid
+    ///
+    /// Update the limit price of a Spot bid
+    ///
+    /// `PATCH /v2/spot/bids/{bid_fid}`
+    ///
+    /// Arguments:
+    /// - `bid_fid`
+    /// - `body`: the request body
+    ///
+    /// Returns a [`UpdateBid`] to set optional parameters on; `.await` it to send. Documented errors: [`UpdateBidError`](crate::errors::UpdateBidError).
+    pub fn update_bid(
+        &self,
+        bid_fid: impl Into<String>,
+        body: crate::types::UpdateBidRequest,
+    ) -> UpdateBid {
+        UpdateBid::new(self.clone(), bid_fid.into(), body)
+    }
+}
+
+/// Request builder for [`Client::update_bid`](crate::Client::update_bid): `PATCH /v2/spot/bids/{bid_fid}`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct UpdateBid {
+    client: crate::Client,
+    bid_fid: String,
+    body: crate::types::UpdateBidRequest,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl UpdateBid {
+    fn new(
+        client: crate::Client,
+        bid_fid: String,
+        body: crate::types::UpdateBidRequest,
+    ) -> Self {
+        Self {
+            client,
+            bid_fid,
+            body,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::PATCH,
+            "/v2/spot/bids/{bid_fid}",
+            format!("/v2/spot/bids/{}", sdkgen_runtime::encode_path(& self.bid_fid)),
+        );
+        request.json_body(&self.body);
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<crate::types::BidModel, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::BidModel,
+        crate::errors::UpdateBidError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::UpdateBidError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::BidModel,
+        sdkgen_runtime::Error<crate::errors::UpdateBidError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::BidModel>,
+        sdkgen_runtime::Error<crate::errors::UpdateBidError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for UpdateBid {
+    type Output = Result<
+        crate::types::BidModel,
+        sdkgen_runtime::Error<crate::errors::UpdateBidError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// Get Bid Status
+    ///
+    /// Get detailed status of a Spot bid.
+    ///
+    /// Returns a detailed status that includes instance-level status information.
+    /// The status can be one of: Open, Allocated, Preempting, Terminated,
+    /// Paused, Relocating.
+    ///
+    /// "Relocating" indicates that part of the order is being relocated.
+    ///
+    /// `GET /v2/spot/bids/{bid_fid}/status`
+    ///
+    /// Arguments:
+    /// - `bid_fid`
+    ///
+    /// Returns a [`GetBidStatus`] to set optional parameters on; `.await` it to send. Documented errors: [`GetBidStatusError`](crate::errors::GetBidStatusError).
+    pub fn get_bid_status(&self, bid_fid: impl Into<String>) -> GetBidStatus {
+        GetBidStatus::new(self.clone(), bid_fid.into())
+    }
+}
+
+/// Request builder for [`Client::get_bid_status`](crate::Client::get_bid_status): `GET /v2/spot/bids/{bid_fid}/status`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetBidStatus {
+    client: crate::Client,
+    bid_fid: String,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl GetBidStatus {
+    fn new(client: crate::Client, bid_fid: String) -> Self {
+        Self {
+            client,
+            bid_fid,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::GET,
+            "/v2/spot/bids/{bid_fid}/status",
+            format!(
+                "/v2/spot/bids/{}/status", sdkgen_runtime::encode_path(& self.bid_fid)
+            ),
+        );
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::BidStatusResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::BidStatusResponse,
+        crate::errors::GetBidStatusError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::GetBidStatusError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::BidStatusResponse,
+        sdkgen_runtime::Error<crate::errors::GetBidStatusError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::BidStatusResponse>,
+        sdkgen_runtime::Error<crate::errors::GetBidStatusError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for GetBidStatus {
+    type Output = Result<
+        crate::types::BidStatusResponse,
+        sdkgen_runtime::Error<crate::errors::GetBidStatusError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// Get Bid History
+    ///
+    /// Get the history of events for a Spot bid.
+    ///
+    /// Returns a list of historical events including:
+    /// - placing the bid
+    /// - pausing the bid
+    /// - resuming the bid
+    /// - terminating the bid
+    /// - changes to the limit price
+    ///
+    /// `GET /v2/spot/bids/{bid_fid}/history`
+    ///
+    /// Arguments:
+    /// - `bid_fid`
+    ///
+    /// Returns a [`GetBidHistory`] to set optional parameters on; `.await` it to send. Documented errors: [`GetBidHistoryError`](crate::errors::GetBidHistoryError).
+    pub fn get_bid_history(&self, bid_fid: impl Into<String>) -> GetBidHistory {
+        GetBidHistory::new(self.clone(), bid_fid.into())
+    }
+}
+
+/// Request builder for [`Client::get_bid_history`](crate::Client::get_bid_history): `GET /v2/spot/bids/{bid_fid}/history`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetBidHistory {
+    client: crate::Client,
+    bid_fid: String,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl GetBidHistory {
+    fn new(client: crate::Client, bid_fid: String) -> Self {
+        Self {
+            client,
+            bid_fid,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::GET,
+            "/v2/spot/bids/{bid_fid}/history",
+            format!(
+                "/v2/spot/bids/{}/history", sdkgen_runtime::encode_path(& self.bid_fid)
+            ),
+        );
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::BidHistoryResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::BidHistoryResponse,
+        crate::errors::GetBidHistoryError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::GetBidHistoryError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::BidHistoryResponse,
+        sdkgen_runtime::Error<crate::errors::GetBidHistoryError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::BidHistoryResponse>,
+        sdkgen_runtime::Error<crate::errors::GetBidHistoryError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for GetBidHistory {
+    type Output = Result<
+        crate::types::BidHistoryResponse,
+        sdkgen_runtime::Error<crate::errors::GetBidHistoryError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// Get Auctions
+    ///
+    /// Get the Spot availability across all regions.
+    ///
+    /// `GET /v2/spot/availability`
+    ///
+    /// Returns a [`GetAuctions`] to set optional parameters on; `.await` it to send. Documented errors: [`GetAuctionsError`](crate::errors::GetAuctionsError).
+    pub fn get_auctions(&self) -> GetAuctions {
+        GetAuctions::new(self.clone())
+    }
+}
+
+/// Request builder for [`Client::get_auctions`](crate::Client::get_auctions): `GET /v2/spot/availability`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetAuctions {
+    client: crate::Client,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl GetAuctions {
+    fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::GET,
+            "/v2/spot/availability",
+            "/v2/spot/availability".to_owned(),
+        );
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<Vec<crate::types::AuctionModel>, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        Vec<crate::types::AuctionModel>,
+        crate::errors::GetAuctionsError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::GetAuctionsError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Vec<crate::types::AuctionModel>,
+        sdkgen_runtime::Error<crate::errors::GetAuctionsError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<Vec<crate::types::AuctionModel>>,
+        sdkgen_runtime::Error<crate::errors::GetAuctionsError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for GetAuctions {
+    type Output = Result<
+        Vec<crate::types::AuctionModel>,
+        sdkgen_runtime::Error<crate::errors::GetAuctionsError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// List Lifecycle Scripts
+    ///
+    /// Get all lifecycle scripts visible to user in a project
+    ///
+    /// `GET /v2/lifecycle-scripts`
+    ///
+    /// Arguments:
+    /// - `project`
+    ///
+    /// Returns a [`ListLifecycleScripts`] to set optional parameters on; `.await` it to send. Documented errors: [`ListLifecycleScriptsError`](crate::errors::ListLifecycleScriptsError).
+    ///
+    /// Paginated: [`ListLifecycleScripts::pages`] and [`ListLifecycleScripts::items`] follow the cursor lazily.
+    pub fn list_lifecycle_scripts(
+        &self,
+        project: impl Into<String>,
+    ) -> ListLifecycleScripts {
+        ListLifecycleScripts::new(self.clone(), project.into())
+    }
+}
+
+/// Request builder for [`Client::list_lifecycle_scripts`](crate::Client::list_lifecycle_scripts): `GET /v2/lifecycle-scripts`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListLifecycleScripts {
+    client: crate::Client,
+    next_cursor: Option<String>,
+    sort_by: Option<crate::types::ListLifecycleScriptsSortBy>,
+    sort_dir: Option<crate::types::SortDirection>,
+    project: String,
+    limit: Option<i64>,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl ListLifecycleScripts {
+    fn new(client: crate::Client, project: String) -> Self {
+        Self {
+            client,
+            next_cursor: None,
+            sort_by: None,
+            sort_dir: None,
+            project,
+            limit: None,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Sets `next_cursor`.
+    pub fn next_cursor(mut self, value: impl Into<String>) -> Self {
+        self.next_cursor = Some(value.into());
+        self
+    }
+
+    /// Sets `sort_by`.
+    pub fn sort_by(mut self, value: crate::types::ListLifecycleScriptsSortBy) -> Self {
+        self.sort_by = Some(value);
+        self
+    }
+
+    /// Sets `sort_dir`.
+    pub fn sort_dir(mut self, value: crate::types::SortDirection) -> Self {
+        self.sort_dir = Some(value);
+        self
+    }
+
+    /// Sets `limit`.
+    ///
+    /// Range `1..=100`.
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = Some(value);
+        self
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::GET,
+            "/v2/lifecycle-scripts",
+            "/v2/lifecycle-scripts".to_owned(),
+        );
+        if let Some(value) = &self.next_cursor {
+            request.query("next_cursor", value);
+        }
+        if let Some(value) = &self.sort_by {
+            request.query("sort_by", value);
+        }
+        if let Some(value) = &self.sort_dir {
+            request.query("sort_dir", value);
+        }
+        request.query("project", &self.project);
+        if let Some(value) = &self.limit {
+            request.query("limit", value);
+        }
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<
+            crate::types::ListLifecycleScriptsResponse,
+            sdkgen_runtime::serde_json::Error,
+        >,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::ListLifecycleScriptsResponse,
+        crate::errors::ListLifecycleScriptsError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::ListLifecycleScriptsError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::ListLifecycleScriptsResponse,
+        sdkgen_runtime::Error<crate::errors::ListLifecycleScriptsError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::ListLifecycleScriptsResponse>,
+        sdkgen_runtime::Error<crate::errors::ListLifecycleScriptsError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for ListLifecycleScripts {
+    type Output = Result<
+        crate::types::ListLifecycleScriptsResponse,
+        sdkgen_runtime::Error<crate::errors::ListLifecycleScriptsError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl sdkgen_runtime::Paginate for ListLifecycleScripts {
+    type Page = crate::types::ListLifecycleScriptsResponse;
+    type Item = crate::types::LifecycleScriptModel;
+    type Error = crate::errors::ListLifecycleScriptsError;
+    fn set_cursor(&mut self, cursor: String) {
+        self.next_cursor = Some(cursor);
+    }
+
+    fn fetch(
+        self,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<Self::Page, sdkgen_runtime::Error<Self::Error>>,
+    > {
+        Box::pin(self.send())
+    }
+
+    fn next_cursor(page: &Self::Page) -> Option<&str> {
+        page.next_cursor.as_deref()
+    }
+
+    fn into_items(page: Self::Page) -> Vec<Self::Item> {
+        page.data
+    }
+
+    fn item_count(page: &Self::Page) -> Option<usize> {
+        Some(page.data.len())
+    }
+
+    fn endpoint(&self) -> (sdkgen_runtime::Method, &'static str) {
+        (sdkgen_runtime::Method::GET, "/v2/lifecycle-scripts")
+    }
+}
+
+impl ListLifecycleScripts {
+    /// Every page, lazily: the first request as built, then one per `next_cursor` cursor until it is absent or a page is empty. The page size is what [`limit`](Self::limit) sets.
+    ///
+    /// Dropping the stream stops fetching; an error ends it after the items before it.
+    pub fn pages(self) -> sdkgen_runtime::Pages<Self> {
+        sdkgen_runtime::Pages::new(self)
+    }
+
+    /// Every item of every page, lazily, in order (see [`pages`](Self::pages)).
+    pub fn items(self) -> sdkgen_runtime::Items<Self> {
+        sdkgen_runtime::Items::new(self)
+    }
+}
+
+impl crate::Client {
+    /// Create Lifecycle Script
+    ///
+    /// Create a new lifecycle script
+    ///
+    /// `POST /v2/lifecycle-scripts`
+    ///
+    /// Arguments:
+    /// - `body`: the request body
+    ///
+    /// Returns a [`CreateLifecycleScript`] to set optional parameters on; `.await` it to send. Documented errors: [`CreateLifecycleScriptError`](crate::errors::CreateLifecycleScriptError).
+    pub fn create_lifecycle_script(
+        &self,
+        body: crate::types::CreateLifecycleScriptRequest,
+    ) -> CreateLifecycleScript {
+        CreateLifecycleScript::new(self.clone(), body)
+    }
+}
+
+/// Request builder for [`Client::create_lifecycle_script`](crate::Client::create_lifecycle_script): `POST /v2/lifecycle-scripts`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateLifecycleScript {
+    client: crate::Client,
+    body: crate::types::CreateLifecycleScriptRequest,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl CreateLifecycleScript {
+    fn new(
+        client: crate::Client,
+        body: crate::types::CreateLifecycleScriptRequest,
+    ) -> Self {
+        Self {
+            client,
+            body,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::POST,
+            "/v2/lifecycle-scripts",
+            "/v2/lifecycle-scripts".to_owned(),
+        );
+        request.json_body(&self.body);
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::LifecycleScriptModel, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                201u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::LifecycleScriptModel,
+        crate::errors::CreateLifecycleScriptError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::CreateLifecycleScriptError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::LifecycleScriptModel,
+        sdkgen_runtime::Error<crate::errors::CreateLifecycleScriptError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::LifecycleScriptModel>,
+        sdkgen_runtime::Error<crate::errors::CreateLifecycleScriptError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for CreateLifecycleScript {
+    type Output = Result<
+        crate::types::LifecycleScriptModel,
+        sdkgen_runtime::Error<crate::errors::CreateLifecycleScriptError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// Get Lifecycle Script Content
+    ///
+    /// `GET /v2/lifecycle-scripts/{ls_fid}/content`
+    ///
+    /// Arguments:
+    /// - `ls_fid`
+    ///
+    /// Returns a [`GetLifecycleScriptContent`] to set optional parameters on; `.await` it to send. Documented errors: [`GetLifecycleScriptContentError`](crate::errors::GetLifecycleScriptContentError).
+    pub fn get_lifecycle_script_content(
+        &self,
+        ls_fid: impl Into<String>,
+    ) -> GetLifecycleScriptContent {
+        GetLifecycleScriptContent::new(self.clone(), ls_fid.into())
+    }
+}
+
+/// Request builder for [`Client::get_lifecycle_script_content`](crate::Client::get_lifecycle_script_content): `GET /v2/lifecycle-scripts/{ls_fid}/content`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetLifecycleScriptContent {
+    client: crate::Client,
+    ls_fid: String,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl GetLifecycleScriptContent {
+    fn new(client: crate::Client, ls_fid: String) -> Self {
+        Self {
+            client,
+            ls_fid,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::GET,
+            "/v2/lifecycle-scripts/{ls_fid}/content",
+            format!(
+                "/v2/lifecycle-scripts/{}/content", sdkgen_runtime::encode_path(& self
+                .ls_fid)
+            ),
+        );
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<sdkgen_runtime::serde_json::Value, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        sdkgen_runtime::serde_json::Value,
+        crate::errors::GetLifecycleScriptContentError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::GetLifecycleScriptContentError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        sdkgen_runtime::serde_json::Value,
+        sdkgen_runtime::Error<crate::errors::GetLifecycleScriptContentError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<sdkgen_runtime::serde_json::Value>,
+        sdkgen_runtime::Error<crate::errors::GetLifecycleScriptContentError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for GetLifecycleScriptContent {
+    type Output = Result<
+        sdkgen_runtime::serde_json::Value,
+        sdkgen_runtime::Error<crate::errors::GetLifecycleScriptContentError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// Delete Lifecycle Script
+    ///
+    /// `DELETE /v2/lifecycle-scripts/{ls_fid}`
+    ///
+    /// Arguments:
+    /// - `ls_fid`
+    ///
+    /// Returns a [`DeleteLifecycleScript`] to set optional parameters on; `.await` it to send. Documented errors: [`DeleteLifecycleScriptError`](crate::errors::DeleteLifecycleScriptError).
+    pub fn delete_lifecycle_script(
+        &self,
+        ls_fid: impl Into<String>,
+    ) -> DeleteLifecycleScript {
+        DeleteLifecycleScript::new(self.clone(), ls_fid.into())
+    }
+}
+
+/// Request builder for [`Client::delete_lifecycle_script`](crate::Client::delete_lifecycle_script): `DELETE /v2/lifecycle-scripts/{ls_fid}`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeleteLifecycleScript {
+    client: crate::Client,
+    ls_fid: String,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl DeleteLifecycleScript {
+    fn new(client: crate::Client, ls_fid: String) -> Self {
+        Self {
+            client,
+            ls_fid,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::DELETE,
+            "/v2/lifecycle-scripts/{ls_fid}",
+            format!(
+                "/v2/lifecycle-scripts/{}", sdkgen_runtime::encode_path(& self.ls_fid)
+            ),
+        );
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<(), sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                204u16 => sdkgen_runtime::empty(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        (),
+        crate::errors::DeleteLifecycleScriptError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::DeleteLifecycleScriptError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<(), sdkgen_runtime::Error<crate::errors::DeleteLifecycleScriptError>> {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<()>,
+        sdkgen_runtime::Error<crate::errors::DeleteLifecycleScriptError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for DeleteLifecycleScript {
+    type Output = Result<
+        (),
+        sdkgen_runtime::Error<crate::errors::DeleteLifecycleScriptError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// Update Lifecycle Script
+    ///
+    /// `PATCH /v2/lifecycle-scripts/{ls_fid}`
+    ///
+    /// Arguments:
+    /// - `ls_fid`
+    /// - `body`: the request body
+    ///
+    /// Returns a [`UpdateLifecycleScript`] to set optional parameters on; `.await` it to send. Documented errors: [`UpdateLifecycleScriptError`](crate::errors::UpdateLifecycleScriptError).
+    pub fn update_lifecycle_script(
+        &self,
+        ls_fid: impl Into<String>,
+        body: crate::types::UpdateLifecycleScriptRequest,
+    ) -> UpdateLifecycleScript {
+        UpdateLifecycleScript::new(self.clone(), ls_fid.into(), body)
+    }
+}
+
+/// Request builder for [`Client::update_lifecycle_script`](crate::Client::update_lifecycle_script): `PATCH /v2/lifecycle-scripts/{ls_fid}`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct UpdateLifecycleScript {
+    client: crate::Client,
+    ls_fid: String,
+    body: crate::types::UpdateLifecycleScriptRequest,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl UpdateLifecycleScript {
+    fn new(
+        client: crate::Client,
+        ls_fid: String,
+        body: crate::types::UpdateLifecycleScriptRequest,
+    ) -> Self {
+        Self {
+            client,
+            ls_fid,
+            body,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::PATCH,
+            "/v2/lifecycle-scripts/{ls_fid}",
+            format!(
+                "/v2/lifecycle-scripts/{}", sdkgen_runtime::encode_path(& self.ls_fid)
+            ),
+        );
+        request.json_body(&self.body);
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::LifecycleScriptModel, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::LifecycleScriptModel,
+        crate::errors::UpdateLifecycleScriptError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::UpdateLifecycleScriptError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::LifecycleScriptModel,
+        sdkgen_runtime::Error<crate::errors::UpdateLifecycleScriptError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::LifecycleScriptModel>,
+        sdkgen_runtime::Error<crate::errors::UpdateLifecycleScriptError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for UpdateLifecycleScript {
+    type Output = Result<
+        crate::types::LifecycleScriptModel,
+        sdkgen_runtime::Error<crate::errors::UpdateLifecycleScriptError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// Get Reservation Instance Types
+    ///
+    /// Get instance types available for reservation.
+    ///
+    /// Returns the subset of public instance types that are currently
+    /// eligible for reservation. Instance types can be disabled for
+    /// reservation via the Unleash reservation-disabled-instance-types
+    /// feature flag.
+    ///
+    /// `GET /v2/reservation/instance-types`
+    ///
+    /// Returns a [`GetReservationInstanceTypes`] to set optional parameters on; `.await` it to send. Documented errors: [`GetReservationInstanceTypesError`](crate::errors::GetReservationInstanceTypesError).
+    pub fn get_reservation_instance_types(&self) -> GetReservationInstanceTypes {
+        GetReservationInstanceTypes::new(self.clone())
+    }
+}
+
+/// Request builder for [`Client::get_reservation_instance_types`](crate::Client::get_reservation_instance_types): `GET /v2/reservation/instance-types`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetReservationInstanceTypes {
+    client: crate::Client,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl GetReservationInstanceTypes {
+    fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::GET,
+            "/v2/reservation/instance-types",
+            "/v2/reservation/instance-types".to_owned(),
+        );
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<Vec<crate::types::InstanceTypeModel>, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        Vec<crate::types::InstanceTypeModel>,
+        crate::errors::GetReservationInstanceTypesError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::GetReservationInstanceTypesError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Vec<crate::types::InstanceTypeModel>,
+        sdkgen_runtime::Error<crate::errors::GetReservationInstanceTypesError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<Vec<crate::types::InstanceTypeModel>>,
+        sdkgen_runtime::Error<crate::errors::GetReservationInstanceTypesError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for GetReservationInstanceTypes {
+    type Output = Result<
+        Vec<crate::types::InstanceTypeModel>,
+        sdkgen_runtime::Error<crate::errors::GetReservationInstanceTypesError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// Get Reservation Quote
+    ///
+    /// Get pricing offers for a reservation.
+    ///
+    /// Reservation offers are dynamic and the price may change slightly since
+    /// the time it was generated. You can include an optional "max_unit_price"
+    /// (which you can set at the quoted price or slightly above it) to ensure
+    /// your reservation request fails if the new price is above that max.
+    ///
+    /// `GET /v2/reservation/quote`
+    ///
+    /// Arguments:
+    /// - `project` (example `"proj_abc123456"`)
+    /// - `instance_type` (example `"it_abc123456"`)
+    /// - `region` (example `"us-central1-a"`)
+    /// - `start_time` (example `"2024-01-01T00:00:00Z"`)
+    /// - `end_time` (example `"2024-01-01T00:00:00Z"`)
+    /// - `quantity` (range `1..`)
+    ///
+    /// Returns a [`GetReservationQuote`] to set optional parameters on; `.await` it to send. Documented errors: [`GetReservationQuoteError`](crate::errors::GetReservationQuoteError).
+    pub fn get_reservation_quote(
+        &self,
+        project: impl Into<String>,
+        instance_type: impl Into<String>,
+        region: impl Into<String>,
+        start_time: impl Into<String>,
+        end_time: impl Into<String>,
+        quantity: i64,
+    ) -> GetReservationQuote {
+        GetReservationQuote::new(
+            self.clone(),
+            project.into(),
+            instance_type.into(),
+            region.into(),
+            start_time.into(),
+            end_time.into(),
+            quantity,
+        )
+    }
+}
+
+/// Request builder for [`Client::get_reservation_quote`](crate::Client::get_reservation_quote): `GET /v2/reservation/quote`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetReservationQuote {
+    client: crate::Client,
+    project: String,
+    instance_type: String,
+    region: String,
+    start_time: String,
+    end_time: String,
+    quantity: i64,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl GetReservationQuote {
+    fn new(
+        client: crate::Client,
+        project: String,
+        instance_type: String,
+        region: String,
+        start_time: String,
+        end_time: String,
+        quantity: i64,
+    ) -> Self {
+        Self {
+            client,
+            project,
+            instance_type,
+            region,
+            start_time,
+            end_time,
+            quantity,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::GET,
+            "/v2/reservation/quote",
+            "/v2/reservation/quote".to_owned(),
+        );
+        request.query("project", &self.project);
+        request.query("instance_type", &self.instance_type);
+        request.query("region", &self.region);
+        request.query("start_time", &self.start_time);
+        request.query("end_time", &self.end_time);
+        request.query("quantity", self.quantity);
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::ReservationQuoteResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::ReservationQuoteResponse,
+        crate::errors::GetReservationQuoteError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::GetReservationQuoteError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::ReservationQuoteResponse,
+        sdkgen_runtime::Error<crate::errors::GetReservationQuoteError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::ReservationQuoteResponse>,
+        sdkgen_runtime::Error<crate::errors::GetReservationQuoteError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for GetReservationQuote {
+    type Output = Result<
+        crate::types::ReservationQuoteResponse,
+        sdkgen_runtime::Error<crate::errors::GetReservationQuoteError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// Get Availability
+    ///
+    /// Get availability information for reservations.
+    ///
+    /// This endpoint supports three different modes for querying availability:
+    ///
+    /// ## Mode: latest_end_time (default)
+    /// Get the latest possible end time for a reservation given a start time and
+    /// quantity.
+    ///
+    /// **Required parameters:**
+    /// - `start_time`: Desired start time for the reservation
+    /// - `quantity`: Number of instances needed
+    /// - `project`: Project FID
+    /// - `instance_type`: Instance type FID
+    /// - `region`: Region name
+    ///
+    /// **Returns:** Latest possible end time and availability status
+    ///
+    /// **Example:**
+    /// ```text
+    /// GET /reservation/availability?
+    ///     start_time=2024-01-01T00:00:00Z&
+    ///     quantity=4&
+    ///     project=proj_01h8x2k9m3n4p5q6r7s8t9u0v&
+    ///     instance_type=it_01h8x2k9m3n4p5q6r7s8t9u0v&
+    ///     region=us-central1-a
+    /// ```
+    ///
+    /// ## Mode: slots
+    /// Get all available slots in a time range.
+    ///
+    /// **Required parameters:**
+    /// - `earliest_start_time`: Start of the time range to search
+    /// - `latest_end_time`: End of the time range to search
+    /// - `project`: Project FID
+    /// - `instance_type`: Instance type FID
+    /// - `region`: Region name
+    ///
+    /// **Returns:** List of available time slots with quantities
+    ///
+    /// **Example:**
+    /// ```text
+    /// GET /reservation/availability?
+    ///     mode=slots&
+    ///     earliest_start_time=2024-01-01T00:00:00Z&
+    ///     latest_end_time=2024-01-02T00:00:00Z&
+    ///     project=proj_01h8x2k9m3n4p5q6r7s8t9u0v&
+    ///     instance_type=it_01h8x2k9m3n4p5q6r7s8t9u0v&
+    ///     region=us-central1-a
+    /// ```
+    ///
+    /// ## Mode: check
+    /// Check if a specific time slot is available for reservation.
+    ///
+    /// **Required parameters:**
+    /// - `start_time`: Start of the desired time slot
+    /// - `end_time`: End of the desired time slot
+    /// - `quantity`: Number of instances needed
+    /// - `project`: Project FID
+    /// - `instance_type`: Instance type FID
+    /// - `region`: Region name
+    ///
+    /// **Returns:** Boolean indicating if the slot is available
+    ///
+    /// **Example:**
+    /// ```text
+    /// GET /reservation/availability?
+    ///     mode=check&
+    ///     start_time=2024-01-01T00:00:00Z&
+    ///     end_time=2024-01-01T12:00:00Z&
+    ///     quantity=4&
+    ///     project=proj_01h8x2k9m3n4p5q6r7s8t9u0v&
+    ///     instance_type=it_01h8x2k9m3n4p5q6r7s8t9u0v&
+    ///     region=us-central1-a
+    /// ```
+    ///
+    /// ## Common Parameters
+    /// All modes require these parameters:
+    /// - `project`: Project FID
+    /// - `instance_type`: Instance type FID
+    /// - `region`: Region name
+    ///
+    /// ## Authentication
+    /// Requires authentication and user must be a member of the specified project.
+    ///
+    /// `GET /v2/reservation/availability`
+    ///
+    /// Arguments:
+    /// - `project`
+    /// - `instance_type`
+    /// - `region`
+    ///
+    /// Returns a [`GetAvailability`] to set optional parameters on; `.await` it to send. Documented errors: [`GetAvailabilityError`](crate::errors::GetAvailabilityError).
+    pub fn get_availability(
+        &self,
+        project: impl Into<String>,
+        instance_type: impl Into<String>,
+        region: impl Into<String>,
+    ) -> GetAvailability {
+        GetAvailability::new(
+            self.clone(),
+            project.into(),
+            instance_type.into(),
+            region.into(),
+        )
+    }
+}
+
+/// Request builder for [`Client::get_availability`](crate::Client::get_availability): `GET /v2/reservation/availability`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetAvailability {
+    client: crate::Client,
+    project: String,
+    instance_type: String,
+    region: String,
+    mode: Option<crate::types::GetAvailabilityMode>,
+    earliest_start_time: Option<String>,
+    latest_end_time: Option<String>,
+    start_time: Option<String>,
+    end_time: Option<String>,
+    quantity: Option<i64>,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl GetAvailability {
+    fn new(
+        client: crate::Client,
+        project: String,
+        instance_type: String,
+        region: String,
+    ) -> Self {
+        Self {
+            client,
+            project,
+            instance_type,
+            region,
+            mode: None,
+            earliest_start_time: None,
+            latest_end_time: None,
+            start_time: None,
+            end_time: None,
+            quantity: None,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Sets `mode`.
+    ///
+    /// Default `"latest_end_time"`.
+    pub fn mode(mut self, value: crate::types::GetAvailabilityMode) -> Self {
+        self.mode = Some(value);
+        self
+    }
+
+    /// Sets `earliest_start_time`.
+    ///
+    /// Example `"2024-01-01T00:00:00Z"`.
+    pub fn earliest_start_time(mut self, value: impl Into<String>) -> Self {
+        self.earliest_start_time = Some(value.into());
+        self
+    }
+
+    /// Sets `latest_end_time`.
+    ///
+    /// Example `"2024-01-01T00:00:00Z"`.
+    pub fn latest_end_time(mut self, value: impl Into<String>) -> Self {
+        self.latest_end_time = Some(value.into());
+        self
+    }
+
+    /// Sets `start_time`.
+    ///
+    /// Example `"2024-01-01T00:00:00Z"`.
+    pub fn start_time(mut self, value: impl Into<String>) -> Self {
+        self.start_time = Some(value.into());
+        self
+    }
+
+    /// Sets `end_time`.
+    ///
+    /// Example `"2024-01-01T00:00:00Z"`.
+    pub fn end_time(mut self, value: impl Into<String>) -> Self {
+        self.end_time = Some(value.into());
+        self
+    }
+
+    /// Sets `quantity`.
+    ///
+    /// Range `> 0`.
+    pub fn quantity(mut self, value: i64) -> Self {
+        self.quantity = Some(value);
+        self
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::GET,
+            "/v2/reservation/availability",
+            "/v2/reservation/availability".to_owned(),
+        );
+        request.query("project", &self.project);
+        request.query("instance_type", &self.instance_type);
+        request.query("region", &self.region);
+        if let Some(value) = &self.mode {
+            request.query("mode", value);
+        }
+        if let Some(value) = &self.earliest_start_time {
+            request.query("earliest_start_time", value);
+        }
+        if let Some(value) = &self.latest_end_time {
+            request.query("latest_end_time", value);
+        }
+        if let Some(value) = &self.start_time {
+            request.query("start_time", value);
+        }
+        if let Some(value) = &self.end_time {
+            request.query("end_time", value);
+        }
+        if let Some(value) = &self.quantity {
+            request.query("quantity", value);
+        }
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<
+            Vec<crate::types::AvailabilitySlotModel>,
+            sdkgen_runtime::serde_json::Error,
+        >,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        Vec<crate::types::AvailabilitySlotModel>,
+        crate::errors::GetAvailabilityError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::GetAvailabilityError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Vec<crate::types::AvailabilitySlotModel>,
+        sdkgen_runtime::Error<crate::errors::GetAvailabilityError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<Vec<crate::types::AvailabilitySlotModel>>,
+        sdkgen_runtime::Error<crate::errors::GetAvailabilityError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for GetAvailability {
+    type Output = Result<
+        Vec<crate::types::AvailabilitySlotModel>,
+        sdkgen_runtime::Error<crate::errors::GetAvailabilityError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// Get Reservations
+    ///
+    /// Get all reservations for a project
+    ///
+    /// `GET /v2/reservation`
+    ///
+    /// Arguments:
+    /// - `project`
+    ///
+    /// Returns a [`GetReservations`] to set optional parameters on; `.await` it to send. Documented errors: [`GetReservationsError`](crate::errors::GetReservationsError).
+    ///
+    /// Paginated: [`GetReservations::pages`] and [`GetReservations::items`] follow the cursor lazily.
+    pub fn get_reservations(&self, project: impl Into<String>) -> GetReservations {
+        GetReservations::new(self.clone(), project.into())
+    }
+}
+
+/// Request builder for [`Client::get_reservations`](crate::Client::get_reservations): `GET /v2/reservation`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetReservations {
+    client: crate::Client,
+    next_cursor: Option<String>,
+    sort_by: Option<crate::types::SortField>,
+    sort_dir: Option<crate::types::SortDirection>,
+    project: String,
+    instance_type: Option<String>,
+    region: Option<String>,
+    status: Option<crate::types::ReservationStatus>,
+    limit: Option<i64>,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl GetReservations {
+    fn new(client: crate::Client, project: String) -> Self {
+        Self {
+            client,
+            next_cursor: None,
+            sort_by: None,
+            sort_dir: None,
+            project,
+            instance_type: None,
+            region: None,
+            status: None,
+            limit: None,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Sets `next_cursor`.
+    pub fn next_cursor(mut self, value: impl Into<String>) -> Self {
+        self.next_cursor = Some(value.into());
+        self
+    }
+
+    /// Sets `sort_by`.
+    pub fn sort_by(mut self, value: crate::types::SortField) -> Self {
+        self.sort_by = Some(value);
+        self
+    }
+
+    /// Sets `sort_dir`.
+    pub fn sort_dir(mut self, value: crate::types::SortDirection) -> Self {
+        self.sort_dir = Some(value);
+        self
+    }
+
+    /// Sets `instance_type`.
+    ///
+    /// Example `"it_abc123456"`.
+    pub fn instance_type(mut self, value: impl Into<String>) -> Self {
+        self.instance_type = Some(value.into());
+        self
+    }
+
+    /// Sets `region`.
+    ///
+    /// Example `"us-central1-a"`.
+    pub fn region(mut self, value: impl Into<String>) -> Self {
+        self.region = Some(value.into());
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: crate::types::ReservationStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+
+    /// Sets `limit`.
+    ///
+    /// Range `1..=100`.
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = Some(value);
+        self
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::GET,
+            "/v2/reservation",
+            "/v2/reservation".to_owned(),
+        );
+        if let Some(value) = &self.next_cursor {
+            request.query("next_cursor", value);
+        }
+        if let Some(value) = &self.sort_by {
+            request.query("sort_by", value);
+        }
+        if let Some(value) = &self.sort_dir {
+            request.query("sort_dir", value);
+        }
+        request.query("project", &self.project);
+        if let Some(value) = &self.instance_type {
+            request.query("instance_type", value);
+        }
+        if let Some(value) = &self.region {
+            request.query("region", value);
+        }
+        if let Some(value) = &self.status {
+            request.query("status", value);
+        }
+        if let Some(value) = &self.limit {
+            request.query("limit", value);
+        }
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::GetReservationsResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::GetReservationsResponse,
+        crate::errors::GetReservationsError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::GetReservationsError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::GetReservationsResponse,
+        sdkgen_runtime::Error<crate::errors::GetReservationsError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::GetReservationsResponse>,
+        sdkgen_runtime::Error<crate::errors::GetReservationsError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for GetReservations {
+    type Output = Result<
+        crate::types::GetReservationsResponse,
+        sdkgen_runtime::Error<crate::errors::GetReservationsError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl sdkgen_runtime::Paginate for GetReservations {
+    type Page = crate::types::GetReservationsResponse;
+    type Item = crate::types::ReservationModel;
+    type Error = crate::errors::GetReservationsError;
+    fn set_cursor(&mut self, cursor: String) {
+        self.next_cursor = Some(cursor);
+    }
+
+    fn fetch(
+        self,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<Self::Page, sdkgen_runtime::Error<Self::Error>>,
+    > {
+        Box::pin(self.send())
+    }
+
+    fn next_cursor(page: &Self::Page) -> Option<&str> {
+        page.next_cursor.as_deref()
+    }
+
+    fn into_items(page: Self::Page) -> Vec<Self::Item> {
+        page.data
+    }
+
+    fn item_count(page: &Self::Page) -> Option<usize> {
+        Some(page.data.len())
+    }
+
+    fn endpoint(&self) -> (sdkgen_runtime::Method, &'static str) {
+        (sdkgen_runtime::Method::GET, "/v2/reservation")
+    }
+}
+
+impl GetReservations {
+    /// Every page, lazily: the first request as built, then one per `next_cursor` cursor until it is absent or a page is empty. The page size is what [`limit`](Self::limit) sets.
+    ///
+    /// Dropping the stream stops fetching; an error ends it after the items before it.
+    pub fn pages(self) -> sdkgen_runtime::Pages<Self> {
+        sdkgen_runtime::Pages::new(self)
+    }
+
+    /// Every item of every page, lazily, in order (see [`pages`](Self::pages)).
+    pub fn items(self) -> sdkgen_runtime::Items<Self> {
+        sdkgen_runtime::Items::new(self)
+    }
+}
+
+impl crate::Client {
+    /// Create Reservation
+    ///
+    /// Create a new reservation.
+    ///
+    /// `POST /v2/reservation`
+    ///
+    /// Arguments:
+    /// - `body`: the request body
+    ///
+    /// Returns a [`CreateReservation`] to set optional parameters on; `.await` it to send. Documented errors: [`CreateReservationError`](crate::errors::CreateReservationError).
+    pub fn create_reservation(
+        &self,
+        body: crate::types::CreateReservationRequest,
+    ) -> CreateReservation {
+        CreateReservation::new(self.clone(), body)
+    }
+}
+
+/// Request builder for [`Client::create_reservation`](crate::Client::create_reservation): `POST /v2/reservation`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateReservation {
+    client: crate::Client,
+    body: crate::types::CreateReservationRequest,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl CreateReservation {
+    fn new(client: crate::Client, body: crate::types::CreateReservationRequest) -> Self {
+        Self {
+            client,
+            body,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::POST,
+            "/v2/reservation",
+            "/v2/reservation".to_owned(),
+        );
+        request.json_body(&self.body);
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::ReservationModel, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                201u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::ReservationModel,
+        crate::errors::CreateReservationError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::CreateReservationError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::ReservationModel,
+        sdkgen_runtime::Error<crate::errors::CreateReservationError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::ReservationModel>,
+        sdkgen_runtime::Error<crate::errors::CreateReservationError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for CreateReservation {
+    type Output = Result<
+        crate::types::ReservationModel,
+        sdkgen_runtime::Error<crate::errors::CreateReservationError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// Get Extension Availability
+    ///
+    /// Get extension availability for a reservation
+    ///
+    /// `GET /v2/reservation/{reservation_fid}/extension-availability`
+    ///
+    /// Arguments:
+    /// - `reservation_fid` (example `"res_abc123456"`)
+    ///
+    /// Returns a [`GetExtensionAvailability`] to set optional parameters on; `.await` it to send. Documented errors: [`GetExtensionAvailabilityError`](crate::errors::GetExtensionAvailabilityError).
+    pub fn get_extension_availability(
+        &self,
+        reservation_fid: impl Into<String>,
+    ) -> GetExtensionAvailability {
+        GetExtensionAvailability::new(self.clone(), reservation_fid.into())
+    }
+}
+
+/// Request builder for [`Client::get_extension_availability`](crate::Client::get_extension_availability): `GET /v2/reservation/{reservation_fid}/extension-availability`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetExtensionAvailability {
+    client: crate::Client,
+    reservation_fid: String,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl GetExtensionAvailability {
+    fn new(client: crate::Client, reservation_fid: String) -> Self {
+        Self {
+            client,
+            reservation_fid,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::GET,
+            "/v2/reservation/{reservation_fid}/extension-availability",
+            format!(
+                "/v2/reservation/{}/extension-availability",
+                sdkgen_runtime::encode_path(& self.reservation_fid)
+            ),
+        );
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<
+            crate::types::ExtensionAvailabilityResponse,
+            sdkgen_runtime::serde_json::Error,
+        >,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::ExtensionAvailabilityResponse,
+        crate::errors::GetExtensionAvailabilityError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::GetExtensionAvailabilityError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::ExtensionAvailabilityResponse,
+        sdkgen_runtime::Error<crate::errors::GetExtensionAvailabilityError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::ExtensionAvailabilityResponse>,
+        sdkgen_runtime::Error<crate::errors::GetExtensionAvailabilityError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for GetExtensionAvailability {
+    type Output = Result<
+        crate::types::ExtensionAvailabilityResponse,
+        sdkgen_runtime::Error<crate::errors::GetExtensionAvailabilityError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// Extend Reservation
+    ///
+    /// Extend a reservation to the requested time.
+    ///
+    /// `POST /v2/reservation/{reservation_fid}/extend`
+    ///
+    /// Arguments:
+    /// - `reservation_fid` (example `"res_abc123456"`)
+    /// - `body`: the request body
+    ///
+    /// Returns a [`ExtendReservation`] to set optional parameters on; `.await` it to send. Documented errors: [`ExtendReservationError`](crate::errors::ExtendReservationError).
+    pub fn extend_reservation(
+        &self,
+        reservation_fid: impl Into<String>,
+        body: crate::types::ExtendReservationRequest,
+    ) -> ExtendReservation {
+        ExtendReservation::new(self.clone(), reservation_fid.into(), body)
+    }
+}
+
+/// Request builder for [`Client::extend_reservation`](crate::Client::extend_reservation): `POST /v2/reservation/{reservation_fid}/extend`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ExtendReservation {
+    client: crate::Client,
+    reservation_fid: String,
+    body: crate::types::ExtendReservationRequest,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl ExtendReservation {
+    fn new(
+        client: crate::Client,
+        reservation_fid: String,
+        body: crate::types::ExtendReservationRequest,
+    ) -> Self {
+        Self {
+            client,
+            reservation_fid,
+            body,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::POST,
+            "/v2/reservation/{reservation_fid}/extend",
+            format!(
+                "/v2/reservation/{}/extend", sdkgen_runtime::encode_path(& self
+                .reservation_fid)
+            ),
+        );
+        request.json_body(&self.body);
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::ReservationModel, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::ReservationModel,
+        crate::errors::ExtendReservationError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::ExtendReservationError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::ReservationModel,
+        sdkgen_runtime::Error<crate::errors::ExtendReservationError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::ReservationModel>,
+        sdkgen_runtime::Error<crate::errors::ExtendReservationError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for ExtendReservation {
+    type Output = Result<
+        crate::types::ReservationModel,
+        sdkgen_runtime::Error<crate::errors::ExtendReservationError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// Update Reservation
+    ///
+    /// Update a reservation's pause/resume status and/or volumes
+    ///
+    /// `PATCH /v2/reservation/{reservation_fid}`
+    ///
+    /// Arguments:
+    /// - `reservation_fid` (example `"res_abc123456"`)
+    /// - `body`: the request body
+    ///
+    /// Returns a [`UpdateReservation`] to set optional parameters on; `.await` it to send. Documented errors: [`UpdateReservationError`](crate::errors::UpdateReservationError).
+    pub fn update_reservation(
+        &self,
+        reservation_fid: impl Into<String>,
+        body: crate::types::UpdateReservationRequest,
+    ) -> UpdateReservation {
+        UpdateReservation::new(self.clone(), reservation_fid.into(), body)
+    }
+}
+
+/// Request builder for [`Client::update_reservation`](crate::Client::update_reservation): `PATCH /v2/reservation/{reservation_fid}`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct UpdateReservation {
+    client: crate::Client,
+    reservation_fid: String,
+    body: crate::types::UpdateReservationRequest,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl UpdateReservation {
+    fn new(
+        client: crate::Client,
+        reservation_fid: String,
+        body: crate::types::UpdateReservationRequest,
+    ) -> Self {
+        Self {
+            client,
+            reservation_fid,
+            body,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::PATCH,
+            "/v2/reservation/{reservation_fid}",
+            format!(
+                "/v2/reservation/{}", sdkgen_runtime::encode_path(& self.reservation_fid)
+            ),
+        );
+        request.json_body(&self.body);
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::ReservationModel, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::ReservationModel,
+        crate::errors::UpdateReservationError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::UpdateReservationError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::ReservationModel,
+        sdkgen_runtime::Error<crate::errors::UpdateReservationError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::ReservationModel>,
+        sdkgen_runtime::Error<crate::errors::UpdateReservationError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for UpdateReservation {
+    type Output = Result<
+        crate::types::ReservationModel,
+        sdkgen_runtime::Error<crate::errors::UpdateReservationError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// Terminate Instance
+    ///
+    /// Remove and permanently delete instances from this reservation.
+    ///
+    /// You will receive a credit based on your early termination buyback price
+    /// associated with this reservation and the time remaining in the
+    /// reservation.
+    ///
+    /// This endpoint does a best effort to termiante all instances, but it can
+    /// fail to do so for some instances. If you receive a 207, then please see
+    /// the response for details.
+    ///
+    /// `POST /v2/reservation/{reservation_fid}/terminate-instances`
+    ///
+    /// Arguments:
+    /// - `reservation_fid` (example `"res_abc123456"`)
+    /// - `body`: the request body
+    ///
+    /// Returns a [`TerminateInstance`] to set optional parameters on; `.await` it to send. Documented errors: [`TerminateInstanceError`](crate::errors::TerminateInstanceError).
+    pub fn terminate_instance(
+        &self,
+        reservation_fid: impl Into<String>,
+        body: crate::types::TerminateInstanceRequest,
+    ) -> TerminateInstance {
+        TerminateInstance::new(self.clone(), reservation_fid.into(), body)
+    }
+}
+
+/// Request builder for [`Client::terminate_instance`](crate::Client::terminate_instance): `POST /v2/reservation/{reservation_fid}/terminate-instances`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct TerminateInstance {
+    client: crate::Client,
+    reservation_fid: String,
+    body: crate::types::TerminateInstanceRequest,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl TerminateInstance {
+    fn new(
+        client: crate::Client,
+        reservation_fid: String,
+        body: crate::types::TerminateInstanceRequest,
+    ) -> Self {
+        Self {
+            client,
+            reservation_fid,
+            body,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::POST,
+            "/v2/reservation/{reservation_fid}/terminate-instances",
+            format!(
+                "/v2/reservation/{}/terminate-instances", sdkgen_runtime::encode_path(&
+                self.reservation_fid)
+            ),
+        );
+        request.json_body(&self.body);
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<sdkgen_runtime::serde_json::Value, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                207u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        sdkgen_runtime::serde_json::Value,
+        crate::errors::TerminateInstanceError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::TerminateInstanceError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        sdkgen_runtime::serde_json::Value,
+        sdkgen_runtime::Error<crate::errors::TerminateInstanceError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<sdkgen_runtime::serde_json::Value>,
+        sdkgen_runtime::Error<crate::errors::TerminateInstanceError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for TerminateInstance {
+    type Output = Result<
+        sdkgen_runtime::serde_json::Value,
+        sdkgen_runtime::Error<crate::errors::TerminateInstanceError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// Get Reservation History
+    ///
+    /// Get the activity history for a reservation.
+    ///
+    /// Returns a chronological list of order-level status changes (Placed, Active,
+    /// Paused, Resumed, Canceled, Ended) interleaved with aggregated instance-level
+    /// status events (instances running, stopped, error) bucketed into 60-second
+    /// windows so burst transitions appear as a single entry.
+    ///
+    /// `GET /v2/reservation/{reservation_fid}/history`
+    ///
+    /// Arguments:
+    /// - `reservation_fid` (example `"res_abc123456"`)
+    ///
+    /// Returns a [`GetReservationHistory`] to set optional parameters on; `.await` it to send. Documented errors: [`GetReservationHistoryError`](crate::errors::GetReservationHistoryError).
+    pub fn get_reservation_history(
+        &self,
+        reservation_fid: impl Into<String>,
+    ) -> GetReservationHistory {
+        GetReservationHistory::new(self.clone(), reservation_fid.into())
+    }
+}
+
+/// Request builder for [`Client::get_reservation_history`](crate::Client::get_reservation_history): `GET /v2/reservation/{reservation_fid}/history`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetReservationHistory {
+    client: crate::Client,
+    reservation_fid: String,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl GetReservationHistory {
+    fn new(client: crate::Client, reservation_fid: String) -> Self {
+        Self {
+            client,
+            reservation_fid,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::GET,
+            "/v2/reservation/{reservation_fid}/history",
+            format!(
+                "/v2/reservation/{}/history", sdkgen_runtime::encode_path(& self
+                .reservation_fid)
+            ),
+        );
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<
+            crate::types::ReservationHistoryResponse,
+            sdkgen_runtime::serde_json::Error,
+        >,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::ReservationHistoryResponse,
+        crate::errors::GetReservationHistoryError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::GetReservationHistoryError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::ReservationHistoryResponse,
+        sdkgen_runtime::Error<crate::errors::GetReservationHistoryError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::ReservationHistoryResponse>,
+        sdkgen_runtime::Error<crate::errors::GetReservationHistoryError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for GetReservationHistory {
+    type Output = Result<
+        crate::types::ReservationHistoryResponse,
+        sdkgen_runtime::Error<crate::errors::GetReservationHistoryError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// Get Reservation Usage
+    ///
+    /// Get usage breakdown for a flex reservation.
+    ///
+    /// `GET /v2/reservation/{reservation_fid}/usage`
+    ///
+    /// Arguments:
+    /// - `reservation_fid` (example `"res_abc123456"`)
+    ///
+    /// Returns a [`GetReservationUsage`] to set optional parameters on; `.await` it to send. Documented errors: [`GetReservationUsageError`](crate::errors::GetReservationUsageError).
+    pub fn get_reservation_usage(
+        &self,
+        reservation_fid: impl Into<String>,
+    ) -> GetReservationUsage {
+        GetReservationUsage::new(self.clone(), reservation_fid.into())
+    }
+}
+
+/// Request builder for [`Client::get_reservation_usage`](crate::Client::get_reservation_usage): `GET /v2/reservation/{reservation_fid}/usage`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetReservationUsage {
+    client: crate::Client,
+    reservation_fid: String,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl GetReservationUsage {
+    fn new(client: crate::Client, reservation_fid: String) -> Self {
+        Self {
+            client,
+            reservation_fid,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::GET,
+            "/v2/reservation/{reservation_fid}/usage",
+            format!(
+                "/v2/reservation/{}/usage", sdkgen_runtime::encode_path(& self
+                .reservation_fid)
+            ),
+        );
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::ReservationUsageResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::ReservationUsageResponse,
+        crate::errors::GetReservationUsageError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::GetReservationUsageError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::ReservationUsageResponse,
+        sdkgen_runtime::Error<crate::errors::GetReservationUsageError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::ReservationUsageResponse>,
+        sdkgen_runtime::Error<crate::errors::GetReservationUsageError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for GetReservationUsage {
+    type Output = Result<
+        crate::types::ReservationUsageResponse,
+        sdkgen_runtime::Error<crate::errors::GetReservationUsageError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// Get Volumes
+    ///
+    /// Retrieves all storage volumes for a specific project.
+    ///
+    /// Args:
+    ///   user_info: Authenticated user information.
+    ///   project: Identifier of the project to list volumes for.
+    ///   region: Optional region filter.
+    ///   include_deleted: When True, includes soft-deleted volumes in the
+    ///   response. Deleted volumes have a non-null ``deleted_at`` field.
+    ///   Defaults to False.
+    ///
+    /// Returns:
+    ///   list\[VolumeModel\]: A list of volume models belonging to the project.
+    ///
+    /// Raises:
+    ///   HTTPException: If project is missing or user is not authorized.
+    ///
+    /// `GET /v2/volumes`
+    ///
+    /// Arguments:
+    /// - `project`
+    ///
+    /// Returns a [`GetVolumes`] to set optional parameters on; `.await` it to send. Documented errors: [`GetVolumesError`](crate::errors::GetVolumesError).
+    pub fn get_volumes(&self, project: impl Into<String>) -> GetVolumes {
+        GetVolumes::new(self.clone(), project.into())
+    }
+}
+
+/// Request builder for [`Client::get_volumes`](crate::Client::get_volumes): `GET /v2/volumes`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetVolumes {
+    client: crate::Client,
+    project: String,
+    region: Option<String>,
+    include_deleted: Option<bool>,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl GetVolumes {
+    fn new(client: crate::Client, project: String) -> Self {
+        Self {
+            client,
+            project,
+            region: None,
+            include_deleted: None,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Sets `region`.
+    ///
+    /// Example `"us-central1-a"`.
+    pub fn region(mut self, value: impl Into<String>) -> Self {
+        self.region = Some(value.into());
+        self
+    }
+
+    /// Sets `include_deleted`.
+    ///
+    /// Default `false`.
+    pub fn include_deleted(mut self, value: bool) -> Self {
+        self.include_deleted = Some(value);
+        self
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::GET,
+            "/v2/volumes",
+            "/v2/volumes".to_owned(),
+        );
+        request.query("project", &self.project);
+        if let Some(value) = &self.region {
+            request.query("region", value);
+        }
+        if let Some(value) = &self.include_deleted {
+            request.query("include_deleted", value);
+        }
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<Vec<crate::types::VolumeModel>, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        Vec<crate::types::VolumeModel>,
+        crate::errors::GetVolumesError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::GetVolumesError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Vec<crate::types::VolumeModel>,
+        sdkgen_runtime::Error<crate::errors::GetVolumesError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<Vec<crate::types::VolumeModel>>,
+        sdkgen_runtime::Error<crate::errors::GetVolumesError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for GetVolumes {
+    type Output = Result<
+        Vec<crate::types::VolumeModel>,
+        sdkgen_runtime::Error<crate::errors::GetVolumesError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// Create Volume
+    ///
+    /// Creates a new storage volume.
+    ///
+    /// Args:
+    ///   user_info: Authenticated user information.
+    ///   body: Request body containing volume creation details (size, region, etc).
+    ///
+    /// Returns:
+    ///   VolumeModel: The created volume model.
+    ///
+    /// Raises:
+    ///   HTTPException: If user unauthorized or creation fails.
+    ///
+    /// `POST /v2/volumes`
+    ///
+    /// Arguments:
+    /// - `body`: the request body
+    ///
+    /// Returns a [`CreateVolume`] to set optional parameters on; `.await` it to send. Documented errors: [`CreateVolumeError`](crate::errors::CreateVolumeError).
+    pub fn create_volume(
+        &self,
+        body: crate::types::CreateVolumeRequest,
+    ) -> CreateVolume {
+        CreateVolume::new(self.clone(), body)
+    }
+}
+
+/// Request builder for [`Client::create_volume`](crate::Client::create_volume): `POST /v2/volumes`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateVolume {
+    client: crate::Client,
+    body: crate::types::CreateVolumeRequest,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl CreateVolume {
+    fn new(client: crate::Client, body: crate::types::CreateVolumeRequest) -> Self {
+        Self {
+            client,
+            body,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::POST,
+            "/v2/volumes",
+            "/v2/volumes".to_owned(),
+        );
+        request.json_body(&self.body);
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<crate::types::VolumeModel, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                201u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::VolumeModel,
+        crate::errors::CreateVolumeError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::CreateVolumeError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::VolumeModel,
+        sdkgen_runtime::Error<crate::errors::CreateVolumeError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::VolumeModel>,
+        sdkgen_runtime::Error<crate::errors::CreateVolumeError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for CreateVolume {
+    type Output = Result<
+        crate::types::VolumeModel,
+        sdkgen_runtime::Error<crate::errors::CreateVolumeError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// Delete Volume
+    ///
+    /// Deletes a storage volume.
+    ///
+    /// Permanently removes a volume. The volume must not be currently in use/attached.
+    ///
+    /// Args:
+    ///   user_info: Authenticated user information.
+    ///   volume_fid: Identifier of the volume to delete.
+    ///
+    /// Raises:
+    ///   HTTPException: If volume not found, user unauthorized, or volume is in use.
+    ///
+    /// `DELETE /v2/volumes/{volume_fid}`
+    ///
+    /// Arguments:
+    /// - `volume_fid` (example `"vol_abc123456"`)
+    ///
+    /// Returns a [`DeleteVolume`] to set optional parameters on; `.await` it to send. Documented errors: [`DeleteVolumeError`](crate::errors::DeleteVolumeError).
+    pub fn delete_volume(&self, volume_fid: impl Into<String>) -> DeleteVolume {
+        DeleteVolume::new(self.clone(), volume_fid.into())
+    }
+}
+
+/// Request builder for [`Client::delete_volume`](crate::Client::delete_volume): `DELETE /v2/volumes/{volume_fid}`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeleteVolume {
+    client: crate::Client,
+    volume_fid: String,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl DeleteVolume {
+    fn new(client: crate::Client, volume_fid: String) -> Self {
+        Self {
+            client,
+            volume_fid,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::DELETE,
+            "/v2/volumes/{volume_fid}",
+            format!("/v2/volumes/{}", sdkgen_runtime::encode_path(& self.volume_fid)),
+        );
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<(), sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                204u16 => sdkgen_runtime::empty(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<(), crate::errors::DeleteVolumeError> = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::DeleteVolumeError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<(), sdkgen_runtime::Error<crate::errors::DeleteVolumeError>> {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<()>,
+        sdkgen_runtime::Error<crate::errors::DeleteVolumeError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for DeleteVolume {
+    type Output = Result<(), sdkgen_runtime::Error<crate::errors::DeleteVolumeError>>;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// Update Volume
+    ///
+    /// Updates a storage volume's mutable properties (e.g., name).
+    ///
+    /// Args:
+    ///   user_info: Authenticated user information.
+    ///   volume_fid: Identifier of the volume to update.
+    ///   body: Request body containing updated fields.
+    ///
+    /// Returns:
+    ///   VolumeModel: The updated volume model.
+    ///
+    /// Raises:
+    ///   HTTPException: If volume not found or user unauthorized.
+    ///
+    /// `PATCH /v2/volumes/{volume_fid}`
+    ///
+    /// Arguments:
+    /// - `volume_fid` (example `"vol_abc123456"`)
+    /// - `body`: the request body
+    ///
+    /// Returns a [`UpdateVolume`] to set optional parameters on; `.await` it to send. Documented errors: [`UpdateVolumeError`](crate::errors::UpdateVolumeError).
+    pub fn update_volume(
+        &self,
+        volume_fid: impl Into<String>,
+        body: crate::types::UpdateVolumeRequest,
+    ) -> UpdateVolume {
+        UpdateVolume::new(self.clone(), volume_fid.into(), body)
+    }
+}
+
+/// Request builder for [`Client::update_volume`](crate::Client::update_volume): `PATCH /v2/volumes/{volume_fid}`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct UpdateVolume {
+    client: crate::Client,
+    volume_fid: String,
+    body: crate::types::UpdateVolumeRequest,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl UpdateVolume {
+    fn new(
+        client: crate::Client,
+        volume_fid: String,
+        body: crate::types::UpdateVolumeRequest,
+    ) -> Self {
+        Self {
+            client,
+            volume_fid,
+            body,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::PATCH,
+            "/v2/volumes/{volume_fid}",
+            format!("/v2/volumes/{}", sdkgen_runtime::encode_path(& self.volume_fid)),
+        );
+        request.json_body(&self.body);
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<crate::types::VolumeModel, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::VolumeModel,
+        crate::errors::UpdateVolumeError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::UpdateVolumeError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::VolumeModel,
+        sdkgen_runtime::Error<crate::errors::UpdateVolumeError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::VolumeModel>,
+        sdkgen_runtime::Error<crate::errors::UpdateVolumeError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for UpdateVolume {
+    type Output = Result<
+        crate::types::VolumeModel,
+        sdkgen_runtime::Error<crate::errors::UpdateVolumeError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// Get Organization Quotas
+    ///
+    /// Get resolved quota limits and usage for the caller's organization.
+    ///
+    /// `GET /v2/organizations/{organization_id}/quotas`
+    ///
+    /// Arguments:
+    /// - `organization_id`
+    ///
+    /// Returns a [`GetOrganizationQuotas`] to set optional parameters on; `.await` it to send. Documented errors: [`GetOrganizationQuotasError`](crate::errors::GetOrganizationQuotasError).
+    pub fn get_organization_quotas(
+        &self,
+        organization_id: impl Into<String>,
+    ) -> GetOrganizationQuotas {
+        GetOrganizationQuotas::new(self.clone(), organization_id.into())
+    }
+}
+
+/// Request builder for [`Client::get_organization_quotas`](crate::Client::get_organization_quotas): `GET /v2/organizations/{organization_id}/quotas`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetOrganizationQuotas {
+    client: crate::Client,
+    organization_id: String,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl GetOrganizationQuotas {
+    fn new(client: crate::Client, organization_id: String) -> Self {
+        Self {
+            client,
+            organization_id,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::GET,
+            "/v2/organizations/{organization_id}/quotas",
+            format!(
+                "/v2/organizations/{}/quotas", sdkgen_runtime::encode_path(& self
+                .organization_id)
+            ),
+        );
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<
+            Vec<crate::types::OrganizationStorageQuotaModel>,
+            sdkgen_runtime::serde_json::Error,
+        >,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        Vec<crate::types::OrganizationStorageQuotaModel>,
+        crate::errors::GetOrganizationQuotasError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::GetOrganizationQuotasError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Vec<crate::types::OrganizationStorageQuotaModel>,
+        sdkgen_runtime::Error<crate::errors::GetOrganizationQuotasError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<Vec<crate::types::OrganizationStorageQuotaModel>>,
+        sdkgen_runtime::Error<crate::errors::GetOrganizationQuotasError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for GetOrganizationQuotas {
+    type Output = Result<
+        Vec<crate::types::OrganizationStorageQuotaModel>,
+        sdkgen_runtime::Error<crate::errors::GetOrganizationQuotasError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// Get Current Prices V2
+    ///
+    /// Get current pricing information for an instance type.
+    ///
+    /// Returns the current spot price, reserved price, and minimum price for a given
+    /// instance type, optionally filtered by region.
+    ///
+    /// `GET /v2/pricing/current`
+    ///
+    /// Arguments:
+    /// - `instance_type`
+    ///
+    /// Returns a [`GetCurrentPricesV2`] to set optional parameters on; `.await` it to send. Documented errors: [`GetCurrentPricesV2Error`](crate::errors::GetCurrentPricesV2Error).
+    pub fn get_current_prices_v2(
+        &self,
+        instance_type: impl Into<String>,
+    ) -> GetCurrentPricesV2 {
+        GetCurrentPricesV2::new(self.clone(), instance_type.into())
+    }
+}
+
+/// Request builder for [`Client::get_current_prices_v2`](crate::Client::get_current_prices_v2): `GET /v2/pricing/current`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetCurrentPricesV2 {
+    client: crate::Client,
+    instance_type: String,
+    region: Option<String>,
+    instance_quantity: Option<i64>,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl GetCurrentPricesV2 {
+    fn new(client: crate::Client, instance_type: String) -> Self {
+        Self {
+            client,
+            instance_type,
+            region: None,
+            instance_quantity: None,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Sets `region`.
+    ///
+    /// Example `"us-central1-a"`.
+    pub fn region(mut self, value: impl Into<String>) -> Self {
+        self.region = Some(value.into());
+        self
+    }
+
+    /// Sets `instance_quantity`.
+    ///
+    /// Range `1..=256`; default `1`.
+    pub fn instance_quantity(mut self, value: i64) -> Self {
+        self.instance_quantity = Some(value);
+        self
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::GET,
+            "/v2/pricing/current",
+            "/v2/pricing/current".to_owned(),
+        );
+        request.query("instance_type", &self.instance_type);
+        if let Some(value) = &self.region {
+            request.query("region", value);
+        }
+        if let Some(value) = &self.instance_quantity {
+            request.query("instance_quantity", value);
+        }
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::CurrentPricesResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::CurrentPricesResponse,
+        crate::errors::GetCurrentPricesV2Error,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::GetCurrentPricesV2Error::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::CurrentPricesResponse,
+        sdkgen_runtime::Error<crate::errors::GetCurrentPricesV2Error>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::CurrentPricesResponse>,
+        sdkgen_runtime::Error<crate::errors::GetCurrentPricesV2Error>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for GetCurrentPricesV2 {
+    type Output = Result<
+        crate::types::CurrentPricesResponse,
+        sdkgen_runtime::Error<crate::errors::GetCurrentPricesV2Error>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// Get Historical Prices V2
+    ///
+    /// Get historical pricing information for instance types.
+    ///
+    /// Returns historical spot and reserved prices over time for instance types,
+    /// optionally filtered by specific instance type and region.
+    ///
+    /// `GET /v2/pricing/history`
+    ///
+    /// Returns a [`GetHistoricalPricesV2`] to set optional parameters on; `.await` it to send. Documented errors: [`GetHistoricalPricesV2Error`](crate::errors::GetHistoricalPricesV2Error).
+    pub fn get_historical_prices_v2(&self) -> GetHistoricalPricesV2 {
+        GetHistoricalPricesV2::new(self.clone())
+    }
+}
+
+/// Request builder for [`Client::get_historical_prices_v2`](crate::Client::get_historical_prices_v2): `GET /v2/pricing/history`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetHistoricalPricesV2 {
+    client: crate::Client,
+    instance_types: Option<String>,
+    region: Option<String>,
+    num_samples: Option<i64>,
+    start_time: Option<String>,
+    end_time: Option<String>,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl GetHistoricalPricesV2 {
+    fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            instance_types: None,
+            region: None,
+            num_samples: None,
+            start_time: None,
+            end_time: None,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Sets `instance_types`.
+    pub fn instance_types(mut self, value: impl Into<String>) -> Self {
+        self.instance_types = Some(value.into());
+        self
+    }
+
+    /// Sets `region`.
+    ///
+    /// Example `"us-central1-a"`.
+    pub fn region(mut self, value: impl Into<String>) -> Self {
+        self.region = Some(value.into());
+        self
+    }
+
+    /// Sets `num_samples`.
+    ///
+    /// Range `-1..=1000`; default `100`.
+    pub fn num_samples(mut self, value: i64) -> Self {
+        self.num_samples = Some(value);
+        self
+    }
+
+    /// Sets `start_time`.
+    ///
+    /// Example `"2024-01-01T00:00:00Z"`.
+    pub fn start_time(mut self, value: impl Into<String>) -> Self {
+        self.start_time = Some(value.into());
+        self
+    }
+
+    /// Sets `end_time`.
+    ///
+    /// Example `"2024-01-01T00:00:00Z"`.
+    pub fn end_time(mut self, value: impl Into<String>) -> Self {
+        self.end_time = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::GET,
+            "/v2/pricing/history",
+            "/v2/pricing/history".to_owned(),
+        );
+        if let Some(value) = &self.instance_types {
+            request.query("instance_types", value);
+        }
+        if let Some(value) = &self.region {
+            request.query("region", value);
+        }
+        if let Some(value) = &self.num_samples {
+            request.query("num_samples", value);
+        }
+        if let Some(value) = &self.start_time {
+            request.query("start_time", value);
+        }
+        if let Some(value) = &self.end_time {
+            request.query("end_time", value);
+        }
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<
+            crate::types::HistoricalPricesResponseModel,
+            sdkgen_runtime::serde_json::Error,
+        >,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::HistoricalPricesResponseModel,
+        crate::errors::GetHistoricalPricesV2Error,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::GetHistoricalPricesV2Error::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::HistoricalPricesResponseModel,
+        sdkgen_runtime::Error<crate::errors::GetHistoricalPricesV2Error>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::HistoricalPricesResponseModel>,
+        sdkgen_runtime::Error<crate::errors::GetHistoricalPricesV2Error>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for GetHistoricalPricesV2 {
+    type Output = Result<
+        crate::types::HistoricalPricesResponseModel,
+        sdkgen_runtime::Error<crate::errors::GetHistoricalPricesV2Error>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// Get Cpu Instance Types
+    ///
+    /// Lists CPU-only instance types.
+    ///
+    /// GET /v2/instance-types only returns instance types with a row in the
+    /// auctions table, which CPU-only types deliberately don't have (adding
+    /// one would make them spot-biddable). This is the discovery endpoint for
+    /// the instance_type FID POST /v2/cpu/instances requires.
+    ///
+    /// `GET /v2/cpu/instance-types`
+    ///
+    /// Returns a [`GetCpuInstanceTypes`] to set optional parameters on; `.await` it to send. Documented errors: [`GetCpuInstanceTypesError`](crate::errors::GetCpuInstanceTypesError).
+    pub fn get_cpu_instance_types(&self) -> GetCpuInstanceTypes {
+        GetCpuInstanceTypes::new(self.clone())
+    }
+}
+
+/// Request builder for [`Client::get_cpu_instance_types`](crate::Client::get_cpu_instance_types): `GET /v2/cpu/instance-types`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetCpuInstanceTypes {
+    client: crate::Client,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl GetCpuInstanceTypes {
+    fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::GET,
+            "/v2/cpu/instance-types",
+            "/v2/cpu/instance-types".to_owned(),
+        );
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<Vec<crate::types::InstanceTypeModel>, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        Vec<crate::types::InstanceTypeModel>,
+        crate::errors::GetCpuInstanceTypesError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::GetCpuInstanceTypesError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Vec<crate::types::InstanceTypeModel>,
+        sdkgen_runtime::Error<crate::errors::GetCpuInstanceTypesError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<Vec<crate::types::InstanceTypeModel>>,
+        sdkgen_runtime::Error<crate::errors::GetCpuInstanceTypesError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for GetCpuInstanceTypes {
+    type Output = Result<
+        Vec<crate::types::InstanceTypeModel>,
+        sdkgen_runtime::Error<crate::errors::GetCpuInstanceTypesError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// Get Cpu Regions
+    ///
+    /// Lists regions where CPU VMs are available (CPU_VMS_ENABLED on).
+    ///
+    /// Discovery endpoint for the region POST /v2/cpu/instances requires - the
+    /// console offers only these, so a user never picks a region the create
+    /// would reject. Empty when no cluster is opted in.
+    ///
+    /// `GET /v2/cpu/regions`
+    ///
+    /// Returns a [`GetCpuRegions`] to set optional parameters on; `.await` it to send. Documented errors: [`GetCpuRegionsError`](crate::errors::GetCpuRegionsError).
+    pub fn get_cpu_regions(&self) -> GetCpuRegions {
+        GetCpuRegions::new(self.clone())
+    }
+}
+
+/// Request builder for [`Client::get_cpu_regions`](crate::Client::get_cpu_regions): `GET /v2/cpu/regions`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetCpuRegions {
+    client: crate::Client,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl GetCpuRegions {
+    fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::GET,
+            "/v2/cpu/regions",
+            "/v2/cpu/regions".to_owned(),
+        );
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<Vec<crate::types::RegionDto>, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        Vec<crate::types::RegionDto>,
+        crate::errors::GetCpuRegionsError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::GetCpuRegionsError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Vec<crate::types::RegionDto>,
+        sdkgen_runtime::Error<crate::errors::GetCpuRegionsError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<Vec<crate::types::RegionDto>>,
+        sdkgen_runtime::Error<crate::errors::GetCpuRegionsError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for GetCpuRegions {
+    type Output = Result<
+        Vec<crate::types::RegionDto>,
+        sdkgen_runtime::Error<crate::errors::GetCpuRegionsError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// Create Cpu Instance
+    ///
+    /// Creates and instantly launches a self-serve CPU-only instance.
+    ///
+    /// Unlike GPU reservations/spot bids, this is synchronous: the instance is
+    /// launched in the same request, with no bid price and no auction
+    /// involvement.
+    ///
+    /// `POST /v2/cpu/instances`
+    ///
+    /// Arguments:
+    /// - `body`: the request body
+    ///
+    /// Returns a [`CreateCpuInstance`] to set optional parameters on; `.await` it to send. Documented errors: [`CreateCpuInstanceError`](crate::errors::CreateCpuInstanceError).
+    pub fn create_cpu_instance(
+        &self,
+        body: crate::types::CreateCpuInstanceRequest,
+    ) -> CreateCpuInstance {
+        CreateCpuInstance::new(self.clone(), body)
+    }
+}
+
+/// Request builder for [`Client::create_cpu_instance`](crate::Client::create_cpu_instance): `POST /v2/cpu/instances`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateCpuInstance {
+    client: crate::Client,
+    body: crate::types::CreateCpuInstanceRequest,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl CreateCpuInstance {
+    fn new(client: crate::Client, body: crate::types::CreateCpuInstanceRequest) -> Self {
+        Self {
+            client,
+            body,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::POST,
+            "/v2/cpu/instances",
+            "/v2/cpu/instances".to_owned(),
+        );
+        request.json_body(&self.body);
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<crate::types::InstanceModel, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                201u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::InstanceModel,
+        crate::errors::CreateCpuInstanceError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::CreateCpuInstanceError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::InstanceModel,
+        sdkgen_runtime::Error<crate::errors::CreateCpuInstanceError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::InstanceModel>,
+        sdkgen_runtime::Error<crate::errors::CreateCpuInstanceError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for CreateCpuInstance {
+    type Output = Result<
+        crate::types::InstanceModel,
+        sdkgen_runtime::Error<crate::errors::CreateCpuInstanceError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// Terminate Cpu Instance
+    ///
+    /// Terminates a CPU-only instance.
+    ///
+    /// Stops the underlying VM, closes the backing order/allocation, and
+    /// soft-deletes the managed customer cluster.
+    ///
+    /// `DELETE /v2/cpu/instances/{instance_fid}`
+    ///
+    /// Arguments:
+    /// - `instance_fid` (example `"inst_abc123456"`)
+    ///
+    /// Returns a [`TerminateCpuInstance`] to set optional parameters on; `.await` it to send. Documented errors: [`TerminateCpuInstanceError`](crate::errors::TerminateCpuInstanceError).
+    pub fn terminate_cpu_instance(
+        &self,
+        instance_fid: impl Into<String>,
+    ) -> TerminateCpuInstance {
+        TerminateCpuInstance::new(self.clone(), instance_fid.into())
+    }
+}
+
+/// Request builder for [`Client::terminate_cpu_instance`](crate::Client::terminate_cpu_instance): `DELETE /v2/cpu/instances/{instance_fid}`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct TerminateCpuInstance {
+    client: crate::Client,
+    instance_fid: String,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl TerminateCpuInstance {
+    fn new(client: crate::Client, instance_fid: String) -> Self {
+        Self {
+            client,
+            instance_fid,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::DELETE,
+            "/v2/cpu/instances/{instance_fid}",
+            format!(
+                "/v2/cpu/instances/{}", sdkgen_runtime::encode_path(& self.instance_fid)
+            ),
+        );
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<(), sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                204u16 => sdkgen_runtime::empty(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        (),
+        crate::errors::TerminateCpuInstanceError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::TerminateCpuInstanceError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<(), sdkgen_runtime::Error<crate::errors::TerminateCpuInstanceError>> {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<()>,
+        sdkgen_runtime::Error<crate::errors::TerminateCpuInstanceError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for TerminateCpuInstance {
+    type Output = Result<
+        (),
+        sdkgen_runtime::Error<crate::errors::TerminateCpuInstanceError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// Get Kubernetes Clusters
+    ///
+    /// Get all Kubernetes clusters for a project
+    ///
+    /// `GET /v2/kubernetes/clusters`
+    ///
+    /// Arguments:
+    /// - `project`
+    ///
+    /// Returns a [`GetKubernetesClusters`] to set optional parameters on; `.await` it to send. Documented errors: [`GetKubernetesClustersError`](crate::errors::GetKubernetesClustersError).
+    pub fn get_kubernetes_clusters(
+        &self,
+        project: impl Into<String>,
+    ) -> GetKubernetesClusters {
+        GetKubernetesClusters::new(self.clone(), project.into())
+    }
+}
+
+/// Request builder for [`Client::get_kubernetes_clusters`](crate::Client::get_kubernetes_clusters): `GET /v2/kubernetes/clusters`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetKubernetesClusters {
+    client: crate::Client,
+    project: String,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl GetKubernetesClusters {
+    fn new(client: crate::Client, project: String) -> Self {
+        Self {
+            client,
+            project,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::GET,
+            "/v2/kubernetes/clusters",
+            "/v2/kubernetes/clusters".to_owned(),
+        );
+        request.query("project", &self.project);
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<
+            Vec<crate::types::KubernetesClusterModel>,
+            sdkgen_runtime::serde_json::Error,
+        >,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        Vec<crate::types::KubernetesClusterModel>,
+        crate::errors::GetKubernetesClustersError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::GetKubernetesClustersError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Vec<crate::types::KubernetesClusterModel>,
+        sdkgen_runtime::Error<crate::errors::GetKubernetesClustersError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<Vec<crate::types::KubernetesClusterModel>>,
+        sdkgen_runtime::Error<crate::errors::GetKubernetesClustersError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for GetKubernetesClusters {
+    type Output = Result<
+        Vec<crate::types::KubernetesClusterModel>,
+        sdkgen_runtime::Error<crate::errors::GetKubernetesClustersError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// Create Kubernetes Cluster
+    ///
+    /// Create a new Kubernetes cluster
+    ///
+    /// `POST /v2/kubernetes/clusters`
+    ///
+    /// Arguments:
+    /// - `body`: the request body
+    ///
+    /// Returns a [`CreateKubernetesCluster`] to set optional parameters on; `.await` it to send. Documented errors: [`CreateKubernetesClusterError`](crate::errors::CreateKubernetesClusterError).
+    pub fn create_kubernetes_cluster(
+        &self,
+        body: crate::types::CreateKubernetesClusterRequest,
+    ) -> CreateKubernetesCluster {
+        CreateKubernetesCluster::new(self.clone(), body)
+    }
+}
+
+/// Request builder for [`Client::create_kubernetes_cluster`](crate::Client::create_kubernetes_cluster): `POST /v2/kubernetes/clusters`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateKubernetesCluster {
+    client: crate::Client,
+    body: crate::types::CreateKubernetesClusterRequest,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl CreateKubernetesCluster {
+    fn new(
+        client: crate::Client,
+        body: crate::types::CreateKubernetesClusterRequest,
+    ) -> Self {
+        Self {
+            client,
+            body,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::POST,
+            "/v2/kubernetes/clusters",
+            "/v2/kubernetes/clusters".to_owned(),
+        );
+        request.json_body(&self.body);
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::KubernetesClusterModel, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                201u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::KubernetesClusterModel,
+        crate::errors::CreateKubernetesClusterError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::CreateKubernetesClusterError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::KubernetesClusterModel,
+        sdkgen_runtime::Error<crate::errors::CreateKubernetesClusterError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::KubernetesClusterModel>,
+        sdkgen_runtime::Error<crate::errors::CreateKubernetesClusterError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for CreateKubernetesCluster {
+    type Output = Result<
+        crate::types::KubernetesClusterModel,
+        sdkgen_runtime::Error<crate::errors::CreateKubernetesClusterError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// Get Kubernetes Cluster
+    ///
+    /// Get a specific Kubernetes cluster
+    ///
+    /// `GET /v2/kubernetes/clusters/{cluster_fid}`
+    ///
+    /// Arguments:
+    /// - `cluster_fid`
+    ///
+    /// Returns a [`GetKubernetesCluster`] to set optional parameters on; `.await` it to send. Documented errors: [`GetKubernetesClusterError`](crate::errors::GetKubernetesClusterError).
+    pub fn get_kubernetes_cluster(
+        &self,
+        cluster_fid: impl Into<String>,
+    ) -> GetKubernetesCluster {
+        GetKubernetesCluster::new(self.clone(), cluster_fid.into())
+    }
+}
+
+/// Request builder for [`Client::get_kubernetes_cluster`](crate::Client::get_kubernetes_cluster): `GET /v2/kubernetes/clusters/{cluster_fid}`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetKubernetesCluster {
+    client: crate::Client,
+    cluster_fid: String,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl GetKubernetesCluster {
+    fn new(client: crate::Client, cluster_fid: String) -> Self {
+        Self {
+            client,
+            cluster_fid,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::GET,
+            "/v2/kubernetes/clusters/{cluster_fid}",
+            format!(
+                "/v2/kubernetes/clusters/{}", sdkgen_runtime::encode_path(& self
+                .cluster_fid)
+            ),
+        );
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::KubernetesClusterModel, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::KubernetesClusterModel,
+        crate::errors::GetKubernetesClusterError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::GetKubernetesClusterError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::KubernetesClusterModel,
+        sdkgen_runtime::Error<crate::errors::GetKubernetesClusterError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::KubernetesClusterModel>,
+        sdkgen_runtime::Error<crate::errors::GetKubernetesClusterError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for GetKubernetesCluster {
+    type Output = Result<
+        crate::types::KubernetesClusterModel,
+        sdkgen_runtime::Error<crate::errors::GetKubernetesClusterError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// Delete Kubernetes Cluster
+    ///
+    /// Delete a Kubernetes cluster
+    ///
+    /// `DELETE /v2/kubernetes/clusters/{cluster_fid}`
+    ///
+    /// Arguments:
+    /// - `cluster_fid`
+    ///
+    /// Returns a [`DeleteKubernetesCluster`] to set optional parameters on; `.await` it to send. Documented errors: [`DeleteKubernetesClusterError`](crate::errors::DeleteKubernetesClusterError).
+    pub fn delete_kubernetes_cluster(
+        &self,
+        cluster_fid: impl Into<String>,
+    ) -> DeleteKubernetesCluster {
+        DeleteKubernetesCluster::new(self.clone(), cluster_fid.into())
+    }
+}
+
+/// Request builder for [`Client::delete_kubernetes_cluster`](crate::Client::delete_kubernetes_cluster): `DELETE /v2/kubernetes/clusters/{cluster_fid}`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeleteKubernetesCluster {
+    client: crate::Client,
+    cluster_fid: String,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl DeleteKubernetesCluster {
+    fn new(client: crate::Client, cluster_fid: String) -> Self {
+        Self {
+            client,
+            cluster_fid,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::DELETE,
+            "/v2/kubernetes/clusters/{cluster_fid}",
+            format!(
+                "/v2/kubernetes/clusters/{}", sdkgen_runtime::encode_path(& self
+                .cluster_fid)
+            ),
+        );
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<(), sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                204u16 => sdkgen_runtime::empty(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        (),
+        crate::errors::DeleteKubernetesClusterError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::DeleteKubernetesClusterError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<(), sdkgen_runtime::Error<crate::errors::DeleteKubernetesClusterError>> {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<()>,
+        sdkgen_runtime::Error<crate::errors::DeleteKubernetesClusterError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for DeleteKubernetesCluster {
+    type Output = Result<
+        (),
+        sdkgen_runtime::Error<crate::errors::DeleteKubernetesClusterError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
     /// Get Instances
     ///
     /// Get all instances for a project
@@ -82,18 +6391,22 @@ impl GetInstances {
     }
 
     /// Sets `instance_type`.
+    ///
+    /// Example `"it_abc123456"`.
     pub fn instance_type(mut self, value: impl Into<String>) -> Self {
         self.instance_type = Some(value.into());
         self
     }
 
     /// Sets `region`.
+    ///
+    /// Example `"us-central1-a"`.
     pub fn region(mut self, value: impl Into<String>) -> Self {
         self.region = Some(value.into());
         self
     }
 
-    /// Sets `status_in`.
+    /// Comma-separated list of instance statuses
     pub fn status_in(
         mut self,
         value: impl IntoIterator<Item = crate::types::InstanceStatus>,
@@ -102,7 +6415,7 @@ impl GetInstances {
         self
     }
 
-    /// Sets `order_type_in`.
+    /// Comma-separated list of order types
     pub fn order_type_in(
         mut self,
         value: impl IntoIterator<Item = crate::types::OrderType>,
@@ -111,13 +6424,13 @@ impl GetInstances {
         self
     }
 
-    /// Sets `bid_fid_in`.
+    /// Comma-separated list of bid FIDs
     pub fn bid_fid_in(mut self, value: impl IntoIterator<Item = String>) -> Self {
         self.bid_fid_in = Some(value.into_iter().collect());
         self
     }
 
-    /// Sets `reservation_fid_in`.
+    /// Comma-separated list of reservation FIDs
     pub fn reservation_fid_in(
         mut self,
         value: impl IntoIterator<Item = String>,
@@ -127,6 +6440,8 @@ impl GetInstances {
     }
 
     /// Sets `limit`.
+    ///
+    /// Range `1..=100`.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
@@ -167,16 +6482,16 @@ impl GetInstances {
             request.query("region", value);
         }
         if let Some(value) = &self.status_in {
-            request.query_exploded("status_in", value);
+            request.query_delimited("status_in", value, ",");
         }
         if let Some(value) = &self.order_type_in {
-            request.query_exploded("order_type_in", value);
+            request.query_delimited("order_type_in", value, ",");
         }
         if let Some(value) = &self.bid_fid_in {
-            request.query_exploded("bid_fid_in", value);
+            request.query_delimited("bid_fid_in", value, ",");
         }
         if let Some(value) = &self.reservation_fid_in {
-            request.query_exploded("reservation_fid_in", value);
+            request.query_delimited("reservation_fid_in", value, ",");
         }
         if let Some(value) = &self.limit {
             request.query("limit", value);
@@ -435,7 +6750,7 @@ impl crate::Client {
     /// `GET /v2/instances/{instance_fid}/status`
     ///
     /// Arguments:
-    /// - `instance_fid`
+    /// - `instance_fid` (example `"inst_abc123456"`)
     ///
     /// Returns a [`GetInstanceStatus`] to set optional parameters on; `.await` it to send. Documented errors: [`GetInstanceStatusError`](crate::errors::GetInstanceStatusError).
     pub fn get_instance_status(
@@ -546,6 +6861,269 @@ impl std::future::IntoFuture for GetInstanceStatus {
 }
 
 impl crate::Client {
+    /// Refresh Instance Boot Disk
+    ///
+    /// Refresh (delete and recreate) the boot disk of a reserved instance.
+    ///
+    /// The instance must already be stopped: stop it first via the pause API
+    /// (`PATCH /instances` with `STATUS_PAUSED`), then call this endpoint, then
+    /// start it again. A running instance is declined; this endpoint never
+    /// stops the instance itself. When `image_version` is omitted the current
+    /// boot image is reused.
+    ///
+    /// Notes:
+    /// - Only reserved (non-spot) instances are supported at this time.
+    /// - This is being rolled out across all our regions.
+    ///
+    /// `POST /v2/instances/{instance_fid}/refresh-boot-disk`
+    ///
+    /// Arguments:
+    /// - `instance_fid` (example `"inst_abc123456"`)
+    ///
+    /// Returns a [`RefreshInstanceBootDisk`] to set optional parameters on; `.await` it to send. Documented errors: [`RefreshInstanceBootDiskError`](crate::errors::RefreshInstanceBootDiskError).
+    pub fn refresh_instance_boot_disk(
+        &self,
+        instance_fid: impl Into<String>,
+    ) -> RefreshInstanceBootDisk {
+        RefreshInstanceBootDisk::new(self.clone(), instance_fid.into())
+    }
+}
+
+/// Request builder for [`Client::refresh_instance_boot_disk`](crate::Client::refresh_instance_boot_disk): `POST /v2/instances/{instance_fid}/refresh-boot-disk`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct RefreshInstanceBootDisk {
+    client: crate::Client,
+    instance_fid: String,
+    body: Option<Option<crate::types::RefreshBootDiskRequest>>,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl RefreshInstanceBootDisk {
+    fn new(client: crate::Client, instance_fid: String) -> Self {
+        Self {
+            client,
+            instance_fid,
+            body: None,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Sets the request body.
+    pub fn body(mut self, value: Option<crate::types::RefreshBootDiskRequest>) -> Self {
+        self.body = Some(value);
+        self
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::POST,
+            "/v2/instances/{instance_fid}/refresh-boot-disk",
+            format!(
+                "/v2/instances/{}/refresh-boot-disk", sdkgen_runtime::encode_path(& self
+                .instance_fid)
+            ),
+        );
+        if let Some(body) = &self.body {
+            request.json_body(body);
+        }
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::RefreshBootDiskResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::RefreshBootDiskResponse,
+        crate::errors::RefreshInstanceBootDiskError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::RefreshInstanceBootDiskError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::RefreshBootDiskResponse,
+        sdkgen_runtime::Error<crate::errors::RefreshInstanceBootDiskError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::RefreshBootDiskResponse>,
+        sdkgen_runtime::Error<crate::errors::RefreshInstanceBootDiskError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for RefreshInstanceBootDisk {
+    type Output = Result<
+        crate::types::RefreshBootDiskResponse,
+        sdkgen_runtime::Error<crate::errors::RefreshInstanceBootDiskError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// Restart Instance VM
+    ///
+    /// Restart the virtual machine backing a reserved instance.
+    ///
+    /// The instance must be fully running. This endpoint returns as soon as the
+    /// asynchronous restart is accepted, not when the VM is available again.
+    /// The instance remains `STATUS_RUNNING` throughout the restart, so callers
+    /// should reconnect to the guest to determine when it is ready.
+    ///
+    /// Notes:
+    /// - Only reserved (non-spot) instances in supported regions can be restarted.
+    /// - A `202` response means that the restart was accepted.
+    ///
+    /// `POST /v2/instances/{instance_fid}/restart`
+    ///
+    /// Arguments:
+    /// - `instance_fid` (example `"inst_abc123456"`)
+    ///
+    /// Returns a [`RestartVm`] to set optional parameters on; `.await` it to send. Documented errors: [`RestartVmError`](crate::errors::RestartVmError).
+    pub fn restart_vm(&self, instance_fid: impl Into<String>) -> RestartVm {
+        RestartVm::new(self.clone(), instance_fid.into())
+    }
+}
+
+/// Request builder for [`Client::restart_vm`](crate::Client::restart_vm): `POST /v2/instances/{instance_fid}/restart`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct RestartVm {
+    client: crate::Client,
+    instance_fid: String,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl RestartVm {
+    fn new(client: crate::Client, instance_fid: String) -> Self {
+        Self {
+            client,
+            instance_fid,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::POST,
+            "/v2/instances/{instance_fid}/restart",
+            format!(
+                "/v2/instances/{}/restart", sdkgen_runtime::encode_path(& self
+                .instance_fid)
+            ),
+        );
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::RestartVmResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                202u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::RestartVmResponse,
+        crate::errors::RestartVmError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::RestartVmError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::RestartVmResponse,
+        sdkgen_runtime::Error<crate::errors::RestartVmError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::RestartVmResponse>,
+        sdkgen_runtime::Error<crate::errors::RestartVmError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for RestartVm {
+    type Output = Result<
+        crate::types::RestartVmResponse,
+        sdkgen_runtime::Error<crate::errors::RestartVmError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
     /// Get Instance Status History
     ///
     /// Get the history of a specific instance by its ID,
@@ -554,7 +7132,7 @@ impl crate::Client {
     /// `GET /v2/instances/status/history`
     ///
     /// Arguments:
-    /// - `project`
+    /// - `project` (example `"proj_abc123456"`)
     ///
     /// Returns a [`GetInstanceStatusHistory`] to set optional parameters on; `.await` it to send. Documented errors: [`GetInstanceStatusHistoryError`](crate::errors::GetInstanceStatusHistoryError).
     ///
@@ -602,36 +7180,48 @@ impl GetInstanceStatusHistory {
     }
 
     /// Sets `instance_fid`.
+    ///
+    /// Example `"inst_abc123456"`.
     pub fn instance_fid(mut self, value: impl Into<String>) -> Self {
         self.instance_fid = Some(value.into());
         self
     }
 
     /// Sets `bid_fid`.
+    ///
+    /// Example `"bid_abc123456"`.
     pub fn bid_fid(mut self, value: impl Into<String>) -> Self {
         self.bid_fid = Some(value.into());
         self
     }
 
     /// Sets `reservation_fid`.
+    ///
+    /// Example `"res_abc123456"`.
     pub fn reservation_fid(mut self, value: impl Into<String>) -> Self {
         self.reservation_fid = Some(value.into());
         self
     }
 
     /// Sets `limit`.
+    ///
+    /// Range `1..=100`.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
 
     /// Sets `start_time`.
+    ///
+    /// Example `"2024-01-01T00:00:00Z"`.
     pub fn start_time(mut self, value: impl Into<String>) -> Self {
         self.start_time = Some(value.into());
         self
     }
 
     /// Sets `end_time`.
+    ///
+    /// Example `"2024-01-01T00:00:00Z"`.
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.end_time = Some(value.into());
         self
@@ -800,7 +7390,7 @@ impl crate::Client {
     /// `GET /v2/instances/pricing/history`
     ///
     /// Arguments:
-    /// - `project`
+    /// - `project` (example `"proj_abc123456"`)
     ///
     /// Returns a [`GetInstancePricingHistory`] to set optional parameters on; `.await` it to send. Documented errors: [`GetInstancePricingHistoryError`](crate::errors::GetInstancePricingHistoryError).
     ///
@@ -848,36 +7438,48 @@ impl GetInstancePricingHistory {
     }
 
     /// Sets `instance_fid`.
+    ///
+    /// Example `"inst_abc123456"`.
     pub fn instance_fid(mut self, value: impl Into<String>) -> Self {
         self.instance_fid = Some(value.into());
         self
     }
 
     /// Sets `bid_fid`.
+    ///
+    /// Example `"bid_abc123456"`.
     pub fn bid_fid(mut self, value: impl Into<String>) -> Self {
         self.bid_fid = Some(value.into());
         self
     }
 
     /// Sets `reservation_fid`.
+    ///
+    /// Example `"res_abc123456"`.
     pub fn reservation_fid(mut self, value: impl Into<String>) -> Self {
         self.reservation_fid = Some(value.into());
         self
     }
 
     /// Sets `limit`.
+    ///
+    /// Range `1..=100`.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
 
     /// Sets `start_time`.
+    ///
+    /// Example `"2024-01-01T00:00:00Z"`.
     pub fn start_time(mut self, value: impl Into<String>) -> Self {
         self.start_time = Some(value.into());
         self
     }
 
     /// Sets `end_time`.
+    ///
+    /// Example `"2024-01-01T00:00:00Z"`.
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.end_time = Some(value.into());
         self
@@ -1034,5 +7636,557 @@ impl GetInstancePricingHistory {
     /// Every item of every page, lazily, in order (see [`pages`](Self::pages)).
     pub fn items(self) -> sdkgen_runtime::Items<Self> {
         sdkgen_runtime::Items::new(self)
+    }
+}
+
+impl crate::Client {
+    /// Get Instance Types
+    ///
+    /// Get all instance types.
+    ///
+    /// `GET /v2/instance-types`
+    ///
+    /// Returns a [`GetInstanceTypes`] to set optional parameters on; `.await` it to send. Documented errors: [`GetInstanceTypesError`](crate::errors::GetInstanceTypesError).
+    pub fn get_instance_types(&self) -> GetInstanceTypes {
+        GetInstanceTypes::new(self.clone())
+    }
+}
+
+/// Request builder for [`Client::get_instance_types`](crate::Client::get_instance_types): `GET /v2/instance-types`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetInstanceTypes {
+    client: crate::Client,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl GetInstanceTypes {
+    fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::GET,
+            "/v2/instance-types",
+            "/v2/instance-types".to_owned(),
+        );
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<Vec<crate::types::InstanceTypeModel>, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        Vec<crate::types::InstanceTypeModel>,
+        crate::errors::GetInstanceTypesError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::GetInstanceTypesError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Vec<crate::types::InstanceTypeModel>,
+        sdkgen_runtime::Error<crate::errors::GetInstanceTypesError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<Vec<crate::types::InstanceTypeModel>>,
+        sdkgen_runtime::Error<crate::errors::GetInstanceTypesError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for GetInstanceTypes {
+    type Output = Result<
+        Vec<crate::types::InstanceTypeModel>,
+        sdkgen_runtime::Error<crate::errors::GetInstanceTypesError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// Get Projects
+    ///
+    /// Get all projects a user has access to
+    ///
+    /// `GET /v2/projects`
+    ///
+    /// Returns a [`GetProjects`] to set optional parameters on; `.await` it to send. Documented errors: [`GetProjectsError`](crate::errors::GetProjectsError).
+    pub fn get_projects(&self) -> GetProjects {
+        GetProjects::new(self.clone())
+    }
+}
+
+/// Request builder for [`Client::get_projects`](crate::Client::get_projects): `GET /v2/projects`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetProjects {
+    client: crate::Client,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl GetProjects {
+    fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::GET,
+            "/v2/projects",
+            "/v2/projects".to_owned(),
+        );
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<Vec<crate::types::ProjectModel>, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        Vec<crate::types::ProjectModel>,
+        crate::errors::GetProjectsError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::GetProjectsError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Vec<crate::types::ProjectModel>,
+        sdkgen_runtime::Error<crate::errors::GetProjectsError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<Vec<crate::types::ProjectModel>>,
+        sdkgen_runtime::Error<crate::errors::GetProjectsError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for GetProjects {
+    type Output = Result<
+        Vec<crate::types::ProjectModel>,
+        sdkgen_runtime::Error<crate::errors::GetProjectsError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// Get Image Versions
+    ///
+    /// Get all available image versions;
+    /// the stable image version is the default unless otherwise specified.
+    ///
+    /// `GET /v2/image-versions`
+    ///
+    /// Returns a [`GetImageVersions`] to set optional parameters on; `.await` it to send. Documented errors: [`GetImageVersionsError`](crate::errors::GetImageVersionsError).
+    pub fn get_image_versions(&self) -> GetImageVersions {
+        GetImageVersions::new(self.clone())
+    }
+}
+
+/// Request builder for [`Client::get_image_versions`](crate::Client::get_image_versions): `GET /v2/image-versions`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetImageVersions {
+    client: crate::Client,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl GetImageVersions {
+    fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::GET,
+            "/v2/image-versions",
+            "/v2/image-versions".to_owned(),
+        );
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<Vec<crate::types::ImageVersionModel>, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        Vec<crate::types::ImageVersionModel>,
+        crate::errors::GetImageVersionsError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::GetImageVersionsError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Vec<crate::types::ImageVersionModel>,
+        sdkgen_runtime::Error<crate::errors::GetImageVersionsError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<Vec<crate::types::ImageVersionModel>>,
+        sdkgen_runtime::Error<crate::errors::GetImageVersionsError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for GetImageVersions {
+    type Output = Result<
+        Vec<crate::types::ImageVersionModel>,
+        sdkgen_runtime::Error<crate::errors::GetImageVersionsError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// Get Mcc Image Versions
+    ///
+    /// Get MCC (CPU) image versions available for a region.
+    /// These are CPU-only images used for Kubernetes cluster control planes.
+    ///
+    /// `GET /v2/mcc-image-versions`
+    ///
+    /// Arguments:
+    /// - `region` (example `"us-central1-a"`)
+    ///
+    /// Returns a [`GetMccImageVersions`] to set optional parameters on; `.await` it to send. Documented errors: [`GetMccImageVersionsError`](crate::errors::GetMccImageVersionsError).
+    pub fn get_mcc_image_versions(
+        &self,
+        region: impl Into<String>,
+    ) -> GetMccImageVersions {
+        GetMccImageVersions::new(self.clone(), region.into())
+    }
+}
+
+/// Request builder for [`Client::get_mcc_image_versions`](crate::Client::get_mcc_image_versions): `GET /v2/mcc-image-versions`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetMccImageVersions {
+    client: crate::Client,
+    region: String,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl GetMccImageVersions {
+    fn new(client: crate::Client, region: String) -> Self {
+        Self {
+            client,
+            region,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::GET,
+            "/v2/mcc-image-versions",
+            "/v2/mcc-image-versions".to_owned(),
+        );
+        request.query("region", &self.region);
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<Vec<crate::types::ImageVersionModel>, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        Vec<crate::types::ImageVersionModel>,
+        crate::errors::GetMccImageVersionsError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::GetMccImageVersionsError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Vec<crate::types::ImageVersionModel>,
+        sdkgen_runtime::Error<crate::errors::GetMccImageVersionsError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<Vec<crate::types::ImageVersionModel>>,
+        sdkgen_runtime::Error<crate::errors::GetMccImageVersionsError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for GetMccImageVersions {
+    type Output = Result<
+        Vec<crate::types::ImageVersionModel>,
+        sdkgen_runtime::Error<crate::errors::GetMccImageVersionsError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// Get Quotas
+    ///
+    /// Get all quotas for a project in unified format
+    ///
+    /// `GET /v2/quotas`
+    ///
+    /// Arguments:
+    /// - `project` (example `"proj_abc123456"`)
+    ///
+    /// Returns a [`GetQuotas`] to set optional parameters on; `.await` it to send. Documented errors: [`GetQuotasError`](crate::errors::GetQuotasError).
+    pub fn get_quotas(&self, project: impl Into<String>) -> GetQuotas {
+        GetQuotas::new(self.clone(), project.into())
+    }
+}
+
+/// Request builder for [`Client::get_quotas`](crate::Client::get_quotas): `GET /v2/quotas`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetQuotas {
+    client: crate::Client,
+    project: String,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl GetQuotas {
+    fn new(client: crate::Client, project: String) -> Self {
+        Self {
+            client,
+            project,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::GET,
+            "/v2/quotas",
+            "/v2/quotas".to_owned(),
+        );
+        request.query("project", &self.project);
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<Vec<crate::types::QuotaModel>, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        Vec<crate::types::QuotaModel>,
+        crate::errors::GetQuotasError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::GetQuotasError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Vec<crate::types::QuotaModel>,
+        sdkgen_runtime::Error<crate::errors::GetQuotasError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<Vec<crate::types::QuotaModel>>,
+        sdkgen_runtime::Error<crate::errors::GetQuotasError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for GetQuotas {
+    type Output = Result<
+        Vec<crate::types::QuotaModel>,
+        sdkgen_runtime::Error<crate::errors::GetQuotasError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }

@@ -6,6 +6,1038 @@
 //! They arrive as [`Error::Api`](crate::Error::Api); everything else (transport, timeouts,
 //! undocumented statuses, undecodable bodies) is another variant of [`crate::Error`].
 
+/// Documented errors of [`Client::get_api_keys`](crate::Client::get_api_keys).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetApiKeysError {
+    /// 401: Invalid credentials
+    Unauthorized,
+}
+
+impl GetApiKeysError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                401u16 => sdkgen_runtime::empty(body).map(|()| Self::Unauthorized),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::create_api_key`](crate::Client::create_api_key).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateApiKeyError {
+    /// 400: Invalid request parameters
+    BadRequest,
+    /// 401: Invalid credentials
+    Unauthorized,
+    /// 422: Validation Error
+    UnprocessableEntity(crate::types::HttpValidationError),
+}
+
+impl CreateApiKeyError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                400u16 => sdkgen_runtime::empty(body).map(|()| Self::BadRequest),
+                401u16 => sdkgen_runtime::empty(body).map(|()| Self::Unauthorized),
+                422u16 => sdkgen_runtime::json(body).map(Self::UnprocessableEntity),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::revoke_api_key`](crate::Client::revoke_api_key).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum RevokeApiKeyError {
+    /// 400: Invalid request
+    BadRequest,
+    /// 401: Invalid credentials
+    Unauthorized,
+    /// 404: API key not found
+    NotFound,
+    /// 422: Validation Error
+    UnprocessableEntity(crate::types::HttpValidationError),
+}
+
+impl RevokeApiKeyError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                400u16 => sdkgen_runtime::empty(body).map(|()| Self::BadRequest),
+                401u16 => sdkgen_runtime::empty(body).map(|()| Self::Unauthorized),
+                404u16 => sdkgen_runtime::empty(body).map(|()| Self::NotFound),
+                422u16 => sdkgen_runtime::json(body).map(Self::UnprocessableEntity),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::get_me`](crate::Client::get_me).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetMeError {}
+impl GetMeError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        let _ = (status, body);
+        None
+    }
+}
+
+/// Documented errors of [`Client::get_my_teammates`](crate::Client::get_my_teammates).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetMyTeammatesError {}
+impl GetMyTeammatesError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        let _ = (status, body);
+        None
+    }
+}
+
+/// Documented errors of [`Client::get_ssh_keys`](crate::Client::get_ssh_keys).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetSshKeysError {
+    /// 422: Validation Error
+    UnprocessableEntity(crate::types::HttpValidationError),
+}
+
+impl GetSshKeysError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                422u16 => sdkgen_runtime::json(body).map(Self::UnprocessableEntity),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::create_ssh_key`](crate::Client::create_ssh_key).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateSshKeyError {
+    /// 422: Validation Error
+    UnprocessableEntity(crate::types::HttpValidationError),
+}
+
+impl CreateSshKeyError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                422u16 => sdkgen_runtime::json(body).map(Self::UnprocessableEntity),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::delete_ssh_key`](crate::Client::delete_ssh_key).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum DeleteSshKeyError {
+    /// 422: Validation Error
+    UnprocessableEntity(crate::types::HttpValidationError),
+}
+
+impl DeleteSshKeyError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                422u16 => sdkgen_runtime::json(body).map(Self::UnprocessableEntity),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::update_ssh_key`](crate::Client::update_ssh_key).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum UpdateSshKeyError {
+    /// 422: Validation Error
+    UnprocessableEntity(crate::types::HttpValidationError),
+}
+
+impl UpdateSshKeyError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                422u16 => sdkgen_runtime::json(body).map(Self::UnprocessableEntity),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::get_bids`](crate::Client::get_bids).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetBidsError {
+    /// 422: Validation Error
+    UnprocessableEntity(crate::types::HttpValidationError),
+}
+
+impl GetBidsError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                422u16 => sdkgen_runtime::json(body).map(Self::UnprocessableEntity),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::create_bid`](crate::Client::create_bid).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateBidError {
+    /// 422: Validation Error
+    UnprocessableEntity(crate::types::HttpValidationError),
+}
+
+impl CreateBidError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                422u16 => sdkgen_runtime::json(body).map(Self::UnprocessableEntity),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::get_bid`](crate::Client::get_bid).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetBidError {
+    /// 422: Validation Error
+    UnprocessableEntity(crate::types::HttpValidationError),
+}
+
+impl GetBidError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                422u16 => sdkgen_runtime::json(body).map(Self::UnprocessableEntity),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::cancel_bid`](crate::Client::cancel_bid).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CancelBidError {
+    /// 422: Validation Error
+    UnprocessableEntity(crate::types::HttpValidationError),
+}
+
+impl CancelBidError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                422u16 => sdkgen_runtime::json(body).map(Self::UnprocessableEntity),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::update_bid`](crate::Client::update_bid).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum UpdateBidError {
+    /// 422: Validation Error
+    UnprocessableEntity(crate::types::HttpValidationError),
+}
+
+impl UpdateBidError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                422u16 => sdkgen_runtime::json(body).map(Self::UnprocessableEntity),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::get_bid_status`](crate::Client::get_bid_status).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetBidStatusError {
+    /// 422: Validation Error
+    UnprocessableEntity(crate::types::HttpValidationError),
+}
+
+impl GetBidStatusError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                422u16 => sdkgen_runtime::json(body).map(Self::UnprocessableEntity),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::get_bid_history`](crate::Client::get_bid_history).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetBidHistoryError {
+    /// 422: Validation Error
+    UnprocessableEntity(crate::types::HttpValidationError),
+}
+
+impl GetBidHistoryError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                422u16 => sdkgen_runtime::json(body).map(Self::UnprocessableEntity),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::get_auctions`](crate::Client::get_auctions).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetAuctionsError {}
+impl GetAuctionsError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        let _ = (status, body);
+        None
+    }
+}
+
+/// Documented errors of [`Client::list_lifecycle_scripts`](crate::Client::list_lifecycle_scripts).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListLifecycleScriptsError {
+    /// 422: Validation Error
+    UnprocessableEntity(crate::types::HttpValidationError),
+}
+
+impl ListLifecycleScriptsError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                422u16 => sdkgen_runtime::json(body).map(Self::UnprocessableEntity),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::create_lifecycle_script`](crate::Client::create_lifecycle_script).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateLifecycleScriptError {
+    /// 422: Validation Error
+    UnprocessableEntity(crate::types::HttpValidationError),
+}
+
+impl CreateLifecycleScriptError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                422u16 => sdkgen_runtime::json(body).map(Self::UnprocessableEntity),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::get_lifecycle_script_content`](crate::Client::get_lifecycle_script_content).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetLifecycleScriptContentError {
+    /// 422: Validation Error
+    UnprocessableEntity(crate::types::HttpValidationError),
+}
+
+impl GetLifecycleScriptContentError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                422u16 => sdkgen_runtime::json(body).map(Self::UnprocessableEntity),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::delete_lifecycle_script`](crate::Client::delete_lifecycle_script).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum DeleteLifecycleScriptError {
+    /// 422: Validation Error
+    UnprocessableEntity(crate::types::HttpValidationError),
+}
+
+impl DeleteLifecycleScriptError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                422u16 => sdkgen_runtime::json(body).map(Self::UnprocessableEntity),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::update_lifecycle_script`](crate::Client::update_lifecycle_script).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum UpdateLifecycleScriptError {
+    /// 422: Validation Error
+    UnprocessableEntity(crate::types::HttpValidationError),
+}
+
+impl UpdateLifecycleScriptError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                422u16 => sdkgen_runtime::json(body).map(Self::UnprocessableEntity),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::get_reservation_instance_types`](crate::Client::get_reservation_instance_types).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetReservationInstanceTypesError {}
+impl GetReservationInstanceTypesError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        let _ = (status, body);
+        None
+    }
+}
+
+/// Documented errors of [`Client::get_reservation_quote`](crate::Client::get_reservation_quote).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetReservationQuoteError {
+    /// 422: Validation Error
+    UnprocessableEntity(crate::types::HttpValidationError),
+}
+
+impl GetReservationQuoteError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                422u16 => sdkgen_runtime::json(body).map(Self::UnprocessableEntity),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::get_availability`](crate::Client::get_availability).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetAvailabilityError {
+    /// 422: Validation Error
+    UnprocessableEntity(crate::types::HttpValidationError),
+}
+
+impl GetAvailabilityError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                422u16 => sdkgen_runtime::json(body).map(Self::UnprocessableEntity),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::get_reservations`](crate::Client::get_reservations).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetReservationsError {
+    /// 422: Validation Error
+    UnprocessableEntity(crate::types::HttpValidationError),
+}
+
+impl GetReservationsError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                422u16 => sdkgen_runtime::json(body).map(Self::UnprocessableEntity),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::create_reservation`](crate::Client::create_reservation).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateReservationError {
+    /// 422: Validation Error
+    UnprocessableEntity(crate::types::HttpValidationError),
+}
+
+impl CreateReservationError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                422u16 => sdkgen_runtime::json(body).map(Self::UnprocessableEntity),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::get_extension_availability`](crate::Client::get_extension_availability).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetExtensionAvailabilityError {
+    /// 422: Validation Error
+    UnprocessableEntity(crate::types::HttpValidationError),
+}
+
+impl GetExtensionAvailabilityError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                422u16 => sdkgen_runtime::json(body).map(Self::UnprocessableEntity),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::extend_reservation`](crate::Client::extend_reservation).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ExtendReservationError {
+    /// 422: Validation Error
+    UnprocessableEntity(crate::types::HttpValidationError),
+}
+
+impl ExtendReservationError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                422u16 => sdkgen_runtime::json(body).map(Self::UnprocessableEntity),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::update_reservation`](crate::Client::update_reservation).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum UpdateReservationError {
+    /// 422: Validation Error
+    UnprocessableEntity(crate::types::HttpValidationError),
+}
+
+impl UpdateReservationError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                422u16 => sdkgen_runtime::json(body).map(Self::UnprocessableEntity),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::terminate_instance`](crate::Client::terminate_instance).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum TerminateInstanceError {
+    /// 400: The reservation was already ended.
+    BadRequest,
+    /// 404: Either the reservation or one of the instances could not be found.
+    NotFound,
+    /// 422: Validation Error
+    UnprocessableEntity(crate::types::HttpValidationError),
+    /// 502: No instance was able to be stopped due to an internal error.
+    BadGateway,
+}
+
+impl TerminateInstanceError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                400u16 => sdkgen_runtime::empty(body).map(|()| Self::BadRequest),
+                404u16 => sdkgen_runtime::empty(body).map(|()| Self::NotFound),
+                422u16 => sdkgen_runtime::json(body).map(Self::UnprocessableEntity),
+                502u16 => sdkgen_runtime::empty(body).map(|()| Self::BadGateway),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::get_reservation_history`](crate::Client::get_reservation_history).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetReservationHistoryError {
+    /// 422: Validation Error
+    UnprocessableEntity(crate::types::HttpValidationError),
+}
+
+impl GetReservationHistoryError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                422u16 => sdkgen_runtime::json(body).map(Self::UnprocessableEntity),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::get_reservation_usage`](crate::Client::get_reservation_usage).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetReservationUsageError {
+    /// 422: Validation Error
+    UnprocessableEntity(crate::types::HttpValidationError),
+}
+
+impl GetReservationUsageError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                422u16 => sdkgen_runtime::json(body).map(Self::UnprocessableEntity),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::get_volumes`](crate::Client::get_volumes).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetVolumesError {
+    /// 422: Validation Error
+    UnprocessableEntity(crate::types::HttpValidationError),
+}
+
+impl GetVolumesError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                422u16 => sdkgen_runtime::json(body).map(Self::UnprocessableEntity),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::create_volume`](crate::Client::create_volume).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateVolumeError {
+    /// 422: Validation Error
+    UnprocessableEntity(crate::types::HttpValidationError),
+}
+
+impl CreateVolumeError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                422u16 => sdkgen_runtime::json(body).map(Self::UnprocessableEntity),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::delete_volume`](crate::Client::delete_volume).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum DeleteVolumeError {
+    /// 422: Validation Error
+    UnprocessableEntity(crate::types::HttpValidationError),
+}
+
+impl DeleteVolumeError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                422u16 => sdkgen_runtime::json(body).map(Self::UnprocessableEntity),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::update_volume`](crate::Client::update_volume).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum UpdateVolumeError {
+    /// 422: Validation Error
+    UnprocessableEntity(crate::types::HttpValidationError),
+}
+
+impl UpdateVolumeError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                422u16 => sdkgen_runtime::json(body).map(Self::UnprocessableEntity),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::get_organization_quotas`](crate::Client::get_organization_quotas).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetOrganizationQuotasError {
+    /// 422: Validation Error
+    UnprocessableEntity(crate::types::HttpValidationError),
+}
+
+impl GetOrganizationQuotasError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                422u16 => sdkgen_runtime::json(body).map(Self::UnprocessableEntity),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::get_current_prices_v2`](crate::Client::get_current_prices_v2).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetCurrentPricesV2Error {
+    /// 422: Validation Error
+    UnprocessableEntity(crate::types::HttpValidationError),
+}
+
+impl GetCurrentPricesV2Error {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                422u16 => sdkgen_runtime::json(body).map(Self::UnprocessableEntity),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::get_historical_prices_v2`](crate::Client::get_historical_prices_v2).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetHistoricalPricesV2Error {
+    /// 422: Validation Error
+    UnprocessableEntity(crate::types::HttpValidationError),
+}
+
+impl GetHistoricalPricesV2Error {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                422u16 => sdkgen_runtime::json(body).map(Self::UnprocessableEntity),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::get_cpu_instance_types`](crate::Client::get_cpu_instance_types).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetCpuInstanceTypesError {}
+impl GetCpuInstanceTypesError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        let _ = (status, body);
+        None
+    }
+}
+
+/// Documented errors of [`Client::get_cpu_regions`](crate::Client::get_cpu_regions).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetCpuRegionsError {}
+impl GetCpuRegionsError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        let _ = (status, body);
+        None
+    }
+}
+
+/// Documented errors of [`Client::create_cpu_instance`](crate::Client::create_cpu_instance).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateCpuInstanceError {
+    /// 422: Validation Error
+    UnprocessableEntity(crate::types::HttpValidationError),
+}
+
+impl CreateCpuInstanceError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                422u16 => sdkgen_runtime::json(body).map(Self::UnprocessableEntity),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::terminate_cpu_instance`](crate::Client::terminate_cpu_instance).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum TerminateCpuInstanceError {
+    /// 422: Validation Error
+    UnprocessableEntity(crate::types::HttpValidationError),
+}
+
+impl TerminateCpuInstanceError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                422u16 => sdkgen_runtime::json(body).map(Self::UnprocessableEntity),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::get_kubernetes_clusters`](crate::Client::get_kubernetes_clusters).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetKubernetesClustersError {
+    /// 422: Validation Error
+    UnprocessableEntity(crate::types::HttpValidationError),
+}
+
+impl GetKubernetesClustersError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                422u16 => sdkgen_runtime::json(body).map(Self::UnprocessableEntity),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::create_kubernetes_cluster`](crate::Client::create_kubernetes_cluster).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateKubernetesClusterError {
+    /// 422: Validation Error
+    UnprocessableEntity(crate::types::HttpValidationError),
+}
+
+impl CreateKubernetesClusterError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                422u16 => sdkgen_runtime::json(body).map(Self::UnprocessableEntity),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::get_kubernetes_cluster`](crate::Client::get_kubernetes_cluster).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetKubernetesClusterError {
+    /// 422: Validation Error
+    UnprocessableEntity(crate::types::HttpValidationError),
+}
+
+impl GetKubernetesClusterError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                422u16 => sdkgen_runtime::json(body).map(Self::UnprocessableEntity),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::delete_kubernetes_cluster`](crate::Client::delete_kubernetes_cluster).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum DeleteKubernetesClusterError {
+    /// 422: Validation Error
+    UnprocessableEntity(crate::types::HttpValidationError),
+}
+
+impl DeleteKubernetesClusterError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                422u16 => sdkgen_runtime::json(body).map(Self::UnprocessableEntity),
+                _ => return None,
+            },
+        )
+    }
+}
+
 /// Documented errors of [`Client::get_instances`](crate::Client::get_instances).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -81,6 +1113,71 @@ impl GetInstanceStatusError {
     }
 }
 
+/// Documented errors of [`Client::refresh_instance_boot_disk`](crate::Client::refresh_instance_boot_disk).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum RefreshInstanceBootDiskError {
+    /// 404: The instance does not exist.
+    NotFound,
+    /// 409: The instance has no underlying VM to refresh.
+    Conflict,
+    /// 422: The instance is still running, or the requested image version is invalid for the instance's region. The body carries a `reason` of INSTANCE_RUNNING or INVALID_IMAGE_VERSION.
+    UnprocessableEntity,
+    /// 501: Boot disk refresh is not supported for this instance yet (spot instances, or not yet available in this instance's region).
+    NotImplemented,
+}
+
+impl RefreshInstanceBootDiskError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                404u16 => sdkgen_runtime::empty(body).map(|()| Self::NotFound),
+                409u16 => sdkgen_runtime::empty(body).map(|()| Self::Conflict),
+                422u16 => sdkgen_runtime::empty(body).map(|()| Self::UnprocessableEntity),
+                501u16 => sdkgen_runtime::empty(body).map(|()| Self::NotImplemented),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::restart_vm`](crate::Client::restart_vm).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum RestartVmError {
+    /// 403: VM restart is not enabled for the organization, or the user cannot access the instance's project.
+    Forbidden,
+    /// 404: The instance or its underlying VM does not exist.
+    NotFound,
+    /// 409: The instance is not fully running, has no underlying VM, or a restart is already in progress.
+    Conflict,
+    /// 422: Validation Error
+    UnprocessableEntity(crate::types::HttpValidationError),
+    /// 501: VM restart is not supported for this instance yet (spot instances, or instances outside a Kubernetes-backed region).
+    NotImplemented,
+}
+
+impl RestartVmError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                403u16 => sdkgen_runtime::empty(body).map(|()| Self::Forbidden),
+                404u16 => sdkgen_runtime::empty(body).map(|()| Self::NotFound),
+                409u16 => sdkgen_runtime::empty(body).map(|()| Self::Conflict),
+                422u16 => sdkgen_runtime::json(body).map(Self::UnprocessableEntity),
+                501u16 => sdkgen_runtime::empty(body).map(|()| Self::NotImplemented),
+                _ => return None,
+            },
+        )
+    }
+}
+
 /// Documented errors of [`Client::get_instance_status_history`](crate::Client::get_instance_status_history).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -112,6 +1209,92 @@ pub enum GetInstancePricingHistoryError {
 }
 
 impl GetInstancePricingHistoryError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                422u16 => sdkgen_runtime::json(body).map(Self::UnprocessableEntity),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::get_instance_types`](crate::Client::get_instance_types).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetInstanceTypesError {}
+impl GetInstanceTypesError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        let _ = (status, body);
+        None
+    }
+}
+
+/// Documented errors of [`Client::get_projects`](crate::Client::get_projects).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetProjectsError {}
+impl GetProjectsError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        let _ = (status, body);
+        None
+    }
+}
+
+/// Documented errors of [`Client::get_image_versions`](crate::Client::get_image_versions).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetImageVersionsError {}
+impl GetImageVersionsError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        let _ = (status, body);
+        None
+    }
+}
+
+/// Documented errors of [`Client::get_mcc_image_versions`](crate::Client::get_mcc_image_versions).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetMccImageVersionsError {
+    /// 422: Validation Error
+    UnprocessableEntity(crate::types::HttpValidationError),
+}
+
+impl GetMccImageVersionsError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                422u16 => sdkgen_runtime::json(body).map(Self::UnprocessableEntity),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::get_quotas`](crate::Client::get_quotas).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetQuotasError {
+    /// 422: Validation Error
+    UnprocessableEntity(crate::types::HttpValidationError),
+}
+
+impl GetQuotasError {
     pub(crate) fn decode(
         status: u16,
         body: &[u8],

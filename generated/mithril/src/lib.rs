@@ -3,12 +3,14 @@
 
 //! Typed async client for the Mithril (API version 1.0.0).
 //!
+//! Mithril Compute API
+//!
 //! # Usage
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let client = mithril_client::Client::from_env()?; // reads MITHRIL_API_KEY
-//! let result = client.get_instances("...").await?;
+//! let result = client.get_api_keys().await?;
 //! # Ok(()) }
 //! ```
 //!
@@ -28,6 +30,8 @@ pub use sdkgen_runtime::{
     BuildError, CallOptions, ClientBuilder, Error, Items, Pages, Response, RetryPolicy,
 };
 
+/// The JSON library of the untyped values (`serde_json::Value`) in these types.
+pub use sdkgen_runtime::serde_json;
 /// Client for the Mithril. Cheap to clone: clones share one connection pool.
 #[derive(Clone, Debug)]
 pub struct Client {
@@ -39,14 +43,18 @@ impl Client {
     pub const DEFAULT_BASE_URL: &'static str = "https://api.mithril.ai";
     /// The environment variable the API key is read from.
     pub const API_KEY_ENV: &'static str = "MITHRIL_API_KEY";
-    /// A builder preset for this API: base URL `https://api.mithril.ai`, API key from `MITHRIL_API_KEY` unless set explicitly.
+    /// The environment variable that, when set, replaces the default base URL (an
+    /// explicit `base_url` on the builder wins over it).
+    pub const BASE_URL_ENV: &'static str = "MITHRIL_BASE_URL";
+    /// A builder preset for this API: base URL `https://api.mithril.ai` (or `MITHRIL_BASE_URL`), API key from `MITHRIL_API_KEY`; either can be set explicitly.
     pub fn builder() -> sdkgen_runtime::ClientBuilder<Self> {
         sdkgen_runtime::ClientBuilder::new(Self::DEFAULT_BASE_URL)
+            .base_url_env(Self::BASE_URL_ENV)
             .api_key_env(Self::API_KEY_ENV)
             .user_agent(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")))
     }
 
-    /// A client with the API key from `MITHRIL_API_KEY` and default settings.
+    /// A client with the API key from `MITHRIL_API_KEY`, the base URL from `MITHRIL_BASE_URL` if set, and default settings.
     ///
     /// Fails if the variable is not set.
     pub fn from_env() -> Result<Self, sdkgen_runtime::BuildError> {

@@ -4,16 +4,690 @@
 //! Every schema of the API as a Rust type.
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ApiKeyModel {
+    pub fid: String,
+    pub name: String,
+    pub created_at: String,
+    pub expires_at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deactivated_at: Option<String>,
+    pub snippet: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct AuctionModel {
+    pub fid: String,
+    pub instance_type: String,
+    pub region: String,
+    pub capacity: i64,
+    pub last_instance_price: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lowest_allocated_price: Option<String>,
+    pub adjustable_memory: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_image_version: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct AvailabilitySlotModel {
+    pub start_time: String,
+    pub end_time: String,
+    pub quantity: i64,
+}
+
+/// A single event in the history of a spot bid.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct BidHistoryEventModel {
+    /// When the event occurred
+    pub timestamp: String,
+    pub event_type: BidHistoryEventModelEventType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit_price: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory_gb: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub persistent_disk_change: Option<PersistentDiskChange>,
+}
+
+/// Values this client does not know decode as [`BidHistoryEventModelEventType::Unknown`] and encode back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum BidHistoryEventModelEventType {
+    /// `Placed`
+    Placed,
+    /// `Paused`
+    Paused,
+    /// `Resumed`
+    Resumed,
+    /// `Terminated`
+    Terminated,
+    /// `Allocated`
+    Allocated,
+    /// `Preempted`
+    Preempted,
+    /// `Limit Price Changed`
+    LimitPriceChanged,
+    /// `Memory Adjusted`
+    MemoryAdjusted,
+    /// `Volumes Attached`
+    VolumesAttached,
+    /// `Volumes Removed`
+    VolumesRemoved,
+    /// A value not listed in the spec, kept as received.
+    Unknown(String),
+}
+
+impl BidHistoryEventModelEventType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Placed => "Placed",
+            Self::Paused => "Paused",
+            Self::Resumed => "Resumed",
+            Self::Terminated => "Terminated",
+            Self::Allocated => "Allocated",
+            Self::Preempted => "Preempted",
+            Self::LimitPriceChanged => "Limit Price Changed",
+            Self::MemoryAdjusted => "Memory Adjusted",
+            Self::VolumesAttached => "Volumes Attached",
+            Self::VolumesRemoved => "Volumes Removed",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for BidHistoryEventModelEventType {
+    fn from(value: &str) -> Self {
+        match value {
+            "Placed" => Self::Placed,
+            "Paused" => Self::Paused,
+            "Resumed" => Self::Resumed,
+            "Terminated" => Self::Terminated,
+            "Allocated" => Self::Allocated,
+            "Preempted" => Self::Preempted,
+            "Limit Price Changed" => Self::LimitPriceChanged,
+            "Memory Adjusted" => Self::MemoryAdjusted,
+            "Volumes Attached" => Self::VolumesAttached,
+            "Volumes Removed" => Self::VolumesRemoved,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for BidHistoryEventModelEventType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for BidHistoryEventModelEventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl serde::Serialize for BidHistoryEventModelEventType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BidHistoryEventModelEventType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdkgen_runtime::deserialize_str_enum(deserializer)
+    }
+}
+
+/// Response model for bid history.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct BidHistoryResponse {
+    pub bid_fid: String,
+    /// List of historical events for this bid, ordered by timestamp
+    pub events: Vec<BidHistoryEventModel>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct BidModel {
+    pub fid: String,
+    pub name: String,
+    pub project: String,
+    pub created_by: String,
+    pub created_at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deactivated_at: Option<String>,
+    pub limit_price: String,
+    pub instance_quantity: i64,
+    pub instance_type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    pub instances: Vec<String>,
+    pub launch_specification: LaunchSpecificationModel,
+    pub status: BidStatus,
+}
+
+/// Values this client does not know decode as [`BidStatus::Unknown`] and encode back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum BidStatus {
+    /// `Open`
+    Open,
+    /// `Allocated`
+    Allocated,
+    /// `Preempting`
+    Preempting,
+    /// `Terminated`
+    Terminated,
+    /// `Paused`
+    Paused,
+    /// A value not listed in the spec, kept as received.
+    Unknown(String),
+}
+
+impl BidStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Open => "Open",
+            Self::Allocated => "Allocated",
+            Self::Preempting => "Preempting",
+            Self::Terminated => "Terminated",
+            Self::Paused => "Paused",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for BidStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "Open" => Self::Open,
+            "Allocated" => Self::Allocated,
+            "Preempting" => Self::Preempting,
+            "Terminated" => Self::Terminated,
+            "Paused" => Self::Paused,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for BidStatus {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for BidStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl serde::Serialize for BidStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BidStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdkgen_runtime::deserialize_str_enum(deserializer)
+    }
+}
+
+/// Response model for the detailed bid status endpoint.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct BidStatusResponse {
+    pub bid_fid: String,
+    pub status: BidStatusResponseStatus,
+}
+
+/// Values this client does not know decode as [`BidStatusResponseStatus::Unknown`] and encode back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum BidStatusResponseStatus {
+    /// `Open`
+    Open,
+    /// `Allocated`
+    Allocated,
+    /// `Preempting`
+    Preempting,
+    /// `Terminated`
+    Terminated,
+    /// `Paused`
+    Paused,
+    /// `Relocating`
+    Relocating,
+    /// A value not listed in the spec, kept as received.
+    Unknown(String),
+}
+
+impl BidStatusResponseStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Open => "Open",
+            Self::Allocated => "Allocated",
+            Self::Preempting => "Preempting",
+            Self::Terminated => "Terminated",
+            Self::Paused => "Paused",
+            Self::Relocating => "Relocating",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for BidStatusResponseStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "Open" => Self::Open,
+            "Allocated" => Self::Allocated,
+            "Preempting" => Self::Preempting,
+            "Terminated" => Self::Terminated,
+            "Paused" => Self::Paused,
+            "Relocating" => Self::Relocating,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for BidStatusResponseStatus {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for BidStatusResponseStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl serde::Serialize for BidStatusResponseStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BidStatusResponseStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdkgen_runtime::deserialize_str_enum(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CheckAvailabilityResponse {
+    pub available: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CreateApiKeyRequest {
+    pub name: String,
+    pub expires_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CreateApiKeyResponse {
+    pub fid: String,
+    pub name: String,
+    pub created_at: String,
+    pub expires_at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deactivated_at: Option<String>,
+    pub snippet: String,
+    pub secret: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CreateBidRequest {
+    pub project: String,
+    pub region: String,
+    pub instance_type: String,
+    pub limit_price: String,
+    pub instance_quantity: i64,
+    pub name: String,
+    pub launch_specification: LaunchSpecificationModel,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notification_email: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CreateCpuInstanceRequest {
+    pub name: String,
+    pub project: String,
+    pub instance_type: String,
+    pub region: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volumes: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssh_keys: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_version: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CreateKubernetesClusterRequest {
+    pub name: String,
+    pub project: String,
+    pub region: String,
+    pub ssh_keys: Vec<String>,
+    pub instance_type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub k8s_version: Option<CreateKubernetesClusterRequestK8sVersion>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_version: Option<String>,
+}
+
+/// Values this client does not know decode as [`CreateKubernetesClusterRequestK8sVersion::Unknown`] and encode back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CreateKubernetesClusterRequestK8sVersion {
+    /// `1.34`
+    V1_34,
+    /// `1.29`
+    V1_29,
+    /// A value not listed in the spec, kept as received.
+    Unknown(String),
+}
+
+impl CreateKubernetesClusterRequestK8sVersion {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::V1_34 => "1.34",
+            Self::V1_29 => "1.29",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for CreateKubernetesClusterRequestK8sVersion {
+    fn from(value: &str) -> Self {
+        match value {
+            "1.34" => Self::V1_34,
+            "1.29" => Self::V1_29,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for CreateKubernetesClusterRequestK8sVersion {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for CreateKubernetesClusterRequestK8sVersion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl serde::Serialize for CreateKubernetesClusterRequestK8sVersion {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateKubernetesClusterRequestK8sVersion {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdkgen_runtime::deserialize_str_enum(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CreateLifecycleScriptRequest {
+    pub project: String,
+    pub name: String,
+    pub content: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<PublicLifecycleScriptScope>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CreateReservationRequest {
+    pub project: String,
+    pub instance_type: String,
+    pub region: String,
+    pub start_time: String,
+    pub end_time: String,
+    pub instance_quantity: i64,
+    pub name: String,
+    pub launch_specification: LaunchSpecificationModel,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_specification: Option<PriceSpecification>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notification_email: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CreateSshKeyRequest {
+    pub project: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_key: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required: Option<bool>,
+}
+
+/// Request model for creating a new storage volume.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CreateVolumeRequest {
+    pub name: String,
+    pub project: String,
+    pub disk_interface: Interface,
+    pub region: String,
+    pub size_gb: sdkgen_runtime::serde_json::Value,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CreatedSshKeyModel {
+    pub fid: String,
+    pub name: String,
+    pub project: String,
+    pub public_key: String,
+    pub created_at: String,
+    pub required: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_key: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct CurrentPricesResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spot_price_cents: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reserved_price_cents: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minimum_price_cents: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lowest_allocated_bid_cents: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dynamic_win_price_cents: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub available_capacity: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_capacity: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ExtendReservationRequest {
+    pub end_time: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_specification: Option<PriceSpecification>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ExtensionAvailabilityResponse {
+    pub latest_extension_time: String,
+    pub available: bool,
+}
+
+/// Values this client does not know decode as [`GetAvailabilityMode::Unknown`] and encode back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum GetAvailabilityMode {
+    /// `slots`
+    Slots,
+    /// `latest_end_time`
+    LatestEndTime,
+    /// `check`
+    Check,
+    /// A value not listed in the spec, kept as received.
+    Unknown(String),
+}
+
+impl GetAvailabilityMode {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Slots => "slots",
+            Self::LatestEndTime => "latest_end_time",
+            Self::Check => "check",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for GetAvailabilityMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "slots" => Self::Slots,
+            "latest_end_time" => Self::LatestEndTime,
+            "check" => Self::Check,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for GetAvailabilityMode {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for GetAvailabilityMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl serde::Serialize for GetAvailabilityMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetAvailabilityMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdkgen_runtime::deserialize_str_enum(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct GetBidsResponse {
+    pub data: Vec<BidModel>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct GetInstancesResponse {
     pub data: Vec<InstanceModel>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
 }
 
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct GetLatestEndTimeResponse {
+    pub latest_end_time: String,
+    pub available: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct GetReservationsResponse {
+    pub data: Vec<ReservationModel>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct GrantUsageModel {
+    pub fid: String,
+    pub starts_at: String,
+    pub ends_at: String,
+    pub quantity: i64,
+    pub unit_price: i64,
+    pub price_credit: i64,
+    pub return_credit: i64,
+}
+
+/// A single time-series of prices for one instance type in one region.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct HistoricalPriceSeriesModel {
+    pub instance_type: String,
+    pub region: String,
+    pub timestamps: Vec<String>,
+    pub spot_prices: Vec<String>,
+    pub reserved_prices: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region_disabled: Option<bool>,
+}
+
+/// Response model for historical pricing data.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct HistoricalPricesResponseModel {
+    pub series: Vec<HistoricalPriceSeriesModel>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub complete: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub show_disabled_regions: Option<bool>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct HttpValidationError {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<Vec<ValidationError>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ImageVersionModel {
+    pub image_version_fid: String,
+    pub image_version_name: String,
+    pub os: String,
+    pub kernel: String,
+    pub stable: bool,
+    pub supported_regions: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deactivated_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nvidia_driver: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cuda: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cuda_toolkit: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nvidia_container_toolkit: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub packages: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -35,6 +709,94 @@ pub struct InstanceModel {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_ip: Option<String>,
     pub status: InstanceStatus,
+}
+
+/// Values this client does not know decode as [`InstanceOrderStatus::Unknown`] and encode back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum InstanceOrderStatus {
+    /// `Open`
+    Open,
+    /// `Allocated`
+    Allocated,
+    /// `Preempting`
+    Preempting,
+    /// `Terminated`
+    Terminated,
+    /// `Paused`
+    Paused,
+    /// `Pending`
+    Pending,
+    /// `Active`
+    Active,
+    /// `Canceled`
+    Canceled,
+    /// `Ended`
+    Ended,
+    /// A value not listed in the spec, kept as received.
+    Unknown(String),
+}
+
+impl InstanceOrderStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Open => "Open",
+            Self::Allocated => "Allocated",
+            Self::Preempting => "Preempting",
+            Self::Terminated => "Terminated",
+            Self::Paused => "Paused",
+            Self::Pending => "Pending",
+            Self::Active => "Active",
+            Self::Canceled => "Canceled",
+            Self::Ended => "Ended",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for InstanceOrderStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "Open" => Self::Open,
+            "Allocated" => Self::Allocated,
+            "Preempting" => Self::Preempting,
+            "Terminated" => Self::Terminated,
+            "Paused" => Self::Paused,
+            "Pending" => Self::Pending,
+            "Active" => Self::Active,
+            "Canceled" => Self::Canceled,
+            "Ended" => Self::Ended,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for InstanceOrderStatus {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for InstanceOrderStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl serde::Serialize for InstanceOrderStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InstanceOrderStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdkgen_runtime::deserialize_str_enum(deserializer)
+    }
 }
 
 /// A price period in the history of an instance.
@@ -111,7 +873,7 @@ impl std::str::FromStr for InstanceSortField {
 
 impl std::fmt::Display for InstanceSortField {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }
 
@@ -215,7 +977,7 @@ impl std::str::FromStr for InstanceStatus {
 
 impl std::fmt::Display for InstanceStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }
 
@@ -273,6 +1035,353 @@ pub struct InstanceStatusResponse {
     pub end_time: Option<String>,
 }
 
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct InstanceTypeModel {
+    pub fid: String,
+    pub name: String,
+    pub num_cpus: i64,
+    pub cpu_type: String,
+    pub ram_gb: i64,
+    pub num_gpus: i64,
+    pub gpu_type: String,
+    pub gpu_memory_gb: i64,
+    pub gpu_socket: String,
+    pub local_storage_gb: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network_type: Option<String>,
+    pub ib_count: i64,
+    pub bridge_count: i64,
+    pub hourly_price: f64,
+}
+
+/// Values this client does not know decode as [`Interface::Unknown`] and encode back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Interface {
+    /// `Block`
+    Block,
+    /// `File`
+    File,
+    /// A value not listed in the spec, kept as received.
+    Unknown(String),
+}
+
+impl Interface {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Block => "Block",
+            Self::File => "File",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for Interface {
+    fn from(value: &str) -> Self {
+        match value {
+            "Block" => Self::Block,
+            "File" => Self::File,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for Interface {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for Interface {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl serde::Serialize for Interface {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Interface {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdkgen_runtime::deserialize_str_enum(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct KubernetesClusterModel {
+    pub fid: String,
+    pub project: String,
+    pub name: String,
+    pub region: String,
+    pub created_at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kube_host: Option<String>,
+    pub ssh_keys: Vec<String>,
+    pub instances: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub join_command: Option<String>,
+    pub status: KubernetesClusterModelStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted_at: Option<String>,
+    pub k8s_version: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_fid: Option<String>,
+}
+
+/// Values this client does not know decode as [`KubernetesClusterModelStatus::Unknown`] and encode back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum KubernetesClusterModelStatus {
+    /// `Pending`
+    Pending,
+    /// `Available`
+    Available,
+    /// `Terminated`
+    Terminated,
+    /// A value not listed in the spec, kept as received.
+    Unknown(String),
+}
+
+impl KubernetesClusterModelStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "Pending",
+            Self::Available => "Available",
+            Self::Terminated => "Terminated",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for KubernetesClusterModelStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "Pending" => Self::Pending,
+            "Available" => Self::Available,
+            "Terminated" => Self::Terminated,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for KubernetesClusterModelStatus {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for KubernetesClusterModelStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl serde::Serialize for KubernetesClusterModelStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for KubernetesClusterModelStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdkgen_runtime::deserialize_str_enum(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct LaunchSpecificationModel {
+    /// List of volume FIDs
+    pub volumes: Vec<String>,
+    /// List of SSH key FIDs
+    pub ssh_keys: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub startup_script: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kubernetes_cluster: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_version: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory_gb: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct LifecycleScriptModel {
+    pub fid: String,
+    pub name: String,
+    pub description: String,
+    pub content_url: String,
+    pub project: String,
+    pub created_at: String,
+    pub created_by: String,
+    pub last_modified_at: String,
+    pub last_modified_by: String,
+    pub scope: LifecycleScriptScope,
+}
+
+/// Values this client does not know decode as [`LifecycleScriptScope::Unknown`] and encode back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum LifecycleScriptScope {
+    /// `PROJECT`
+    Project,
+    /// `ORGANIZATION`
+    Organization,
+    /// `PLATFORM`
+    Platform,
+    /// A value not listed in the spec, kept as received.
+    Unknown(String),
+}
+
+impl LifecycleScriptScope {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Project => "PROJECT",
+            Self::Organization => "ORGANIZATION",
+            Self::Platform => "PLATFORM",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for LifecycleScriptScope {
+    fn from(value: &str) -> Self {
+        match value {
+            "PROJECT" => Self::Project,
+            "ORGANIZATION" => Self::Organization,
+            "PLATFORM" => Self::Platform,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for LifecycleScriptScope {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for LifecycleScriptScope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl serde::Serialize for LifecycleScriptScope {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LifecycleScriptScope {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdkgen_runtime::deserialize_str_enum(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ListLifecycleScriptsResponse {
+    pub data: Vec<LifecycleScriptModel>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+}
+
+/// Values this client does not know decode as [`ListLifecycleScriptsSortBy::Unknown`] and encode back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ListLifecycleScriptsSortBy {
+    /// `created_at`
+    CreatedAt,
+    /// `last_modified_at`
+    LastModifiedAt,
+    /// A value not listed in the spec, kept as received.
+    Unknown(String),
+}
+
+impl ListLifecycleScriptsSortBy {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CreatedAt => "created_at",
+            Self::LastModifiedAt => "last_modified_at",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for ListLifecycleScriptsSortBy {
+    fn from(value: &str) -> Self {
+        match value {
+            "created_at" => Self::CreatedAt,
+            "last_modified_at" => Self::LastModifiedAt,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for ListLifecycleScriptsSortBy {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for ListLifecycleScriptsSortBy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl serde::Serialize for ListLifecycleScriptsSortBy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListLifecycleScriptsSortBy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdkgen_runtime::deserialize_str_enum(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct MeResponse {
+    pub id: String,
+    pub fid: String,
+    pub email: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_name: Option<String>,
+    pub organization_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization_role: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct NewSshKeyModel {
+    pub fid: String,
+    pub name: String,
+    pub project: String,
+    pub public_key: String,
+    pub created_at: String,
+    pub required: bool,
+}
+
 /// Values this client does not know decode as [`OrderType::Unknown`] and encode back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -315,7 +1424,7 @@ impl std::str::FromStr for OrderType {
 
 impl std::fmt::Display for OrderType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }
 
@@ -333,6 +1442,140 @@ impl<'de> serde::Deserialize<'de> for OrderType {
     }
 }
 
+/// Resolved storage quota for one region.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct OrganizationStorageQuotaModel {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product_type: Option<OrganizationStorageQuotaModelProductType>,
+    pub cluster_id: String,
+    pub region: String,
+    /// Always present on the wire, possibly `null`.
+    pub granted: Option<i64>,
+    pub used: i64,
+    /// Always present on the wire, possibly `null`.
+    pub remaining: Option<i64>,
+    /// Always present on the wire, possibly `null`.
+    pub limit_source: Option<OrganizationStorageQuotaModelLimitSource>,
+    pub units: String,
+    pub usage_by_project: Vec<StorageQuotaProjectUsageModel>,
+}
+
+/// Values this client does not know decode as [`OrganizationStorageQuotaModelLimitSource::Unknown`] and encode back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum OrganizationStorageQuotaModelLimitSource {
+    /// `organization`
+    Organization,
+    /// `baseline`
+    Baseline,
+    /// A value not listed in the spec, kept as received.
+    Unknown(String),
+}
+
+impl OrganizationStorageQuotaModelLimitSource {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Organization => "organization",
+            Self::Baseline => "baseline",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for OrganizationStorageQuotaModelLimitSource {
+    fn from(value: &str) -> Self {
+        match value {
+            "organization" => Self::Organization,
+            "baseline" => Self::Baseline,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for OrganizationStorageQuotaModelLimitSource {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for OrganizationStorageQuotaModelLimitSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl serde::Serialize for OrganizationStorageQuotaModelLimitSource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OrganizationStorageQuotaModelLimitSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdkgen_runtime::deserialize_str_enum(deserializer)
+    }
+}
+
+/// Values this client does not know decode as [`OrganizationStorageQuotaModelProductType::Unknown`] and encode back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum OrganizationStorageQuotaModelProductType {
+    /// `storage_gib`
+    StorageGib,
+    /// A value not listed in the spec, kept as received.
+    Unknown(String),
+}
+
+impl OrganizationStorageQuotaModelProductType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::StorageGib => "storage_gib",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for OrganizationStorageQuotaModelProductType {
+    fn from(value: &str) -> Self {
+        match value {
+            "storage_gib" => Self::StorageGib,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for OrganizationStorageQuotaModelProductType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for OrganizationStorageQuotaModelProductType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl serde::Serialize for OrganizationStorageQuotaModelProductType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OrganizationStorageQuotaModelProductType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdkgen_runtime::deserialize_str_enum(deserializer)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PatchInstanceStatusRequest {
     pub instances: Vec<String>,
@@ -342,6 +1585,685 @@ pub struct PatchInstanceStatusRequest {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PatchInstanceStatusResponse {
     pub instances: std::collections::BTreeMap<String, InstanceStatus>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct PersistentDiskChange {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attached: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub removed: Option<String>,
+}
+
+/// Optional pricing specification for flexible reservations.
+///
+/// If omitted, the reservation defaults to the 'standard' offer.
+/// If provided, the system applies the specified offer's pricing.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct PriceSpecification {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offer_key: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_unit_price: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PricingEventModel {
+    pub id: String,
+    pub occurred_at: String,
+    pub instance_fid: String,
+    pub instance_name: String,
+    pub instance_status: InstanceStatus,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ProjectModel {
+    pub fid: String,
+    pub name: String,
+    pub created_at: String,
+}
+
+/// Values this client does not know decode as [`PublicLifecycleScriptScope::Unknown`] and encode back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum PublicLifecycleScriptScope {
+    /// `PROJECT`
+    Project,
+    /// `ORGANIZATION`
+    Organization,
+    /// A value not listed in the spec, kept as received.
+    Unknown(String),
+}
+
+impl PublicLifecycleScriptScope {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Project => "PROJECT",
+            Self::Organization => "ORGANIZATION",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for PublicLifecycleScriptScope {
+    fn from(value: &str) -> Self {
+        match value {
+            "PROJECT" => Self::Project,
+            "ORGANIZATION" => Self::Organization,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for PublicLifecycleScriptScope {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for PublicLifecycleScriptScope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl serde::Serialize for PublicLifecycleScriptScope {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PublicLifecycleScriptScope {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdkgen_runtime::deserialize_str_enum(deserializer)
+    }
+}
+
+/// Unified quota model for all quota types (instances, storage, Kubernetes).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct QuotaModel {
+    /// Unique identifier for the quota
+    pub fid: String,
+    /// Project FID this quota belongs to
+    pub project: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_type: Option<String>,
+    /// Type of product (e.g., 'Spot', 'Reservations', 'Storage')
+    pub product_type: String,
+    /// Total quota quantity used
+    pub total_quantity: i64,
+    /// Total quota quantity used
+    pub used_quantity: i64,
+    /// Units for the quota (e.g., 'instances', 'GB')
+    pub units: String,
+    /// Human-readable display name for the quota
+    pub name: String,
+}
+
+/// Request body for the refresh-boot-disk endpoint.
+///
+/// The body is optional; when ``image_version`` is omitted the instance's
+/// current boot image is reused.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct RefreshBootDiskRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_version: Option<String>,
+}
+
+/// Response model for the refresh-boot-disk endpoint.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RefreshBootDiskResponse {
+    pub fid: String,
+    /// Always present on the wire, possibly `null`.
+    pub image_version: Option<String>,
+    pub status: RefreshBootDiskResponseStatus,
+}
+
+/// Values this client does not know decode as [`RefreshBootDiskResponseStatus::Unknown`] and encode back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum RefreshBootDiskResponseStatus {
+    /// `REFRESHED`
+    Refreshed,
+    /// A value not listed in the spec, kept as received.
+    Unknown(String),
+}
+
+impl RefreshBootDiskResponseStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Refreshed => "REFRESHED",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for RefreshBootDiskResponseStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "REFRESHED" => Self::Refreshed,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for RefreshBootDiskResponseStatus {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for RefreshBootDiskResponseStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl serde::Serialize for RefreshBootDiskResponseStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RefreshBootDiskResponseStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdkgen_runtime::deserialize_str_enum(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RegionDto {
+    pub id: String,
+    pub name: String,
+    pub block_storage_enabled: bool,
+    pub fileshare_storage_enabled: bool,
+    pub k8s_enabled: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_volume_size_tb: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_volume_name_length: Option<i64>,
+}
+
+/// A single event in the history of a reservation.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ReservationHistoryEventModel {
+    /// When the event occurred
+    pub timestamp: String,
+    pub event_type: ReservationHistoryEventModelEventType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_price_cents: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pause_credit_cents: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub return_credit_cents: Option<i64>,
+}
+
+/// Values this client does not know decode as [`ReservationHistoryEventModelEventType::Unknown`] and encode back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ReservationHistoryEventModelEventType {
+    /// `Placed`
+    Placed,
+    /// `Active`
+    Active,
+    /// `Paused`
+    Paused,
+    /// `Resumed`
+    Resumed,
+    /// `Canceled`
+    Canceled,
+    /// `Ended`
+    Ended,
+    /// `Terms Set`
+    TermsSet,
+    /// `Terms Changed`
+    TermsChanged,
+    /// A value not listed in the spec, kept as received.
+    Unknown(String),
+}
+
+impl ReservationHistoryEventModelEventType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Placed => "Placed",
+            Self::Active => "Active",
+            Self::Paused => "Paused",
+            Self::Resumed => "Resumed",
+            Self::Canceled => "Canceled",
+            Self::Ended => "Ended",
+            Self::TermsSet => "Terms Set",
+            Self::TermsChanged => "Terms Changed",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for ReservationHistoryEventModelEventType {
+    fn from(value: &str) -> Self {
+        match value {
+            "Placed" => Self::Placed,
+            "Active" => Self::Active,
+            "Paused" => Self::Paused,
+            "Resumed" => Self::Resumed,
+            "Canceled" => Self::Canceled,
+            "Ended" => Self::Ended,
+            "Terms Set" => Self::TermsSet,
+            "Terms Changed" => Self::TermsChanged,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for ReservationHistoryEventModelEventType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for ReservationHistoryEventModelEventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl serde::Serialize for ReservationHistoryEventModelEventType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ReservationHistoryEventModelEventType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdkgen_runtime::deserialize_str_enum(deserializer)
+    }
+}
+
+/// Response model for reservation history.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ReservationHistoryResponse {
+    pub reservation_fid: String,
+    /// List of historical events for this reservation, ordered by time
+    pub events: Vec<ReservationHistoryEventModel>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ReservationInfoModel {
+    pub fid: String,
+    pub order_name: String,
+    pub start_date: String,
+    pub end_date: String,
+    pub status: InstanceOrderStatus,
+    pub committed_cost_cents: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ReservationLevelEventModel {
+    pub occurred_at: String,
+    pub event_type: ReservationLevelEventModelEventType,
+    pub reservation_name: String,
+}
+
+/// Values this client does not know decode as [`ReservationLevelEventModelEventType::Unknown`] and encode back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ReservationLevelEventModelEventType {
+    /// `Started`
+    Started,
+    /// `Paused`
+    Paused,
+    /// `Extended`
+    Extended,
+    /// A value not listed in the spec, kept as received.
+    Unknown(String),
+}
+
+impl ReservationLevelEventModelEventType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Started => "Started",
+            Self::Paused => "Paused",
+            Self::Extended => "Extended",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for ReservationLevelEventModelEventType {
+    fn from(value: &str) -> Self {
+        match value {
+            "Started" => Self::Started,
+            "Paused" => Self::Paused,
+            "Extended" => Self::Extended,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for ReservationLevelEventModelEventType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for ReservationLevelEventModelEventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl serde::Serialize for ReservationLevelEventModelEventType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ReservationLevelEventModelEventType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdkgen_runtime::deserialize_str_enum(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ReservationModel {
+    pub fid: String,
+    pub name: String,
+    pub project: String,
+    pub created_by: String,
+    pub created_at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deactivated_at: Option<String>,
+    pub instance_quantity: i64,
+    pub instance_type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    pub instances: Vec<String>,
+    pub launch_specification: LaunchSpecificationModel,
+    pub status: ReservationStatus,
+    pub start_time: String,
+    pub end_time: String,
+    pub total_price: String,
+    pub unit_price: String,
+}
+
+/// A single pricing offer within a quote response.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ReservationOffer {
+    pub key: String,
+    pub display_name: String,
+    pub unit_price: String,
+    pub return_buyback_price: String,
+    pub pause_buyback_price: String,
+    pub total_price: String,
+    pub total_etbp_value: String,
+    pub total_fubp_value: String,
+    pub option_premium: String,
+}
+
+/// Response with all pricing offers available when creating a new reservation.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ReservationQuoteResponse {
+    pub offers: Vec<ReservationOffer>,
+}
+
+/// Values this client does not know decode as [`ReservationStatus::Unknown`] and encode back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ReservationStatus {
+    /// `Pending`
+    Pending,
+    /// `Active`
+    Active,
+    /// `Paused`
+    Paused,
+    /// `Canceled`
+    Canceled,
+    /// `Ended`
+    Ended,
+    /// A value not listed in the spec, kept as received.
+    Unknown(String),
+}
+
+impl ReservationStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "Pending",
+            Self::Active => "Active",
+            Self::Paused => "Paused",
+            Self::Canceled => "Canceled",
+            Self::Ended => "Ended",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for ReservationStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "Pending" => Self::Pending,
+            "Active" => Self::Active,
+            "Paused" => Self::Paused,
+            "Canceled" => Self::Canceled,
+            "Ended" => Self::Ended,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for ReservationStatus {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for ReservationStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl serde::Serialize for ReservationStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ReservationStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdkgen_runtime::deserialize_str_enum(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ReservationUsageResponse {
+    pub reservation: ReservationInfoModel,
+    pub summary: UsageSummaryModel,
+    pub grants: Vec<GrantUsageModel>,
+    pub pricing_events: Vec<PricingEventModel>,
+    pub reservation_events: Vec<ReservationLevelEventModel>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RestartVmResponse {
+    pub fid: String,
+    pub status: RestartVmResponseStatus,
+}
+
+/// Values this client does not know decode as [`RestartVmResponseStatus::Unknown`] and encode back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum RestartVmResponseStatus {
+    /// `RESTARTING`
+    Restarting,
+    /// A value not listed in the spec, kept as received.
+    Unknown(String),
+}
+
+impl RestartVmResponseStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Restarting => "RESTARTING",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for RestartVmResponseStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "RESTARTING" => Self::Restarting,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for RestartVmResponseStatus {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for RestartVmResponseStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl serde::Serialize for RestartVmResponseStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RestartVmResponseStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdkgen_runtime::deserialize_str_enum(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Size {
+    #[serde(rename = "_value")]
+    pub value: i64,
+    #[serde(rename = "_unit")]
+    pub unit: SizeUnit,
+}
+
+/// Values this client does not know decode as [`SizeUnit::Unknown`] and encode back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum SizeUnit {
+    /// `b`
+    B,
+    /// `kb`
+    Kb,
+    /// `mb`
+    Mb,
+    /// `gb`
+    Gb,
+    /// `tb`
+    Tb,
+    /// `pb`
+    Pb,
+    /// `eb`
+    Eb,
+    /// `gib`
+    Gib,
+    /// `tib`
+    Tib,
+    /// `pib`
+    Pib,
+    /// A value not listed in the spec, kept as received.
+    Unknown(String),
+}
+
+impl SizeUnit {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::B => "b",
+            Self::Kb => "kb",
+            Self::Mb => "mb",
+            Self::Gb => "gb",
+            Self::Tb => "tb",
+            Self::Pb => "pb",
+            Self::Eb => "eb",
+            Self::Gib => "gib",
+            Self::Tib => "tib",
+            Self::Pib => "pib",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for SizeUnit {
+    fn from(value: &str) -> Self {
+        match value {
+            "b" => Self::B,
+            "kb" => Self::Kb,
+            "mb" => Self::Mb,
+            "gb" => Self::Gb,
+            "tb" => Self::Tb,
+            "pb" => Self::Pb,
+            "eb" => Self::Eb,
+            "gib" => Self::Gib,
+            "tib" => Self::Tib,
+            "pib" => Self::Pib,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for SizeUnit {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for SizeUnit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl serde::Serialize for SizeUnit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SizeUnit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdkgen_runtime::deserialize_str_enum(deserializer)
+    }
 }
 
 /// Values this client does not know decode as [`SortDirection::Unknown`] and encode back unchanged.
@@ -386,7 +2308,7 @@ impl std::str::FromStr for SortDirection {
 
 impl std::fmt::Display for SortDirection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }
 
@@ -402,6 +2324,74 @@ impl<'de> serde::Deserialize<'de> for SortDirection {
     ) -> Result<Self, D::Error> {
         sdkgen_runtime::deserialize_str_enum(deserializer)
     }
+}
+
+/// Values this client does not know decode as [`SortField::Unknown`] and encode back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum SortField {
+    /// `created_at`
+    CreatedAt,
+    /// `status`
+    Status,
+    /// A value not listed in the spec, kept as received.
+    Unknown(String),
+}
+
+impl SortField {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CreatedAt => "created_at",
+            Self::Status => "status",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for SortField {
+    fn from(value: &str) -> Self {
+        match value {
+            "created_at" => Self::CreatedAt,
+            "status" => Self::Status,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for SortField {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for SortField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl serde::Serialize for SortField {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SortField {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdkgen_runtime::deserialize_str_enum(deserializer)
+    }
+}
+
+/// Storage usage attributed to one project, or to no project.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct StorageQuotaProjectUsageModel {
+    /// Always present on the wire, possibly `null`.
+    pub project_id: Option<String>,
+    pub used: i64,
 }
 
 /// Values this client does not know decode as [`TargetInstanceStatus::Unknown`] and encode back unchanged.
@@ -446,7 +2436,7 @@ impl std::str::FromStr for TargetInstanceStatus {
 
 impl std::fmt::Display for TargetInstanceStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }
 
@@ -465,6 +2455,88 @@ impl<'de> serde::Deserialize<'de> for TargetInstanceStatus {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TeammateResponse {
+    pub id: String,
+    pub fid: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization_role: Option<String>,
+    pub project_ids: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deactivated_at: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TerminateInstanceRequest {
+    pub instances: Vec<String>,
+    pub reduce_capacity: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TerminateInstanceResponsePartialSuccess {
+    pub terminated_instances: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UpdateBidRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit_price: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paused: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volumes: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory_gb: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UpdateLifecycleScriptRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<PublicLifecycleScriptScope>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UpdateReservationRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paused: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volumes: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct UpdateSshKeyRequest {
+    pub required: bool,
+}
+
+/// Request model for updating an existing storage volume.
+///
+/// Attributes:
+///   name: New name for the volume. Must follow naming conventions.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct UpdateVolumeRequest {
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct UsageSummaryModel {
+    pub committed_cost_cents: i64,
+    pub flex_use_credits_cents: i64,
+    pub early_termination_credits_cents: i64,
+    pub net_cost_cents: i64,
+    pub reserved_instance_hours: String,
+    pub active_instance_hours: String,
+    pub idle_instance_hours: String,
+    pub as_of: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ValidationError {
     pub loc: Vec<ValidationErrorLocation>,
     pub msg: String,
@@ -476,4 +2548,20 @@ pub struct ValidationError {
 pub enum ValidationErrorLocation {
     Integer(i64),
     String(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct VolumeModel {
+    pub fid: String,
+    pub name: String,
+    pub region: String,
+    pub created_at: String,
+    /// Always present on the wire, possibly `null`.
+    pub deleted_at: Option<String>,
+    pub capacity_gb: i64,
+    pub project: String,
+    pub interface: Interface,
+    pub bids: Vec<String>,
+    pub reservations: Vec<String>,
+    pub attachments: std::collections::BTreeMap<String, String>,
 }

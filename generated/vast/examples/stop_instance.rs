@@ -1,4 +1,5 @@
-//! Stops a Vast.ai instance.
+//! Stops a Vast.ai instance. A stopped instance keeps its disk (and its storage charges) and
+//! can be started again.
 //!
 //! ```sh
 //! VAST_API_KEY=... cargo run -p vast-client --example stop_instance -- <instance-id>
@@ -9,12 +10,21 @@
 use std::process::ExitCode;
 
 use vast_client::errors::ManageInstanceError;
-use vast_client::types::{InstanceTargetState, ManageInstanceRequest};
+use vast_client::types::{InstanceState, ManageInstanceRequest};
 use vast_client::{Client, Error};
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    match run().await {
+    let mut args = std::env::args().skip(1);
+    let (Some(id), None) = (args.next(), args.next()) else {
+        eprintln!("usage: stop_instance <instance-id>");
+        return ExitCode::from(2);
+    };
+    let Ok(id) = id.parse::<i64>() else {
+        eprintln!("error: not an instance id: {id:?}\nusage: stop_instance <instance-id>");
+        return ExitCode::from(2);
+    };
+    match run(id).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
@@ -23,21 +33,12 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run() -> Result<(), Box<dyn std::error::Error>> {
-    let Some(id) = std::env::args().nth(1) else {
-        eprintln!("usage: stop_instance <instance-id>");
-        std::process::exit(2);
-    };
-    let id: i64 = id.parse().map_err(|_| format!("not an instance id: {id:?}"))?;
+async fn run(id: i64) -> Result<(), Box<dyn std::error::Error>> {
+    // The key comes from VAST_API_KEY (building fails if it is not set), the address from
+    // VAST_BASE_URL if it is set.
+    let client = Client::from_env()?;
 
-    // The key comes from VAST_API_KEY; building fails if it is not set.
-    let mut builder = Client::builder().require_api_key();
-    if let Ok(url) = std::env::var("VAST_BASE_URL") {
-        builder = builder.base_url(url);
-    }
-    let client = builder.build()?;
-
-    let body = ManageInstanceRequest { state: Some(InstanceTargetState::Stopped), ..Default::default() };
+    let body = ManageInstanceRequest { state: Some(InstanceState::Stopped), ..Default::default() };
     match client.manage_instance(id, body).await {
         Ok(out) if out.success == Some(false) => Err(format!("instance {id}: the API did not confirm the stop").into()),
         Ok(_) => {

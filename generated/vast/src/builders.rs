@@ -6,6 +6,4991 @@
 //! Set optional parameters with the builder's methods, then `.await` it (or call `send`).
 
 impl crate::Client {
+    /// show ssh-keys
+    ///
+    /// Retrieves the SSH keys associated with a specific instance.
+    ///
+    /// CLI Usage: `vastai show ssh-keys <instance_id>`
+    ///
+    /// `GET /api/v0/instances/{id}/ssh`
+    ///
+    /// Arguments:
+    /// - `id`: The ID of the instance to retrieve SSH keys for. (example `17816188`)
+    ///
+    /// Returns a [`ShowSshKeys`] to set optional parameters on; `.await` it to send. Documented errors: [`ShowSshKeysError`](crate::errors::ShowSshKeysError).
+    pub fn show_ssh_keys(&self, id: i64) -> ShowSshKeys {
+        ShowSshKeys::new(self.clone(), id)
+    }
+}
+
+/// Request builder for [`Client::show_ssh_keys`](crate::Client::show_ssh_keys): `GET /api/v0/instances/{id}/ssh`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ShowSshKeys {
+    client: crate::Client,
+    id: i64,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl ShowSshKeys {
+    fn new(client: crate::Client, id: i64) -> Self {
+        Self {
+            client,
+            id,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::GET,
+            "/api/v0/instances/{id}/ssh",
+            format!("/api/v0/instances/{}/ssh", sdkgen_runtime::encode_path(self.id)),
+        );
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::ShowSshKeysResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::ShowSshKeysResponse,
+        crate::errors::ShowSshKeysError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::ShowSshKeysError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::ShowSshKeysResponse,
+        sdkgen_runtime::Error<crate::errors::ShowSshKeysError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::ShowSshKeysResponse>,
+        sdkgen_runtime::Error<crate::errors::ShowSshKeysError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for ShowSshKeys {
+    type Output = Result<
+        crate::types::ShowSshKeysResponse,
+        sdkgen_runtime::Error<crate::errors::ShowSshKeysError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// attach ssh-key
+    ///
+    /// Attaches an SSH key to the specified instance, allowing SSH access using the provided key.
+    ///
+    /// CLI Usage: `vastai attach ssh <instance_id> <ssh_key>`
+    ///
+    /// `POST /api/v0/instances/{id}/ssh`
+    ///
+    /// Arguments:
+    /// - `id`: ID of the instance to attach the SSH key to
+    /// - `body`: the request body
+    ///
+    /// Returns a [`AttachSshKey`] to set optional parameters on; `.await` it to send. Documented errors: [`AttachSshKeyError`](crate::errors::AttachSshKeyError).
+    pub fn attach_ssh_key(
+        &self,
+        id: i64,
+        body: crate::types::AttachSshKeyRequest,
+    ) -> AttachSshKey {
+        AttachSshKey::new(self.clone(), id, body)
+    }
+}
+
+/// Request builder for [`Client::attach_ssh_key`](crate::Client::attach_ssh_key): `POST /api/v0/instances/{id}/ssh`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct AttachSshKey {
+    client: crate::Client,
+    id: i64,
+    body: crate::types::AttachSshKeyRequest,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl AttachSshKey {
+    fn new(
+        client: crate::Client,
+        id: i64,
+        body: crate::types::AttachSshKeyRequest,
+    ) -> Self {
+        Self {
+            client,
+            id,
+            body,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::POST,
+            "/api/v0/instances/{id}/ssh",
+            format!("/api/v0/instances/{}/ssh", sdkgen_runtime::encode_path(self.id)),
+        );
+        request.json_body(&self.body);
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::SuccessResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::SuccessResponse,
+        crate::errors::AttachSshKeyError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::AttachSshKeyError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::SuccessResponse,
+        sdkgen_runtime::Error<crate::errors::AttachSshKeyError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::SuccessResponse>,
+        sdkgen_runtime::Error<crate::errors::AttachSshKeyError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for AttachSshKey {
+    type Output = Result<
+        crate::types::SuccessResponse,
+        sdkgen_runtime::Error<crate::errors::AttachSshKeyError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// copy
+    ///
+    /// Initiate a remote copy operation to transfer data from one instance to another or between an instance and the local machine.
+    ///
+    /// CLI Usage: `vastai copy <src_id> <dst_id> <src_path> <dst_path>`
+    ///
+    /// `PUT /api/v0/commands/copy_direct`
+    ///
+    /// Arguments:
+    /// - `body`: the request body
+    ///
+    /// Returns a [`InitiateRemoteRsync`] to set optional parameters on; `.await` it to send. Documented errors: [`InitiateRemoteRsyncError`](crate::errors::InitiateRemoteRsyncError).
+    pub fn initiate_remote_rsync(
+        &self,
+        body: crate::types::InitiateRemoteRsyncRequest,
+    ) -> InitiateRemoteRsync {
+        InitiateRemoteRsync::new(self.clone(), body)
+    }
+}
+
+/// Request builder for [`Client::initiate_remote_rsync`](crate::Client::initiate_remote_rsync): `PUT /api/v0/commands/copy_direct`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct InitiateRemoteRsync {
+    client: crate::Client,
+    body: crate::types::InitiateRemoteRsyncRequest,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl InitiateRemoteRsync {
+    fn new(
+        client: crate::Client,
+        body: crate::types::InitiateRemoteRsyncRequest,
+    ) -> Self {
+        Self {
+            client,
+            body,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::PUT,
+            "/api/v0/commands/copy_direct",
+            "/api/v0/commands/copy_direct".to_owned(),
+        );
+        request.json_body(&self.body);
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::SuccessResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::SuccessResponse,
+        crate::errors::InitiateRemoteRsyncError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::InitiateRemoteRsyncError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::SuccessResponse,
+        sdkgen_runtime::Error<crate::errors::InitiateRemoteRsyncError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::SuccessResponse>,
+        sdkgen_runtime::Error<crate::errors::InitiateRemoteRsyncError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for InitiateRemoteRsync {
+    type Output = Result<
+        crate::types::SuccessResponse,
+        sdkgen_runtime::Error<crate::errors::InitiateRemoteRsyncError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// cancel copy
+    ///
+    /// Cancel a remote copy operation specified by the destination ID (dst_id).
+    ///
+    /// CLI Usage: `vastai cancel copy --dst_id <destination_id>`
+    ///
+    /// `DELETE /api/v0/commands/copy_direct`
+    ///
+    /// Arguments:
+    /// - `body`: the request body
+    ///
+    /// Returns a [`CancelRemoteRsync`] to set optional parameters on; `.await` it to send. Documented errors: [`CancelRemoteRsyncError`](crate::errors::CancelRemoteRsyncError).
+    pub fn cancel_remote_rsync(
+        &self,
+        body: crate::types::CancelRemoteRsyncRequest,
+    ) -> CancelRemoteRsync {
+        CancelRemoteRsync::new(self.clone(), body)
+    }
+}
+
+/// Request builder for [`Client::cancel_remote_rsync`](crate::Client::cancel_remote_rsync): `DELETE /api/v0/commands/copy_direct`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CancelRemoteRsync {
+    client: crate::Client,
+    body: crate::types::CancelRemoteRsyncRequest,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl CancelRemoteRsync {
+    fn new(client: crate::Client, body: crate::types::CancelRemoteRsyncRequest) -> Self {
+        Self {
+            client,
+            body,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::DELETE,
+            "/api/v0/commands/copy_direct",
+            "/api/v0/commands/copy_direct".to_owned(),
+        );
+        request.json_body(&self.body);
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<
+            crate::types::SimpleBooleanSuccessResponse,
+            sdkgen_runtime::serde_json::Error,
+        >,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::SimpleBooleanSuccessResponse,
+        crate::errors::CancelRemoteRsyncError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::CancelRemoteRsyncError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::SimpleBooleanSuccessResponse,
+        sdkgen_runtime::Error<crate::errors::CancelRemoteRsyncError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::SimpleBooleanSuccessResponse>,
+        sdkgen_runtime::Error<crate::errors::CancelRemoteRsyncError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for CancelRemoteRsync {
+    type Output = Result<
+        crate::types::SimpleBooleanSuccessResponse,
+        sdkgen_runtime::Error<crate::errors::CancelRemoteRsyncError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// cancel maint
+    ///
+    /// Cancel a scheduled maintenance window for a specified machine.
+    ///
+    /// CLI Usage: `vastai cancel maint <machine_id>`
+    ///
+    /// `PUT /api/v0/machines/{machine_id}/cancel_maint`
+    ///
+    /// Arguments:
+    /// - `machine_id`: ID of the machine to cancel maintenance for.
+    ///
+    /// Returns a [`CancelMaint`] to set optional parameters on; `.await` it to send. Documented errors: [`CancelMaintError`](crate::errors::CancelMaintError).
+    pub fn cancel_maint(&self, machine_id: i64) -> CancelMaint {
+        CancelMaint::new(self.clone(), machine_id)
+    }
+}
+
+/// Request builder for [`Client::cancel_maint`](crate::Client::cancel_maint): `PUT /api/v0/machines/{machine_id}/cancel_maint`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CancelMaint {
+    client: crate::Client,
+    machine_id: i64,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl CancelMaint {
+    fn new(client: crate::Client, machine_id: i64) -> Self {
+        Self {
+            client,
+            machine_id,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::PUT,
+            "/api/v0/machines/{machine_id}/cancel_maint",
+            format!(
+                "/api/v0/machines/{}/cancel_maint", sdkgen_runtime::encode_path(self
+                .machine_id)
+            ),
+        );
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::CancelMaintResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::CancelMaintResponse,
+        crate::errors::CancelMaintError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::CancelMaintError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::CancelMaintResponse,
+        sdkgen_runtime::Error<crate::errors::CancelMaintError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::CancelMaintResponse>,
+        sdkgen_runtime::Error<crate::errors::CancelMaintError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for CancelMaint {
+    type Output = Result<
+        crate::types::CancelMaintResponse,
+        sdkgen_runtime::Error<crate::errors::CancelMaintError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// cloud copy
+    ///
+    /// Starts a cloud copy operation by sending a command to the remote server. The operation can transfer data between an instance and a cloud service.
+    ///
+    /// CLI Usage: `vastai cloud copy <instance_id> <src> <dst> [options]`
+    ///
+    /// `POST /api/v0/commands/rclone`
+    ///
+    /// Arguments:
+    /// - `body`: the request body
+    ///
+    /// Returns a [`CloudCopy`] to set optional parameters on; `.await` it to send. Documented errors: [`CloudCopyError`](crate::errors::CloudCopyError).
+    pub fn cloud_copy(&self, body: crate::types::CloudCopyRequest) -> CloudCopy {
+        CloudCopy::new(self.clone(), body)
+    }
+}
+
+/// Request builder for [`Client::cloud_copy`](crate::Client::cloud_copy): `POST /api/v0/commands/rclone`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CloudCopy {
+    client: crate::Client,
+    body: crate::types::CloudCopyRequest,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl CloudCopy {
+    fn new(client: crate::Client, body: crate::types::CloudCopyRequest) -> Self {
+        Self {
+            client,
+            body,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::POST,
+            "/api/v0/commands/rclone",
+            "/api/v0/commands/rclone".to_owned(),
+        );
+        request.json_body(&self.body);
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::CloudCopyResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::CloudCopyResponse,
+        crate::errors::CloudCopyError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::CloudCopyError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::CloudCopyResponse,
+        sdkgen_runtime::Error<crate::errors::CloudCopyError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::CloudCopyResponse>,
+        sdkgen_runtime::Error<crate::errors::CloudCopyError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for CloudCopy {
+    type Output = Result<
+        crate::types::CloudCopyResponse,
+        sdkgen_runtime::Error<crate::errors::CloudCopyError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// cancel sync
+    ///
+    /// Cancels an in-progress remote sync operation identified by the destination instance ID.
+    /// This operation cannot be resumed once canceled and must be restarted if needed.
+    ///
+    /// CLI Usage: `vastai cancel sync --dst_id <destination_id>`
+    ///
+    /// `DELETE /api/v0/commands/rclone`
+    ///
+    /// Arguments:
+    /// - `body`: the request body
+    ///
+    /// Returns a [`CancelSync`] to set optional parameters on; `.await` it to send. Documented errors: [`CancelSyncError`](crate::errors::CancelSyncError).
+    pub fn cancel_sync(&self, body: crate::types::CancelSyncRequest) -> CancelSync {
+        CancelSync::new(self.clone(), body)
+    }
+}
+
+/// Request builder for [`Client::cancel_sync`](crate::Client::cancel_sync): `DELETE /api/v0/commands/rclone`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CancelSync {
+    client: crate::Client,
+    body: crate::types::CancelSyncRequest,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl CancelSync {
+    fn new(client: crate::Client, body: crate::types::CancelSyncRequest) -> Self {
+        Self {
+            client,
+            body,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::DELETE,
+            "/api/v0/commands/rclone",
+            "/api/v0/commands/rclone".to_owned(),
+        );
+        request.json_body(&self.body);
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::SuccessResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::SuccessResponse,
+        crate::errors::CancelSyncError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::CancelSyncError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::SuccessResponse,
+        sdkgen_runtime::Error<crate::errors::CancelSyncError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::SuccessResponse>,
+        sdkgen_runtime::Error<crate::errors::CancelSyncError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for CancelSync {
+    type Output = Result<
+        crate::types::SuccessResponse,
+        sdkgen_runtime::Error<crate::errors::CancelSyncError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// change bid
+    ///
+    /// Change the current bid price of an instance to a specified price.
+    ///
+    /// CLI Usage: `vastai change bid <id> --price <price>`
+    ///
+    /// `PUT /api/v0/instances/bid_price/{id}`
+    ///
+    /// Arguments:
+    /// - `id`: Instance ID
+    /// - `body`: the request body
+    ///
+    /// Returns a [`ChangeBid`] to set optional parameters on; `.await` it to send. Documented errors: [`ChangeBidError`](crate::errors::ChangeBidError).
+    pub fn change_bid(
+        &self,
+        id: i64,
+        body: crate::types::ChangeBidRequest,
+    ) -> ChangeBid {
+        ChangeBid::new(self.clone(), id, body)
+    }
+}
+
+/// Request builder for [`Client::change_bid`](crate::Client::change_bid): `PUT /api/v0/instances/bid_price/{id}`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ChangeBid {
+    client: crate::Client,
+    id: i64,
+    body: crate::types::ChangeBidRequest,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl ChangeBid {
+    fn new(
+        client: crate::Client,
+        id: i64,
+        body: crate::types::ChangeBidRequest,
+    ) -> Self {
+        Self {
+            client,
+            id,
+            body,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::PUT,
+            "/api/v0/instances/bid_price/{id}",
+            format!(
+                "/api/v0/instances/bid_price/{}", sdkgen_runtime::encode_path(self.id)
+            ),
+        );
+        request.json_body(&self.body);
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<
+            crate::types::SimpleBooleanSuccessResponse,
+            sdkgen_runtime::serde_json::Error,
+        >,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::SimpleBooleanSuccessResponse,
+        crate::errors::ChangeBidError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::ChangeBidError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::SimpleBooleanSuccessResponse,
+        sdkgen_runtime::Error<crate::errors::ChangeBidError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::SimpleBooleanSuccessResponse>,
+        sdkgen_runtime::Error<crate::errors::ChangeBidError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for ChangeBid {
+    type Output = Result<
+        crate::types::SimpleBooleanSuccessResponse,
+        sdkgen_runtime::Error<crate::errors::ChangeBidError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// cleanup machine
+    ///
+    /// This endpoint removes expired contracts on a specified machine, freeing up space.
+    ///
+    /// CLI Usage: `vastai cleanup machine <machine_id>`
+    ///
+    /// `PUT /api/v0/machines/{machine_id}/cleanup`
+    ///
+    /// Arguments:
+    /// - `machine_id`: The ID of the machine to clean up.
+    /// - `body`: the request body
+    ///
+    /// Returns a [`CleanupMachine`] to set optional parameters on; `.await` it to send. Documented errors: [`CleanupMachineError`](crate::errors::CleanupMachineError).
+    pub fn cleanup_machine(
+        &self,
+        machine_id: i64,
+        body: std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
+    ) -> CleanupMachine {
+        CleanupMachine::new(self.clone(), machine_id, body)
+    }
+}
+
+/// Request builder for [`Client::cleanup_machine`](crate::Client::cleanup_machine): `PUT /api/v0/machines/{machine_id}/cleanup`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CleanupMachine {
+    client: crate::Client,
+    machine_id: i64,
+    body: std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl CleanupMachine {
+    fn new(
+        client: crate::Client,
+        machine_id: i64,
+        body: std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
+    ) -> Self {
+        Self {
+            client,
+            machine_id,
+            body,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::PUT,
+            "/api/v0/machines/{machine_id}/cleanup",
+            format!(
+                "/api/v0/machines/{}/cleanup", sdkgen_runtime::encode_path(self
+                .machine_id)
+            ),
+        );
+        request.json_body(&self.body);
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::CleanupMachineResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::CleanupMachineResponse,
+        crate::errors::CleanupMachineError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::CleanupMachineError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::CleanupMachineResponse,
+        sdkgen_runtime::Error<crate::errors::CleanupMachineError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::CleanupMachineResponse>,
+        sdkgen_runtime::Error<crate::errors::CleanupMachineError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for CleanupMachine {
+    type Output = Result<
+        crate::types::CleanupMachineResponse,
+        sdkgen_runtime::Error<crate::errors::CleanupMachineError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// show api keys
+    ///
+    /// Retrieves all API keys associated with the authenticated user.
+    ///
+    /// CLI Usage: `vastai show api-keys`
+    ///
+    /// `GET /api/v0/auth/apikeys`
+    ///
+    /// Returns a [`ShowApiKeys`] to set optional parameters on; `.await` it to send. Documented errors: [`ShowApiKeysError`](crate::errors::ShowApiKeysError).
+    pub fn show_api_keys(&self) -> ShowApiKeys {
+        ShowApiKeys::new(self.clone())
+    }
+}
+
+/// Request builder for [`Client::show_api_keys`](crate::Client::show_api_keys): `GET /api/v0/auth/apikeys`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ShowApiKeys {
+    client: crate::Client,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl ShowApiKeys {
+    fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::GET,
+            "/api/v0/auth/apikeys",
+            "/api/v0/auth/apikeys".to_owned(),
+        );
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::ShowApiKeysResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::ShowApiKeysResponse,
+        crate::errors::ShowApiKeysError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::ShowApiKeysError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::ShowApiKeysResponse,
+        sdkgen_runtime::Error<crate::errors::ShowApiKeysError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::ShowApiKeysResponse>,
+        sdkgen_runtime::Error<crate::errors::ShowApiKeysError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for ShowApiKeys {
+    type Output = Result<
+        crate::types::ShowApiKeysResponse,
+        sdkgen_runtime::Error<crate::errors::ShowApiKeysError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// create api-key
+    ///
+    /// Creates a new API key with specified permissions for the authenticated user.
+    ///
+    /// CLI Usage: `vastai create api-key --name <name> --permission_file <permissions_file> [--key_params <params>]`
+    ///
+    /// `POST /api/v0/auth/apikeys`
+    ///
+    /// Arguments:
+    /// - `body`: the request body
+    ///
+    /// Returns a [`CreateApiKey`] to set optional parameters on; `.await` it to send. Documented errors: [`CreateApiKeyError`](crate::errors::CreateApiKeyError).
+    pub fn create_api_key(
+        &self,
+        body: crate::types::CreateApiKeyRequest,
+    ) -> CreateApiKey {
+        CreateApiKey::new(self.clone(), body)
+    }
+}
+
+/// Request builder for [`Client::create_api_key`](crate::Client::create_api_key): `POST /api/v0/auth/apikeys`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateApiKey {
+    client: crate::Client,
+    body: crate::types::CreateApiKeyRequest,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl CreateApiKey {
+    fn new(client: crate::Client, body: crate::types::CreateApiKeyRequest) -> Self {
+        Self {
+            client,
+            body,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::POST,
+            "/api/v0/auth/apikeys",
+            "/api/v0/auth/apikeys".to_owned(),
+        );
+        request.json_body(&self.body);
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::CreateApiKeyResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::CreateApiKeyResponse,
+        crate::errors::CreateApiKeyError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::CreateApiKeyError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::CreateApiKeyResponse,
+        sdkgen_runtime::Error<crate::errors::CreateApiKeyError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::CreateApiKeyResponse>,
+        sdkgen_runtime::Error<crate::errors::CreateApiKeyError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for CreateApiKey {
+    type Output = Result<
+        crate::types::CreateApiKeyResponse,
+        sdkgen_runtime::Error<crate::errors::CreateApiKeyError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// show workergroup
+    ///
+    /// Retrieves the list of workergroups associated with the authenticated user.
+    ///
+    /// CLI Usage: `vastai show workergroups`
+    ///
+    /// `GET /api/v0/workergroups`
+    ///
+    /// Returns a [`ShowWorkergroup`] to set optional parameters on; `.await` it to send. Documented errors: [`ShowWorkergroupError`](crate::errors::ShowWorkergroupError).
+    pub fn show_workergroup(&self) -> ShowWorkergroup {
+        ShowWorkergroup::new(self.clone())
+    }
+}
+
+/// Request builder for [`Client::show_workergroup`](crate::Client::show_workergroup): `GET /api/v0/workergroups`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ShowWorkergroup {
+    client: crate::Client,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl ShowWorkergroup {
+    fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::GET,
+            "/api/v0/workergroups",
+            "/api/v0/workergroups".to_owned(),
+        );
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::ShowWorkergroupResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::ShowWorkergroupResponse,
+        crate::errors::ShowWorkergroupError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::ShowWorkergroupError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::ShowWorkergroupResponse,
+        sdkgen_runtime::Error<crate::errors::ShowWorkergroupError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::ShowWorkergroupResponse>,
+        sdkgen_runtime::Error<crate::errors::ShowWorkergroupError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for ShowWorkergroup {
+    type Output = Result<
+        crate::types::ShowWorkergroupResponse,
+        sdkgen_runtime::Error<crate::errors::ShowWorkergroupError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// create workergroup
+    ///
+    /// Creates a new workergroup configuration that manages worker instances for a serverless endpoint.
+    ///
+    /// CLI Usage: `vastai create workergroup --template_hash <hash> --endpoint_name <name> [options]`
+    ///
+    /// `POST /api/v0/workergroups`
+    ///
+    /// Returns a [`CreateWorkergroup`] to set optional parameters on; `.await` it to send. Documented errors: [`CreateWorkergroupError`](crate::errors::CreateWorkergroupError).
+    pub fn create_workergroup(&self) -> CreateWorkergroup {
+        CreateWorkergroup::new(self.clone())
+    }
+}
+
+/// Request builder for [`Client::create_workergroup`](crate::Client::create_workergroup): `POST /api/v0/workergroups`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateWorkergroup {
+    client: crate::Client,
+    body: Option<crate::types::CreateWorkergroupRequest>,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl CreateWorkergroup {
+    fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            body: None,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Sets the request body.
+    pub fn body(mut self, value: crate::types::CreateWorkergroupRequest) -> Self {
+        self.body = Some(value);
+        self
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::POST,
+            "/api/v0/workergroups",
+            "/api/v0/workergroups".to_owned(),
+        );
+        if let Some(body) = &self.body {
+            request.json_body(body);
+        }
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<
+            crate::types::CreateWorkergroupResponse,
+            sdkgen_runtime::serde_json::Error,
+        >,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::CreateWorkergroupResponse,
+        crate::errors::CreateWorkergroupError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::CreateWorkergroupError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::CreateWorkergroupResponse,
+        sdkgen_runtime::Error<crate::errors::CreateWorkergroupError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::CreateWorkergroupResponse>,
+        sdkgen_runtime::Error<crate::errors::CreateWorkergroupError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for CreateWorkergroup {
+    type Output = Result<
+        crate::types::CreateWorkergroupResponse,
+        sdkgen_runtime::Error<crate::errors::CreateWorkergroupError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// show endpoints
+    ///
+    /// Retrieve a list of endpoint jobs for the authenticated user.
+    ///
+    /// CLI Usage: `vastai show endpoints`
+    ///
+    /// `GET /api/v0/endptjobs`
+    ///
+    /// Returns a [`ShowEndpoints`] to set optional parameters on; `.await` it to send. Documented errors: [`ShowEndpointsError`](crate::errors::ShowEndpointsError).
+    pub fn show_endpoints(&self) -> ShowEndpoints {
+        ShowEndpoints::new(self.clone())
+    }
+}
+
+/// Request builder for [`Client::show_endpoints`](crate::Client::show_endpoints): `GET /api/v0/endptjobs`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ShowEndpoints {
+    client: crate::Client,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl ShowEndpoints {
+    fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::GET,
+            "/api/v0/endptjobs",
+            "/api/v0/endptjobs".to_owned(),
+        );
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::ShowEndpointsResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::ShowEndpointsResponse,
+        crate::errors::ShowEndpointsError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::ShowEndpointsError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::ShowEndpointsResponse,
+        sdkgen_runtime::Error<crate::errors::ShowEndpointsError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::ShowEndpointsResponse>,
+        sdkgen_runtime::Error<crate::errors::ShowEndpointsError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for ShowEndpoints {
+    type Output = Result<
+        crate::types::ShowEndpointsResponse,
+        sdkgen_runtime::Error<crate::errors::ShowEndpointsError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// create endpoint
+    ///
+    /// This endpoint creates a new job processing endpoint with specified parameters.
+    ///
+    /// CLI Usage: `vastai create endpoint [options]`
+    ///
+    /// `POST /api/v0/endptjobs`
+    ///
+    /// Returns a [`CreateEndpoint`] to set optional parameters on; `.await` it to send. Documented errors: [`CreateEndpointError`](crate::errors::CreateEndpointError).
+    pub fn create_endpoint(&self) -> CreateEndpoint {
+        CreateEndpoint::new(self.clone())
+    }
+}
+
+/// Request builder for [`Client::create_endpoint`](crate::Client::create_endpoint): `POST /api/v0/endptjobs`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateEndpoint {
+    client: crate::Client,
+    body: Option<crate::types::EndpointRequest>,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl CreateEndpoint {
+    fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            body: None,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Sets the request body.
+    pub fn body(mut self, value: crate::types::EndpointRequest) -> Self {
+        self.body = Some(value);
+        self
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::POST,
+            "/api/v0/endptjobs",
+            "/api/v0/endptjobs".to_owned(),
+        );
+        if let Some(body) = &self.body {
+            request.json_body(body);
+        }
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::CreateEndpointResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::CreateEndpointResponse,
+        crate::errors::CreateEndpointError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::CreateEndpointError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::CreateEndpointResponse,
+        sdkgen_runtime::Error<crate::errors::CreateEndpointError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::CreateEndpointResponse>,
+        sdkgen_runtime::Error<crate::errors::CreateEndpointError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for CreateEndpoint {
+    type Output = Result<
+        crate::types::CreateEndpointResponse,
+        sdkgen_runtime::Error<crate::errors::CreateEndpointError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// show env vars
+    ///
+    /// Retrieve a list of environment variables (secrets) for the authenticated user.
+    ///
+    /// CLI Usage: `vastai show env-vars [-s]`
+    ///
+    /// `GET /api/v0/secrets`
+    ///
+    /// Returns a [`ShowEnvVars`] to set optional parameters on; `.await` it to send. Documented errors: [`ShowEnvVarsError`](crate::errors::ShowEnvVarsError).
+    pub fn show_env_vars(&self) -> ShowEnvVars {
+        ShowEnvVars::new(self.clone())
+    }
+}
+
+/// Request builder for [`Client::show_env_vars`](crate::Client::show_env_vars): `GET /api/v0/secrets`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ShowEnvVars {
+    client: crate::Client,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl ShowEnvVars {
+    fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::GET,
+            "/api/v0/secrets",
+            "/api/v0/secrets".to_owned(),
+        );
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::ShowEnvVarsResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::ShowEnvVarsResponse,
+        crate::errors::ShowEnvVarsError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::ShowEnvVarsError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::ShowEnvVarsResponse,
+        sdkgen_runtime::Error<crate::errors::ShowEnvVarsError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::ShowEnvVarsResponse>,
+        sdkgen_runtime::Error<crate::errors::ShowEnvVarsError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for ShowEnvVars {
+    type Output = Result<
+        crate::types::ShowEnvVarsResponse,
+        sdkgen_runtime::Error<crate::errors::ShowEnvVarsError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// update env var
+    ///
+    /// Updates the value of an existing environment variable for the authenticated user.
+    ///
+    /// CLI Usage: `vastai update env-var <key> <value>`
+    ///
+    /// `PUT /api/v0/secrets`
+    ///
+    /// Arguments:
+    /// - `body`: the request body
+    ///
+    /// Returns a [`UpdateEnvVar`] to set optional parameters on; `.await` it to send. Documented errors: [`UpdateEnvVarError`](crate::errors::UpdateEnvVarError).
+    pub fn update_env_var(&self, body: crate::types::EnvVarRequest) -> UpdateEnvVar {
+        UpdateEnvVar::new(self.clone(), body)
+    }
+}
+
+/// Request builder for [`Client::update_env_var`](crate::Client::update_env_var): `PUT /api/v0/secrets`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct UpdateEnvVar {
+    client: crate::Client,
+    body: crate::types::EnvVarRequest,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl UpdateEnvVar {
+    fn new(client: crate::Client, body: crate::types::EnvVarRequest) -> Self {
+        Self {
+            client,
+            body,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::PUT,
+            "/api/v0/secrets",
+            "/api/v0/secrets".to_owned(),
+        );
+        request.json_body(&self.body);
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::SuccessResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::SuccessResponse,
+        crate::errors::UpdateEnvVarError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::UpdateEnvVarError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::SuccessResponse,
+        sdkgen_runtime::Error<crate::errors::UpdateEnvVarError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::SuccessResponse>,
+        sdkgen_runtime::Error<crate::errors::UpdateEnvVarError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for UpdateEnvVar {
+    type Output = Result<
+        crate::types::SuccessResponse,
+        sdkgen_runtime::Error<crate::errors::UpdateEnvVarError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// create env-var
+    ///
+    /// Creates a new encrypted environment variable for the authenticated user.
+    /// Keys are automatically converted to uppercase. Values are encrypted before storage.
+    /// There is a limit on the total number of environment variables per user.
+    ///
+    /// CLI Usage: `vastai create env-var <key> <value>`
+    ///
+    /// `POST /api/v0/secrets`
+    ///
+    /// Arguments:
+    /// - `body`: the request body
+    ///
+    /// Returns a [`CreateEnvVar`] to set optional parameters on; `.await` it to send. Documented errors: [`CreateEnvVarError`](crate::errors::CreateEnvVarError).
+    pub fn create_env_var(&self, body: crate::types::EnvVarRequest) -> CreateEnvVar {
+        CreateEnvVar::new(self.clone(), body)
+    }
+}
+
+/// Request builder for [`Client::create_env_var`](crate::Client::create_env_var): `POST /api/v0/secrets`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateEnvVar {
+    client: crate::Client,
+    body: crate::types::EnvVarRequest,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl CreateEnvVar {
+    fn new(client: crate::Client, body: crate::types::EnvVarRequest) -> Self {
+        Self {
+            client,
+            body,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::POST,
+            "/api/v0/secrets",
+            "/api/v0/secrets".to_owned(),
+        );
+        request.json_body(&self.body);
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::SuccessResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::SuccessResponse,
+        crate::errors::CreateEnvVarError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::CreateEnvVarError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::SuccessResponse,
+        sdkgen_runtime::Error<crate::errors::CreateEnvVarError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::SuccessResponse>,
+        sdkgen_runtime::Error<crate::errors::CreateEnvVarError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for CreateEnvVar {
+    type Output = Result<
+        crate::types::SuccessResponse,
+        sdkgen_runtime::Error<crate::errors::CreateEnvVarError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// delete env var
+    ///
+    /// Deletes an environment variable associated with the authenticated user.
+    /// The variable must exist and belong to the requesting user.
+    ///
+    /// CLI Usage: `vastai delete env-var <name>`
+    ///
+    /// `DELETE /api/v0/secrets`
+    ///
+    /// Arguments:
+    /// - `body`: the request body
+    ///
+    /// Returns a [`DeleteUserSecret`] to set optional parameters on; `.await` it to send. Documented errors: [`DeleteUserSecretError`](crate::errors::DeleteUserSecretError).
+    pub fn delete_user_secret(
+        &self,
+        body: crate::types::DeleteUserSecretRequest,
+    ) -> DeleteUserSecret {
+        DeleteUserSecret::new(self.clone(), body)
+    }
+}
+
+/// Request builder for [`Client::delete_user_secret`](crate::Client::delete_user_secret): `DELETE /api/v0/secrets`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeleteUserSecret {
+    client: crate::Client,
+    body: crate::types::DeleteUserSecretRequest,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl DeleteUserSecret {
+    fn new(client: crate::Client, body: crate::types::DeleteUserSecretRequest) -> Self {
+        Self {
+            client,
+            body,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::DELETE,
+            "/api/v0/secrets",
+            "/api/v0/secrets".to_owned(),
+        );
+        request.json_body(&self.body);
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::SuccessResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::SuccessResponse,
+        crate::errors::DeleteUserSecretError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::DeleteUserSecretError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::SuccessResponse,
+        sdkgen_runtime::Error<crate::errors::DeleteUserSecretError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::SuccessResponse>,
+        sdkgen_runtime::Error<crate::errors::DeleteUserSecretError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for DeleteUserSecret {
+    type Output = Result<
+        crate::types::SuccessResponse,
+        sdkgen_runtime::Error<crate::errors::DeleteUserSecretError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// create instance
+    ///
+    /// Creates a new instance by accepting an "ask" contract from a provider.
+    ///
+    /// - Use the search offers endpoint to discover available machines.
+    /// - If `template_id` is provided, those template defaults are either merged or overridden by parameters specified in the request body.
+    ///
+    /// **Template Precedence Rules:**
+    /// - **Scalar fields** (image, disk, runtype, etc.): Request value overrides template value
+    /// - **`env`**: Merged by key. Request values win on key conflicts
+    /// - **`extra_filters`**: Merged by key. Request values win on key conflicts
+    ///
+    /// For detailed template usage, see \[Creating and Using Templates with API\](/api-reference/creating-and-using-templates-with-api).
+    ///
+    /// CLI Usage: `vastai create instance <offer_id> <image> [options]`
+    ///
+    /// `PUT /api/v0/asks/{id}`
+    ///
+    /// Arguments:
+    /// - `id`: ID of the offer to accept (ask_id)
+    /// - `body`: the request body
+    ///
+    /// Returns a [`CreateInstance`] to set optional parameters on; `.await` it to send. Documented errors: [`CreateInstanceError`](crate::errors::CreateInstanceError).
+    pub fn create_instance(
+        &self,
+        id: i64,
+        body: crate::types::CreateInstanceRequest,
+    ) -> CreateInstance {
+        CreateInstance::new(self.clone(), id, body)
+    }
+}
+
+/// Request builder for [`Client::create_instance`](crate::Client::create_instance): `PUT /api/v0/asks/{id}`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateInstance {
+    client: crate::Client,
+    id: i64,
+    body: crate::types::CreateInstanceRequest,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl CreateInstance {
+    fn new(
+        client: crate::Client,
+        id: i64,
+        body: crate::types::CreateInstanceRequest,
+    ) -> Self {
+        Self {
+            client,
+            id,
+            body,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::PUT,
+            "/api/v0/asks/{id}",
+            format!("/api/v0/asks/{}", sdkgen_runtime::encode_path(self.id)),
+        );
+        request.json_body(&self.body);
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::CreateInstanceResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::CreateInstanceResponse,
+        crate::errors::CreateInstanceError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::CreateInstanceError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::CreateInstanceResponse,
+        sdkgen_runtime::Error<crate::errors::CreateInstanceError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::CreateInstanceResponse>,
+        sdkgen_runtime::Error<crate::errors::CreateInstanceError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for CreateInstance {
+    type Output = Result<
+        crate::types::CreateInstanceResponse,
+        sdkgen_runtime::Error<crate::errors::CreateInstanceError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// show ssh keys
+    ///
+    /// Retrieve a list of SSH keys associated with the authenticated user's account.
+    ///
+    /// CLI Usage: `vastai show ssh-keys`
+    ///
+    /// `GET /api/v0/ssh`
+    ///
+    /// Returns a [`GetSshKeysUser`] to set optional parameters on; `.await` it to send. Documented errors: [`GetSshKeysUserError`](crate::errors::GetSshKeysUserError).
+    pub fn get_ssh_keys_user(&self) -> GetSshKeysUser {
+        GetSshKeysUser::new(self.clone())
+    }
+}
+
+/// Request builder for [`Client::get_ssh_keys_user`](crate::Client::get_ssh_keys_user): `GET /api/v0/ssh`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetSshKeysUser {
+    client: crate::Client,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl GetSshKeysUser {
+    fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::GET,
+            "/api/v0/ssh",
+            "/api/v0/ssh".to_owned(),
+        );
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<
+            Vec<crate::types::GetSshKeysUserResponseItem>,
+            sdkgen_runtime::serde_json::Error,
+        >,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        Vec<crate::types::GetSshKeysUserResponseItem>,
+        crate::errors::GetSshKeysUserError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::GetSshKeysUserError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Vec<crate::types::GetSshKeysUserResponseItem>,
+        sdkgen_runtime::Error<crate::errors::GetSshKeysUserError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<Vec<crate::types::GetSshKeysUserResponseItem>>,
+        sdkgen_runtime::Error<crate::errors::GetSshKeysUserError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for GetSshKeysUser {
+    type Output = Result<
+        Vec<crate::types::GetSshKeysUserResponseItem>,
+        sdkgen_runtime::Error<crate::errors::GetSshKeysUserError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// create ssh-key
+    ///
+    /// Creates a new SSH key and associates it with your account.
+    /// The key will be automatically added to all your current instances.
+    ///
+    /// CLI Usage: `vastai create ssh-key <ssh_key>`
+    ///
+    /// `POST /api/v0/ssh`
+    ///
+    /// Arguments:
+    /// - `body`: the request body
+    ///
+    /// Returns a [`CreateSshKey`] to set optional parameters on; `.await` it to send. Documented errors: [`CreateSshKeyError`](crate::errors::CreateSshKeyError).
+    pub fn create_ssh_key(&self, body: crate::types::SshKeyRequest) -> CreateSshKey {
+        CreateSshKey::new(self.clone(), body)
+    }
+}
+
+/// Request builder for [`Client::create_ssh_key`](crate::Client::create_ssh_key): `POST /api/v0/ssh`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateSshKey {
+    client: crate::Client,
+    body: crate::types::SshKeyRequest,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl CreateSshKey {
+    fn new(client: crate::Client, body: crate::types::SshKeyRequest) -> Self {
+        Self {
+            client,
+            body,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::POST,
+            "/api/v0/ssh",
+            "/api/v0/ssh".to_owned(),
+        );
+        request.json_body(&self.body);
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::CreateSshKeyResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::CreateSshKeyResponse,
+        crate::errors::CreateSshKeyError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::CreateSshKeyError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::CreateSshKeyResponse,
+        sdkgen_runtime::Error<crate::errors::CreateSshKeyError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::CreateSshKeyResponse>,
+        sdkgen_runtime::Error<crate::errors::CreateSshKeyError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for CreateSshKey {
+    type Output = Result<
+        crate::types::CreateSshKeyResponse,
+        sdkgen_runtime::Error<crate::errors::CreateSshKeyError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// set user
+    ///
+    /// Updates the user data for the authenticated user.
+    ///
+    /// CLI Usage: `vastai set user --file <file_path>`
+    ///
+    /// `PUT /api/v0/users`
+    ///
+    /// Arguments:
+    /// - `body`: the request body
+    ///
+    /// Returns a [`SetUser`] to set optional parameters on; `.await` it to send. Documented errors: [`SetUserError`](crate::errors::SetUserError).
+    pub fn set_user(&self, body: crate::types::SetUserRequest) -> SetUser {
+        SetUser::new(self.clone(), body)
+    }
+}
+
+/// Request builder for [`Client::set_user`](crate::Client::set_user): `PUT /api/v0/users`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct SetUser {
+    client: crate::Client,
+    body: crate::types::SetUserRequest,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl SetUser {
+    fn new(client: crate::Client, body: crate::types::SetUserRequest) -> Self {
+        Self {
+            client,
+            body,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::PUT,
+            "/api/v0/users",
+            "/api/v0/users".to_owned(),
+        );
+        request.json_body(&self.body);
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::SuccessResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::SuccessResponse,
+        crate::errors::SetUserError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::SetUserError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::SuccessResponse,
+        sdkgen_runtime::Error<crate::errors::SetUserError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::SuccessResponse>,
+        sdkgen_runtime::Error<crate::errors::SetUserError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for SetUser {
+    type Output = Result<
+        crate::types::SuccessResponse,
+        sdkgen_runtime::Error<crate::errors::SetUserError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// create subaccount
+    ///
+    /// Creates either a standalone user account or a subaccount under a parent account. Subaccounts can be restricted to host-only functionality.
+    ///
+    /// CLI Usage: `vastai create subaccount --email <email> --username <username> --password <password> [--type host]`
+    ///
+    /// `POST /api/v0/users`
+    ///
+    /// Arguments:
+    /// - `body`: the request body
+    ///
+    /// Returns a [`CreateSubaccount`] to set optional parameters on; `.await` it to send. Documented errors: [`CreateSubaccountError`](crate::errors::CreateSubaccountError).
+    pub fn create_subaccount(
+        &self,
+        body: crate::types::CreateSubaccountRequest,
+    ) -> CreateSubaccount {
+        CreateSubaccount::new(self.clone(), body)
+    }
+}
+
+/// Request builder for [`Client::create_subaccount`](crate::Client::create_subaccount): `POST /api/v0/users`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateSubaccount {
+    client: crate::Client,
+    body: crate::types::CreateSubaccountRequest,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl CreateSubaccount {
+    fn new(client: crate::Client, body: crate::types::CreateSubaccountRequest) -> Self {
+        Self {
+            client,
+            body,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::POST,
+            "/api/v0/users",
+            "/api/v0/users".to_owned(),
+        );
+        request.json_body(&self.body);
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::CreateSubaccountResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::CreateSubaccountResponse,
+        crate::errors::CreateSubaccountError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::CreateSubaccountError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::CreateSubaccountResponse,
+        sdkgen_runtime::Error<crate::errors::CreateSubaccountError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::CreateSubaccountResponse>,
+        sdkgen_runtime::Error<crate::errors::CreateSubaccountError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for CreateSubaccount {
+    type Output = Result<
+        crate::types::CreateSubaccountResponse,
+        sdkgen_runtime::Error<crate::errors::CreateSubaccountError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// create team
+    ///
+    /// Creates a new [team](https://docs.vast.ai/documentation/teams/teams-overview) with given name and following default roles:
+    /// - **Owner**: Full access to all team resources, settings, and member management. The team owner is the user who creates the team.
+    /// - **Manager**: All permissions of owner except team deletion.
+    /// - **Member**: Can view, create, and interact with instances, but cannot access billing, team management, autoscaler, or machines.
+    ///
+    /// - The API key used to create the team becomes the team key and is used for all team operations (e.g., creating roles, deleting the team).
+    /// - You can optionally transfer credits from your personal account to the new team account using the `transfer_credit` field.
+    ///
+    /// CLI Usage: `vastai create team --team_name <team_name> [--transfer_credit <amount>]`
+    ///
+    /// `POST /api/v0/team`
+    ///
+    /// Arguments:
+    /// - `body`: the request body
+    ///
+    /// Returns a [`CreateTeam`] to set optional parameters on; `.await` it to send. Documented errors: [`CreateTeamError`](crate::errors::CreateTeamError).
+    pub fn create_team(&self, body: crate::types::CreateTeamRequest) -> CreateTeam {
+        CreateTeam::new(self.clone(), body)
+    }
+}
+
+/// Request builder for [`Client::create_team`](crate::Client::create_team): `POST /api/v0/team`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateTeam {
+    client: crate::Client,
+    body: crate::types::CreateTeamRequest,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl CreateTeam {
+    fn new(client: crate::Client, body: crate::types::CreateTeamRequest) -> Self {
+        Self {
+            client,
+            body,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::POST,
+            "/api/v0/team",
+            "/api/v0/team".to_owned(),
+        );
+        request.json_body(&self.body);
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::SuccessResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::SuccessResponse,
+        crate::errors::CreateTeamError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::CreateTeamError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::SuccessResponse,
+        sdkgen_runtime::Error<crate::errors::CreateTeamError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::SuccessResponse>,
+        sdkgen_runtime::Error<crate::errors::CreateTeamError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for CreateTeam {
+    type Output = Result<
+        crate::types::SuccessResponse,
+        sdkgen_runtime::Error<crate::errors::CreateTeamError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// destroy team
+    ///
+    /// Deletes a team and all associated data including API keys, rights, invitations, memberships and metadata. The team owner's master API key is converted to a normal client key.
+    ///
+    /// CLI Usage: `vastai destroy team`
+    ///
+    /// `DELETE /api/v0/team`
+    ///
+    /// Returns a [`DestroyTeam`] to set optional parameters on; `.await` it to send. Documented errors: [`DestroyTeamError`](crate::errors::DestroyTeamError).
+    pub fn destroy_team(&self) -> DestroyTeam {
+        DestroyTeam::new(self.clone())
+    }
+}
+
+/// Request builder for [`Client::destroy_team`](crate::Client::destroy_team): `DELETE /api/v0/team`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DestroyTeam {
+    client: crate::Client,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl DestroyTeam {
+    fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::DELETE,
+            "/api/v0/team",
+            "/api/v0/team".to_owned(),
+        );
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::DestroyTeamResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::DestroyTeamResponse,
+        crate::errors::DestroyTeamError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::DestroyTeamError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::DestroyTeamResponse,
+        sdkgen_runtime::Error<crate::errors::DestroyTeamError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::DestroyTeamResponse>,
+        sdkgen_runtime::Error<crate::errors::DestroyTeamError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for DestroyTeam {
+    type Output = Result<
+        crate::types::DestroyTeamResponse,
+        sdkgen_runtime::Error<crate::errors::DestroyTeamError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// create team role
+    ///
+    /// Creates a new role within a team. Only team owners or managers with the appropriate permissions can perform this operation.
+    ///
+    /// CLI Usage: `vastai create team role --name <role_name> --permissions <permissions_json>`
+    ///
+    /// `POST /api/v0/team/roles`
+    ///
+    /// Arguments:
+    /// - `body`: the request body
+    ///
+    /// Returns a [`CreateTeamRole`] to set optional parameters on; `.await` it to send. Documented errors: [`CreateTeamRoleError`](crate::errors::CreateTeamRoleError).
+    pub fn create_team_role(
+        &self,
+        body: crate::types::CreateTeamRoleRequest,
+    ) -> CreateTeamRole {
+        CreateTeamRole::new(self.clone(), body)
+    }
+}
+
+/// Request builder for [`Client::create_team_role`](crate::Client::create_team_role): `POST /api/v0/team/roles`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateTeamRole {
+    client: crate::Client,
+    body: crate::types::CreateTeamRoleRequest,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl CreateTeamRole {
+    fn new(client: crate::Client, body: crate::types::CreateTeamRoleRequest) -> Self {
+        Self {
+            client,
+            body,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::POST,
+            "/api/v0/team/roles",
+            "/api/v0/team/roles".to_owned(),
+        );
+        request.json_body(&self.body);
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<crate::types::MsgBody, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::MsgBody,
+        crate::errors::CreateTeamRoleError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::CreateTeamRoleError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::MsgBody,
+        sdkgen_runtime::Error<crate::errors::CreateTeamRoleError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::MsgBody>,
+        sdkgen_runtime::Error<crate::errors::CreateTeamRoleError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for CreateTeamRole {
+    type Output = Result<
+        crate::types::MsgBody,
+        sdkgen_runtime::Error<crate::errors::CreateTeamRoleError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// search templates
+    ///
+    /// Searches for templates using filter-based queries.
+    ///
+    /// Use `select_filters` to search by specific field conditions. Results include both your own templates and publicly shared templates.
+    ///
+    /// **Available filter fields:** `creator_id`, `created_at`, `count_created`, `default_tag`, `docker_login_repo`, `id`, `image`, `jup_direct`, `hash_id`, `name`, `recent_create_date`, `recommended_disk_space`, `recommended`, `ssh_direct`, `tag`, `use_ssh`
+    ///
+    /// **Operators:** `eq`, `neq`, `lt`, `lte`, `gt`, `gte`, `in`, `notin`
+    ///
+    /// For detailed usage, see \[Creating and Using Templates with API\](/api-reference/creating-and-using-templates-with-api).
+    ///
+    /// CLI Usage: `vastai search templates`
+    ///
+    /// `GET /api/v0/template`
+    ///
+    /// Returns a [`SearchTemplates`] to set optional parameters on; `.await` it to send. Documented errors: [`SearchTemplatesError`](crate::errors::SearchTemplatesError).
+    pub fn search_templates(&self) -> SearchTemplates {
+        SearchTemplates::new(self.clone())
+    }
+}
+
+/// Request builder for [`Client::search_templates`](crate::Client::search_templates): `GET /api/v0/template`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct SearchTemplates {
+    client: crate::Client,
+    select_filters: Option<String>,
+    select_cols: Option<String>,
+    order_by: Option<String>,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl SearchTemplates {
+    fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            select_filters: None,
+            select_cols: None,
+            order_by: None,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// JSON-encoded filter object. Format: `{"field": {"op": value}}`. Example: `{"use_ssh": {"eq": true}, "recommended": {"eq": true}}` or `{"count_created": {"gt": 100}}`
+    pub fn select_filters(mut self, value: impl Into<String>) -> Self {
+        self.select_filters = Some(value.into());
+        self
+    }
+
+    /// JSON-encoded array of columns to return. Example: `["*"]` for all columns or `["id", "name", "hash_id"]` for specific columns.
+    pub fn select_cols(mut self, value: impl Into<String>) -> Self {
+        self.select_cols = Some(value.into());
+        self
+    }
+
+    /// Column to order the results by.
+    pub fn order_by(mut self, value: impl Into<String>) -> Self {
+        self.order_by = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::GET,
+            "/api/v0/template",
+            "/api/v0/template".to_owned(),
+        );
+        if let Some(value) = &self.select_filters {
+            request.query("select_filters", value);
+        }
+        if let Some(value) = &self.select_cols {
+            request.query("select_cols", value);
+        }
+        if let Some(value) = &self.order_by {
+            request.query("order_by", value);
+        }
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::SearchTemplatesResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::SearchTemplatesResponse,
+        crate::errors::SearchTemplatesError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::SearchTemplatesError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::SearchTemplatesResponse,
+        sdkgen_runtime::Error<crate::errors::SearchTemplatesError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::SearchTemplatesResponse>,
+        sdkgen_runtime::Error<crate::errors::SearchTemplatesError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for SearchTemplates {
+    type Output = Result<
+        crate::types::SearchTemplatesResponse,
+        sdkgen_runtime::Error<crate::errors::SearchTemplatesError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// edit template
+    ///
+    /// Edits an existing template in place.
+    ///
+    /// Templates are mutable. Use PUT with the template's `hash_id` to update it. You only need to include the fields you want to change - unchanged fields retain their existing values.
+    ///
+    /// Note: The template's `hash_id` will change after editing (since it's content-based), but the numeric `id` stays the same.
+    ///
+    /// For detailed usage, see \[Creating and Using Templates with API\](/api-reference/creating-and-using-templates-with-api).
+    ///
+    /// CLI Usage: `vastai update template <hash_id> [options]`
+    ///
+    /// `PUT /api/v0/template`
+    ///
+    /// Arguments:
+    /// - `body`: the request body
+    ///
+    /// Returns a [`EditTemplate`] to set optional parameters on; `.await` it to send. Documented errors: [`EditTemplateError`](crate::errors::EditTemplateError).
+    pub fn edit_template(
+        &self,
+        body: crate::types::EditTemplateRequest,
+    ) -> EditTemplate {
+        EditTemplate::new(self.clone(), body)
+    }
+}
+
+/// Request builder for [`Client::edit_template`](crate::Client::edit_template): `PUT /api/v0/template`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct EditTemplate {
+    client: crate::Client,
+    body: crate::types::EditTemplateRequest,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl EditTemplate {
+    fn new(client: crate::Client, body: crate::types::EditTemplateRequest) -> Self {
+        Self {
+            client,
+            body,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::PUT,
+            "/api/v0/template",
+            "/api/v0/template".to_owned(),
+        );
+        request.json_body(&self.body);
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::EditTemplateResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::EditTemplateResponse,
+        crate::errors::EditTemplateError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::EditTemplateError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::EditTemplateResponse,
+        sdkgen_runtime::Error<crate::errors::EditTemplateError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::EditTemplateResponse>,
+        sdkgen_runtime::Error<crate::errors::EditTemplateError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for EditTemplate {
+    type Output = Result<
+        crate::types::EditTemplateResponse,
+        sdkgen_runtime::Error<crate::errors::EditTemplateError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// create template
+    ///
+    /// Creates a new template for launching instances.
+    ///
+    /// Templates store default configuration values that can be used when creating instances. When an instance is created with a template reference, template values serve as defaults that can be overridden by request parameters.
+    ///
+    /// For detailed usage, see \[Creating and Using Templates with API\](/api-reference/creating-and-using-templates-with-api).
+    ///
+    /// CLI Usage: `vastai create template --name <name> --image <image> [options]`
+    ///
+    /// `POST /api/v0/template`
+    ///
+    /// Arguments:
+    /// - `body`: the request body
+    ///
+    /// Returns a [`CreateTemplate`] to set optional parameters on; `.await` it to send. Documented errors: [`CreateTemplateError`](crate::errors::CreateTemplateError).
+    pub fn create_template(
+        &self,
+        body: crate::types::CreateTemplateRequest,
+    ) -> CreateTemplate {
+        CreateTemplate::new(self.clone(), body)
+    }
+}
+
+/// Request builder for [`Client::create_template`](crate::Client::create_template): `POST /api/v0/template`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateTemplate {
+    client: crate::Client,
+    body: crate::types::CreateTemplateRequest,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl CreateTemplate {
+    fn new(client: crate::Client, body: crate::types::CreateTemplateRequest) -> Self {
+        Self {
+            client,
+            body,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::POST,
+            "/api/v0/template",
+            "/api/v0/template".to_owned(),
+        );
+        request.json_body(&self.body);
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::CreateTemplateResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::CreateTemplateResponse,
+        crate::errors::CreateTemplateError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::CreateTemplateError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::CreateTemplateResponse,
+        sdkgen_runtime::Error<crate::errors::CreateTemplateError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::CreateTemplateResponse>,
+        sdkgen_runtime::Error<crate::errors::CreateTemplateError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for CreateTemplate {
+    type Output = Result<
+        crate::types::CreateTemplateResponse,
+        sdkgen_runtime::Error<crate::errors::CreateTemplateError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// delete template
+    ///
+    /// Deletes an existing template.
+    ///
+    /// Pass the template's numeric `id` (not `hash_id`) in the request body.
+    ///
+    /// For detailed usage, see \[Creating and Using Templates with API\](/api-reference/creating-and-using-templates-with-api).
+    ///
+    /// CLI Usage: `vastai delete template --template-id <id>`
+    ///
+    /// `DELETE /api/v0/template`
+    ///
+    /// Arguments:
+    /// - `body`: the request body
+    ///
+    /// Returns a [`DeleteTemplate`] to set optional parameters on; `.await` it to send. Documented errors: [`DeleteTemplateError`](crate::errors::DeleteTemplateError).
+    pub fn delete_template(
+        &self,
+        body: crate::types::DeleteTemplateRequest,
+    ) -> DeleteTemplate {
+        DeleteTemplate::new(self.clone(), body)
+    }
+}
+
+/// Request builder for [`Client::delete_template`](crate::Client::delete_template): `DELETE /api/v0/template`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeleteTemplate {
+    client: crate::Client,
+    body: crate::types::DeleteTemplateRequest,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl DeleteTemplate {
+    fn new(client: crate::Client, body: crate::types::DeleteTemplateRequest) -> Self {
+        Self {
+            client,
+            body,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::DELETE,
+            "/api/v0/template",
+            "/api/v0/template".to_owned(),
+        );
+        request.json_body(&self.body);
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<
+            crate::types::SimpleBooleanSuccessResponse,
+            sdkgen_runtime::serde_json::Error,
+        >,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::SimpleBooleanSuccessResponse,
+        crate::errors::DeleteTemplateError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::DeleteTemplateError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::SimpleBooleanSuccessResponse,
+        sdkgen_runtime::Error<crate::errors::DeleteTemplateError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::SimpleBooleanSuccessResponse>,
+        sdkgen_runtime::Error<crate::errors::DeleteTemplateError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for DeleteTemplate {
+    type Output = Result<
+        crate::types::SimpleBooleanSuccessResponse,
+        sdkgen_runtime::Error<crate::errors::DeleteTemplateError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// delete api key
+    ///
+    /// Deletes an existing API key belonging to the authenticated user.
+    /// The API key is soft-deleted by setting a deleted_at timestamp.
+    ///
+    /// CLI Usage: `vastai delete api-key <id>`
+    ///
+    /// `DELETE /api/v0/auth/apikeys/{id}`
+    ///
+    /// Arguments:
+    /// - `id`: ID of the API key to delete (range `1..`; example `123`)
+    ///
+    /// Returns a [`DeleteApiKey`] to set optional parameters on; `.await` it to send. Documented errors: [`DeleteApiKeyError`](crate::errors::DeleteApiKeyError).
+    pub fn delete_api_key(&self, id: i64) -> DeleteApiKey {
+        DeleteApiKey::new(self.clone(), id)
+    }
+}
+
+/// Request builder for [`Client::delete_api_key`](crate::Client::delete_api_key): `DELETE /api/v0/auth/apikeys/{id}`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeleteApiKey {
+    client: crate::Client,
+    id: i64,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl DeleteApiKey {
+    fn new(client: crate::Client, id: i64) -> Self {
+        Self {
+            client,
+            id,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::DELETE,
+            "/api/v0/auth/apikeys/{id}",
+            format!("/api/v0/auth/apikeys/{}", sdkgen_runtime::encode_path(self.id)),
+        );
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<String, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<String, crate::errors::DeleteApiKeyError> = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::DeleteApiKeyError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<String, sdkgen_runtime::Error<crate::errors::DeleteApiKeyError>> {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<String>,
+        sdkgen_runtime::Error<crate::errors::DeleteApiKeyError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for DeleteApiKey {
+    type Output = Result<
+        String,
+        sdkgen_runtime::Error<crate::errors::DeleteApiKeyError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// update workergroup
+    ///
+    /// Updates the properties of an existing workergroup based on the provided parameters.
+    ///
+    /// CLI Usage: `vastai update workergroup <id> [options]`
+    ///
+    /// `PUT /api/v0/workergroups/{id}`
+    ///
+    /// Arguments:
+    /// - `id`: The ID of the workergroup to update. (example `4242`)
+    ///
+    /// Returns a [`UpdateWorkergroup`] to set optional parameters on; `.await` it to send. Documented errors: [`UpdateWorkergroupError`](crate::errors::UpdateWorkergroupError).
+    pub fn update_workergroup(&self, id: i64) -> UpdateWorkergroup {
+        UpdateWorkergroup::new(self.clone(), id)
+    }
+}
+
+/// Request builder for [`Client::update_workergroup`](crate::Client::update_workergroup): `PUT /api/v0/workergroups/{id}`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct UpdateWorkergroup {
+    client: crate::Client,
+    id: i64,
+    body: Option<crate::types::UpdateWorkergroupRequest>,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl UpdateWorkergroup {
+    fn new(client: crate::Client, id: i64) -> Self {
+        Self {
+            client,
+            id,
+            body: None,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Sets the request body.
+    pub fn body(mut self, value: crate::types::UpdateWorkergroupRequest) -> Self {
+        self.body = Some(value);
+        self
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::PUT,
+            "/api/v0/workergroups/{id}",
+            format!("/api/v0/workergroups/{}", sdkgen_runtime::encode_path(self.id)),
+        );
+        if let Some(body) = &self.body {
+            request.json_body(body);
+        }
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<
+            crate::types::SimpleBooleanSuccessResponse,
+            sdkgen_runtime::serde_json::Error,
+        >,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::SimpleBooleanSuccessResponse,
+        crate::errors::UpdateWorkergroupError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::UpdateWorkergroupError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::SimpleBooleanSuccessResponse,
+        sdkgen_runtime::Error<crate::errors::UpdateWorkergroupError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::SimpleBooleanSuccessResponse>,
+        sdkgen_runtime::Error<crate::errors::UpdateWorkergroupError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for UpdateWorkergroup {
+    type Output = Result<
+        crate::types::SimpleBooleanSuccessResponse,
+        sdkgen_runtime::Error<crate::errors::UpdateWorkergroupError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// delete workergroup
+    ///
+    /// Deletes an existing workergroup.
+    ///
+    /// CLI Usage: `vastai delete workergroup <id>`
+    ///
+    /// `DELETE /api/v0/workergroups/{id}`
+    ///
+    /// Arguments:
+    /// - `id`: ID of the workergroup to delete (example `4242`)
+    ///
+    /// Returns a [`DeleteWorkergroup`] to set optional parameters on; `.await` it to send. Documented errors: [`DeleteWorkergroupError`](crate::errors::DeleteWorkergroupError).
+    pub fn delete_workergroup(&self, id: i64) -> DeleteWorkergroup {
+        DeleteWorkergroup::new(self.clone(), id)
+    }
+}
+
+/// Request builder for [`Client::delete_workergroup`](crate::Client::delete_workergroup): `DELETE /api/v0/workergroups/{id}`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeleteWorkergroup {
+    client: crate::Client,
+    id: i64,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl DeleteWorkergroup {
+    fn new(client: crate::Client, id: i64) -> Self {
+        Self {
+            client,
+            id,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::DELETE,
+            "/api/v0/workergroups/{id}",
+            format!("/api/v0/workergroups/{}", sdkgen_runtime::encode_path(self.id)),
+        );
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::DeleteResponseResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::DeleteResponseResponse,
+        crate::errors::DeleteWorkergroupError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::DeleteWorkergroupError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::DeleteResponseResponse,
+        sdkgen_runtime::Error<crate::errors::DeleteWorkergroupError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::DeleteResponseResponse>,
+        sdkgen_runtime::Error<crate::errors::DeleteWorkergroupError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for DeleteWorkergroup {
+    type Output = Result<
+        crate::types::DeleteResponseResponse,
+        sdkgen_runtime::Error<crate::errors::DeleteWorkergroupError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// update endpoint
+    ///
+    /// Updates the specified endpoint group with the provided parameters.
+    ///
+    /// CLI Usage: `vastai update endpoint <id> [options]`
+    ///
+    /// `PUT /api/v0/endptjobs/{id}`
+    ///
+    /// Arguments:
+    /// - `id`: ID of the endpoint group to update (example `4242`)
+    ///
+    /// Returns a [`UpdateEndpoint`] to set optional parameters on; `.await` it to send. Documented errors: [`UpdateEndpointError`](crate::errors::UpdateEndpointError).
+    pub fn update_endpoint(&self, id: i64) -> UpdateEndpoint {
+        UpdateEndpoint::new(self.clone(), id)
+    }
+}
+
+/// Request builder for [`Client::update_endpoint`](crate::Client::update_endpoint): `PUT /api/v0/endptjobs/{id}`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct UpdateEndpoint {
+    client: crate::Client,
+    id: i64,
+    body: Option<crate::types::EndpointRequest>,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl UpdateEndpoint {
+    fn new(client: crate::Client, id: i64) -> Self {
+        Self {
+            client,
+            id,
+            body: None,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Sets the request body.
+    pub fn body(mut self, value: crate::types::EndpointRequest) -> Self {
+        self.body = Some(value);
+        self
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::PUT,
+            "/api/v0/endptjobs/{id}",
+            format!("/api/v0/endptjobs/{}", sdkgen_runtime::encode_path(self.id)),
+        );
+        if let Some(body) = &self.body {
+            request.json_body(body);
+        }
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<
+            crate::types::SimpleBooleanSuccessResponse,
+            sdkgen_runtime::serde_json::Error,
+        >,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::SimpleBooleanSuccessResponse,
+        crate::errors::UpdateEndpointError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::UpdateEndpointError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::SimpleBooleanSuccessResponse,
+        sdkgen_runtime::Error<crate::errors::UpdateEndpointError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::SimpleBooleanSuccessResponse>,
+        sdkgen_runtime::Error<crate::errors::UpdateEndpointError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for UpdateEndpoint {
+    type Output = Result<
+        crate::types::SimpleBooleanSuccessResponse,
+        sdkgen_runtime::Error<crate::errors::UpdateEndpointError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// delete endpoint
+    ///
+    /// Deletes an endpoint group by ID. Associated workergroups will also be deleted.
+    ///
+    /// CLI Usage: `vastai delete endpoint <id>`
+    ///
+    /// `DELETE /api/v0/endptjobs/{id}`
+    ///
+    /// Arguments:
+    /// - `id`: ID of the endpoint group to delete (example `4242`)
+    ///
+    /// Returns a [`DeleteEndpoint`] to set optional parameters on; `.await` it to send. Documented errors: [`DeleteEndpointError`](crate::errors::DeleteEndpointError).
+    pub fn delete_endpoint(&self, id: i64) -> DeleteEndpoint {
+        DeleteEndpoint::new(self.clone(), id)
+    }
+}
+
+/// Request builder for [`Client::delete_endpoint`](crate::Client::delete_endpoint): `DELETE /api/v0/endptjobs/{id}`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeleteEndpoint {
+    client: crate::Client,
+    id: i64,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl DeleteEndpoint {
+    fn new(client: crate::Client, id: i64) -> Self {
+        Self {
+            client,
+            id,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::DELETE,
+            "/api/v0/endptjobs/{id}",
+            format!("/api/v0/endptjobs/{}", sdkgen_runtime::encode_path(self.id)),
+        );
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::DeleteResponseResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::DeleteResponseResponse,
+        crate::errors::DeleteEndpointError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::DeleteEndpointError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::DeleteResponseResponse,
+        sdkgen_runtime::Error<crate::errors::DeleteEndpointError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::DeleteResponseResponse>,
+        sdkgen_runtime::Error<crate::errors::DeleteEndpointError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for DeleteEndpoint {
+    type Output = Result<
+        crate::types::DeleteResponseResponse,
+        sdkgen_runtime::Error<crate::errors::DeleteEndpointError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// update ssh key
+    ///
+    /// Updates the specified SSH key with the provided value.
+    ///
+    /// CLI Usage: `vastai update ssh-key <id> <ssh_key>`
+    ///
+    /// `PUT /api/v0/ssh/{id}`
+    ///
+    /// Arguments:
+    /// - `id`: ID of the SSH key to update
+    /// - `body`: the request body
+    ///
+    /// Returns a [`UpdateSshKey`] to set optional parameters on; `.await` it to send. Documented errors: [`UpdateSshKeyError`](crate::errors::UpdateSshKeyError).
+    pub fn update_ssh_key(
+        &self,
+        id: i64,
+        body: crate::types::SshKeyRequest,
+    ) -> UpdateSshKey {
+        UpdateSshKey::new(self.clone(), id, body)
+    }
+}
+
+/// Request builder for [`Client::update_ssh_key`](crate::Client::update_ssh_key): `PUT /api/v0/ssh/{id}`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct UpdateSshKey {
+    client: crate::Client,
+    id: i64,
+    body: crate::types::SshKeyRequest,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl UpdateSshKey {
+    fn new(client: crate::Client, id: i64, body: crate::types::SshKeyRequest) -> Self {
+        Self {
+            client,
+            id,
+            body,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::PUT,
+            "/api/v0/ssh/{id}",
+            format!("/api/v0/ssh/{}", sdkgen_runtime::encode_path(self.id)),
+        );
+        request.json_body(&self.body);
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::UpdateSshKeyResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::UpdateSshKeyResponse,
+        crate::errors::UpdateSshKeyError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::UpdateSshKeyError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::UpdateSshKeyResponse,
+        sdkgen_runtime::Error<crate::errors::UpdateSshKeyError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::UpdateSshKeyResponse>,
+        sdkgen_runtime::Error<crate::errors::UpdateSshKeyError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for UpdateSshKey {
+    type Output = Result<
+        crate::types::UpdateSshKeyResponse,
+        sdkgen_runtime::Error<crate::errors::UpdateSshKeyError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// delete ssh key
+    ///
+    /// Removes an SSH key from the authenticated user's account
+    ///
+    /// CLI Usage: `vastai delete ssh-key <id>`
+    ///
+    /// `DELETE /api/v0/ssh/{id}`
+    ///
+    /// Arguments:
+    /// - `id`: ID of the SSH key to delete
+    ///
+    /// Returns a [`DeleteSshKey`] to set optional parameters on; `.await` it to send. Documented errors: [`DeleteSshKeyError`](crate::errors::DeleteSshKeyError).
+    pub fn delete_ssh_key(&self, id: i64) -> DeleteSshKey {
+        DeleteSshKey::new(self.clone(), id)
+    }
+}
+
+/// Request builder for [`Client::delete_ssh_key`](crate::Client::delete_ssh_key): `DELETE /api/v0/ssh/{id}`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeleteSshKey {
+    client: crate::Client,
+    id: i64,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl DeleteSshKey {
+    fn new(client: crate::Client, id: i64) -> Self {
+        Self {
+            client,
+            id,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::DELETE,
+            "/api/v0/ssh/{id}",
+            format!("/api/v0/ssh/{}", sdkgen_runtime::encode_path(self.id)),
+        );
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::DeleteSshKeyResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::DeleteSshKeyResponse,
+        crate::errors::DeleteSshKeyError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::DeleteSshKeyError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::DeleteSshKeyResponse,
+        sdkgen_runtime::Error<crate::errors::DeleteSshKeyError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::DeleteSshKeyResponse>,
+        sdkgen_runtime::Error<crate::errors::DeleteSshKeyError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for DeleteSshKey {
+    type Output = Result<
+        crate::types::DeleteSshKeyResponse,
+        sdkgen_runtime::Error<crate::errors::DeleteSshKeyError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// list volumes
+    ///
+    /// Retrieve information about all volumes rented by you.
+    ///
+    /// CLI Usage: `vastai show volumes`
+    ///
+    /// `GET /api/v0/volumes`
+    ///
+    /// Returns a [`ListVolumes`] to set optional parameters on; `.await` it to send. Documented errors: [`ListVolumesError`](crate::errors::ListVolumesError).
+    pub fn list_volumes(&self) -> ListVolumes {
+        ListVolumes::new(self.clone())
+    }
+}
+
+/// Request builder for [`Client::list_volumes`](crate::Client::list_volumes): `GET /api/v0/volumes`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListVolumes {
+    client: crate::Client,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl ListVolumes {
+    fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::GET,
+            "/api/v0/volumes",
+            "/api/v0/volumes".to_owned(),
+        );
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::ListVolumesResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::ListVolumesResponse,
+        crate::errors::ListVolumesError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::ListVolumesError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::ListVolumesResponse,
+        sdkgen_runtime::Error<crate::errors::ListVolumesError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::ListVolumesResponse>,
+        sdkgen_runtime::Error<crate::errors::ListVolumesError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for ListVolumes {
+    type Output = Result<
+        crate::types::ListVolumesResponse,
+        sdkgen_runtime::Error<crate::errors::ListVolumesError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// rent volume
+    ///
+    /// Rent/create a new volume with specified parameters.
+    ///
+    /// CLI Usage: `vastai create volume <id> --size <size_gb>`
+    ///
+    /// `PUT /api/v0/volumes`
+    ///
+    /// Arguments:
+    /// - `body`: the request body
+    ///
+    /// Returns a [`RentVolume`] to set optional parameters on; `.await` it to send. Documented errors: [`RentVolumeError`](crate::errors::RentVolumeError).
+    pub fn rent_volume(&self, body: crate::types::RentVolumeRequest) -> RentVolume {
+        RentVolume::new(self.clone(), body)
+    }
+}
+
+/// Request builder for [`Client::rent_volume`](crate::Client::rent_volume): `PUT /api/v0/volumes`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct RentVolume {
+    client: crate::Client,
+    body: crate::types::RentVolumeRequest,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl RentVolume {
+    fn new(client: crate::Client, body: crate::types::RentVolumeRequest) -> Self {
+        Self {
+            client,
+            body,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::PUT,
+            "/api/v0/volumes",
+            "/api/v0/volumes".to_owned(),
+        );
+        request.json_body(&self.body);
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::RentVolumeResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::RentVolumeResponse,
+        crate::errors::RentVolumeError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::RentVolumeError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::RentVolumeResponse,
+        sdkgen_runtime::Error<crate::errors::RentVolumeError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::RentVolumeResponse>,
+        sdkgen_runtime::Error<crate::errors::RentVolumeError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for RentVolume {
+    type Output = Result<
+        crate::types::RentVolumeResponse,
+        sdkgen_runtime::Error<crate::errors::RentVolumeError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// delete volume
+    ///
+    /// Delete a volume by its ID.
+    ///
+    /// CLI Usage: `vastai delete volume <volume_id>`
+    ///
+    /// `DELETE /api/v0/volumes`
+    ///
+    /// Arguments:
+    /// - `body`: the request body
+    ///
+    /// Returns a [`DeleteVolume`] to set optional parameters on; `.await` it to send. Documented errors: [`DeleteVolumeError`](crate::errors::DeleteVolumeError).
+    pub fn delete_volume(&self, body: crate::types::IdRequest) -> DeleteVolume {
+        DeleteVolume::new(self.clone(), body)
+    }
+}
+
+/// Request builder for [`Client::delete_volume`](crate::Client::delete_volume): `DELETE /api/v0/volumes`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeleteVolume {
+    client: crate::Client,
+    body: crate::types::IdRequest,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl DeleteVolume {
+    fn new(client: crate::Client, body: crate::types::IdRequest) -> Self {
+        Self {
+            client,
+            body,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::DELETE,
+            "/api/v0/volumes",
+            "/api/v0/volumes".to_owned(),
+        );
+        request.json_body(&self.body);
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<
+            crate::types::SimpleBooleanSuccessResponse,
+            sdkgen_runtime::serde_json::Error,
+        >,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::SimpleBooleanSuccessResponse,
+        crate::errors::DeleteVolumeError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::DeleteVolumeError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::SimpleBooleanSuccessResponse,
+        sdkgen_runtime::Error<crate::errors::DeleteVolumeError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::SimpleBooleanSuccessResponse>,
+        sdkgen_runtime::Error<crate::errors::DeleteVolumeError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for DeleteVolume {
+    type Output = Result<
+        crate::types::SimpleBooleanSuccessResponse,
+        sdkgen_runtime::Error<crate::errors::DeleteVolumeError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// show instance
+    ///
+    /// Retrieves the details of a specific instance for the authenticated user.
+    ///
+    /// CLI Usage: `vastai show instance [--api-key <api_key>] [--raw]`
+    ///
+    /// `GET /api/v0/instances/{id}`
+    ///
+    /// Arguments:
+    /// - `id`: The instance (contract) ID to retrieve.
+    ///
+    /// Returns a [`ShowInstance`] to set optional parameters on; `.await` it to send. Documented errors: [`ShowInstanceError`](crate::errors::ShowInstanceError).
+    pub fn show_instance(&self, id: i64) -> ShowInstance {
+        ShowInstance::new(self.clone(), id)
+    }
+}
+
+/// Request builder for [`Client::show_instance`](crate::Client::show_instance): `GET /api/v0/instances/{id}`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ShowInstance {
+    client: crate::Client,
+    id: i64,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl ShowInstance {
+    fn new(client: crate::Client, id: i64) -> Self {
+        Self {
+            client,
+            id,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::GET,
+            "/api/v0/instances/{id}",
+            format!("/api/v0/instances/{}", sdkgen_runtime::encode_path(self.id)),
+        );
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::ShowInstanceResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::ShowInstanceResponse,
+        crate::errors::ShowInstanceError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::ShowInstanceError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::ShowInstanceResponse,
+        sdkgen_runtime::Error<crate::errors::ShowInstanceError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::ShowInstanceResponse>,
+        sdkgen_runtime::Error<crate::errors::ShowInstanceError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for ShowInstance {
+    type Output = Result<
+        crate::types::ShowInstanceResponse,
+        sdkgen_runtime::Error<crate::errors::ShowInstanceError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
     /// manage instance
     ///
     /// Manage instance state and labels. The operation is determined by the request body parameters.
@@ -15,10 +5000,10 @@ impl crate::Client {
     /// - To start: `vastai start instance <id>`
     /// - To label: `vastai label instance <id> <label>`
     ///
-    /// `PUT /api/v0/instances/{id}/`
+    /// `PUT /api/v0/instances/{id}`
     ///
     /// Arguments:
-    /// - `id`: ID of the instance to modify
+    /// - `id`: ID of the instance to modify (example `1234`)
     /// - `body`: the request body
     ///
     /// Returns a [`ManageInstance`] to set optional parameters on; `.await` it to send. Documented errors: [`ManageInstanceError`](crate::errors::ManageInstanceError).
@@ -31,7 +5016,7 @@ impl crate::Client {
     }
 }
 
-/// Request builder for [`Client::manage_instance`](crate::Client::manage_instance): `PUT /api/v0/instances/{id}/`.
+/// Request builder for [`Client::manage_instance`](crate::Client::manage_instance): `PUT /api/v0/instances/{id}`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -72,8 +5057,8 @@ impl ManageInstance {
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::PUT,
-            "/api/v0/instances/{id}/",
-            format!("/api/v0/instances/{}/", sdkgen_runtime::encode_path(self.id)),
+            "/api/v0/instances/{id}",
+            format!("/api/v0/instances/{}", sdkgen_runtime::encode_path(self.id)),
         );
         request.json_body(&self.body);
         request.options(&self.options);
@@ -138,6 +5123,2972 @@ impl std::future::IntoFuture for ManageInstance {
 }
 
 impl crate::Client {
+    /// destroy instance
+    ///
+    /// Destroys/deletes an instance permanently. This is irreversible and will delete all data.
+    ///
+    /// CLI Usage: `vastai destroy instance <id>`
+    ///
+    /// `DELETE /api/v0/instances/{id}`
+    ///
+    /// Arguments:
+    /// - `id`: ID of the instance to destroy (example `4242`)
+    ///
+    /// Returns a [`DestroyInstance`] to set optional parameters on; `.await` it to send. Documented errors: [`DestroyInstanceError`](crate::errors::DestroyInstanceError).
+    pub fn destroy_instance(&self, id: i64) -> DestroyInstance {
+        DestroyInstance::new(self.clone(), id)
+    }
+}
+
+/// Request builder for [`Client::destroy_instance`](crate::Client::destroy_instance): `DELETE /api/v0/instances/{id}`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DestroyInstance {
+    client: crate::Client,
+    id: i64,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl DestroyInstance {
+    fn new(client: crate::Client, id: i64) -> Self {
+        Self {
+            client,
+            id,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::DELETE,
+            "/api/v0/instances/{id}",
+            format!("/api/v0/instances/{}", sdkgen_runtime::encode_path(self.id)),
+        );
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::SuccessResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::SuccessResponse,
+        crate::errors::DestroyInstanceError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::DestroyInstanceError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::SuccessResponse,
+        sdkgen_runtime::Error<crate::errors::DestroyInstanceError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::SuccessResponse>,
+        sdkgen_runtime::Error<crate::errors::DestroyInstanceError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for DestroyInstance {
+    type Output = Result<
+        crate::types::SuccessResponse,
+        sdkgen_runtime::Error<crate::errors::DestroyInstanceError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// detach ssh-key
+    ///
+    /// Detaches an SSH key from a specified instance, removing SSH access for that key.
+    ///
+    /// CLI Usage: `vastai detach <instance_id> <ssh_key_id>`
+    ///
+    /// `DELETE /api/v0/instances/{id}/ssh/{ssh_key_id}`
+    ///
+    /// Arguments:
+    /// - `id`: ID of the instance to detach the SSH key from (example `99999`)
+    /// - `ssh_key_id`: Numeric ID of the SSH key to detach. Obtainable via `show ssh-keys` command (example `12345`)
+    ///
+    /// Returns a [`DetachSshKey`] to set optional parameters on; `.await` it to send. Documented errors: [`DetachSshKeyError`](crate::errors::DetachSshKeyError).
+    pub fn detach_ssh_key(&self, id: i64, ssh_key_id: i64) -> DetachSshKey {
+        DetachSshKey::new(self.clone(), id, ssh_key_id)
+    }
+}
+
+/// Request builder for [`Client::detach_ssh_key`](crate::Client::detach_ssh_key): `DELETE /api/v0/instances/{id}/ssh/{ssh_key_id}`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DetachSshKey {
+    client: crate::Client,
+    id: i64,
+    ssh_key_id: i64,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl DetachSshKey {
+    fn new(client: crate::Client, id: i64, ssh_key_id: i64) -> Self {
+        Self {
+            client,
+            id,
+            ssh_key_id,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::DELETE,
+            "/api/v0/instances/{id}/ssh/{ssh_key_id}",
+            format!(
+                "/api/v0/instances/{}/ssh/{}", sdkgen_runtime::encode_path(self.id),
+                sdkgen_runtime::encode_path(self.ssh_key_id)
+            ),
+        );
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::SuccessResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::SuccessResponse,
+        crate::errors::DetachSshKeyError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::DetachSshKeyError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::SuccessResponse,
+        sdkgen_runtime::Error<crate::errors::DetachSshKeyError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::SuccessResponse>,
+        sdkgen_runtime::Error<crate::errors::DetachSshKeyError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for DetachSshKey {
+    type Output = Result<
+        crate::types::SuccessResponse,
+        sdkgen_runtime::Error<crate::errors::DetachSshKeyError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// execute
+    ///
+    /// Executes a constrained remote command on a specified instance.
+    /// The command output can be retrieved from the returned result URL.
+    ///
+    /// CLI Usage: `vastai execute <instance_id> <command>`
+    ///
+    /// `PUT /api/v0/instances/command/{id}`
+    ///
+    /// Arguments:
+    /// - `id`: ID of the instance to execute command on (example `12345`)
+    /// - `body`: the request body
+    ///
+    /// Returns a [`Execute`] to set optional parameters on; `.await` it to send. Documented errors: [`ExecuteError`](crate::errors::ExecuteError).
+    pub fn execute(&self, id: i64, body: crate::types::ExecuteRequest) -> Execute {
+        Execute::new(self.clone(), id, body)
+    }
+}
+
+/// Request builder for [`Client::execute`](crate::Client::execute): `PUT /api/v0/instances/command/{id}`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct Execute {
+    client: crate::Client,
+    id: i64,
+    body: crate::types::ExecuteRequest,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl Execute {
+    fn new(client: crate::Client, id: i64, body: crate::types::ExecuteRequest) -> Self {
+        Self {
+            client,
+            id,
+            body,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::PUT,
+            "/api/v0/instances/command/{id}",
+            format!("/api/v0/instances/command/{}", sdkgen_runtime::encode_path(self.id)),
+        );
+        request.json_body(&self.body);
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::ExecuteResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::ExecuteResponse,
+        crate::errors::ExecuteError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::ExecuteError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::ExecuteResponse,
+        sdkgen_runtime::Error<crate::errors::ExecuteError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::ExecuteResponse>,
+        sdkgen_runtime::Error<crate::errors::ExecuteError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for Execute {
+    type Output = Result<
+        crate::types::ExecuteResponse,
+        sdkgen_runtime::Error<crate::errors::ExecuteError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// get workergroup logs
+    ///
+    /// Retrieves logs for a specific workergroup by ID.
+    ///
+    /// CLI Usage: `vastai get workergroup logs <id> [--tail <num_lines>]`
+    ///
+    /// `POST /get_workergroup_logs`
+    ///
+    /// Arguments:
+    /// - `body`: the request body
+    ///
+    /// Returns a [`GetWorkergroupLogs`] to set optional parameters on; `.await` it to send. Documented errors: [`GetWorkergroupLogsError`](crate::errors::GetWorkergroupLogsError).
+    pub fn get_workergroup_logs(
+        &self,
+        body: crate::types::GetWorkergroupLogsRequest,
+    ) -> GetWorkergroupLogs {
+        GetWorkergroupLogs::new(self.clone(), body)
+    }
+}
+
+/// Request builder for [`Client::get_workergroup_logs`](crate::Client::get_workergroup_logs): `POST /get_workergroup_logs`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetWorkergroupLogs {
+    client: crate::Client,
+    body: crate::types::GetWorkergroupLogsRequest,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl GetWorkergroupLogs {
+    fn new(
+        client: crate::Client,
+        body: crate::types::GetWorkergroupLogsRequest,
+    ) -> Self {
+        Self {
+            client,
+            body,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::POST,
+            "/get_workergroup_logs",
+            "/get_workergroup_logs".to_owned(),
+        );
+        request.json_body(&self.body);
+        request.server("https://run.vast.ai");
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<
+            crate::types::GetWorkergroupLogsResponse,
+            sdkgen_runtime::serde_json::Error,
+        >,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::GetWorkergroupLogsResponse,
+        crate::errors::GetWorkergroupLogsError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::GetWorkergroupLogsError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::GetWorkergroupLogsResponse,
+        sdkgen_runtime::Error<crate::errors::GetWorkergroupLogsError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::GetWorkergroupLogsResponse>,
+        sdkgen_runtime::Error<crate::errors::GetWorkergroupLogsError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for GetWorkergroupLogs {
+    type Output = Result<
+        crate::types::GetWorkergroupLogsResponse,
+        sdkgen_runtime::Error<crate::errors::GetWorkergroupLogsError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// get workergroup workers
+    ///
+    /// Retrieves the current list and status of workers for a specific workergroup.
+    /// Useful for monitoring, debugging connectivity issues, and understanding resource usage within a workergroup.
+    ///
+    /// CLI Usage: `vastai get workergroup workers <id>`
+    ///
+    /// `POST /get_workergroup_workers`
+    ///
+    /// Arguments:
+    /// - `body`: the request body
+    ///
+    /// Returns a [`GetWorkergroupWorkers`] to set optional parameters on; `.await` it to send. Documented errors: [`GetWorkergroupWorkersError`](crate::errors::GetWorkergroupWorkersError).
+    pub fn get_workergroup_workers(
+        &self,
+        body: crate::types::IdRequest,
+    ) -> GetWorkergroupWorkers {
+        GetWorkergroupWorkers::new(self.clone(), body)
+    }
+}
+
+/// Request builder for [`Client::get_workergroup_workers`](crate::Client::get_workergroup_workers): `POST /get_workergroup_workers`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetWorkergroupWorkers {
+    client: crate::Client,
+    body: crate::types::IdRequest,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl GetWorkergroupWorkers {
+    fn new(client: crate::Client, body: crate::types::IdRequest) -> Self {
+        Self {
+            client,
+            body,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::POST,
+            "/get_workergroup_workers",
+            "/get_workergroup_workers".to_owned(),
+        );
+        request.json_body(&self.body);
+        request.server("https://run.vast.ai");
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<
+            crate::types::GetWorkergroupWorkersResponse,
+            sdkgen_runtime::serde_json::Error,
+        >,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::GetWorkergroupWorkersResponse,
+        crate::errors::GetWorkergroupWorkersError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::GetWorkergroupWorkersError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::GetWorkergroupWorkersResponse,
+        sdkgen_runtime::Error<crate::errors::GetWorkergroupWorkersError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::GetWorkergroupWorkersResponse>,
+        sdkgen_runtime::Error<crate::errors::GetWorkergroupWorkersError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for GetWorkergroupWorkers {
+    type Output = Result<
+        crate::types::GetWorkergroupWorkersResponse,
+        sdkgen_runtime::Error<crate::errors::GetWorkergroupWorkersError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// get endpoint logs
+    ///
+    /// Retrieves logs for a specific endpoint by name.
+    ///
+    /// CLI Usage: `vastai get endpoint logs <endpoint_name> [--tail <num_lines>]`
+    ///
+    /// `POST /get_endpoint_logs`
+    ///
+    /// Arguments:
+    /// - `body`: the request body
+    ///
+    /// Returns a [`GetEndpointLogs`] to set optional parameters on; `.await` it to send. Documented errors: [`GetEndpointLogsError`](crate::errors::GetEndpointLogsError).
+    pub fn get_endpoint_logs(
+        &self,
+        body: crate::types::GetEndpointLogsRequest,
+    ) -> GetEndpointLogs {
+        GetEndpointLogs::new(self.clone(), body)
+    }
+}
+
+/// Request builder for [`Client::get_endpoint_logs`](crate::Client::get_endpoint_logs): `POST /get_endpoint_logs`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetEndpointLogs {
+    client: crate::Client,
+    body: crate::types::GetEndpointLogsRequest,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl GetEndpointLogs {
+    fn new(client: crate::Client, body: crate::types::GetEndpointLogsRequest) -> Self {
+        Self {
+            client,
+            body,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::POST,
+            "/get_endpoint_logs",
+            "/get_endpoint_logs".to_owned(),
+        );
+        request.json_body(&self.body);
+        request.server("https://run.vast.ai");
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::GetEndpointLogsResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::GetEndpointLogsResponse,
+        crate::errors::GetEndpointLogsError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::GetEndpointLogsError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::GetEndpointLogsResponse,
+        sdkgen_runtime::Error<crate::errors::GetEndpointLogsError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::GetEndpointLogsResponse>,
+        sdkgen_runtime::Error<crate::errors::GetEndpointLogsError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for GetEndpointLogs {
+    type Output = Result<
+        crate::types::GetEndpointLogsResponse,
+        sdkgen_runtime::Error<crate::errors::GetEndpointLogsError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// get endpoint workers
+    ///
+    /// Retrieves the current list and status of workers for a specific endpoint.
+    /// Useful for monitoring, debugging connectivity issues, and understanding resource usage.
+    ///
+    /// CLI Usage: `vastai get endpoint workers <id>`
+    ///
+    /// `POST /get_endpoint_workers`
+    ///
+    /// Arguments:
+    /// - `body`: the request body
+    ///
+    /// Returns a [`GetEndpointWorkers`] to set optional parameters on; `.await` it to send. Documented errors: [`GetEndpointWorkersError`](crate::errors::GetEndpointWorkersError).
+    pub fn get_endpoint_workers(
+        &self,
+        body: crate::types::IdRequest,
+    ) -> GetEndpointWorkers {
+        GetEndpointWorkers::new(self.clone(), body)
+    }
+}
+
+/// Request builder for [`Client::get_endpoint_workers`](crate::Client::get_endpoint_workers): `POST /get_endpoint_workers`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetEndpointWorkers {
+    client: crate::Client,
+    body: crate::types::IdRequest,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl GetEndpointWorkers {
+    fn new(client: crate::Client, body: crate::types::IdRequest) -> Self {
+        Self {
+            client,
+            body,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::POST,
+            "/get_endpoint_workers",
+            "/get_endpoint_workers".to_owned(),
+        );
+        request.json_body(&self.body);
+        request.server("https://run.vast.ai");
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<
+            crate::types::GetEndpointWorkersResponse,
+            sdkgen_runtime::serde_json::Error,
+        >,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::GetEndpointWorkersResponse,
+        crate::errors::GetEndpointWorkersError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::GetEndpointWorkersError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::GetEndpointWorkersResponse,
+        sdkgen_runtime::Error<crate::errors::GetEndpointWorkersError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::GetEndpointWorkersResponse>,
+        sdkgen_runtime::Error<crate::errors::GetEndpointWorkersError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for GetEndpointWorkers {
+    type Output = Result<
+        crate::types::GetEndpointWorkersResponse,
+        sdkgen_runtime::Error<crate::errors::GetEndpointWorkersError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// invite team member
+    ///
+    /// Sends an invitation email to the specified user to join the team with the given role.
+    ///
+    /// CLI Usage: `vastai invite team-member --email <email> --role <role>`
+    ///
+    /// `POST /api/v0/team/invite`
+    ///
+    /// Arguments:
+    /// - `body`: the request body
+    ///
+    /// Returns a [`InviteTeamMember`] to set optional parameters on; `.await` it to send. Documented errors: [`InviteTeamMemberError`](crate::errors::InviteTeamMemberError).
+    pub fn invite_team_member(
+        &self,
+        body: crate::types::InviteTeamMemberRequest,
+    ) -> InviteTeamMember {
+        InviteTeamMember::new(self.clone(), body)
+    }
+}
+
+/// Request builder for [`Client::invite_team_member`](crate::Client::invite_team_member): `POST /api/v0/team/invite`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct InviteTeamMember {
+    client: crate::Client,
+    body: crate::types::InviteTeamMemberRequest,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl InviteTeamMember {
+    fn new(client: crate::Client, body: crate::types::InviteTeamMemberRequest) -> Self {
+        Self {
+            client,
+            body,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::POST,
+            "/api/v0/team/invite",
+            "/api/v0/team/invite".to_owned(),
+        );
+        request.json_body(&self.body);
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::SuccessResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::SuccessResponse,
+        crate::errors::InviteTeamMemberError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::InviteTeamMemberError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::SuccessResponse,
+        sdkgen_runtime::Error<crate::errors::InviteTeamMemberError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::SuccessResponse>,
+        sdkgen_runtime::Error<crate::errors::InviteTeamMemberError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for InviteTeamMember {
+    type Output = Result<
+        crate::types::SuccessResponse,
+        sdkgen_runtime::Error<crate::errors::InviteTeamMemberError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// list machine
+    ///
+    /// Creates or updates ask contracts for a machine to list it for rent on the vast.ai platform.
+    /// Allows setting pricing, minimum GPU requirements, end date and discount rates.
+    ///
+    /// CLI Usage: `vastai list machine <machine_id> [options]`
+    ///
+    /// `PUT /api/v0/machines/create_asks`
+    ///
+    /// Arguments:
+    /// - `body`: the request body
+    ///
+    /// Returns a [`ListMachine`] to set optional parameters on; `.await` it to send. Documented errors: [`ListMachineError`](crate::errors::ListMachineError).
+    pub fn list_machine(&self, body: crate::types::ListMachineRequest) -> ListMachine {
+        ListMachine::new(self.clone(), body)
+    }
+}
+
+/// Request builder for [`Client::list_machine`](crate::Client::list_machine): `PUT /api/v0/machines/create_asks`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListMachine {
+    client: crate::Client,
+    body: crate::types::ListMachineRequest,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl ListMachine {
+    fn new(client: crate::Client, body: crate::types::ListMachineRequest) -> Self {
+        Self {
+            client,
+            body,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::PUT,
+            "/api/v0/machines/create_asks",
+            "/api/v0/machines/create_asks".to_owned(),
+        );
+        request.json_body(&self.body);
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::ListMachineResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::ListMachineResponse,
+        crate::errors::ListMachineError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::ListMachineError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::ListMachineResponse,
+        sdkgen_runtime::Error<crate::errors::ListMachineError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::ListMachineResponse>,
+        sdkgen_runtime::Error<crate::errors::ListMachineError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for ListMachine {
+    type Output = Result<
+        crate::types::ListMachineResponse,
+        sdkgen_runtime::Error<crate::errors::ListMachineError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// show logs
+    ///
+    /// Request logs from a specific instance. The logs will be uploaded to S3 and can be retrieved from a generated URL. Supports both container logs and daemon system logs.
+    ///
+    /// CLI Usage: `vastai show logs <instance_id> [--tail <lines>] [--filter <grep>] [--daemon-logs]`
+    ///
+    /// `PUT /api/v0/instances/request_logs/{id}`
+    ///
+    /// Arguments:
+    /// - `id`: ID of the instance to get logs from
+    ///
+    /// Returns a [`ShowLogs`] to set optional parameters on; `.await` it to send. Documented errors: [`ShowLogsError`](crate::errors::ShowLogsError).
+    pub fn show_logs(&self, id: i64) -> ShowLogs {
+        ShowLogs::new(self.clone(), id)
+    }
+}
+
+/// Request builder for [`Client::show_logs`](crate::Client::show_logs): `PUT /api/v0/instances/request_logs/{id}`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ShowLogs {
+    client: crate::Client,
+    id: i64,
+    body: Option<crate::types::ShowLogsRequest>,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl ShowLogs {
+    fn new(client: crate::Client, id: i64) -> Self {
+        Self {
+            client,
+            id,
+            body: None,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Sets the request body.
+    pub fn body(mut self, value: crate::types::ShowLogsRequest) -> Self {
+        self.body = Some(value);
+        self
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::PUT,
+            "/api/v0/instances/request_logs/{id}",
+            format!(
+                "/api/v0/instances/request_logs/{}", sdkgen_runtime::encode_path(self.id)
+            ),
+        );
+        if let Some(body) = &self.body {
+            request.json_body(body);
+        }
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::ShowLogsResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::ShowLogsResponse,
+        crate::errors::ShowLogsError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::ShowLogsError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::ShowLogsResponse,
+        sdkgen_runtime::Error<crate::errors::ShowLogsError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::ShowLogsResponse>,
+        sdkgen_runtime::Error<crate::errors::ShowLogsError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for ShowLogs {
+    type Output = Result<
+        crate::types::ShowLogsResponse,
+        sdkgen_runtime::Error<crate::errors::ShowLogsError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// show gpu metrics
+    ///
+    /// Returns a current snapshot of supply, demand, and pricing across all GPU types on the Vast marketplace. Use filters to narrow results to verified or datacenter machines.
+    ///
+    /// CLI Usage: `vastai metrics gpu [options]`
+    ///
+    /// `GET /api/v0/metrics/gpu/current`
+    ///
+    /// Returns a [`ShowGpuMetrics`] to set optional parameters on; `.await` it to send. Documented errors: [`ShowGpuMetricsError`](crate::errors::ShowGpuMetricsError).
+    pub fn show_gpu_metrics(&self) -> ShowGpuMetrics {
+        ShowGpuMetrics::new(self.clone())
+    }
+}
+
+/// Request builder for [`Client::show_gpu_metrics`](crate::Client::show_gpu_metrics): `GET /api/v0/metrics/gpu/current`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ShowGpuMetrics {
+    client: crate::Client,
+    verified: Option<crate::types::Verified>,
+    hosting_type: Option<crate::types::HostingType>,
+    num_gpus: Option<String>,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl ShowGpuMetrics {
+    fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            verified: None,
+            hosting_type: None,
+            num_gpus: None,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Filter by verification status
+    ///
+    /// Default `"yes"`.
+    pub fn verified(mut self, value: crate::types::Verified) -> Self {
+        self.verified = Some(value);
+        self
+    }
+
+    /// Filter by hosting type
+    ///
+    /// Default `"all"`.
+    pub fn hosting_type(mut self, value: crate::types::HostingType) -> Self {
+        self.hosting_type = Some(value);
+        self
+    }
+
+    /// GPU count bucket or "all" for true population
+    ///
+    /// Default `"all"`.
+    pub fn num_gpus(mut self, value: impl Into<String>) -> Self {
+        self.num_gpus = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::GET,
+            "/api/v0/metrics/gpu/current",
+            "/api/v0/metrics/gpu/current".to_owned(),
+        );
+        if let Some(value) = &self.verified {
+            request.query("verified", value);
+        }
+        if let Some(value) = &self.hosting_type {
+            request.query("hosting_type", value);
+        }
+        if let Some(value) = &self.num_gpus {
+            request.query("num_gpus", value);
+        }
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::ShowGpuMetricsResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::ShowGpuMetricsResponse,
+        crate::errors::ShowGpuMetricsError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::ShowGpuMetricsError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::ShowGpuMetricsResponse,
+        sdkgen_runtime::Error<crate::errors::ShowGpuMetricsError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::ShowGpuMetricsResponse>,
+        sdkgen_runtime::Error<crate::errors::ShowGpuMetricsError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for ShowGpuMetrics {
+    type Output = Result<
+        crate::types::ShowGpuMetricsResponse,
+        sdkgen_runtime::Error<crate::errors::ShowGpuMetricsError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// show gpu locations
+    ///
+    /// Returns the geographic distribution of GPUs across the Vast marketplace. The CLI supports client-side filtering by GPU type, verification, datacenter, and rental status.
+    ///
+    /// CLI Usage: `vastai metrics gpu-locations [options]`
+    ///
+    /// `GET /api/v0/metrics/gpu/locations`
+    ///
+    /// Returns a [`ShowGpuLocations`] to set optional parameters on; `.await` it to send. Documented errors: [`ShowGpuLocationsError`](crate::errors::ShowGpuLocationsError).
+    pub fn show_gpu_locations(&self) -> ShowGpuLocations {
+        ShowGpuLocations::new(self.clone())
+    }
+}
+
+/// Request builder for [`Client::show_gpu_locations`](crate::Client::show_gpu_locations): `GET /api/v0/metrics/gpu/locations`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ShowGpuLocations {
+    client: crate::Client,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl ShowGpuLocations {
+    fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::GET,
+            "/api/v0/metrics/gpu/locations",
+            "/api/v0/metrics/gpu/locations".to_owned(),
+        );
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::ShowGpuLocationsResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::ShowGpuLocationsResponse,
+        crate::errors::ShowGpuLocationsError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::ShowGpuLocationsError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::ShowGpuLocationsResponse,
+        sdkgen_runtime::Error<crate::errors::ShowGpuLocationsError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::ShowGpuLocationsResponse>,
+        sdkgen_runtime::Error<crate::errors::ShowGpuLocationsError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for ShowGpuLocations {
+    type Output = Result<
+        crate::types::ShowGpuLocationsResponse,
+        sdkgen_runtime::Error<crate::errors::ShowGpuLocationsError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// show gpu trends
+    ///
+    /// Returns time-series data for GPU supply, demand, and pricing. By default queries the last 24 hours and returns a sampled set of roughly 20 data points. Use start/end/step for custom time ranges.
+    ///
+    /// CLI Usage: `vastai metrics gpu-trends [GPU_NAMES] [options]`
+    ///
+    /// `GET /api/v0/metrics/gpu/history`
+    ///
+    /// Returns a [`ShowGpuTrends`] to set optional parameters on; `.await` it to send. Documented errors: [`ShowGpuTrendsError`](crate::errors::ShowGpuTrendsError).
+    pub fn show_gpu_trends(&self) -> ShowGpuTrends {
+        ShowGpuTrends::new(self.clone())
+    }
+}
+
+/// Request builder for [`Client::show_gpu_trends`](crate::Client::show_gpu_trends): `GET /api/v0/metrics/gpu/history`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ShowGpuTrends {
+    client: crate::Client,
+    gpu_name: Option<String>,
+    verified: Option<crate::types::Verified>,
+    hosting_type: Option<crate::types::HostingType>,
+    num_gpus: Option<String>,
+    start: Option<i64>,
+    end: Option<i64>,
+    step: Option<i64>,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl ShowGpuTrends {
+    fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            gpu_name: None,
+            verified: None,
+            hosting_type: None,
+            num_gpus: None,
+            start: None,
+            end: None,
+            step: None,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Comma-separated GPU names (e.g. "RTX 4090, H100_SXM") or "all". Defaults to RTX 5090, 4090, and 3090.
+    ///
+    /// Example `"RTX 4090"`.
+    pub fn gpu_name(mut self, value: impl Into<String>) -> Self {
+        self.gpu_name = Some(value.into());
+        self
+    }
+
+    /// Filter by verification status
+    ///
+    /// Default `"yes"`.
+    pub fn verified(mut self, value: crate::types::Verified) -> Self {
+        self.verified = Some(value);
+        self
+    }
+
+    /// Filter by hosting type
+    ///
+    /// Default `"all"`.
+    pub fn hosting_type(mut self, value: crate::types::HostingType) -> Self {
+        self.hosting_type = Some(value);
+        self
+    }
+
+    /// GPU count bucket or "all"
+    ///
+    /// Default `"all"`.
+    pub fn num_gpus(mut self, value: impl Into<String>) -> Self {
+        self.num_gpus = Some(value.into());
+        self
+    }
+
+    /// Unix timestamp for range start
+    pub fn start(mut self, value: i64) -> Self {
+        self.start = Some(value);
+        self
+    }
+
+    /// Unix timestamp for range end
+    pub fn end(mut self, value: i64) -> Self {
+        self.end = Some(value);
+        self
+    }
+
+    /// Seconds between data points (e.g. 3600 for hourly)
+    pub fn step(mut self, value: i64) -> Self {
+        self.step = Some(value);
+        self
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::GET,
+            "/api/v0/metrics/gpu/history",
+            "/api/v0/metrics/gpu/history".to_owned(),
+        );
+        if let Some(value) = &self.gpu_name {
+            request.query("gpu_name", value);
+        }
+        if let Some(value) = &self.verified {
+            request.query("verified", value);
+        }
+        if let Some(value) = &self.hosting_type {
+            request.query("hosting_type", value);
+        }
+        if let Some(value) = &self.num_gpus {
+            request.query("num_gpus", value);
+        }
+        if let Some(value) = &self.start {
+            request.query("start", value);
+        }
+        if let Some(value) = &self.end {
+            request.query("end", value);
+        }
+        if let Some(value) = &self.step {
+            request.query("step", value);
+        }
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::ShowGpuTrendsResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::ShowGpuTrendsResponse,
+        crate::errors::ShowGpuTrendsError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::ShowGpuTrendsError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::ShowGpuTrendsResponse,
+        sdkgen_runtime::Error<crate::errors::ShowGpuTrendsError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::ShowGpuTrendsResponse>,
+        sdkgen_runtime::Error<crate::errors::ShowGpuTrendsError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for ShowGpuTrends {
+    type Output = Result<
+        crate::types::ShowGpuTrendsResponse,
+        sdkgen_runtime::Error<crate::errors::ShowGpuTrendsError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// list notification types
+    ///
+    /// List the notification types available to the authenticated user, including their display names, contexts, topics, and default channel settings.
+    ///
+    /// `GET /api/v0/notification-types`
+    ///
+    /// Returns a [`ListNotificationTypes`] to set optional parameters on; `.await` it to send. Documented errors: [`ListNotificationTypesError`](crate::errors::ListNotificationTypesError).
+    pub fn list_notification_types(&self) -> ListNotificationTypes {
+        ListNotificationTypes::new(self.clone())
+    }
+}
+
+/// Request builder for [`Client::list_notification_types`](crate::Client::list_notification_types): `GET /api/v0/notification-types`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListNotificationTypes {
+    client: crate::Client,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl ListNotificationTypes {
+    fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::GET,
+            "/api/v0/notification-types",
+            "/api/v0/notification-types".to_owned(),
+        );
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<
+            crate::types::ListNotificationTypesResponse,
+            sdkgen_runtime::serde_json::Error,
+        >,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::ListNotificationTypesResponse,
+        crate::errors::ListNotificationTypesError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::ListNotificationTypesError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::ListNotificationTypesResponse,
+        sdkgen_runtime::Error<crate::errors::ListNotificationTypesError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::ListNotificationTypesResponse>,
+        sdkgen_runtime::Error<crate::errors::ListNotificationTypesError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for ListNotificationTypes {
+    type Output = Result<
+        crate::types::ListNotificationTypesResponse,
+        sdkgen_runtime::Error<crate::errors::ListNotificationTypesError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// get notification preferences
+    ///
+    /// Read notification preferences for the authenticated user.
+    ///
+    /// `GET /api/v0/users/{user_id}/notification-prefs`
+    ///
+    /// Arguments:
+    /// - `user_id`: ID of the authenticated user.
+    ///
+    /// Returns a [`GetNotificationPreferences`] to set optional parameters on; `.await` it to send. Documented errors: [`GetNotificationPreferencesError`](crate::errors::GetNotificationPreferencesError).
+    pub fn get_notification_preferences(
+        &self,
+        user_id: i64,
+    ) -> GetNotificationPreferences {
+        GetNotificationPreferences::new(self.clone(), user_id)
+    }
+}
+
+/// Request builder for [`Client::get_notification_preferences`](crate::Client::get_notification_preferences): `GET /api/v0/users/{user_id}/notification-prefs`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetNotificationPreferences {
+    client: crate::Client,
+    user_id: i64,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl GetNotificationPreferences {
+    fn new(client: crate::Client, user_id: i64) -> Self {
+        Self {
+            client,
+            user_id,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::GET,
+            "/api/v0/users/{user_id}/notification-prefs",
+            format!(
+                "/api/v0/users/{}/notification-prefs", sdkgen_runtime::encode_path(self
+                .user_id)
+            ),
+        );
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<
+            crate::types::NotificationPreferencesResponse,
+            sdkgen_runtime::serde_json::Error,
+        >,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::NotificationPreferencesResponse,
+        crate::errors::GetNotificationPreferencesError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::GetNotificationPreferencesError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::NotificationPreferencesResponse,
+        sdkgen_runtime::Error<crate::errors::GetNotificationPreferencesError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::NotificationPreferencesResponse>,
+        sdkgen_runtime::Error<crate::errors::GetNotificationPreferencesError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for GetNotificationPreferences {
+    type Output = Result<
+        crate::types::NotificationPreferencesResponse,
+        sdkgen_runtime::Error<crate::errors::GetNotificationPreferencesError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// update notification preferences
+    ///
+    /// Replace notification preferences for the authenticated user.
+    ///
+    /// `PUT /api/v0/users/{user_id}/notification-prefs`
+    ///
+    /// Arguments:
+    /// - `user_id`: ID of the authenticated user.
+    /// - `body`: the request body
+    ///
+    /// Returns a [`UpdateNotificationPreferences`] to set optional parameters on; `.await` it to send. Documented errors: [`UpdateNotificationPreferencesError`](crate::errors::UpdateNotificationPreferencesError).
+    pub fn update_notification_preferences(
+        &self,
+        user_id: i64,
+        body: crate::types::UpdateNotificationPreferencesRequest,
+    ) -> UpdateNotificationPreferences {
+        UpdateNotificationPreferences::new(self.clone(), user_id, body)
+    }
+}
+
+/// Request builder for [`Client::update_notification_preferences`](crate::Client::update_notification_preferences): `PUT /api/v0/users/{user_id}/notification-prefs`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct UpdateNotificationPreferences {
+    client: crate::Client,
+    user_id: i64,
+    body: crate::types::UpdateNotificationPreferencesRequest,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl UpdateNotificationPreferences {
+    fn new(
+        client: crate::Client,
+        user_id: i64,
+        body: crate::types::UpdateNotificationPreferencesRequest,
+    ) -> Self {
+        Self {
+            client,
+            user_id,
+            body,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::PUT,
+            "/api/v0/users/{user_id}/notification-prefs",
+            format!(
+                "/api/v0/users/{}/notification-prefs", sdkgen_runtime::encode_path(self
+                .user_id)
+            ),
+        );
+        request.json_body(&self.body);
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<
+            crate::types::NotificationPreferencesResponse,
+            sdkgen_runtime::serde_json::Error,
+        >,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::NotificationPreferencesResponse,
+        crate::errors::UpdateNotificationPreferencesError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::UpdateNotificationPreferencesError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::NotificationPreferencesResponse,
+        sdkgen_runtime::Error<crate::errors::UpdateNotificationPreferencesError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::NotificationPreferencesResponse>,
+        sdkgen_runtime::Error<crate::errors::UpdateNotificationPreferencesError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for UpdateNotificationPreferences {
+    type Output = Result<
+        crate::types::NotificationPreferencesResponse,
+        sdkgen_runtime::Error<crate::errors::UpdateNotificationPreferencesError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// list notification webhooks
+    ///
+    /// List notification webhooks for the authenticated user.
+    ///
+    /// `GET /api/v0/webhooks`
+    ///
+    /// Returns a [`ListNotificationWebhooks`] to set optional parameters on; `.await` it to send. Documented errors: [`ListNotificationWebhooksError`](crate::errors::ListNotificationWebhooksError).
+    pub fn list_notification_webhooks(&self) -> ListNotificationWebhooks {
+        ListNotificationWebhooks::new(self.clone())
+    }
+}
+
+/// Request builder for [`Client::list_notification_webhooks`](crate::Client::list_notification_webhooks): `GET /api/v0/webhooks`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListNotificationWebhooks {
+    client: crate::Client,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl ListNotificationWebhooks {
+    fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::GET,
+            "/api/v0/webhooks",
+            "/api/v0/webhooks".to_owned(),
+        );
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<
+            crate::types::ListNotificationWebhooksResponse,
+            sdkgen_runtime::serde_json::Error,
+        >,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::ListNotificationWebhooksResponse,
+        crate::errors::ListNotificationWebhooksError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::ListNotificationWebhooksError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::ListNotificationWebhooksResponse,
+        sdkgen_runtime::Error<crate::errors::ListNotificationWebhooksError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::ListNotificationWebhooksResponse>,
+        sdkgen_runtime::Error<crate::errors::ListNotificationWebhooksError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for ListNotificationWebhooks {
+    type Output = Result<
+        crate::types::ListNotificationWebhooksResponse,
+        sdkgen_runtime::Error<crate::errors::ListNotificationWebhooksError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// create notification webhook
+    ///
+    /// Create a notification webhook for one or more notification type keys. The response includes the signing secret; store it immediately.
+    ///
+    /// `POST /api/v0/webhooks`
+    ///
+    /// Arguments:
+    /// - `body`: the request body
+    ///
+    /// Returns a [`CreateNotificationWebhook`] to set optional parameters on; `.await` it to send. Documented errors: [`CreateNotificationWebhookError`](crate::errors::CreateNotificationWebhookError).
+    pub fn create_notification_webhook(
+        &self,
+        body: crate::types::NotificationWebhookCreateRequest,
+    ) -> CreateNotificationWebhook {
+        CreateNotificationWebhook::new(self.clone(), body)
+    }
+}
+
+/// Request builder for [`Client::create_notification_webhook`](crate::Client::create_notification_webhook): `POST /api/v0/webhooks`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateNotificationWebhook {
+    client: crate::Client,
+    body: crate::types::NotificationWebhookCreateRequest,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl CreateNotificationWebhook {
+    fn new(
+        client: crate::Client,
+        body: crate::types::NotificationWebhookCreateRequest,
+    ) -> Self {
+        Self {
+            client,
+            body,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::POST,
+            "/api/v0/webhooks",
+            "/api/v0/webhooks".to_owned(),
+        );
+        request.json_body(&self.body);
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<
+            crate::types::CreateNotificationWebhookResponse,
+            sdkgen_runtime::serde_json::Error,
+        >,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::CreateNotificationWebhookResponse,
+        crate::errors::CreateNotificationWebhookError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::CreateNotificationWebhookError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::CreateNotificationWebhookResponse,
+        sdkgen_runtime::Error<crate::errors::CreateNotificationWebhookError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::CreateNotificationWebhookResponse>,
+        sdkgen_runtime::Error<crate::errors::CreateNotificationWebhookError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for CreateNotificationWebhook {
+    type Output = Result<
+        crate::types::CreateNotificationWebhookResponse,
+        sdkgen_runtime::Error<crate::errors::CreateNotificationWebhookError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// update notification webhook
+    ///
+    /// Update a notification webhook's name, URL, or event subscriptions.
+    ///
+    /// `PUT /api/v0/webhooks/{id}`
+    ///
+    /// Arguments:
+    /// - `id`: Webhook ID.
+    /// - `body`: the request body
+    ///
+    /// Returns a [`UpdateNotificationWebhook`] to set optional parameters on; `.await` it to send. Documented errors: [`UpdateNotificationWebhookError`](crate::errors::UpdateNotificationWebhookError).
+    pub fn update_notification_webhook(
+        &self,
+        id: i64,
+        body: crate::types::NotificationWebhookUpdateRequest,
+    ) -> UpdateNotificationWebhook {
+        UpdateNotificationWebhook::new(self.clone(), id, body)
+    }
+}
+
+/// Request builder for [`Client::update_notification_webhook`](crate::Client::update_notification_webhook): `PUT /api/v0/webhooks/{id}`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct UpdateNotificationWebhook {
+    client: crate::Client,
+    id: i64,
+    body: crate::types::NotificationWebhookUpdateRequest,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl UpdateNotificationWebhook {
+    fn new(
+        client: crate::Client,
+        id: i64,
+        body: crate::types::NotificationWebhookUpdateRequest,
+    ) -> Self {
+        Self {
+            client,
+            id,
+            body,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::PUT,
+            "/api/v0/webhooks/{id}",
+            format!("/api/v0/webhooks/{}", sdkgen_runtime::encode_path(self.id)),
+        );
+        request.json_body(&self.body);
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<
+            crate::types::UpdateNotificationWebhookResponse,
+            sdkgen_runtime::serde_json::Error,
+        >,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::UpdateNotificationWebhookResponse,
+        crate::errors::UpdateNotificationWebhookError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::UpdateNotificationWebhookError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::UpdateNotificationWebhookResponse,
+        sdkgen_runtime::Error<crate::errors::UpdateNotificationWebhookError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::UpdateNotificationWebhookResponse>,
+        sdkgen_runtime::Error<crate::errors::UpdateNotificationWebhookError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for UpdateNotificationWebhook {
+    type Output = Result<
+        crate::types::UpdateNotificationWebhookResponse,
+        sdkgen_runtime::Error<crate::errors::UpdateNotificationWebhookError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// delete notification webhook
+    ///
+    /// Delete a notification webhook.
+    ///
+    /// `DELETE /api/v0/webhooks/{id}`
+    ///
+    /// Arguments:
+    /// - `id`: Webhook ID.
+    ///
+    /// Returns a [`DeleteNotificationWebhook`] to set optional parameters on; `.await` it to send. Documented errors: [`DeleteNotificationWebhookError`](crate::errors::DeleteNotificationWebhookError).
+    pub fn delete_notification_webhook(&self, id: i64) -> DeleteNotificationWebhook {
+        DeleteNotificationWebhook::new(self.clone(), id)
+    }
+}
+
+/// Request builder for [`Client::delete_notification_webhook`](crate::Client::delete_notification_webhook): `DELETE /api/v0/webhooks/{id}`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeleteNotificationWebhook {
+    client: crate::Client,
+    id: i64,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl DeleteNotificationWebhook {
+    fn new(client: crate::Client, id: i64) -> Self {
+        Self {
+            client,
+            id,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::DELETE,
+            "/api/v0/webhooks/{id}",
+            format!("/api/v0/webhooks/{}", sdkgen_runtime::encode_path(self.id)),
+        );
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<
+            crate::types::SimpleBooleanSuccessResponse,
+            sdkgen_runtime::serde_json::Error,
+        >,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::SimpleBooleanSuccessResponse,
+        crate::errors::DeleteNotificationWebhookError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::DeleteNotificationWebhookError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::SimpleBooleanSuccessResponse,
+        sdkgen_runtime::Error<crate::errors::DeleteNotificationWebhookError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::SimpleBooleanSuccessResponse>,
+        sdkgen_runtime::Error<crate::errors::DeleteNotificationWebhookError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for DeleteNotificationWebhook {
+    type Output = Result<
+        crate::types::SimpleBooleanSuccessResponse,
+        sdkgen_runtime::Error<crate::errors::DeleteNotificationWebhookError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// rotate notification webhook secret
+    ///
+    /// Rotate the webhook signing secret. Store the returned secret immediately.
+    ///
+    /// `POST /api/v0/webhooks/{id}/rotate-secret`
+    ///
+    /// Arguments:
+    /// - `id`: Webhook ID.
+    ///
+    /// Returns a [`RotateNotificationWebhookSecret`] to set optional parameters on; `.await` it to send. Documented errors: [`RotateNotificationWebhookSecretError`](crate::errors::RotateNotificationWebhookSecretError).
+    pub fn rotate_notification_webhook_secret(
+        &self,
+        id: i64,
+    ) -> RotateNotificationWebhookSecret {
+        RotateNotificationWebhookSecret::new(self.clone(), id)
+    }
+}
+
+/// Request builder for [`Client::rotate_notification_webhook_secret`](crate::Client::rotate_notification_webhook_secret): `POST /api/v0/webhooks/{id}/rotate-secret`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct RotateNotificationWebhookSecret {
+    client: crate::Client,
+    id: i64,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl RotateNotificationWebhookSecret {
+    fn new(client: crate::Client, id: i64) -> Self {
+        Self {
+            client,
+            id,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::POST,
+            "/api/v0/webhooks/{id}/rotate-secret",
+            format!(
+                "/api/v0/webhooks/{}/rotate-secret", sdkgen_runtime::encode_path(self.id)
+            ),
+        );
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<
+            crate::types::RotateNotificationWebhookSecretResponse,
+            sdkgen_runtime::serde_json::Error,
+        >,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::RotateNotificationWebhookSecretResponse,
+        crate::errors::RotateNotificationWebhookSecretError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::RotateNotificationWebhookSecretError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::RotateNotificationWebhookSecretResponse,
+        sdkgen_runtime::Error<crate::errors::RotateNotificationWebhookSecretError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::RotateNotificationWebhookSecretResponse>,
+        sdkgen_runtime::Error<crate::errors::RotateNotificationWebhookSecretError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for RotateNotificationWebhookSecret {
+    type Output = Result<
+        crate::types::RotateNotificationWebhookSecretResponse,
+        sdkgen_runtime::Error<crate::errors::RotateNotificationWebhookSecretError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// test notification webhook
+    ///
+    /// Send a test delivery to the webhook URL using the same request format and signature headers as normal webhook delivery.
+    ///
+    /// `POST /api/v0/webhooks/{id}/test`
+    ///
+    /// Arguments:
+    /// - `id`: Webhook ID.
+    ///
+    /// Returns a [`TestNotificationWebhook`] to set optional parameters on; `.await` it to send. Documented errors: [`TestNotificationWebhookError`](crate::errors::TestNotificationWebhookError).
+    pub fn test_notification_webhook(&self, id: i64) -> TestNotificationWebhook {
+        TestNotificationWebhook::new(self.clone(), id)
+    }
+}
+
+/// Request builder for [`Client::test_notification_webhook`](crate::Client::test_notification_webhook): `POST /api/v0/webhooks/{id}/test`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct TestNotificationWebhook {
+    client: crate::Client,
+    id: i64,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl TestNotificationWebhook {
+    fn new(client: crate::Client, id: i64) -> Self {
+        Self {
+            client,
+            id,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::POST,
+            "/api/v0/webhooks/{id}/test",
+            format!("/api/v0/webhooks/{}/test", sdkgen_runtime::encode_path(self.id)),
+        );
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::SuccessResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::SuccessResponse,
+        crate::errors::TestNotificationWebhookError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::TestNotificationWebhookError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::SuccessResponse,
+        sdkgen_runtime::Error<crate::errors::TestNotificationWebhookError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::SuccessResponse>,
+        sdkgen_runtime::Error<crate::errors::TestNotificationWebhookError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for TestNotificationWebhook {
+    type Output = Result<
+        crate::types::SuccessResponse,
+        sdkgen_runtime::Error<crate::errors::TestNotificationWebhookError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// prepay instance
+    ///
+    /// Deposit credits into a reserved instance to receive usage discounts.
+    /// The discount rate is calculated based on how many months of usage the prepaid amount covers. Maximum discount is typically 40%.
+    ///
+    /// CLI Usage: `vastai prepay instance <id> <amount>`
+    ///
+    /// `PUT /api/v0/instances/prepay/{id}`
+    ///
+    /// Arguments:
+    /// - `id`: ID of the instance to prepay for
+    /// - `body`: the request body
+    ///
+    /// Returns a [`PrepayInstance`] to set optional parameters on; `.await` it to send. Documented errors: [`PrepayInstanceError`](crate::errors::PrepayInstanceError).
+    pub fn prepay_instance(
+        &self,
+        id: i64,
+        body: crate::types::PrepayInstanceRequest,
+    ) -> PrepayInstance {
+        PrepayInstance::new(self.clone(), id, body)
+    }
+}
+
+/// Request builder for [`Client::prepay_instance`](crate::Client::prepay_instance): `PUT /api/v0/instances/prepay/{id}`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct PrepayInstance {
+    client: crate::Client,
+    id: i64,
+    body: crate::types::PrepayInstanceRequest,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl PrepayInstance {
+    fn new(
+        client: crate::Client,
+        id: i64,
+        body: crate::types::PrepayInstanceRequest,
+    ) -> Self {
+        Self {
+            client,
+            id,
+            body,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::PUT,
+            "/api/v0/instances/prepay/{id}",
+            format!("/api/v0/instances/prepay/{}", sdkgen_runtime::encode_path(self.id)),
+        );
+        request.json_body(&self.body);
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::PrepayInstanceResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::PrepayInstanceResponse,
+        crate::errors::PrepayInstanceError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::PrepayInstanceError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::PrepayInstanceResponse,
+        sdkgen_runtime::Error<crate::errors::PrepayInstanceError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::PrepayInstanceResponse>,
+        sdkgen_runtime::Error<crate::errors::PrepayInstanceError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for PrepayInstance {
+    type Output = Result<
+        crate::types::PrepayInstanceResponse,
+        sdkgen_runtime::Error<crate::errors::PrepayInstanceError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// reboot instance
+    ///
+    /// Stops and starts a container without losing GPU priority. Updates container status to 'rebooting' and executes docker stop/start commands on the host machine.
+    ///
+    /// CLI Usage: `vastai reboot instance <id>`
+    ///
+    /// `PUT /api/v0/instances/reboot/{id}`
+    ///
+    /// Arguments:
+    /// - `id`: ID of the instance to reboot (example `1234`)
+    ///
+    /// Returns a [`RebootInstance`] to set optional parameters on; `.await` it to send. Documented errors: [`RebootInstanceError`](crate::errors::RebootInstanceError).
+    pub fn reboot_instance(&self, id: i64) -> RebootInstance {
+        RebootInstance::new(self.clone(), id)
+    }
+}
+
+/// Request builder for [`Client::reboot_instance`](crate::Client::reboot_instance): `PUT /api/v0/instances/reboot/{id}`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct RebootInstance {
+    client: crate::Client,
+    id: i64,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl RebootInstance {
+    fn new(client: crate::Client, id: i64) -> Self {
+        Self {
+            client,
+            id,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::PUT,
+            "/api/v0/instances/reboot/{id}",
+            format!("/api/v0/instances/reboot/{}", sdkgen_runtime::encode_path(self.id)),
+        );
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<
+            crate::types::SimpleBooleanSuccessResponse,
+            sdkgen_runtime::serde_json::Error,
+        >,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::SimpleBooleanSuccessResponse,
+        crate::errors::RebootInstanceError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::RebootInstanceError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::SimpleBooleanSuccessResponse,
+        sdkgen_runtime::Error<crate::errors::RebootInstanceError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::SimpleBooleanSuccessResponse>,
+        sdkgen_runtime::Error<crate::errors::RebootInstanceError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for RebootInstance {
+    type Output = Result<
+        crate::types::SimpleBooleanSuccessResponse,
+        sdkgen_runtime::Error<crate::errors::RebootInstanceError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
     /// recycle instance
     ///
     /// Destroys and recreates container in place (from newly pulled image) without losing GPU priority.
@@ -145,10 +8096,10 @@ impl crate::Client {
     ///
     /// CLI Usage: `vastai recycle instance <id>`
     ///
-    /// `PUT /api/v0/instances/recycle/{id}/`
+    /// `PUT /api/v0/instances/recycle/{id}`
     ///
     /// Arguments:
-    /// - `id`: ID of the instance to recycle
+    /// - `id`: ID of the instance to recycle (example `1234`)
     ///
     /// Returns a [`RecycleInstance`] to set optional parameters on; `.await` it to send. Documented errors: [`RecycleInstanceError`](crate::errors::RecycleInstanceError).
     pub fn recycle_instance(&self, id: i64) -> RecycleInstance {
@@ -156,7 +8107,7 @@ impl crate::Client {
     }
 }
 
-/// Request builder for [`Client::recycle_instance`](crate::Client::recycle_instance): `PUT /api/v0/instances/recycle/{id}/`.
+/// Request builder for [`Client::recycle_instance`](crate::Client::recycle_instance): `PUT /api/v0/instances/recycle/{id}`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -191,10 +8142,8 @@ impl RecycleInstance {
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::PUT,
-            "/api/v0/instances/recycle/{id}/",
-            format!(
-                "/api/v0/instances/recycle/{}/", sdkgen_runtime::encode_path(self.id)
-            ),
+            "/api/v0/instances/recycle/{id}",
+            format!("/api/v0/instances/recycle/{}", sdkgen_runtime::encode_path(self.id)),
         );
         request.options(&self.options);
         request
@@ -258,42 +8207,397 @@ impl std::future::IntoFuture for RecycleInstance {
 }
 
 impl crate::Client {
-    /// execute
+    /// remove defjob
     ///
-    /// Executes a constrained remote command on a specified instance.
-    /// The command output can be retrieved from the returned result URL.
+    /// Deletes the default job (background instances) for a specified machine.
     ///
-    /// CLI Usage: `vastai execute <instance_id> <command>`
+    /// CLI Usage: `vastai remove defjob <machine_id>`
     ///
-    /// `PUT /api/v0/instances/command/{id}/`
+    /// `DELETE /api/v0/machines/{machine_id}/defjob`
     ///
     /// Arguments:
-    /// - `id`: ID of the instance to execute command on
-    /// - `body`: the request body
+    /// - `machine_id`: ID of the machine to remove the default job from. (example `12345`)
     ///
-    /// Returns a [`Execute`] to set optional parameters on; `.await` it to send. Documented errors: [`ExecuteError`](crate::errors::ExecuteError).
-    pub fn execute(&self, id: i64, body: crate::types::ExecuteRequest) -> Execute {
-        Execute::new(self.clone(), id, body)
+    /// Returns a [`RemoveDefjob`] to set optional parameters on; `.await` it to send. Documented errors: [`RemoveDefjobError`](crate::errors::RemoveDefjobError).
+    pub fn remove_defjob(&self, machine_id: i64) -> RemoveDefjob {
+        RemoveDefjob::new(self.clone(), machine_id)
     }
 }
 
-/// Request builder for [`Client::execute`](crate::Client::execute): `PUT /api/v0/instances/command/{id}/`.
+/// Request builder for [`Client::remove_defjob`](crate::Client::remove_defjob): `DELETE /api/v0/machines/{machine_id}/defjob`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct Execute {
+pub struct RemoveDefjob {
     client: crate::Client,
-    id: i64,
-    body: crate::types::ExecuteRequest,
+    machine_id: i64,
     options: sdkgen_runtime::CallOptions,
 }
 
-impl Execute {
-    fn new(client: crate::Client, id: i64, body: crate::types::ExecuteRequest) -> Self {
+impl RemoveDefjob {
+    fn new(client: crate::Client, machine_id: i64) -> Self {
+        Self {
+            client,
+            machine_id,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::DELETE,
+            "/api/v0/machines/{machine_id}/defjob",
+            format!(
+                "/api/v0/machines/{}/defjob", sdkgen_runtime::encode_path(self
+                .machine_id)
+            ),
+        );
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::MachineIdUserIdResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::MachineIdUserIdResponse,
+        crate::errors::RemoveDefjobError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::RemoveDefjobError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::MachineIdUserIdResponse,
+        sdkgen_runtime::Error<crate::errors::RemoveDefjobError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::MachineIdUserIdResponse>,
+        sdkgen_runtime::Error<crate::errors::RemoveDefjobError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for RemoveDefjob {
+    type Output = Result<
+        crate::types::MachineIdUserIdResponse,
+        sdkgen_runtime::Error<crate::errors::RemoveDefjobError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// remove team member
+    ///
+    /// Removes a member from the team by revoking their team-related API keys and updating membership status. Cannot remove the team owner.
+    ///
+    /// CLI Usage: `vastai remove team-member <id>`
+    ///
+    /// `DELETE /api/v0/team/members/{id}`
+    ///
+    /// Arguments:
+    /// - `id`: User ID of the team member to remove (example `12345`)
+    ///
+    /// Returns a [`RemoveTeamMember`] to set optional parameters on; `.await` it to send. Documented errors: [`RemoveTeamMemberError`](crate::errors::RemoveTeamMemberError).
+    pub fn remove_team_member(&self, id: i64) -> RemoveTeamMember {
+        RemoveTeamMember::new(self.clone(), id)
+    }
+}
+
+/// Request builder for [`Client::remove_team_member`](crate::Client::remove_team_member): `DELETE /api/v0/team/members/{id}`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct RemoveTeamMember {
+    client: crate::Client,
+    id: i64,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl RemoveTeamMember {
+    fn new(client: crate::Client, id: i64) -> Self {
         Self {
             client,
             id,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::DELETE,
+            "/api/v0/team/members/{id}",
+            format!("/api/v0/team/members/{}", sdkgen_runtime::encode_path(self.id)),
+        );
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<
+            crate::types::RemoveTeamResponseResponse,
+            sdkgen_runtime::serde_json::Error,
+        >,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::RemoveTeamResponseResponse,
+        crate::errors::RemoveTeamMemberError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::RemoveTeamMemberError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::RemoveTeamResponseResponse,
+        sdkgen_runtime::Error<crate::errors::RemoveTeamMemberError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::RemoveTeamResponseResponse>,
+        sdkgen_runtime::Error<crate::errors::RemoveTeamMemberError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for RemoveTeamMember {
+    type Output = Result<
+        crate::types::RemoveTeamResponseResponse,
+        sdkgen_runtime::Error<crate::errors::RemoveTeamMemberError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// show team role
+    ///
+    /// Retrieve details of a specific team role by its name.
+    ///
+    /// CLI Usage: `vastai show team-role <name>`
+    ///
+    /// `GET /api/v0/team/roles/{name}`
+    ///
+    /// Arguments:
+    /// - `name`: Name of the team role (example `"admin"`)
+    ///
+    /// Returns a [`ShowTeamRole`] to set optional parameters on; `.await` it to send. Documented errors: [`ShowTeamRoleError`](crate::errors::ShowTeamRoleError).
+    pub fn show_team_role(&self, name: impl Into<String>) -> ShowTeamRole {
+        ShowTeamRole::new(self.clone(), name.into())
+    }
+}
+
+/// Request builder for [`Client::show_team_role`](crate::Client::show_team_role): `GET /api/v0/team/roles/{name}`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ShowTeamRole {
+    client: crate::Client,
+    name: String,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl ShowTeamRole {
+    fn new(client: crate::Client, name: String) -> Self {
+        Self {
+            client,
+            name,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::GET,
+            "/api/v0/team/roles/{name}",
+            format!("/api/v0/team/roles/{}", sdkgen_runtime::encode_path(& self.name)),
+        );
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::ShowTeamRoleResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::ShowTeamRoleResponse,
+        crate::errors::ShowTeamRoleError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::ShowTeamRoleError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::ShowTeamRoleResponse,
+        sdkgen_runtime::Error<crate::errors::ShowTeamRoleError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::ShowTeamRoleResponse>,
+        sdkgen_runtime::Error<crate::errors::ShowTeamRoleError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for ShowTeamRole {
+    type Output = Result<
+        crate::types::ShowTeamRoleResponse,
+        sdkgen_runtime::Error<crate::errors::ShowTeamRoleError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// update team role
+    ///
+    /// Update an existing team role with new name and permissions.
+    ///
+    /// CLI Usage: `vastai update team-role <id> --name <new_name> --permissions <new_permissions_json>`
+    ///
+    /// `PUT /api/v0/team/roles/{name}`
+    ///
+    /// Arguments:
+    /// - `name`: ID of the role to update.
+    /// - `body`: the request body
+    ///
+    /// Returns a [`UpdateTeamRole`] to set optional parameters on; `.await` it to send. Documented errors: [`UpdateTeamRoleError`](crate::errors::UpdateTeamRoleError).
+    pub fn update_team_role(
+        &self,
+        name: i64,
+        body: crate::types::UpdateTeamRoleRequest,
+    ) -> UpdateTeamRole {
+        UpdateTeamRole::new(self.clone(), name, body)
+    }
+}
+
+/// Request builder for [`Client::update_team_role`](crate::Client::update_team_role): `PUT /api/v0/team/roles/{name}`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct UpdateTeamRole {
+    client: crate::Client,
+    name: i64,
+    body: crate::types::UpdateTeamRoleRequest,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl UpdateTeamRole {
+    fn new(
+        client: crate::Client,
+        name: i64,
+        body: crate::types::UpdateTeamRoleRequest,
+    ) -> Self {
+        Self {
+            client,
+            name,
             body,
             options: sdkgen_runtime::CallOptions::new(),
         }
@@ -314,9 +8618,480 @@ impl Execute {
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::PUT,
-            "/api/v0/instances/command/{id}/",
+            "/api/v0/team/roles/{name}",
+            format!("/api/v0/team/roles/{}", sdkgen_runtime::encode_path(self.name)),
+        );
+        request.json_body(&self.body);
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<String, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<String, crate::errors::UpdateTeamRoleError> = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::UpdateTeamRoleError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<String, sdkgen_runtime::Error<crate::errors::UpdateTeamRoleError>> {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<String>,
+        sdkgen_runtime::Error<crate::errors::UpdateTeamRoleError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for UpdateTeamRole {
+    type Output = Result<
+        String,
+        sdkgen_runtime::Error<crate::errors::UpdateTeamRoleError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// remove team role
+    ///
+    /// Removes a role from the team. Cannot remove the team owner role.
+    ///
+    /// CLI Usage: `vastai remove team-role <name>`
+    ///
+    /// `DELETE /api/v0/team/roles/{name}`
+    ///
+    /// Arguments:
+    /// - `name`: Name of the role to remove (example `"developer"`)
+    ///
+    /// Returns a [`RemoveTeamRole`] to set optional parameters on; `.await` it to send. Documented errors: [`RemoveTeamRoleError`](crate::errors::RemoveTeamRoleError).
+    pub fn remove_team_role(&self, name: impl Into<String>) -> RemoveTeamRole {
+        RemoveTeamRole::new(self.clone(), name.into())
+    }
+}
+
+/// Request builder for [`Client::remove_team_role`](crate::Client::remove_team_role): `DELETE /api/v0/team/roles/{name}`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct RemoveTeamRole {
+    client: crate::Client,
+    name: String,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl RemoveTeamRole {
+    fn new(client: crate::Client, name: String) -> Self {
+        Self {
+            client,
+            name,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::DELETE,
+            "/api/v0/team/roles/{name}",
+            format!("/api/v0/team/roles/{}", sdkgen_runtime::encode_path(& self.name)),
+        );
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<
+            crate::types::RemoveTeamResponseResponse,
+            sdkgen_runtime::serde_json::Error,
+        >,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::RemoveTeamResponseResponse,
+        crate::errors::RemoveTeamRoleError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::RemoveTeamRoleError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::RemoveTeamResponseResponse,
+        sdkgen_runtime::Error<crate::errors::RemoveTeamRoleError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::RemoveTeamResponseResponse>,
+        sdkgen_runtime::Error<crate::errors::RemoveTeamRoleError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for RemoveTeamRole {
+    type Output = Result<
+        crate::types::RemoveTeamResponseResponse,
+        sdkgen_runtime::Error<crate::errors::RemoveTeamRoleError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// show reports
+    ///
+    /// Retrieves a list of the most recent reports for a given machine. Each report includes details such as the problem identified, a message describing the issue, and the timestamp when the report was created.
+    ///
+    /// CLI Usage: `vastai reports <machine_id>`
+    ///
+    /// `GET /api/v0/machines/{machine_id}/reports`
+    ///
+    /// Arguments:
+    /// - `machine_id`: The unique identifier of the machine.
+    ///
+    /// Returns a [`ShowReports`] to set optional parameters on; `.await` it to send. Documented errors: [`ShowReportsError`](crate::errors::ShowReportsError).
+    pub fn show_reports(&self, machine_id: i64) -> ShowReports {
+        ShowReports::new(self.clone(), machine_id)
+    }
+}
+
+/// Request builder for [`Client::show_reports`](crate::Client::show_reports): `GET /api/v0/machines/{machine_id}/reports`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ShowReports {
+    client: crate::Client,
+    machine_id: i64,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl ShowReports {
+    fn new(client: crate::Client, machine_id: i64) -> Self {
+        Self {
+            client,
+            machine_id,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::GET,
+            "/api/v0/machines/{machine_id}/reports",
             format!(
-                "/api/v0/instances/command/{}/", sdkgen_runtime::encode_path(self.id)
+                "/api/v0/machines/{}/reports", sdkgen_runtime::encode_path(self
+                .machine_id)
+            ),
+        );
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<
+            Vec<crate::types::ShowReportsResponseItem>,
+            sdkgen_runtime::serde_json::Error,
+        >,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        Vec<crate::types::ShowReportsResponseItem>,
+        crate::errors::ShowReportsError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::ShowReportsError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Vec<crate::types::ShowReportsResponseItem>,
+        sdkgen_runtime::Error<crate::errors::ShowReportsError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<Vec<crate::types::ShowReportsResponseItem>>,
+        sdkgen_runtime::Error<crate::errors::ShowReportsError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for ShowReports {
+    type Output = Result<
+        Vec<crate::types::ShowReportsResponseItem>,
+        sdkgen_runtime::Error<crate::errors::ShowReportsError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// route
+    ///
+    /// Calls on the serverless engine to retrieve a GPU instance address within your endpoint for processing a request.
+    /// The engine will return either a ready worker URL or status information if no workers are available.
+    ///
+    /// CLI Usage: `vastai route <endpoint> <cost>`
+    ///
+    /// `POST /route`
+    ///
+    /// Arguments:
+    /// - `body`: the request body
+    ///
+    /// Returns a [`Route`] to set optional parameters on; `.await` it to send. Documented errors: [`RouteError`](crate::errors::RouteError).
+    pub fn route(&self, body: crate::types::RouteRequest) -> Route {
+        Route::new(self.clone(), body)
+    }
+}
+
+/// Request builder for [`Client::route`](crate::Client::route): `POST /route`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct Route {
+    client: crate::Client,
+    body: crate::types::RouteRequest,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl Route {
+    fn new(client: crate::Client, body: crate::types::RouteRequest) -> Self {
+        Self {
+            client,
+            body,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::POST,
+            "/route",
+            "/route".to_owned(),
+        );
+        request.json_body(&self.body);
+        request.server("https://run.vast.ai");
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<crate::types::RouteResponse, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::RouteResponse,
+        crate::errors::RouteError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::RouteError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::RouteResponse,
+        sdkgen_runtime::Error<crate::errors::RouteError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::RouteResponse>,
+        sdkgen_runtime::Error<crate::errors::RouteError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for Route {
+    type Output = Result<
+        crate::types::RouteResponse,
+        sdkgen_runtime::Error<crate::errors::RouteError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// schedule maint
+    ///
+    /// Schedules a maintenance window for a specified machine and notifies clients.
+    ///
+    /// CLI Usage: `vastai schedule maint <machine_id> --sdate <sdate> --duration <duration>`
+    ///
+    /// `PUT /api/v0/machines/{machine_id}/dnotify`
+    ///
+    /// Arguments:
+    /// - `machine_id`: ID of the machine to schedule maintenance for. (example `12345`)
+    /// - `body`: the request body
+    ///
+    /// Returns a [`ScheduleMaint`] to set optional parameters on; `.await` it to send. Documented errors: [`ScheduleMaintError`](crate::errors::ScheduleMaintError).
+    pub fn schedule_maint(
+        &self,
+        machine_id: i64,
+        body: crate::types::ScheduleMaintRequest,
+    ) -> ScheduleMaint {
+        ScheduleMaint::new(self.clone(), machine_id, body)
+    }
+}
+
+/// Request builder for [`Client::schedule_maint`](crate::Client::schedule_maint): `PUT /api/v0/machines/{machine_id}/dnotify`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ScheduleMaint {
+    client: crate::Client,
+    machine_id: i64,
+    body: crate::types::ScheduleMaintRequest,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl ScheduleMaint {
+    fn new(
+        client: crate::Client,
+        machine_id: i64,
+        body: crate::types::ScheduleMaintRequest,
+    ) -> Self {
+        Self {
+            client,
+            machine_id,
+            body,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::PUT,
+            "/api/v0/machines/{machine_id}/dnotify",
+            format!(
+                "/api/v0/machines/{}/dnotify", sdkgen_runtime::encode_path(self
+                .machine_id)
             ),
         );
         request.json_body(&self.body);
@@ -328,7 +9103,7 @@ impl Execute {
         status: u16,
         body: &[u8],
     ) -> Option<
-        Result<crate::types::ExecuteResponse, sdkgen_runtime::serde_json::Error>,
+        Result<crate::types::ScheduleMaintResponse, sdkgen_runtime::serde_json::Error>,
     > {
         Some(
             match status {
@@ -339,19 +9114,19 @@ impl Execute {
     }
 
     const DECODER: sdkgen_runtime::Decoder<
-        crate::types::ExecuteResponse,
-        crate::errors::ExecuteError,
+        crate::types::ScheduleMaintResponse,
+        crate::errors::ScheduleMaintError,
     > = sdkgen_runtime::Decoder {
         success: Self::decode,
-        error: crate::errors::ExecuteError::decode,
+        error: crate::errors::ScheduleMaintError::decode,
     };
 
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
     ) -> Result<
-        crate::types::ExecuteResponse,
-        sdkgen_runtime::Error<crate::errors::ExecuteError>,
+        crate::types::ScheduleMaintResponse,
+        sdkgen_runtime::Error<crate::errors::ScheduleMaintError>,
     > {
         self.client.inner.send(self.request(), Self::DECODER).await
     }
@@ -360,17 +9135,3179 @@ impl Execute {
     pub async fn send_with_response(
         self,
     ) -> Result<
-        sdkgen_runtime::Response<crate::types::ExecuteResponse>,
-        sdkgen_runtime::Error<crate::errors::ExecuteError>,
+        sdkgen_runtime::Response<crate::types::ScheduleMaintResponse>,
+        sdkgen_runtime::Error<crate::errors::ScheduleMaintError>,
     > {
         self.client.inner.send_with_response(self.request(), Self::DECODER).await
     }
 }
 
-impl std::future::IntoFuture for Execute {
+impl std::future::IntoFuture for ScheduleMaint {
     type Output = Result<
-        crate::types::ExecuteResponse,
-        sdkgen_runtime::Error<crate::errors::ExecuteError>,
+        crate::types::ScheduleMaintResponse,
+        sdkgen_runtime::Error<crate::errors::ScheduleMaintError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// search benchmarks
+    ///
+    /// Retrieve benchmark data based on search parameters.
+    ///
+    /// CLI Usage: `vastai search benchmarks`
+    ///
+    /// `GET /api/v0/benchmarks`
+    ///
+    /// Returns a [`SearchBenchmarks`] to set optional parameters on; `.await` it to send. Documented errors: [`SearchBenchmarksError`](crate::errors::SearchBenchmarksError).
+    pub fn search_benchmarks(&self) -> SearchBenchmarks {
+        SearchBenchmarks::new(self.clone())
+    }
+}
+
+/// Request builder for [`Client::search_benchmarks`](crate::Client::search_benchmarks): `GET /api/v0/benchmarks`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct SearchBenchmarks {
+    client: crate::Client,
+    query: Option<String>,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl SearchBenchmarks {
+    fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            query: None,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Search query string to filter benchmarks.
+    ///
+    /// Example `"score>1000"`.
+    pub fn query(mut self, value: impl Into<String>) -> Self {
+        self.query = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::GET,
+            "/api/v0/benchmarks",
+            "/api/v0/benchmarks".to_owned(),
+        );
+        if let Some(value) = &self.query {
+            request.query("query", value);
+        }
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<
+            Vec<crate::types::SearchBenchmarksResponseItem>,
+            sdkgen_runtime::serde_json::Error,
+        >,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        Vec<crate::types::SearchBenchmarksResponseItem>,
+        crate::errors::SearchBenchmarksError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::SearchBenchmarksError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Vec<crate::types::SearchBenchmarksResponseItem>,
+        sdkgen_runtime::Error<crate::errors::SearchBenchmarksError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<Vec<crate::types::SearchBenchmarksResponseItem>>,
+        sdkgen_runtime::Error<crate::errors::SearchBenchmarksError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for SearchBenchmarks {
+    type Output = Result<
+        Vec<crate::types::SearchBenchmarksResponseItem>,
+        sdkgen_runtime::Error<crate::errors::SearchBenchmarksError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// search offers
+    ///
+    /// Search for available GPU machine offers with advanced filtering and sorting.
+    ///
+    /// Each filter parameter (such as `verified`, `gpu_name`, `num_gpus`, etc.) should be an object specifying the operator and value you want to match.
+    ///
+    /// **Filter operators:**
+    ///
+    /// | Operator | Meaning                | Example                        |
+    /// |:---------|:-----------------------|:-------------------------------|
+    /// | `eq`     | Equal to               | `{ "eq": true }`               |
+    /// | `neq`    | Not equal to           | `{ "neq": false }`             |
+    /// | `gt`     | Greater than           | `{ "gt": 0.99 }`               |
+    /// | `lt`     | Less than              | `{ "lt": 10000 }`              |
+    /// | `gte`    | Greater than or equal  | `{ "gte": 4 }`                 |
+    /// | `lte`    | Less than or equal     | `{ "lte": 8 }`                 |
+    /// | `in`     | Value is in a list     | `{ "in": ["RTX_3090", "RTX_4090"] }` |
+    /// | `notin`  | Value is not in a list | `{ "notin": ["TW", "SE"] }`    |
+    ///
+    /// CLI Usage: `vastai search offers 'reliability > 0.99 num_gpus>=4' --order=dph_total`
+    ///
+    /// `POST /api/v0/bundles`
+    ///
+    /// Arguments:
+    /// - `body`: the request body
+    ///
+    /// Returns a [`SearchOffers`] to set optional parameters on; `.await` it to send. Documented errors: [`SearchOffersError`](crate::errors::SearchOffersError).
+    pub fn search_offers(
+        &self,
+        body: crate::types::SearchOffersRequest,
+    ) -> SearchOffers {
+        SearchOffers::new(self.clone(), body)
+    }
+}
+
+/// Request builder for [`Client::search_offers`](crate::Client::search_offers): `POST /api/v0/bundles`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct SearchOffers {
+    client: crate::Client,
+    body: crate::types::SearchOffersRequest,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl SearchOffers {
+    fn new(client: crate::Client, body: crate::types::SearchOffersRequest) -> Self {
+        Self {
+            client,
+            body,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::POST,
+            "/api/v0/bundles",
+            "/api/v0/bundles".to_owned(),
+        );
+        request.json_body(&self.body);
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::SearchOffersResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::SearchOffersResponse,
+        crate::errors::SearchOffersError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::SearchOffersError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::SearchOffersResponse,
+        sdkgen_runtime::Error<crate::errors::SearchOffersError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::SearchOffersResponse>,
+        sdkgen_runtime::Error<crate::errors::SearchOffersError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for SearchOffers {
+    type Output = Result<
+        crate::types::SearchOffersResponse,
+        sdkgen_runtime::Error<crate::errors::SearchOffersError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// search volumes
+    ///
+    /// Search for available volumes based on specified criteria.
+    ///
+    /// CLI Usage: `vastai search volumes <query> [options]`
+    ///
+    /// `POST /api/v0/volumes/search`
+    ///
+    /// Returns a [`SearchVolumes`] to set optional parameters on; `.await` it to send. Documented errors: [`SearchVolumesError`](crate::errors::SearchVolumesError).
+    pub fn search_volumes(&self) -> SearchVolumes {
+        SearchVolumes::new(self.clone())
+    }
+}
+
+/// Request builder for [`Client::search_volumes`](crate::Client::search_volumes): `POST /api/v0/volumes/search`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct SearchVolumes {
+    client: crate::Client,
+    q: Option<crate::types::Limit>,
+    body: Option<crate::types::Limit>,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl SearchVolumes {
+    fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            q: None,
+            body: None,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Query parameters for filtering volume search results
+    ///
+    /// Example `{"limit":100}`.
+    pub fn q(mut self, value: crate::types::Limit) -> Self {
+        self.q = Some(value);
+        self
+    }
+
+    /// Sets the request body.
+    pub fn body(mut self, value: crate::types::Limit) -> Self {
+        self.body = Some(value);
+        self
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::POST,
+            "/api/v0/volumes/search",
+            "/api/v0/volumes/search".to_owned(),
+        );
+        if let Some(value) = &self.q {
+            request
+                .query(
+                    "q",
+                    sdkgen_runtime::serde_json::to_string(value).unwrap_or_default(),
+                );
+        }
+        if let Some(body) = &self.body {
+            request.json_body(body);
+        }
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::SearchVolumesResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::SearchVolumesResponse,
+        crate::errors::SearchVolumesError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::SearchVolumesError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::SearchVolumesResponse,
+        sdkgen_runtime::Error<crate::errors::SearchVolumesError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::SearchVolumesResponse>,
+        sdkgen_runtime::Error<crate::errors::SearchVolumesError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for SearchVolumes {
+    type Output = Result<
+        crate::types::SearchVolumesResponse,
+        sdkgen_runtime::Error<crate::errors::SearchVolumesError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// set defjob
+    ///
+    /// Creates default jobs (background instances) for a specified machine with the given parameters.
+    ///
+    /// CLI Usage: `vastai set defjob <machine_id> --price_gpu <price> --price_inetu <price> --price_inetd <price> --image <image> [--args <args>]`
+    ///
+    /// `PUT /api/v0/machines/create_bids`
+    ///
+    /// Arguments:
+    /// - `body`: the request body
+    ///
+    /// Returns a [`SetDefjob`] to set optional parameters on; `.await` it to send. Documented errors: [`SetDefjobError`](crate::errors::SetDefjobError).
+    pub fn set_defjob(&self, body: crate::types::SetDefjobRequest) -> SetDefjob {
+        SetDefjob::new(self.clone(), body)
+    }
+}
+
+/// Request builder for [`Client::set_defjob`](crate::Client::set_defjob): `PUT /api/v0/machines/create_bids`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct SetDefjob {
+    client: crate::Client,
+    body: crate::types::SetDefjobRequest,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl SetDefjob {
+    fn new(client: crate::Client, body: crate::types::SetDefjobRequest) -> Self {
+        Self {
+            client,
+            body,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::PUT,
+            "/api/v0/machines/create_bids",
+            "/api/v0/machines/create_bids".to_owned(),
+        );
+        request.json_body(&self.body);
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::SetDefjobResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::SetDefjobResponse,
+        crate::errors::SetDefjobError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::SetDefjobError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::SetDefjobResponse,
+        sdkgen_runtime::Error<crate::errors::SetDefjobError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::SetDefjobResponse>,
+        sdkgen_runtime::Error<crate::errors::SetDefjobError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for SetDefjob {
+    type Output = Result<
+        crate::types::SetDefjobResponse,
+        sdkgen_runtime::Error<crate::errors::SetDefjobError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// set min-bid
+    ///
+    /// Sets the minimum bid price for a specified machine.
+    ///
+    /// CLI Usage: `vastai set min-bid <machine_id> --price <price>`
+    ///
+    /// `PUT /api/v0/machines/{machine_id}/minbid`
+    ///
+    /// Arguments:
+    /// - `machine_id`: The ID of the machine.
+    /// - `body`: the request body
+    ///
+    /// Returns a [`SetMinBid`] to set optional parameters on; `.await` it to send. Documented errors: [`SetMinBidError`](crate::errors::SetMinBidError).
+    pub fn set_min_bid(
+        &self,
+        machine_id: i64,
+        body: crate::types::SetMinBidRequest,
+    ) -> SetMinBid {
+        SetMinBid::new(self.clone(), machine_id, body)
+    }
+}
+
+/// Request builder for [`Client::set_min_bid`](crate::Client::set_min_bid): `PUT /api/v0/machines/{machine_id}/minbid`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct SetMinBid {
+    client: crate::Client,
+    machine_id: i64,
+    body: crate::types::SetMinBidRequest,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl SetMinBid {
+    fn new(
+        client: crate::Client,
+        machine_id: i64,
+        body: crate::types::SetMinBidRequest,
+    ) -> Self {
+        Self {
+            client,
+            machine_id,
+            body,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::PUT,
+            "/api/v0/machines/{machine_id}/minbid",
+            format!(
+                "/api/v0/machines/{}/minbid", sdkgen_runtime::encode_path(self
+                .machine_id)
+            ),
+        );
+        request.json_body(&self.body);
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::SetMinBidResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::SetMinBidResponse,
+        crate::errors::SetMinBidError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::SetMinBidError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::SetMinBidResponse,
+        sdkgen_runtime::Error<crate::errors::SetMinBidError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::SetMinBidResponse>,
+        sdkgen_runtime::Error<crate::errors::SetMinBidError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for SetMinBid {
+    type Output = Result<
+        crate::types::SetMinBidResponse,
+        sdkgen_runtime::Error<crate::errors::SetMinBidError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// show charges
+    ///
+    /// Shows charges per instance, including GPU, storage, and bandwidth. For invoice/payment records (Stripe top-ups, transfers, payouts), use \[show invoices\](/api-reference/billing/show-invoices) instead.
+    ///
+    /// CLI: `vastai show invoices-v1 --charges`
+    ///
+    /// `GET /api/v0/charges`
+    ///
+    /// Arguments:
+    /// - `select_filters`: **`day`** (required). Date range in unix seconds (UTC). Operators: `gte`, `lte`.
+    ///
+    /// Returns a [`ShowCharges`] to set optional parameters on; `.await` it to send. Documented errors: [`ShowChargesError`](crate::errors::ShowChargesError).
+    ///
+    /// Paginated: [`ShowCharges::pages`] and [`ShowCharges::items`] follow the cursor lazily.
+    pub fn show_charges(&self, select_filters: impl Into<String>) -> ShowCharges {
+        ShowCharges::new(self.clone(), select_filters.into())
+    }
+}
+
+/// Request builder for [`Client::show_charges`](crate::Client::show_charges): `GET /api/v0/charges`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ShowCharges {
+    client: crate::Client,
+    select_filters: String,
+    format: Option<crate::types::ShowChargesFormat>,
+    latest_first: Option<bool>,
+    limit: Option<i64>,
+    after_token: Option<String>,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl ShowCharges {
+    fn new(client: crate::Client, select_filters: String) -> Self {
+        Self {
+            client,
+            select_filters,
+            format: None,
+            latest_first: None,
+            limit: None,
+            after_token: None,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// - `table` (default) flat list of per-contract rows with `type: "instance"` or `"volume"`.
+    /// - `tree` serverless contracts are collapsed under endpoint/workergroup wrappers with `type: "serverless"` and `source: "endpoint-<id>"` / `"workergroup-<id>"`. Regular instances and volumes are unchanged.
+    ///
+    /// Default `"table"`; example `"table"`.
+    pub fn format(mut self, value: crate::types::ShowChargesFormat) -> Self {
+        self.format = Some(value);
+        self
+    }
+
+    /// Sort by most recent charges first.
+    ///
+    /// Default `true`; example `true`.
+    pub fn latest_first(mut self, value: bool) -> Self {
+        self.latest_first = Some(value);
+        self
+    }
+
+    /// Max results per page. Server maximum 500.
+    ///
+    /// Range `1..`; default `100`; example `20`.
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = Some(value);
+        self
+    }
+
+    /// Pass the `next_token` value from the previous response to fetch the next page of results. When the response returns `next_token: null`, there are no more pages.
+    ///
+    /// Example `"eyJ2YWx1ZXMiOiB7ImlkIjogMTIzNDU2Nzh9fQ=="`.
+    pub fn after_token(mut self, value: impl Into<String>) -> Self {
+        self.after_token = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::GET,
+            "/api/v0/charges",
+            "/api/v0/charges".to_owned(),
+        );
+        request.query("select_filters", &self.select_filters);
+        if let Some(value) = &self.format {
+            request.query("format", value);
+        }
+        if let Some(value) = &self.latest_first {
+            request.query("latest_first", value);
+        }
+        if let Some(value) = &self.limit {
+            request.query("limit", value);
+        }
+        if let Some(value) = &self.after_token {
+            request.query("after_token", value);
+        }
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::ShowChargesResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::ShowChargesResponse,
+        crate::errors::ShowChargesError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::ShowChargesError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::ShowChargesResponse,
+        sdkgen_runtime::Error<crate::errors::ShowChargesError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::ShowChargesResponse>,
+        sdkgen_runtime::Error<crate::errors::ShowChargesError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for ShowCharges {
+    type Output = Result<
+        crate::types::ShowChargesResponse,
+        sdkgen_runtime::Error<crate::errors::ShowChargesError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl sdkgen_runtime::Paginate for ShowCharges {
+    type Page = crate::types::ShowChargesResponse;
+    type Item = crate::types::ShowChargesResponseResultsItem;
+    type Error = crate::errors::ShowChargesError;
+    fn set_cursor(&mut self, cursor: String) {
+        self.after_token = Some(cursor);
+    }
+
+    fn fetch(
+        self,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<Self::Page, sdkgen_runtime::Error<Self::Error>>,
+    > {
+        Box::pin(self.send())
+    }
+
+    fn next_cursor(page: &Self::Page) -> Option<&str> {
+        page.next_token.as_deref()
+    }
+
+    fn into_items(page: Self::Page) -> Vec<Self::Item> {
+        page.results.unwrap_or_default()
+    }
+
+    fn item_count(page: &Self::Page) -> Option<usize> {
+        Some(page.results.as_ref().map_or(0, Vec::len))
+    }
+
+    fn endpoint(&self) -> (sdkgen_runtime::Method, &'static str) {
+        (sdkgen_runtime::Method::GET, "/api/v0/charges")
+    }
+}
+
+impl ShowCharges {
+    /// Every page, lazily: the first request as built, then one per `after_token` cursor until it is absent or a page is empty. The page size is what [`limit`](Self::limit) sets.
+    ///
+    /// Dropping the stream stops fetching; an error ends it after the items before it.
+    pub fn pages(self) -> sdkgen_runtime::Pages<Self> {
+        sdkgen_runtime::Pages::new(self)
+    }
+
+    /// Every item of every page, lazily, in order (see [`pages`](Self::pages)).
+    pub fn items(self) -> sdkgen_runtime::Items<Self> {
+        sdkgen_runtime::Items::new(self)
+    }
+}
+
+impl crate::Client {
+    /// show connections
+    ///
+    /// Retrieves the list of cloud connections associated with the authenticated user.
+    ///
+    /// CLI Usage: `vastai show connections`
+    ///
+    /// `GET /api/v0/users/cloud_integrations`
+    ///
+    /// Returns a [`ShowConnections`] to set optional parameters on; `.await` it to send. Documented errors: [`ShowConnectionsError`](crate::errors::ShowConnectionsError).
+    pub fn show_connections(&self) -> ShowConnections {
+        ShowConnections::new(self.clone())
+    }
+}
+
+/// Request builder for [`Client::show_connections`](crate::Client::show_connections): `GET /api/v0/users/cloud_integrations`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ShowConnections {
+    client: crate::Client,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl ShowConnections {
+    fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::GET,
+            "/api/v0/users/cloud_integrations",
+            "/api/v0/users/cloud_integrations".to_owned(),
+        );
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<
+            Vec<crate::types::ShowConnectionsResponseItem>,
+            sdkgen_runtime::serde_json::Error,
+        >,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        Vec<crate::types::ShowConnectionsResponseItem>,
+        crate::errors::ShowConnectionsError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::ShowConnectionsError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Vec<crate::types::ShowConnectionsResponseItem>,
+        sdkgen_runtime::Error<crate::errors::ShowConnectionsError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<Vec<crate::types::ShowConnectionsResponseItem>>,
+        sdkgen_runtime::Error<crate::errors::ShowConnectionsError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for ShowConnections {
+    type Output = Result<
+        Vec<crate::types::ShowConnectionsResponseItem>,
+        sdkgen_runtime::Error<crate::errors::ShowConnectionsError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// show deployment
+    ///
+    /// Returns detailed information about a single deployment, including endpoint state and worker count.
+    ///
+    /// CLI Usage: `vastai show deployment <id>`
+    ///
+    /// `GET /api/v0/deployment/{id}`
+    ///
+    /// Arguments:
+    /// - `id`: Deployment ID (example `644`)
+    ///
+    /// Returns a [`ShowDeployment`] to set optional parameters on; `.await` it to send. Documented errors: [`ShowDeploymentError`](crate::errors::ShowDeploymentError).
+    pub fn show_deployment(&self, id: i64) -> ShowDeployment {
+        ShowDeployment::new(self.clone(), id)
+    }
+}
+
+/// Request builder for [`Client::show_deployment`](crate::Client::show_deployment): `GET /api/v0/deployment/{id}`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ShowDeployment {
+    client: crate::Client,
+    id: i64,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl ShowDeployment {
+    fn new(client: crate::Client, id: i64) -> Self {
+        Self {
+            client,
+            id,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::GET,
+            "/api/v0/deployment/{id}",
+            format!("/api/v0/deployment/{}", sdkgen_runtime::encode_path(self.id)),
+        );
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::ShowDeploymentResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::ShowDeploymentResponse,
+        crate::errors::ShowDeploymentError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::ShowDeploymentError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::ShowDeploymentResponse,
+        sdkgen_runtime::Error<crate::errors::ShowDeploymentError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::ShowDeploymentResponse>,
+        sdkgen_runtime::Error<crate::errors::ShowDeploymentError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for ShowDeployment {
+    type Output = Result<
+        crate::types::ShowDeploymentResponse,
+        sdkgen_runtime::Error<crate::errors::ShowDeploymentError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// show deployments
+    ///
+    /// Returns all deployments owned by the authenticated user.
+    ///
+    /// CLI Usage: `vastai show deployments`
+    ///
+    /// `GET /api/v0/deployments`
+    ///
+    /// Returns a [`ShowDeployments`] to set optional parameters on; `.await` it to send. Documented errors: [`ShowDeploymentsError`](crate::errors::ShowDeploymentsError).
+    pub fn show_deployments(&self) -> ShowDeployments {
+        ShowDeployments::new(self.clone())
+    }
+}
+
+/// Request builder for [`Client::show_deployments`](crate::Client::show_deployments): `GET /api/v0/deployments`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ShowDeployments {
+    client: crate::Client,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl ShowDeployments {
+    fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::GET,
+            "/api/v0/deployments",
+            "/api/v0/deployments".to_owned(),
+        );
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::ShowDeploymentsResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::ShowDeploymentsResponse,
+        crate::errors::ShowDeploymentsError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::ShowDeploymentsError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::ShowDeploymentsResponse,
+        sdkgen_runtime::Error<crate::errors::ShowDeploymentsError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::ShowDeploymentsResponse>,
+        sdkgen_runtime::Error<crate::errors::ShowDeploymentsError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for ShowDeployments {
+    type Output = Result<
+        crate::types::ShowDeploymentsResponse,
+        sdkgen_runtime::Error<crate::errors::ShowDeploymentsError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// show deposit
+    ///
+    /// Retrieves the deposit details for a specified instance.
+    ///
+    /// CLI Usage: `vastai show deposit <id>`
+    ///
+    /// `GET /api/v0/instances/balance/{id}`
+    ///
+    /// Arguments:
+    /// - `id`: The ID of the instance.
+    ///
+    /// Returns a [`ShowDeposit`] to set optional parameters on; `.await` it to send. Documented errors: [`ShowDepositError`](crate::errors::ShowDepositError).
+    pub fn show_deposit(&self, id: i64) -> ShowDeposit {
+        ShowDeposit::new(self.clone(), id)
+    }
+}
+
+/// Request builder for [`Client::show_deposit`](crate::Client::show_deposit): `GET /api/v0/instances/balance/{id}`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ShowDeposit {
+    client: crate::Client,
+    id: i64,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl ShowDeposit {
+    fn new(client: crate::Client, id: i64) -> Self {
+        Self {
+            client,
+            id,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::GET,
+            "/api/v0/instances/balance/{id}",
+            format!("/api/v0/instances/balance/{}", sdkgen_runtime::encode_path(self.id)),
+        );
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::ShowDepositResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::ShowDepositResponse,
+        crate::errors::ShowDepositError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::ShowDepositError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::ShowDepositResponse,
+        sdkgen_runtime::Error<crate::errors::ShowDepositError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::ShowDepositResponse>,
+        sdkgen_runtime::Error<crate::errors::ShowDepositError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for ShowDeposit {
+    type Output = Result<
+        crate::types::ShowDepositResponse,
+        sdkgen_runtime::Error<crate::errors::ShowDepositError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// show earnings
+    ///
+    /// Retrieves the earnings history for a specified time range and optionally per machine.
+    ///
+    /// CLI Usage: `vastai show earnings [options]`
+    ///
+    /// `GET /api/v0/users/{user_id}/machine-earnings`
+    ///
+    /// Arguments:
+    /// - `user_id`: The ID of the user.
+    ///
+    /// Returns a [`ShowEarnings`] to set optional parameters on; `.await` it to send. Documented errors: [`ShowEarningsError`](crate::errors::ShowEarningsError).
+    pub fn show_earnings(&self, user_id: i64) -> ShowEarnings {
+        ShowEarnings::new(self.clone(), user_id)
+    }
+}
+
+/// Request builder for [`Client::show_earnings`](crate::Client::show_earnings): `GET /api/v0/users/{user_id}/machine-earnings`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ShowEarnings {
+    client: crate::Client,
+    user_id: i64,
+    sday: Option<i64>,
+    eday: Option<i64>,
+    machid: Option<i64>,
+    last_days: Option<i64>,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl ShowEarnings {
+    fn new(client: crate::Client, user_id: i64) -> Self {
+        Self {
+            client,
+            user_id,
+            sday: None,
+            eday: None,
+            machid: None,
+            last_days: None,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Start day for the earnings report.
+    pub fn sday(mut self, value: i64) -> Self {
+        self.sday = Some(value);
+        self
+    }
+
+    /// End day for the earnings report.
+    pub fn eday(mut self, value: i64) -> Self {
+        self.eday = Some(value);
+        self
+    }
+
+    /// Optional machine ID to filter earnings.
+    pub fn machid(mut self, value: i64) -> Self {
+        self.machid = Some(value);
+        self
+    }
+
+    /// Number of days to look back from today.
+    pub fn last_days(mut self, value: i64) -> Self {
+        self.last_days = Some(value);
+        self
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::GET,
+            "/api/v0/users/{user_id}/machine-earnings",
+            format!(
+                "/api/v0/users/{}/machine-earnings", sdkgen_runtime::encode_path(self
+                .user_id)
+            ),
+        );
+        if let Some(value) = &self.sday {
+            request.query("sday", value);
+        }
+        if let Some(value) = &self.eday {
+            request.query("eday", value);
+        }
+        if let Some(value) = &self.machid {
+            request.query("machid", value);
+        }
+        if let Some(value) = &self.last_days {
+            request.query("last_days", value);
+        }
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::ShowEarningsResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::ShowEarningsResponse,
+        crate::errors::ShowEarningsError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::ShowEarningsError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::ShowEarningsResponse,
+        sdkgen_runtime::Error<crate::errors::ShowEarningsError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::ShowEarningsResponse>,
+        sdkgen_runtime::Error<crate::errors::ShowEarningsError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for ShowEarnings {
+    type Output = Result<
+        crate::types::ShowEarningsResponse,
+        sdkgen_runtime::Error<crate::errors::ShowEarningsError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// show instances
+    ///
+    /// Retrieve a paginated list of instances for the authenticated user.
+    /// Supports keyset pagination (max 25 per page), filtering, column selection, and sorting.
+    ///
+    /// CLI Usage: `vastai show instances [OPTIONS] [--api-key API_KEY] [--raw]`
+    ///
+    /// `GET /api/v1/instances`
+    ///
+    /// Returns a [`ShowInstances`] to set optional parameters on; `.await` it to send. Documented errors: [`ShowInstancesError`](crate::errors::ShowInstancesError).
+    ///
+    /// Paginated: [`ShowInstances::pages`] and [`ShowInstances::items`] follow the cursor lazily.
+    pub fn show_instances(&self) -> ShowInstances {
+        ShowInstances::new(self.clone())
+    }
+}
+
+/// Request builder for [`Client::show_instances`](crate::Client::show_instances): `GET /api/v1/instances`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ShowInstances {
+    client: crate::Client,
+    limit: Option<i64>,
+    after_token: Option<String>,
+    order_by: Option<String>,
+    select_cols: Option<String>,
+    select_filters: Option<String>,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl ShowInstances {
+    fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            limit: None,
+            after_token: None,
+            order_by: None,
+            select_cols: None,
+            select_filters: None,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Instances per page. Default 25, max 25. Values ≤ 0 are treated as 5.
+    ///
+    /// Range `..=25`; default `25`; example `25`.
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = Some(value);
+        self
+    }
+
+    /// Keyset pagination cursor from the previous response's `next_token`. An invalid token returns a 400 error.
+    ///
+    /// Example `"eyJ2YWx1ZXMiOiB7ImlkIjogMTIzfX0="`.
+    pub fn after_token(mut self, value: impl Into<String>) -> Self {
+        self.after_token = Some(value.into());
+        self
+    }
+
+    /// JSON array of sort directives, e.g. `[{"col":"id","dir":"asc"}]`. Valid `dir` values: `asc`, `desc` (anything else treated as `asc`). `id` is always appended as a tiebreaker. Invalid column returns 400.
+    ///
+    /// Example `"[{\"col\":\"id\",\"dir\":\"asc\"}]"`.
+    pub fn order_by(mut self, value: impl Into<String>) -> Self {
+        self.order_by = Some(value.into());
+        self
+    }
+
+    /// JSON array of column names to return, e.g. `["id","label","actual_status"]`. Use `["*"]` for all columns (default). Unknown column names are returned as `null`.
+    ///
+    /// Default `"[\"*\"]"`; example `"[\"id\",\"label\",\"actual_status\",\"dph_total\"]"`.
+    pub fn select_cols(mut self, value: impl Into<String>) -> Self {
+        self.select_cols = Some(value.into());
+        self
+    }
+
+    /// JSON object of column filters. Supported operators: `eq`, `neq`, `gt`, `gte`, `lt`, `lte`, `in`, `notin`.
+    /// Filterable columns: `actual_status`, `gpu_name`, `verification`, `id`, `label`, and other columns stored directly on the contract record. Computed fields (e.g. `dph_total`, `num_gpus`) are not filterable and return 400.
+    ///
+    /// Default `"{}"`; example `"{\"actual_status\":{\"eq\":\"running\"}}"`.
+    pub fn select_filters(mut self, value: impl Into<String>) -> Self {
+        self.select_filters = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::GET,
+            "/api/v1/instances",
+            "/api/v1/instances".to_owned(),
+        );
+        if let Some(value) = &self.limit {
+            request.query("limit", value);
+        }
+        if let Some(value) = &self.after_token {
+            request.query("after_token", value);
+        }
+        if let Some(value) = &self.order_by {
+            request.query("order_by", value);
+        }
+        if let Some(value) = &self.select_cols {
+            request.query("select_cols", value);
+        }
+        if let Some(value) = &self.select_filters {
+            request.query("select_filters", value);
+        }
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::ShowInstancesResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::ShowInstancesResponse,
+        crate::errors::ShowInstancesError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::ShowInstancesError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::ShowInstancesResponse,
+        sdkgen_runtime::Error<crate::errors::ShowInstancesError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::ShowInstancesResponse>,
+        sdkgen_runtime::Error<crate::errors::ShowInstancesError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for ShowInstances {
+    type Output = Result<
+        crate::types::ShowInstancesResponse,
+        sdkgen_runtime::Error<crate::errors::ShowInstancesError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl sdkgen_runtime::Paginate for ShowInstances {
+    type Page = crate::types::ShowInstancesResponse;
+    type Item = crate::types::ShowInstancesResponseInstancesItem;
+    type Error = crate::errors::ShowInstancesError;
+    fn set_cursor(&mut self, cursor: String) {
+        self.after_token = Some(cursor);
+    }
+
+    fn fetch(
+        self,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<Self::Page, sdkgen_runtime::Error<Self::Error>>,
+    > {
+        Box::pin(self.send())
+    }
+
+    fn next_cursor(page: &Self::Page) -> Option<&str> {
+        page.next_token.as_deref()
+    }
+
+    fn into_items(page: Self::Page) -> Vec<Self::Item> {
+        page.instances.unwrap_or_default()
+    }
+
+    fn item_count(page: &Self::Page) -> Option<usize> {
+        Some(page.instances.as_ref().map_or(0, Vec::len))
+    }
+
+    fn endpoint(&self) -> (sdkgen_runtime::Method, &'static str) {
+        (sdkgen_runtime::Method::GET, "/api/v1/instances")
+    }
+}
+
+impl ShowInstances {
+    /// Every page, lazily: the first request as built, then one per `after_token` cursor until it is absent or a page is empty. The page size is what [`limit`](Self::limit) sets.
+    ///
+    /// Dropping the stream stops fetching; an error ends it after the items before it.
+    pub fn pages(self) -> sdkgen_runtime::Pages<Self> {
+        sdkgen_runtime::Pages::new(self)
+    }
+
+    /// Every item of every page, lazily, in order (see [`pages`](Self::pages)).
+    pub fn items(self) -> sdkgen_runtime::Items<Self> {
+        sdkgen_runtime::Items::new(self)
+    }
+}
+
+impl crate::Client {
+    /// show invoices
+    ///
+    /// Returns Stripe top-ups, transfers, payouts, coinbase payments, and other billing transactions. For per-instance cost breakdowns, use \[show charges\](/api-reference/billing/show-charges) instead.
+    ///
+    /// CLI: `vastai show invoices-v1 --invoices`
+    ///
+    /// `GET /api/v1/invoices`
+    ///
+    /// Arguments:
+    /// - `select_filters`: **`when`** (required). Date range in unix seconds (UTC). Operators: `gte`, `gt`, `lte`, `lt`.
+    ///
+    /// Returns a [`ShowInvoices`] to set optional parameters on; `.await` it to send. Documented errors: [`ShowInvoicesError`](crate::errors::ShowInvoicesError).
+    ///
+    /// Paginated: [`ShowInvoices::pages`] and [`ShowInvoices::items`] follow the cursor lazily.
+    pub fn show_invoices(&self, select_filters: impl Into<String>) -> ShowInvoices {
+        ShowInvoices::new(self.clone(), select_filters.into())
+    }
+}
+
+/// Request builder for [`Client::show_invoices`](crate::Client::show_invoices): `GET /api/v1/invoices`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ShowInvoices {
+    client: crate::Client,
+    select_filters: String,
+    order_by: Option<String>,
+    latest_first: Option<bool>,
+    limit: Option<i64>,
+    after_token: Option<String>,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl ShowInvoices {
+    fn new(client: crate::Client, select_filters: String) -> Self {
+        Self {
+            client,
+            select_filters,
+            order_by: None,
+            latest_first: None,
+            limit: None,
+            after_token: None,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Sort results by column. Columns: `paid_on`, `amount_cents`, `when`. Direction: `asc` or `desc` (default `desc`).
+    ///
+    /// Example: `[{"col":"paid_on","dir":"desc"}]`
+    pub fn order_by(mut self, value: impl Into<String>) -> Self {
+        self.order_by = Some(value.into());
+        self
+    }
+
+    /// Sort newest invoices first. If `order_by` is also set, `order_by` takes precedence.
+    ///
+    /// Default `true`; example `true`.
+    pub fn latest_first(mut self, value: bool) -> Self {
+        self.latest_first = Some(value);
+        self
+    }
+
+    /// Max results per page.
+    ///
+    /// Range `1..`; default `60`; example `20`.
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = Some(value);
+        self
+    }
+
+    /// Pass the `next_token` value from the previous response to fetch the next page of results. When the response returns `next_token: null`, there are no more pages.
+    ///
+    /// Example `"eyJ2YWx1ZXMiOiB7ImlkIjogMjY3MjU5N30sICJvc19wYWdlIjogMH0="`.
+    pub fn after_token(mut self, value: impl Into<String>) -> Self {
+        self.after_token = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::GET,
+            "/api/v1/invoices",
+            "/api/v1/invoices".to_owned(),
+        );
+        request.query("select_filters", &self.select_filters);
+        if let Some(value) = &self.order_by {
+            request.query("order_by", value);
+        }
+        if let Some(value) = &self.latest_first {
+            request.query("latest_first", value);
+        }
+        if let Some(value) = &self.limit {
+            request.query("limit", value);
+        }
+        if let Some(value) = &self.after_token {
+            request.query("after_token", value);
+        }
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::ShowInvoicesResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::ShowInvoicesResponse,
+        crate::errors::ShowInvoicesError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::ShowInvoicesError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::ShowInvoicesResponse,
+        sdkgen_runtime::Error<crate::errors::ShowInvoicesError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::ShowInvoicesResponse>,
+        sdkgen_runtime::Error<crate::errors::ShowInvoicesError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for ShowInvoices {
+    type Output = Result<
+        crate::types::ShowInvoicesResponse,
+        sdkgen_runtime::Error<crate::errors::ShowInvoicesError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl sdkgen_runtime::Paginate for ShowInvoices {
+    type Page = crate::types::ShowInvoicesResponse;
+    type Item = crate::types::ShowInvoicesResponseResultsItem;
+    type Error = crate::errors::ShowInvoicesError;
+    fn set_cursor(&mut self, cursor: String) {
+        self.after_token = Some(cursor);
+    }
+
+    fn fetch(
+        self,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<Self::Page, sdkgen_runtime::Error<Self::Error>>,
+    > {
+        Box::pin(self.send())
+    }
+
+    fn next_cursor(page: &Self::Page) -> Option<&str> {
+        page.next_token.as_deref()
+    }
+
+    fn into_items(page: Self::Page) -> Vec<Self::Item> {
+        page.results.unwrap_or_default()
+    }
+
+    fn item_count(page: &Self::Page) -> Option<usize> {
+        Some(page.results.as_ref().map_or(0, Vec::len))
+    }
+
+    fn endpoint(&self) -> (sdkgen_runtime::Method, &'static str) {
+        (sdkgen_runtime::Method::GET, "/api/v1/invoices")
+    }
+}
+
+impl ShowInvoices {
+    /// Every page, lazily: the first request as built, then one per `after_token` cursor until it is absent or a page is empty. The page size is what [`limit`](Self::limit) sets.
+    ///
+    /// Dropping the stream stops fetching; an error ends it after the items before it.
+    pub fn pages(self) -> sdkgen_runtime::Pages<Self> {
+        sdkgen_runtime::Pages::new(self)
+    }
+
+    /// Every item of every page, lazily, in order (see [`pages`](Self::pages)).
+    pub fn items(self) -> sdkgen_runtime::Items<Self> {
+        sdkgen_runtime::Items::new(self)
+    }
+}
+
+impl crate::Client {
+    /// show ipaddrs
+    ///
+    /// This endpoint retrieves the history of IP address accesses for the authenticated user.
+    ///
+    /// CLI Usage: `vastai show ipaddrs`
+    ///
+    /// `GET /api/v0/users/{user_id}/ipaddrs`
+    ///
+    /// Arguments:
+    /// - `user_id`: The ID of the user whose IP address history is being retrieved. (example `"me"`)
+    ///
+    /// Returns a [`ShowIpaddrs`] to set optional parameters on; `.await` it to send. Documented errors: [`ShowIpaddrsError`](crate::errors::ShowIpaddrsError).
+    pub fn show_ipaddrs(&self, user_id: impl Into<String>) -> ShowIpaddrs {
+        ShowIpaddrs::new(self.clone(), user_id.into())
+    }
+}
+
+/// Request builder for [`Client::show_ipaddrs`](crate::Client::show_ipaddrs): `GET /api/v0/users/{user_id}/ipaddrs`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ShowIpaddrs {
+    client: crate::Client,
+    user_id: String,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl ShowIpaddrs {
+    fn new(client: crate::Client, user_id: String) -> Self {
+        Self {
+            client,
+            user_id,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::GET,
+            "/api/v0/users/{user_id}/ipaddrs",
+            format!(
+                "/api/v0/users/{}/ipaddrs", sdkgen_runtime::encode_path(& self.user_id)
+            ),
+        );
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::ShowIpaddrsResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::ShowIpaddrsResponse,
+        crate::errors::ShowIpaddrsError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::ShowIpaddrsError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::ShowIpaddrsResponse,
+        sdkgen_runtime::Error<crate::errors::ShowIpaddrsError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::ShowIpaddrsResponse>,
+        sdkgen_runtime::Error<crate::errors::ShowIpaddrsError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for ShowIpaddrs {
+    type Output = Result<
+        crate::types::ShowIpaddrsResponse,
+        sdkgen_runtime::Error<crate::errors::ShowIpaddrsError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// show machines
+    ///
+    /// Fetches data for multiple machines associated with the authenticated user.
+    ///
+    /// CLI Usage: `vastai show machines [--user_id <user_id>]`
+    ///
+    /// `GET /api/v0/machines`
+    ///
+    /// Arguments:
+    /// - `user_id`: The ID of the user whose machines are being requested.
+    ///
+    /// Returns a [`GetMachines`] to set optional parameters on; `.await` it to send. Documented errors: [`GetMachinesError`](crate::errors::GetMachinesError).
+    pub fn get_machines(&self, user_id: impl Into<String>) -> GetMachines {
+        GetMachines::new(self.clone(), user_id.into())
+    }
+}
+
+/// Request builder for [`Client::get_machines`](crate::Client::get_machines): `GET /api/v0/machines`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetMachines {
+    client: crate::Client,
+    user_id: String,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl GetMachines {
+    fn new(client: crate::Client, user_id: String) -> Self {
+        Self {
+            client,
+            user_id,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::GET,
+            "/api/v0/machines",
+            "/api/v0/machines".to_owned(),
+        );
+        request.query("user_id", &self.user_id);
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::GetMachinesResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::GetMachinesResponse,
+        crate::errors::GetMachinesError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::GetMachinesError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::GetMachinesResponse,
+        sdkgen_runtime::Error<crate::errors::GetMachinesError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::GetMachinesResponse>,
+        sdkgen_runtime::Error<crate::errors::GetMachinesError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for GetMachines {
+    type Output = Result<
+        crate::types::GetMachinesResponse,
+        sdkgen_runtime::Error<crate::errors::GetMachinesError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// show subaccounts
+    ///
+    /// Retrieve a list of subaccounts associated with the authenticated user's account.
+    ///
+    /// CLI Usage: `vastai show subaccounts`
+    ///
+    /// `GET /api/v0/subaccounts`
+    ///
+    /// Returns a [`ShowSubaccounts`] to set optional parameters on; `.await` it to send. Documented errors: [`ShowSubaccountsError`](crate::errors::ShowSubaccountsError).
+    pub fn show_subaccounts(&self) -> ShowSubaccounts {
+        ShowSubaccounts::new(self.clone())
+    }
+}
+
+/// Request builder for [`Client::show_subaccounts`](crate::Client::show_subaccounts): `GET /api/v0/subaccounts`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ShowSubaccounts {
+    client: crate::Client,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl ShowSubaccounts {
+    fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::GET,
+            "/api/v0/subaccounts",
+            "/api/v0/subaccounts".to_owned(),
+        );
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::ShowSubaccountsResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::ShowSubaccountsResponse,
+        crate::errors::ShowSubaccountsError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::ShowSubaccountsError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::ShowSubaccountsResponse,
+        sdkgen_runtime::Error<crate::errors::ShowSubaccountsError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::ShowSubaccountsResponse>,
+        sdkgen_runtime::Error<crate::errors::ShowSubaccountsError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for ShowSubaccounts {
+    type Output = Result<
+        crate::types::ShowSubaccountsResponse,
+        sdkgen_runtime::Error<crate::errors::ShowSubaccountsError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// show team members
+    ///
+    /// Retrieve a list of team members associated with the authenticated user's team.
+    ///
+    /// CLI Usage: `vastai show team-members`
+    ///
+    /// `GET /api/v0/team/members`
+    ///
+    /// Returns a [`ShowTeamMembers`] to set optional parameters on; `.await` it to send. Documented errors: [`ShowTeamMembersError`](crate::errors::ShowTeamMembersError).
+    pub fn show_team_members(&self) -> ShowTeamMembers {
+        ShowTeamMembers::new(self.clone())
+    }
+}
+
+/// Request builder for [`Client::show_team_members`](crate::Client::show_team_members): `GET /api/v0/team/members`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ShowTeamMembers {
+    client: crate::Client,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl ShowTeamMembers {
+    fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::GET,
+            "/api/v0/team/members",
+            "/api/v0/team/members".to_owned(),
+        );
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<
+            Vec<crate::types::ShowTeamMembersResponseItem>,
+            sdkgen_runtime::serde_json::Error,
+        >,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        Vec<crate::types::ShowTeamMembersResponseItem>,
+        crate::errors::ShowTeamMembersError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::ShowTeamMembersError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Vec<crate::types::ShowTeamMembersResponseItem>,
+        sdkgen_runtime::Error<crate::errors::ShowTeamMembersError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<Vec<crate::types::ShowTeamMembersResponseItem>>,
+        sdkgen_runtime::Error<crate::errors::ShowTeamMembersError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for ShowTeamMembers {
+    type Output = Result<
+        Vec<crate::types::ShowTeamMembersResponseItem>,
+        sdkgen_runtime::Error<crate::errors::ShowTeamMembersError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// show team roles
+    ///
+    /// Retrieve a list of all roles for a team, excluding the owner' role.
+    ///
+    /// CLI Usage: `vastai show team-roles`
+    ///
+    /// `GET /api/v0/team/roles-full`
+    ///
+    /// Returns a [`ShowTeamRoles`] to set optional parameters on; `.await` it to send. Documented errors: [`ShowTeamRolesError`](crate::errors::ShowTeamRolesError).
+    pub fn show_team_roles(&self) -> ShowTeamRoles {
+        ShowTeamRoles::new(self.clone())
+    }
+}
+
+/// Request builder for [`Client::show_team_roles`](crate::Client::show_team_roles): `GET /api/v0/team/roles-full`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ShowTeamRoles {
+    client: crate::Client,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl ShowTeamRoles {
+    fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::GET,
+            "/api/v0/team/roles-full",
+            "/api/v0/team/roles-full".to_owned(),
+        );
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<
+            Vec<crate::types::ShowTeamRolesResponseItem>,
+            sdkgen_runtime::serde_json::Error,
+        >,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        Vec<crate::types::ShowTeamRolesResponseItem>,
+        crate::errors::ShowTeamRolesError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::ShowTeamRolesError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Vec<crate::types::ShowTeamRolesResponseItem>,
+        sdkgen_runtime::Error<crate::errors::ShowTeamRolesError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<Vec<crate::types::ShowTeamRolesResponseItem>>,
+        sdkgen_runtime::Error<crate::errors::ShowTeamRolesError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for ShowTeamRoles {
+    type Output = Result<
+        Vec<crate::types::ShowTeamRolesResponseItem>,
+        sdkgen_runtime::Error<crate::errors::ShowTeamRolesError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// show user
+    ///
+    /// Retrieve information about the current authenticated user, excluding the API key.
+    ///
+    /// CLI Usage: `vastai show user`
+    ///
+    /// `GET /api/v0/users/current`
+    ///
+    /// Returns a [`ShowUser`] to set optional parameters on; `.await` it to send. Documented errors: [`ShowUserError`](crate::errors::ShowUserError).
+    pub fn show_user(&self) -> ShowUser {
+        ShowUser::new(self.clone())
+    }
+}
+
+/// Request builder for [`Client::show_user`](crate::Client::show_user): `GET /api/v0/users/current`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ShowUser {
+    client: crate::Client,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl ShowUser {
+    fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::GET,
+            "/api/v0/users/current",
+            "/api/v0/users/current".to_owned(),
+        );
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::ShowUserResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::ShowUserResponse,
+        crate::errors::ShowUserError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::ShowUserError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::ShowUserResponse,
+        sdkgen_runtime::Error<crate::errors::ShowUserError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::ShowUserResponse>,
+        sdkgen_runtime::Error<crate::errors::ShowUserError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for ShowUser {
+    type Output = Result<
+        crate::types::ShowUserResponse,
+        sdkgen_runtime::Error<crate::errors::ShowUserError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// start deployment
+    ///
+    /// Starts (or restarts) the endpoint associated with a deployment. The autoscaler will begin recruiting workers according to the scaling policy.
+    ///
+    /// CLI Usage: `vastai start deployment <id>`
+    ///
+    /// `POST /api/v0/deployment/{id}/start`
+    ///
+    /// Arguments:
+    /// - `id`: Deployment ID (example `644`)
+    ///
+    /// Returns a [`StartDeployment`] to set optional parameters on; `.await` it to send. Documented errors: [`StartDeploymentError`](crate::errors::StartDeploymentError).
+    pub fn start_deployment(&self, id: i64) -> StartDeployment {
+        StartDeployment::new(self.clone(), id)
+    }
+}
+
+/// Request builder for [`Client::start_deployment`](crate::Client::start_deployment): `POST /api/v0/deployment/{id}/start`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct StartDeployment {
+    client: crate::Client,
+    id: i64,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl StartDeployment {
+    fn new(client: crate::Client, id: i64) -> Self {
+        Self {
+            client,
+            id,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::POST,
+            "/api/v0/deployment/{id}/start",
+            format!("/api/v0/deployment/{}/start", sdkgen_runtime::encode_path(self.id)),
+        );
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::DeploymentResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::DeploymentResponse,
+        crate::errors::StartDeploymentError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::StartDeploymentError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::DeploymentResponse,
+        sdkgen_runtime::Error<crate::errors::StartDeploymentError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::DeploymentResponse>,
+        sdkgen_runtime::Error<crate::errors::StartDeploymentError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for StartDeployment {
+    type Output = Result<
+        crate::types::DeploymentResponse,
+        sdkgen_runtime::Error<crate::errors::StartDeploymentError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// stop deployment
+    ///
+    /// Stops the endpoint associated with a deployment. The deployment is not deleted and can be restarted with the start deployment endpoint.
+    ///
+    /// CLI Usage: `vastai stop deployment <id>`
+    ///
+    /// `POST /api/v0/deployment/{id}/stop`
+    ///
+    /// Arguments:
+    /// - `id`: Deployment ID (example `644`)
+    ///
+    /// Returns a [`StopDeployment`] to set optional parameters on; `.await` it to send. Documented errors: [`StopDeploymentError`](crate::errors::StopDeploymentError).
+    pub fn stop_deployment(&self, id: i64) -> StopDeployment {
+        StopDeployment::new(self.clone(), id)
+    }
+}
+
+/// Request builder for [`Client::stop_deployment`](crate::Client::stop_deployment): `POST /api/v0/deployment/{id}/stop`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct StopDeployment {
+    client: crate::Client,
+    id: i64,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl StopDeployment {
+    fn new(client: crate::Client, id: i64) -> Self {
+        Self {
+            client,
+            id,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::POST,
+            "/api/v0/deployment/{id}/stop",
+            format!("/api/v0/deployment/{}/stop", sdkgen_runtime::encode_path(self.id)),
+        );
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::DeploymentResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::DeploymentResponse,
+        crate::errors::StopDeploymentError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::StopDeploymentError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::DeploymentResponse,
+        sdkgen_runtime::Error<crate::errors::StopDeploymentError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::DeploymentResponse>,
+        sdkgen_runtime::Error<crate::errors::StopDeploymentError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for StopDeployment {
+    type Output = Result<
+        crate::types::DeploymentResponse,
+        sdkgen_runtime::Error<crate::errors::StopDeploymentError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// transfer credit
+    ///
+    /// Transfers specified amount of credits from the authenticated user's account to another user's account.
+    ///
+    /// The recipient can be specified by either email address or user ID.
+    ///
+    /// CLI Usage: `vastai transfer credit <recipient_email> <amount>`
+    ///
+    /// `PUT /api/v0/commands/transfer_credit`
+    ///
+    /// Arguments:
+    /// - `body`: the request body
+    ///
+    /// Returns a [`TransferCredit`] to set optional parameters on; `.await` it to send. Documented errors: [`TransferCreditError`](crate::errors::TransferCreditError).
+    pub fn transfer_credit(
+        &self,
+        body: crate::types::TransferCreditRequest,
+    ) -> TransferCredit {
+        TransferCredit::new(self.clone(), body)
+    }
+}
+
+/// Request builder for [`Client::transfer_credit`](crate::Client::transfer_credit): `PUT /api/v0/commands/transfer_credit`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct TransferCredit {
+    client: crate::Client,
+    body: crate::types::TransferCreditRequest,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl TransferCredit {
+    fn new(client: crate::Client, body: crate::types::TransferCreditRequest) -> Self {
+        Self {
+            client,
+            body,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::PUT,
+            "/api/v0/commands/transfer_credit",
+            "/api/v0/commands/transfer_credit".to_owned(),
+        );
+        request.json_body(&self.body);
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<
+            crate::types::SimpleBooleanSuccessResponse,
+            sdkgen_runtime::serde_json::Error,
+        >,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::SimpleBooleanSuccessResponse,
+        crate::errors::TransferCreditError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::TransferCreditError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::SimpleBooleanSuccessResponse,
+        sdkgen_runtime::Error<crate::errors::TransferCreditError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::SimpleBooleanSuccessResponse>,
+        sdkgen_runtime::Error<crate::errors::TransferCreditError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for TransferCredit {
+    type Output = Result<
+        crate::types::SimpleBooleanSuccessResponse,
+        sdkgen_runtime::Error<crate::errors::TransferCreditError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// unlist machine
+    ///
+    /// Removes all 'ask' type offer contracts for a specified machine, effectively unlisting it from being available for rent.
+    ///
+    /// CLI Usage: `vastai unlist machine <id>`
+    ///
+    /// `DELETE /api/v0/machines/{machine_id}/asks`
+    ///
+    /// Arguments:
+    /// - `machine_id`: The ID of the machine to unlist.
+    ///
+    /// Returns a [`UnlistMachine`] to set optional parameters on; `.await` it to send. Documented errors: [`UnlistMachineError`](crate::errors::UnlistMachineError).
+    pub fn unlist_machine(&self, machine_id: i64) -> UnlistMachine {
+        UnlistMachine::new(self.clone(), machine_id)
+    }
+}
+
+/// Request builder for [`Client::unlist_machine`](crate::Client::unlist_machine): `DELETE /api/v0/machines/{machine_id}/asks`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct UnlistMachine {
+    client: crate::Client,
+    machine_id: i64,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl UnlistMachine {
+    fn new(client: crate::Client, machine_id: i64) -> Self {
+        Self {
+            client,
+            machine_id,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::DELETE,
+            "/api/v0/machines/{machine_id}/asks",
+            format!(
+                "/api/v0/machines/{}/asks", sdkgen_runtime::encode_path(self.machine_id)
+            ),
+        );
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::MachineIdUserIdResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::MachineIdUserIdResponse,
+        crate::errors::UnlistMachineError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::UnlistMachineError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::MachineIdUserIdResponse,
+        sdkgen_runtime::Error<crate::errors::UnlistMachineError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::MachineIdUserIdResponse>,
+        sdkgen_runtime::Error<crate::errors::UnlistMachineError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for UnlistMachine {
+    type Output = Result<
+        crate::types::MachineIdUserIdResponse,
+        sdkgen_runtime::Error<crate::errors::UnlistMachineError>,
+    >;
+    type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl crate::Client {
+    /// unlist volume
+    ///
+    /// Remove a volume listing from the marketplace.
+    ///
+    /// CLI Usage: `vastai unlist volume <volume_id>`
+    ///
+    /// `POST /api/v0/volumes/unlist`
+    ///
+    /// Arguments:
+    /// - `body`: the request body
+    ///
+    /// Returns a [`UnlistVolume`] to set optional parameters on; `.await` it to send. Documented errors: [`UnlistVolumeError`](crate::errors::UnlistVolumeError).
+    pub fn unlist_volume(&self, body: crate::types::IdRequest) -> UnlistVolume {
+        UnlistVolume::new(self.clone(), body)
+    }
+}
+
+/// Request builder for [`Client::unlist_volume`](crate::Client::unlist_volume): `POST /api/v0/volumes/unlist`.
+///
+/// Send it with `.await` or [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct UnlistVolume {
+    client: crate::Client,
+    body: crate::types::IdRequest,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl UnlistVolume {
+    fn new(client: crate::Client, body: crate::types::IdRequest) -> Self {
+        Self {
+            client,
+            body,
+            options: sdkgen_runtime::CallOptions::new(),
+        }
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: sdkgen_runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    fn request(&self) -> sdkgen_runtime::Request {
+        let mut request = sdkgen_runtime::Request::new(
+            sdkgen_runtime::Method::POST,
+            "/api/v0/volumes/unlist",
+            "/api/v0/volumes/unlist".to_owned(),
+        );
+        request.json_body(&self.body);
+        request.options(&self.options);
+        request
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<
+        Result<crate::types::SuccessResponse, sdkgen_runtime::serde_json::Error>,
+    > {
+        Some(
+            match status {
+                200u16 => sdkgen_runtime::json(body),
+                _ => return None,
+            },
+        )
+    }
+
+    const DECODER: sdkgen_runtime::Decoder<
+        crate::types::SuccessResponse,
+        crate::errors::UnlistVolumeError,
+    > = sdkgen_runtime::Decoder {
+        success: Self::decode,
+        error: crate::errors::UnlistVolumeError::decode,
+    };
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::types::SuccessResponse,
+        sdkgen_runtime::Error<crate::errors::UnlistVolumeError>,
+    > {
+        self.client.inner.send(self.request(), Self::DECODER).await
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        sdkgen_runtime::Response<crate::types::SuccessResponse>,
+        sdkgen_runtime::Error<crate::errors::UnlistVolumeError>,
+    > {
+        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+    }
+}
+
+impl std::future::IntoFuture for UnlistVolume {
+    type Output = Result<
+        crate::types::SuccessResponse,
+        sdkgen_runtime::Error<crate::errors::UnlistVolumeError>,
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {

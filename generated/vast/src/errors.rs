@@ -6,6 +6,1159 @@
 //! They arrive as [`Error::Api`](crate::Error::Api); everything else (transport, timeouts,
 //! undocumented statuses, undecodable bodies) is another variant of [`crate::Error`].
 
+/// Documented errors of [`Client::show_ssh_keys`](crate::Client::show_ssh_keys).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ShowSshKeysError {
+    /// 400: Bad Request - Invalid instance ID
+    BadRequest(crate::types::Error),
+    /// 401: Unauthorized - Invalid or missing authentication
+    Unauthorized(crate::types::Error),
+    /// 404: Instance not found
+    NotFound(crate::types::Error),
+}
+
+impl ShowSshKeysError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                400u16 => sdkgen_runtime::json(body).map(Self::BadRequest),
+                401u16 => sdkgen_runtime::json(body).map(Self::Unauthorized),
+                404u16 => sdkgen_runtime::json(body).map(Self::NotFound),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::attach_ssh_key`](crate::Client::attach_ssh_key).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AttachSshKeyError {
+    /// 400: Bad Request
+    BadRequest(crate::types::Error),
+    /// 401: Unauthorized
+    Unauthorized(crate::types::Error),
+    /// 404: Not Found
+    NotFound(crate::types::Error),
+}
+
+impl AttachSshKeyError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                400u16 => sdkgen_runtime::json(body).map(Self::BadRequest),
+                401u16 => sdkgen_runtime::json(body).map(Self::Unauthorized),
+                404u16 => sdkgen_runtime::json(body).map(Self::NotFound),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::initiate_remote_rsync`](crate::Client::initiate_remote_rsync).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum InitiateRemoteRsyncError {
+    /// 400: Invalid arguments provided.
+    BadRequest(crate::types::Error),
+    /// 404: Source or destination ID not found or access denied.
+    NotFound(crate::types::Error),
+}
+
+impl InitiateRemoteRsyncError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                400u16 => sdkgen_runtime::json(body).map(Self::BadRequest),
+                404u16 => sdkgen_runtime::json(body).map(Self::NotFound),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::cancel_remote_rsync`](crate::Client::cancel_remote_rsync).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CancelRemoteRsyncError {
+    /// 400: Invalid arguments provided.
+    BadRequest(crate::types::Error),
+    /// 404: Destination ID not found or access denied.
+    NotFound(crate::types::Error),
+}
+
+impl CancelRemoteRsyncError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                400u16 => sdkgen_runtime::json(body).map(Self::BadRequest),
+                404u16 => sdkgen_runtime::json(body).map(Self::NotFound),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::cancel_maint`](crate::Client::cancel_maint).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CancelMaintError {
+    /// 404: Machine not found or does not belong to the user.
+    NotFound(crate::types::CancelMaintNotFound),
+}
+
+impl CancelMaintError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                404u16 => sdkgen_runtime::json(body).map(Self::NotFound),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::cloud_copy`](crate::Client::cloud_copy).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CloudCopyError {
+    /// 400: Bad request due to invalid parameters or cloud service.
+    BadRequest(crate::types::SuccessResponse),
+}
+
+impl CloudCopyError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                400u16 => sdkgen_runtime::json(body).map(Self::BadRequest),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::cancel_sync`](crate::Client::cancel_sync).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CancelSyncError {
+    /// 400: Invalid request due to missing or incorrect parameters.
+    BadRequest(crate::types::Error),
+    /// 404: Instance not found.
+    NotFound(crate::types::Error),
+}
+
+impl CancelSyncError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                400u16 => sdkgen_runtime::json(body).map(Self::BadRequest),
+                404u16 => sdkgen_runtime::json(body).map(Self::NotFound),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::change_bid`](crate::Client::change_bid).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ChangeBidError {
+    /// 400: Bad Request
+    BadRequest(crate::types::BadRequest),
+    /// 404: Not Found
+    NotFound(crate::types::ChangeBidNotFound),
+    /// 429: Too Many Requests
+    TooManyRequests(crate::types::RateLimitError),
+}
+
+impl ChangeBidError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                400u16 => sdkgen_runtime::json(body).map(Self::BadRequest),
+                404u16 => sdkgen_runtime::json(body).map(Self::NotFound),
+                429u16 => sdkgen_runtime::json(body).map(Self::TooManyRequests),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::cleanup_machine`](crate::Client::cleanup_machine).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CleanupMachineError {
+    /// 400: Bad Request
+    BadRequest(crate::types::Error),
+    /// 401: Unauthorized
+    Unauthorized(crate::types::Error),
+    /// 403: Forbidden
+    Forbidden(crate::types::Error),
+    /// 429: Too Many Requests
+    TooManyRequests(crate::types::RateLimitError),
+}
+
+impl CleanupMachineError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                400u16 => sdkgen_runtime::json(body).map(Self::BadRequest),
+                401u16 => sdkgen_runtime::json(body).map(Self::Unauthorized),
+                403u16 => sdkgen_runtime::json(body).map(Self::Forbidden),
+                429u16 => sdkgen_runtime::json(body).map(Self::TooManyRequests),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::show_api_keys`](crate::Client::show_api_keys).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ShowApiKeysError {
+    /// 400: Bad Request - API Key not provided or not found
+    BadRequest(crate::types::MsgBody),
+    /// 401: Unauthorized - Invalid or missing authentication
+    Unauthorized(crate::types::Error),
+    /// 429: Too Many Requests
+    TooManyRequests(crate::types::RateLimitError),
+}
+
+impl ShowApiKeysError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                400u16 => sdkgen_runtime::json(body).map(Self::BadRequest),
+                401u16 => sdkgen_runtime::json(body).map(Self::Unauthorized),
+                429u16 => sdkgen_runtime::json(body).map(Self::TooManyRequests),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::create_api_key`](crate::Client::create_api_key).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateApiKeyError {
+    /// 400: Bad Request
+    BadRequest(crate::types::CreateApiKeyBadRequest),
+    /// 401: Unauthorized
+    Unauthorized(crate::types::SuccessResponse),
+    /// 429: Too Many Requests
+    TooManyRequests(crate::types::RateLimitError),
+}
+
+impl CreateApiKeyError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                400u16 => sdkgen_runtime::json(body).map(Self::BadRequest),
+                401u16 => sdkgen_runtime::json(body).map(Self::Unauthorized),
+                429u16 => sdkgen_runtime::json(body).map(Self::TooManyRequests),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::show_workergroup`](crate::Client::show_workergroup).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ShowWorkergroupError {
+    /// 400: Bad Request
+    BadRequest(crate::types::Error),
+    /// 401: Unauthorized
+    Unauthorized(crate::types::Error),
+    /// 429: Too Many Requests
+    TooManyRequests(crate::types::RateLimitError),
+}
+
+impl ShowWorkergroupError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                400u16 => sdkgen_runtime::json(body).map(Self::BadRequest),
+                401u16 => sdkgen_runtime::json(body).map(Self::Unauthorized),
+                429u16 => sdkgen_runtime::json(body).map(Self::TooManyRequests),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::create_workergroup`](crate::Client::create_workergroup).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateWorkergroupError {
+    /// 400: Bad Request
+    BadRequest(crate::types::BadRequest),
+    /// 401: Unauthorized
+    Unauthorized(crate::types::Error),
+    /// 429: Too Many Requests
+    TooManyRequests(crate::types::RateLimitError),
+}
+
+impl CreateWorkergroupError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                400u16 => sdkgen_runtime::json(body).map(Self::BadRequest),
+                401u16 => sdkgen_runtime::json(body).map(Self::Unauthorized),
+                429u16 => sdkgen_runtime::json(body).map(Self::TooManyRequests),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::show_endpoints`](crate::Client::show_endpoints).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ShowEndpointsError {
+    /// 400: Bad request
+    BadRequest(crate::types::Error),
+    /// 401: Unauthorized
+    Unauthorized(crate::types::Error),
+    /// 429: Too Many Requests
+    TooManyRequests(crate::types::RateLimitError),
+}
+
+impl ShowEndpointsError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                400u16 => sdkgen_runtime::json(body).map(Self::BadRequest),
+                401u16 => sdkgen_runtime::json(body).map(Self::Unauthorized),
+                429u16 => sdkgen_runtime::json(body).map(Self::TooManyRequests),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::create_endpoint`](crate::Client::create_endpoint).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateEndpointError {
+    /// 400: Bad Request
+    BadRequest(crate::types::Error),
+    /// 401: Unauthorized
+    Unauthorized(crate::types::Error),
+    /// 403: Forbidden
+    Forbidden(crate::types::Error),
+    /// 429: Too Many Requests
+    TooManyRequests(crate::types::RateLimitError),
+}
+
+impl CreateEndpointError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                400u16 => sdkgen_runtime::json(body).map(Self::BadRequest),
+                401u16 => sdkgen_runtime::json(body).map(Self::Unauthorized),
+                403u16 => sdkgen_runtime::json(body).map(Self::Forbidden),
+                429u16 => sdkgen_runtime::json(body).map(Self::TooManyRequests),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::show_env_vars`](crate::Client::show_env_vars).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ShowEnvVarsError {
+    /// 401: Unauthorized
+    Unauthorized(crate::types::Error),
+    /// 403: Forbidden
+    Forbidden(crate::types::Error),
+    /// 429: Too Many Requests
+    TooManyRequests(crate::types::RateLimitError),
+}
+
+impl ShowEnvVarsError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                401u16 => sdkgen_runtime::json(body).map(Self::Unauthorized),
+                403u16 => sdkgen_runtime::json(body).map(Self::Forbidden),
+                429u16 => sdkgen_runtime::json(body).map(Self::TooManyRequests),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::update_env_var`](crate::Client::update_env_var).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum UpdateEnvVarError {
+    /// 400: Bad Request
+    BadRequest(crate::types::BadRequest2),
+    /// 401: Unauthorized
+    Unauthorized(crate::types::Error),
+    /// 429: Too Many Requests
+    TooManyRequests(crate::types::RateLimitError),
+}
+
+impl UpdateEnvVarError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                400u16 => sdkgen_runtime::json(body).map(Self::BadRequest),
+                401u16 => sdkgen_runtime::json(body).map(Self::Unauthorized),
+                429u16 => sdkgen_runtime::json(body).map(Self::TooManyRequests),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::create_env_var`](crate::Client::create_env_var).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateEnvVarError {
+    /// 400: Bad Request
+    BadRequest(crate::types::CreateEnvVarBadRequest),
+    /// 401: Unauthorized - Invalid or missing API key
+    Unauthorized(crate::types::Error),
+    /// 403: Forbidden - User is blacklisted
+    Forbidden(crate::types::Error),
+    /// 429: Too Many Requests
+    TooManyRequests(crate::types::RateLimitError),
+}
+
+impl CreateEnvVarError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                400u16 => sdkgen_runtime::json(body).map(Self::BadRequest),
+                401u16 => sdkgen_runtime::json(body).map(Self::Unauthorized),
+                403u16 => sdkgen_runtime::json(body).map(Self::Forbidden),
+                429u16 => sdkgen_runtime::json(body).map(Self::TooManyRequests),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::delete_user_secret`](crate::Client::delete_user_secret).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum DeleteUserSecretError {
+    /// 400: Bad request - missing or invalid input
+    BadRequest(crate::types::DeleteUserSecretBadRequest),
+    /// 401: Unauthorized - Invalid or missing API key
+    Unauthorized(crate::types::Error),
+    /// 403: Forbidden - User is blacklisted
+    Forbidden(crate::types::Error),
+    /// 429: Too many requests - rate limit exceeded
+    TooManyRequests(crate::types::RateLimitError),
+}
+
+impl DeleteUserSecretError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                400u16 => sdkgen_runtime::json(body).map(Self::BadRequest),
+                401u16 => sdkgen_runtime::json(body).map(Self::Unauthorized),
+                403u16 => sdkgen_runtime::json(body).map(Self::Forbidden),
+                429u16 => sdkgen_runtime::json(body).map(Self::TooManyRequests),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::create_instance`](crate::Client::create_instance).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateInstanceError {
+    /// 400: Bad Request
+    BadRequest(crate::types::CreateInstanceBadRequest),
+    /// 401: Unauthorized
+    Unauthorized(crate::types::Error),
+    /// 403: Forbidden
+    Forbidden(crate::types::CreateInstanceFailure),
+    /// 404: Offer not found or not available
+    NotFound(crate::types::CreateInstanceFailure),
+    /// 410: Offer no longer available (when cancel_unavail is true and instance cannot start)
+    Gone(crate::types::CreateInstanceFailure),
+    /// 429: Too Many Requests
+    TooManyRequests(crate::types::RateLimitError),
+}
+
+impl CreateInstanceError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                400u16 => sdkgen_runtime::json(body).map(Self::BadRequest),
+                401u16 => sdkgen_runtime::json(body).map(Self::Unauthorized),
+                403u16 => sdkgen_runtime::json(body).map(Self::Forbidden),
+                404u16 => sdkgen_runtime::json(body).map(Self::NotFound),
+                410u16 => sdkgen_runtime::json(body).map(Self::Gone),
+                429u16 => sdkgen_runtime::json(body).map(Self::TooManyRequests),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::get_ssh_keys_user`](crate::Client::get_ssh_keys_user).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetSshKeysUserError {
+    /// 401: Unauthorized access due to invalid or missing authentication token.
+    Unauthorized,
+    /// 404: No SSH keys found for the user.
+    NotFound,
+}
+
+impl GetSshKeysUserError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                401u16 => sdkgen_runtime::empty(body).map(|()| Self::Unauthorized),
+                404u16 => sdkgen_runtime::empty(body).map(|()| Self::NotFound),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::create_ssh_key`](crate::Client::create_ssh_key).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateSshKeyError {
+    /// 400: Bad Request
+    BadRequest(crate::types::CreateSshKeyBadRequest),
+    /// 401: Unauthorized
+    Unauthorized(crate::types::Error),
+    /// 429: Too Many Requests
+    TooManyRequests(crate::types::RateLimitError),
+}
+
+impl CreateSshKeyError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                400u16 => sdkgen_runtime::json(body).map(Self::BadRequest),
+                401u16 => sdkgen_runtime::json(body).map(Self::Unauthorized),
+                429u16 => sdkgen_runtime::json(body).map(Self::TooManyRequests),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::set_user`](crate::Client::set_user).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum SetUserError {
+    /// 400: Bad Request
+    BadRequest(crate::types::BadRequest2),
+    /// 401: Unauthorized
+    Unauthorized(crate::types::Error),
+    /// 403: Forbidden
+    Forbidden(crate::types::Error),
+    /// 429: Too Many Requests
+    TooManyRequests(crate::types::RateLimitError),
+}
+
+impl SetUserError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                400u16 => sdkgen_runtime::json(body).map(Self::BadRequest),
+                401u16 => sdkgen_runtime::json(body).map(Self::Unauthorized),
+                403u16 => sdkgen_runtime::json(body).map(Self::Forbidden),
+                429u16 => sdkgen_runtime::json(body).map(Self::TooManyRequests),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::create_subaccount`](crate::Client::create_subaccount).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateSubaccountError {
+    /// 400: Bad Request
+    BadRequest(crate::types::CreateSubaccountBadRequest),
+    /// 403: Forbidden - billing blacklisted
+    Forbidden(crate::types::Error),
+    /// 409: User already exists
+    Conflict(crate::types::CreateSubaccountConflict),
+    /// 429: Too Many Requests
+    TooManyRequests(crate::types::RateLimitError),
+}
+
+impl CreateSubaccountError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                400u16 => sdkgen_runtime::json(body).map(Self::BadRequest),
+                403u16 => sdkgen_runtime::json(body).map(Self::Forbidden),
+                409u16 => sdkgen_runtime::json(body).map(Self::Conflict),
+                429u16 => sdkgen_runtime::json(body).map(Self::TooManyRequests),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::create_team`](crate::Client::create_team).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateTeamError {
+    /// 400: Bad Request
+    BadRequest(crate::types::SuccessResponse),
+    /// 401: Unauthorized - Invalid or missing API key
+    Unauthorized(crate::types::Error),
+}
+
+impl CreateTeamError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                400u16 => sdkgen_runtime::json(body).map(Self::BadRequest),
+                401u16 => sdkgen_runtime::json(body).map(Self::Unauthorized),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::destroy_team`](crate::Client::destroy_team).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum DestroyTeamError {
+    /// 401: Unauthorized - Invalid or missing API key
+    Unauthorized(crate::types::Error),
+    /// 403: Forbidden - Only the Team's Owner may delete the team
+    Forbidden(crate::types::Error),
+    /// 404: Not Found - Team does not exist or user is not a team account
+    NotFound(crate::types::Error),
+}
+
+impl DestroyTeamError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                401u16 => sdkgen_runtime::json(body).map(Self::Unauthorized),
+                403u16 => sdkgen_runtime::json(body).map(Self::Forbidden),
+                404u16 => sdkgen_runtime::json(body).map(Self::NotFound),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::create_team_role`](crate::Client::create_team_role).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateTeamRoleError {
+    /// 400: Bad Request
+    BadRequest(crate::types::SuccessResponse),
+    /// 401: Unauthorized - Invalid or missing API key
+    Unauthorized(crate::types::Error),
+    /// 403: Forbidden - User lacks permission
+    Forbidden(crate::types::Error),
+}
+
+impl CreateTeamRoleError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                400u16 => sdkgen_runtime::json(body).map(Self::BadRequest),
+                401u16 => sdkgen_runtime::json(body).map(Self::Unauthorized),
+                403u16 => sdkgen_runtime::json(body).map(Self::Forbidden),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::search_templates`](crate::Client::search_templates).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum SearchTemplatesError {
+    /// 400: Bad Request
+    BadRequest(crate::types::Error),
+    /// 401: Unauthorized
+    Unauthorized(crate::types::Error),
+    /// 429: Too Many Requests
+    TooManyRequests(crate::types::RateLimitError),
+}
+
+impl SearchTemplatesError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                400u16 => sdkgen_runtime::json(body).map(Self::BadRequest),
+                401u16 => sdkgen_runtime::json(body).map(Self::Unauthorized),
+                429u16 => sdkgen_runtime::json(body).map(Self::TooManyRequests),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::edit_template`](crate::Client::edit_template).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum EditTemplateError {
+    /// 401: Unauthorized - invalid or missing API key
+    Unauthorized,
+    /// 404: Template not found
+    NotFound,
+}
+
+impl EditTemplateError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                401u16 => sdkgen_runtime::empty(body).map(|()| Self::Unauthorized),
+                404u16 => sdkgen_runtime::empty(body).map(|()| Self::NotFound),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::create_template`](crate::Client::create_template).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateTemplateError {
+    /// 400: Bad request - invalid parameters
+    BadRequest(crate::types::Error),
+    /// 401: Unauthorized - invalid or missing API key
+    Unauthorized,
+    /// 429: Rate limit exceeded
+    TooManyRequests,
+}
+
+impl CreateTemplateError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                400u16 => sdkgen_runtime::json(body).map(Self::BadRequest),
+                401u16 => sdkgen_runtime::empty(body).map(|()| Self::Unauthorized),
+                429u16 => sdkgen_runtime::empty(body).map(|()| Self::TooManyRequests),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::delete_template`](crate::Client::delete_template).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum DeleteTemplateError {
+    /// 401: Unauthorized - invalid or missing API key
+    Unauthorized,
+    /// 404: Template not found
+    NotFound,
+}
+
+impl DeleteTemplateError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                401u16 => sdkgen_runtime::empty(body).map(|()| Self::Unauthorized),
+                404u16 => sdkgen_runtime::empty(body).map(|()| Self::NotFound),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::delete_api_key`](crate::Client::delete_api_key).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum DeleteApiKeyError {
+    /// 400: Bad Request - API key ID not provided
+    BadRequest(crate::types::MsgBody),
+    /// 401: Unauthorized - Invalid or missing authentication
+    Unauthorized(crate::types::Error),
+    /// 403: Forbidden - API key belongs to a different user
+    Forbidden(crate::types::MsgBody),
+    /// 404: Not Found - API key does not exist
+    NotFound(crate::types::MsgBody),
+    /// 429: Too Many Requests
+    TooManyRequests(crate::types::RateLimitError),
+}
+
+impl DeleteApiKeyError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                400u16 => sdkgen_runtime::json(body).map(Self::BadRequest),
+                401u16 => sdkgen_runtime::json(body).map(Self::Unauthorized),
+                403u16 => sdkgen_runtime::json(body).map(Self::Forbidden),
+                404u16 => sdkgen_runtime::json(body).map(Self::NotFound),
+                429u16 => sdkgen_runtime::json(body).map(Self::TooManyRequests),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::update_workergroup`](crate::Client::update_workergroup).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum UpdateWorkergroupError {
+    /// 400: Bad Request
+    BadRequest(crate::types::Error),
+    /// 401: Unauthorized
+    Unauthorized(crate::types::Error),
+    /// 429: Too Many Requests
+    TooManyRequests(crate::types::RateLimitError),
+}
+
+impl UpdateWorkergroupError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                400u16 => sdkgen_runtime::json(body).map(Self::BadRequest),
+                401u16 => sdkgen_runtime::json(body).map(Self::Unauthorized),
+                429u16 => sdkgen_runtime::json(body).map(Self::TooManyRequests),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::delete_workergroup`](crate::Client::delete_workergroup).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum DeleteWorkergroupError {
+    /// 400: Bad request
+    BadRequest(crate::types::Error),
+    /// 401: Unauthorized
+    Unauthorized(crate::types::Error),
+    /// 404: Workergroup not found
+    NotFound(crate::types::DeleteWorkergroupNotFound),
+    /// 429: Too Many Requests
+    TooManyRequests(crate::types::RateLimitError),
+}
+
+impl DeleteWorkergroupError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                400u16 => sdkgen_runtime::json(body).map(Self::BadRequest),
+                401u16 => sdkgen_runtime::json(body).map(Self::Unauthorized),
+                404u16 => sdkgen_runtime::json(body).map(Self::NotFound),
+                429u16 => sdkgen_runtime::json(body).map(Self::TooManyRequests),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::update_endpoint`](crate::Client::update_endpoint).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum UpdateEndpointError {
+    /// 400: Bad Request
+    BadRequest(crate::types::Error),
+    /// 401: Unauthorized
+    Unauthorized(crate::types::Error),
+    /// 429: Too Many Requests
+    TooManyRequests(crate::types::RateLimitError),
+}
+
+impl UpdateEndpointError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                400u16 => sdkgen_runtime::json(body).map(Self::BadRequest),
+                401u16 => sdkgen_runtime::json(body).map(Self::Unauthorized),
+                429u16 => sdkgen_runtime::json(body).map(Self::TooManyRequests),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::delete_endpoint`](crate::Client::delete_endpoint).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum DeleteEndpointError {
+    /// 400: Bad request
+    BadRequest(crate::types::Error),
+    /// 401: Unauthorized
+    Unauthorized(crate::types::Error),
+    /// 429: Too Many Requests
+    TooManyRequests(crate::types::RateLimitError),
+}
+
+impl DeleteEndpointError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                400u16 => sdkgen_runtime::json(body).map(Self::BadRequest),
+                401u16 => sdkgen_runtime::json(body).map(Self::Unauthorized),
+                429u16 => sdkgen_runtime::json(body).map(Self::TooManyRequests),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::update_ssh_key`](crate::Client::update_ssh_key).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum UpdateSshKeyError {
+    /// 400: Bad Request
+    BadRequest(crate::types::Error),
+    /// 429: Too Many Requests
+    TooManyRequests(crate::types::RateLimitError),
+}
+
+impl UpdateSshKeyError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                400u16 => sdkgen_runtime::json(body).map(Self::BadRequest),
+                429u16 => sdkgen_runtime::json(body).map(Self::TooManyRequests),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::delete_ssh_key`](crate::Client::delete_ssh_key).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum DeleteSshKeyError {
+    /// 400: Invalid request or SSH key not found
+    BadRequest(crate::types::DeleteSshKeyBadRequest),
+}
+
+impl DeleteSshKeyError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                400u16 => sdkgen_runtime::json(body).map(Self::BadRequest),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::list_volumes`](crate::Client::list_volumes).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListVolumesError {
+    /// 401: Unauthorized
+    Unauthorized(crate::types::RateLimitError),
+    /// 429: Too Many Requests
+    TooManyRequests(crate::types::RateLimitError),
+}
+
+impl ListVolumesError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                401u16 => sdkgen_runtime::json(body).map(Self::Unauthorized),
+                429u16 => sdkgen_runtime::json(body).map(Self::TooManyRequests),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::rent_volume`](crate::Client::rent_volume).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum RentVolumeError {}
+impl RentVolumeError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        let _ = (status, body);
+        None
+    }
+}
+
+/// Documented errors of [`Client::delete_volume`](crate::Client::delete_volume).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum DeleteVolumeError {
+    /// 400: Bad Request
+    BadRequest(crate::types::BadRequest),
+    /// 404: Not Found
+    NotFound(crate::types::DeleteVolumeNotFound),
+    /// 429: Too Many Requests
+    TooManyRequests(crate::types::RateLimitError),
+}
+
+impl DeleteVolumeError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                400u16 => sdkgen_runtime::json(body).map(Self::BadRequest),
+                404u16 => sdkgen_runtime::json(body).map(Self::NotFound),
+                429u16 => sdkgen_runtime::json(body).map(Self::TooManyRequests),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::show_instance`](crate::Client::show_instance).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ShowInstanceError {
+    /// 400: Bad Request – Invalid instance ID or invalid arguments.
+    BadRequest(crate::types::Error),
+    /// 401: Unauthorized – Invalid or missing authentication.
+    Unauthorized(crate::types::Error),
+    /// 429: Too Many Requests – API requests are too frequent.
+    TooManyRequests(crate::types::RateLimitError),
+}
+
+impl ShowInstanceError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                400u16 => sdkgen_runtime::json(body).map(Self::BadRequest),
+                401u16 => sdkgen_runtime::json(body).map(Self::Unauthorized),
+                429u16 => sdkgen_runtime::json(body).map(Self::TooManyRequests),
+                _ => return None,
+            },
+        )
+    }
+}
+
 /// Documented errors of [`Client::manage_instance`](crate::Client::manage_instance).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -30,6 +1183,589 @@ impl ManageInstanceError {
                 400u16 => sdkgen_runtime::json(body).map(Self::BadRequest),
                 401u16 => sdkgen_runtime::json(body).map(Self::Unauthorized),
                 404u16 => sdkgen_runtime::json(body).map(Self::NotFound),
+                429u16 => sdkgen_runtime::json(body).map(Self::TooManyRequests),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::destroy_instance`](crate::Client::destroy_instance).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum DestroyInstanceError {
+    /// 400: Bad request - invalid instance ID
+    BadRequest(crate::types::Error),
+    /// 404: Instance not found
+    NotFound(crate::types::Error),
+    /// 429: Too many requests
+    TooManyRequests(crate::types::Error),
+}
+
+impl DestroyInstanceError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                400u16 => sdkgen_runtime::json(body).map(Self::BadRequest),
+                404u16 => sdkgen_runtime::json(body).map(Self::NotFound),
+                429u16 => sdkgen_runtime::json(body).map(Self::TooManyRequests),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::detach_ssh_key`](crate::Client::detach_ssh_key).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum DetachSshKeyError {
+    /// 400: Bad Request
+    BadRequest(crate::types::DetachSshKeyBadRequest),
+    /// 404: Instance or SSH key not found
+    NotFound(crate::types::DetachSshKeyNotFound),
+    /// 429: Too Many Requests
+    TooManyRequests(crate::types::RateLimitError),
+    /// 500: Internal Server Error
+    InternalServerError(crate::types::Error),
+}
+
+impl DetachSshKeyError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                400u16 => sdkgen_runtime::json(body).map(Self::BadRequest),
+                404u16 => sdkgen_runtime::json(body).map(Self::NotFound),
+                429u16 => sdkgen_runtime::json(body).map(Self::TooManyRequests),
+                500u16 => sdkgen_runtime::json(body).map(Self::InternalServerError),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::execute`](crate::Client::execute).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ExecuteError {
+    /// 400: Invalid request parameters
+    BadRequest(crate::types::ExecuteBadRequest),
+    /// 401: Unauthorized - Invalid or missing API key
+    Unauthorized(crate::types::Error),
+    /// 403: Forbidden - User is blacklisted
+    Forbidden(crate::types::Error),
+    /// 429: Too Many Requests
+    TooManyRequests(crate::types::RateLimitError),
+    /// 483: Invalid JSON body
+    Status483(crate::types::Error),
+}
+
+impl ExecuteError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                400u16 => sdkgen_runtime::json(body).map(Self::BadRequest),
+                401u16 => sdkgen_runtime::json(body).map(Self::Unauthorized),
+                403u16 => sdkgen_runtime::json(body).map(Self::Forbidden),
+                429u16 => sdkgen_runtime::json(body).map(Self::TooManyRequests),
+                483u16 => sdkgen_runtime::json(body).map(Self::Status483),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::get_workergroup_logs`](crate::Client::get_workergroup_logs).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetWorkergroupLogsError {}
+impl GetWorkergroupLogsError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        let _ = (status, body);
+        None
+    }
+}
+
+/// Documented errors of [`Client::get_workergroup_workers`](crate::Client::get_workergroup_workers).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetWorkergroupWorkersError {}
+impl GetWorkergroupWorkersError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        let _ = (status, body);
+        None
+    }
+}
+
+/// Documented errors of [`Client::get_endpoint_logs`](crate::Client::get_endpoint_logs).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetEndpointLogsError {}
+impl GetEndpointLogsError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        let _ = (status, body);
+        None
+    }
+}
+
+/// Documented errors of [`Client::get_endpoint_workers`](crate::Client::get_endpoint_workers).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetEndpointWorkersError {}
+impl GetEndpointWorkersError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        let _ = (status, body);
+        None
+    }
+}
+
+/// Documented errors of [`Client::invite_team_member`](crate::Client::invite_team_member).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum InviteTeamMemberError {
+    /// 400: Bad Request
+    BadRequest(crate::types::InviteTeamMemberBadRequest),
+    /// 403: Forbidden - User not authenticated
+    Forbidden(crate::types::Error),
+    /// 404: Team metadata not found
+    NotFound(crate::types::MsgBody),
+    /// 429: Too Many Requests - Duplicate invitation
+    TooManyRequests(crate::types::MsgBody),
+}
+
+impl InviteTeamMemberError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                400u16 => sdkgen_runtime::json(body).map(Self::BadRequest),
+                403u16 => sdkgen_runtime::json(body).map(Self::Forbidden),
+                404u16 => sdkgen_runtime::json(body).map(Self::NotFound),
+                429u16 => sdkgen_runtime::json(body).map(Self::TooManyRequests),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::list_machine`](crate::Client::list_machine).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListMachineError {
+    /// 400: Bad Request
+    BadRequest(crate::types::ErrorMsgError),
+    /// 403: Forbidden
+    Forbidden(crate::types::ErrorMsgError),
+}
+
+impl ListMachineError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                400u16 => sdkgen_runtime::json(body).map(Self::BadRequest),
+                403u16 => sdkgen_runtime::json(body).map(Self::Forbidden),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::show_logs`](crate::Client::show_logs).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ShowLogsError {
+    /// 403: Not authorized
+    Forbidden(crate::types::ErrorMsgError),
+    /// 404: Instance not found
+    NotFound(crate::types::ErrorMsgError),
+}
+
+impl ShowLogsError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                403u16 => sdkgen_runtime::json(body).map(Self::Forbidden),
+                404u16 => sdkgen_runtime::json(body).map(Self::NotFound),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::show_gpu_metrics`](crate::Client::show_gpu_metrics).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ShowGpuMetricsError {
+    /// 401: Unauthorized
+    Unauthorized(crate::types::Error),
+    /// 429: Too Many Requests
+    TooManyRequests(crate::types::RateLimitError),
+}
+
+impl ShowGpuMetricsError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                401u16 => sdkgen_runtime::json(body).map(Self::Unauthorized),
+                429u16 => sdkgen_runtime::json(body).map(Self::TooManyRequests),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::show_gpu_locations`](crate::Client::show_gpu_locations).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ShowGpuLocationsError {
+    /// 401: Unauthorized
+    Unauthorized(crate::types::Error),
+    /// 429: Too Many Requests
+    TooManyRequests(crate::types::RateLimitError),
+}
+
+impl ShowGpuLocationsError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                401u16 => sdkgen_runtime::json(body).map(Self::Unauthorized),
+                429u16 => sdkgen_runtime::json(body).map(Self::TooManyRequests),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::show_gpu_trends`](crate::Client::show_gpu_trends).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ShowGpuTrendsError {
+    /// 401: Unauthorized
+    Unauthorized(crate::types::Error),
+    /// 429: Too Many Requests
+    TooManyRequests(crate::types::RateLimitError),
+}
+
+impl ShowGpuTrendsError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                401u16 => sdkgen_runtime::json(body).map(Self::Unauthorized),
+                429u16 => sdkgen_runtime::json(body).map(Self::TooManyRequests),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::list_notification_types`](crate::Client::list_notification_types).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListNotificationTypesError {
+    /// 401: Unauthorized
+    Unauthorized(crate::types::Error),
+}
+
+impl ListNotificationTypesError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                401u16 => sdkgen_runtime::json(body).map(Self::Unauthorized),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::get_notification_preferences`](crate::Client::get_notification_preferences).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetNotificationPreferencesError {
+    /// 401: Unauthorized
+    Unauthorized(crate::types::Error),
+}
+
+impl GetNotificationPreferencesError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                401u16 => sdkgen_runtime::json(body).map(Self::Unauthorized),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::update_notification_preferences`](crate::Client::update_notification_preferences).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum UpdateNotificationPreferencesError {
+    /// 400: Bad Request
+    BadRequest(crate::types::Error),
+    /// 401: Unauthorized
+    Unauthorized(crate::types::Error),
+}
+
+impl UpdateNotificationPreferencesError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                400u16 => sdkgen_runtime::json(body).map(Self::BadRequest),
+                401u16 => sdkgen_runtime::json(body).map(Self::Unauthorized),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::list_notification_webhooks`](crate::Client::list_notification_webhooks).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListNotificationWebhooksError {
+    /// 401: Unauthorized
+    Unauthorized(crate::types::Error),
+}
+
+impl ListNotificationWebhooksError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                401u16 => sdkgen_runtime::json(body).map(Self::Unauthorized),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::create_notification_webhook`](crate::Client::create_notification_webhook).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateNotificationWebhookError {
+    /// 400: Bad Request
+    BadRequest(crate::types::Error),
+    /// 401: Unauthorized
+    Unauthorized(crate::types::Error),
+}
+
+impl CreateNotificationWebhookError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                400u16 => sdkgen_runtime::json(body).map(Self::BadRequest),
+                401u16 => sdkgen_runtime::json(body).map(Self::Unauthorized),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::update_notification_webhook`](crate::Client::update_notification_webhook).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum UpdateNotificationWebhookError {
+    /// 400: Bad Request
+    BadRequest(crate::types::Error),
+    /// 401: Unauthorized
+    Unauthorized(crate::types::Error),
+    /// 404: Not Found
+    NotFound(crate::types::Error),
+}
+
+impl UpdateNotificationWebhookError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                400u16 => sdkgen_runtime::json(body).map(Self::BadRequest),
+                401u16 => sdkgen_runtime::json(body).map(Self::Unauthorized),
+                404u16 => sdkgen_runtime::json(body).map(Self::NotFound),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::delete_notification_webhook`](crate::Client::delete_notification_webhook).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum DeleteNotificationWebhookError {
+    /// 401: Unauthorized
+    Unauthorized(crate::types::Error),
+    /// 404: Not Found
+    NotFound(crate::types::Error),
+}
+
+impl DeleteNotificationWebhookError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                401u16 => sdkgen_runtime::json(body).map(Self::Unauthorized),
+                404u16 => sdkgen_runtime::json(body).map(Self::NotFound),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::rotate_notification_webhook_secret`](crate::Client::rotate_notification_webhook_secret).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum RotateNotificationWebhookSecretError {
+    /// 401: Unauthorized
+    Unauthorized(crate::types::Error),
+    /// 404: Not Found
+    NotFound(crate::types::Error),
+}
+
+impl RotateNotificationWebhookSecretError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                401u16 => sdkgen_runtime::json(body).map(Self::Unauthorized),
+                404u16 => sdkgen_runtime::json(body).map(Self::NotFound),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::test_notification_webhook`](crate::Client::test_notification_webhook).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum TestNotificationWebhookError {
+    /// 400: Bad Request
+    BadRequest(crate::types::Error),
+    /// 401: Unauthorized
+    Unauthorized(crate::types::Error),
+    /// 404: Not Found
+    NotFound(crate::types::Error),
+}
+
+impl TestNotificationWebhookError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                400u16 => sdkgen_runtime::json(body).map(Self::BadRequest),
+                401u16 => sdkgen_runtime::json(body).map(Self::Unauthorized),
+                404u16 => sdkgen_runtime::json(body).map(Self::NotFound),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::prepay_instance`](crate::Client::prepay_instance).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum PrepayInstanceError {
+    /// 400: Invalid instance ID
+    BadRequest(crate::types::SuccessResponse),
+    /// 411: Insufficient credit balance
+    LengthRequired(crate::types::SuccessResponse),
+    /// 429: Rate limit exceeded
+    TooManyRequests(crate::types::RateLimitError),
+}
+
+impl PrepayInstanceError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                400u16 => sdkgen_runtime::json(body).map(Self::BadRequest),
+                411u16 => sdkgen_runtime::json(body).map(Self::LengthRequired),
+                429u16 => sdkgen_runtime::json(body).map(Self::TooManyRequests),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::reboot_instance`](crate::Client::reboot_instance).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum RebootInstanceError {
+    /// 400: Bad Request
+    BadRequest(crate::types::BadRequest),
+    /// 401: Unauthorized
+    Unauthorized(crate::types::Error),
+    /// 429: Too Many Requests
+    TooManyRequests(crate::types::RateLimitError),
+}
+
+impl RebootInstanceError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                400u16 => sdkgen_runtime::json(body).map(Self::BadRequest),
+                401u16 => sdkgen_runtime::json(body).map(Self::Unauthorized),
                 429u16 => sdkgen_runtime::json(body).map(Self::TooManyRequests),
                 _ => return None,
             },
@@ -65,23 +1801,48 @@ impl RecycleInstanceError {
     }
 }
 
-/// Documented errors of [`Client::execute`](crate::Client::execute).
+/// Documented errors of [`Client::remove_defjob`](crate::Client::remove_defjob).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub enum ExecuteError {
-    /// 400: Invalid request parameters
-    BadRequest(crate::types::ExecuteBadRequest),
-    /// 401: Unauthorized - Invalid or missing API key
-    Unauthorized(crate::types::Error),
-    /// 403: Forbidden - User is blacklisted
-    Forbidden(crate::types::Error),
+pub enum RemoveDefjobError {
+    /// 404: Not Found
+    NotFound(crate::types::Error),
     /// 429: Too Many Requests
     TooManyRequests(crate::types::RateLimitError),
-    /// 483: Invalid JSON body
-    Status483(crate::types::Error),
 }
 
-impl ExecuteError {
+impl RemoveDefjobError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                404u16 => sdkgen_runtime::json(body).map(Self::NotFound),
+                429u16 => sdkgen_runtime::json(body).map(Self::TooManyRequests),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::remove_team_member`](crate::Client::remove_team_member).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum RemoveTeamMemberError {
+    /// 400: Bad request - cannot remove team owner
+    BadRequest(crate::types::MsgBody),
+    /// 401: Unauthorized - invalid or missing API key
+    Unauthorized(crate::types::Error),
+    /// 403: Forbidden - user is blacklisted
+    Forbidden(crate::types::Error),
+    /// 404: Member not found or already removed
+    NotFound(crate::types::RemoveTeamMemberNotFound),
+    /// 429: Too many requests
+    TooManyRequests(crate::types::Error),
+}
+
+impl RemoveTeamMemberError {
     pub(crate) fn decode(
         status: u16,
         body: &[u8],
@@ -91,8 +1852,801 @@ impl ExecuteError {
                 400u16 => sdkgen_runtime::json(body).map(Self::BadRequest),
                 401u16 => sdkgen_runtime::json(body).map(Self::Unauthorized),
                 403u16 => sdkgen_runtime::json(body).map(Self::Forbidden),
+                404u16 => sdkgen_runtime::json(body).map(Self::NotFound),
                 429u16 => sdkgen_runtime::json(body).map(Self::TooManyRequests),
-                483u16 => sdkgen_runtime::json(body).map(Self::Status483),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::show_team_role`](crate::Client::show_team_role).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ShowTeamRoleError {
+    /// 404: Role not found
+    NotFound(crate::types::Error),
+}
+
+impl ShowTeamRoleError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                404u16 => sdkgen_runtime::json(body).map(Self::NotFound),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::update_team_role`](crate::Client::update_team_role).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum UpdateTeamRoleError {}
+impl UpdateTeamRoleError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        let _ = (status, body);
+        None
+    }
+}
+
+/// Documented errors of [`Client::remove_team_role`](crate::Client::remove_team_role).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum RemoveTeamRoleError {
+    /// 400: Bad request - role name is required
+    BadRequest(crate::types::MsgBody),
+    /// 401: Unauthorized - invalid or missing API key
+    Unauthorized(crate::types::Error),
+    /// 403: Forbidden - cannot delete owner role or user is blacklisted
+    Forbidden(crate::types::Error),
+    /// 404: Role not found
+    NotFound(crate::types::Error),
+}
+
+impl RemoveTeamRoleError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                400u16 => sdkgen_runtime::json(body).map(Self::BadRequest),
+                401u16 => sdkgen_runtime::json(body).map(Self::Unauthorized),
+                403u16 => sdkgen_runtime::json(body).map(Self::Forbidden),
+                404u16 => sdkgen_runtime::json(body).map(Self::NotFound),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::show_reports`](crate::Client::show_reports).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ShowReportsError {
+    /// 404: Machine not found.
+    NotFound(crate::types::Error),
+    /// 500: Internal server error.
+    InternalServerError(crate::types::Error),
+}
+
+impl ShowReportsError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                404u16 => sdkgen_runtime::json(body).map(Self::NotFound),
+                500u16 => sdkgen_runtime::json(body).map(Self::InternalServerError),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::route`](crate::Client::route).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum RouteError {
+    /// 400: Bad Request - invalid parameters
+    BadRequest(crate::types::RouteFailure),
+    /// 401: Unauthorized - authentication failed
+    Unauthorized(crate::types::RouteFailure),
+}
+
+impl RouteError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                400u16 => sdkgen_runtime::json(body).map(Self::BadRequest),
+                401u16 => sdkgen_runtime::json(body).map(Self::Unauthorized),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::schedule_maint`](crate::Client::schedule_maint).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ScheduleMaintError {
+    /// 400: Bad Request
+    BadRequest(crate::types::Error),
+    /// 404: Not Found
+    NotFound(crate::types::Error),
+    /// 422: Unprocessable Entity
+    UnprocessableEntity(crate::types::Error),
+    /// 429: Too Many Requests
+    TooManyRequests(crate::types::RateLimitError),
+}
+
+impl ScheduleMaintError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                400u16 => sdkgen_runtime::json(body).map(Self::BadRequest),
+                404u16 => sdkgen_runtime::json(body).map(Self::NotFound),
+                422u16 => sdkgen_runtime::json(body).map(Self::UnprocessableEntity),
+                429u16 => sdkgen_runtime::json(body).map(Self::TooManyRequests),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::search_benchmarks`](crate::Client::search_benchmarks).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum SearchBenchmarksError {
+    /// 401: Unauthorized
+    Unauthorized(crate::types::Error),
+    /// 429: Too Many Requests
+    TooManyRequests(crate::types::RateLimitError),
+}
+
+impl SearchBenchmarksError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                401u16 => sdkgen_runtime::json(body).map(Self::Unauthorized),
+                429u16 => sdkgen_runtime::json(body).map(Self::TooManyRequests),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::search_offers`](crate::Client::search_offers).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum SearchOffersError {
+    /// 400: Bad request - invalid query parameters
+    BadRequest(crate::types::ErrorMsgError),
+    /// 404: Unauthorized - invalid or missing API key
+    NotFound(crate::types::ErrorMsgError),
+}
+
+impl SearchOffersError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                400u16 => sdkgen_runtime::json(body).map(Self::BadRequest),
+                404u16 => sdkgen_runtime::json(body).map(Self::NotFound),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::search_volumes`](crate::Client::search_volumes).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum SearchVolumesError {
+    /// 400: Bad Request
+    BadRequest(crate::types::SearchVolumesBadRequest),
+    /// 429: Too Many Requests
+    TooManyRequests(crate::types::RateLimitError),
+}
+
+impl SearchVolumesError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                400u16 => sdkgen_runtime::json(body).map(Self::BadRequest),
+                429u16 => sdkgen_runtime::json(body).map(Self::TooManyRequests),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::set_defjob`](crate::Client::set_defjob).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum SetDefjobError {
+    /// 400: Bad Request
+    BadRequest(crate::types::Error),
+    /// 403: Forbidden
+    Forbidden(crate::types::Error),
+    /// 429: Too Many Requests
+    TooManyRequests(crate::types::RateLimitError),
+}
+
+impl SetDefjobError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                400u16 => sdkgen_runtime::json(body).map(Self::BadRequest),
+                403u16 => sdkgen_runtime::json(body).map(Self::Forbidden),
+                429u16 => sdkgen_runtime::json(body).map(Self::TooManyRequests),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::set_min_bid`](crate::Client::set_min_bid).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum SetMinBidError {
+    /// 403: Forbidden
+    Forbidden(crate::types::Error),
+    /// 422: Unprocessable Entity
+    UnprocessableEntity(crate::types::Error),
+    /// 429: Too Many Requests
+    TooManyRequests(crate::types::RateLimitError),
+}
+
+impl SetMinBidError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                403u16 => sdkgen_runtime::json(body).map(Self::Forbidden),
+                422u16 => sdkgen_runtime::json(body).map(Self::UnprocessableEntity),
+                429u16 => sdkgen_runtime::json(body).map(Self::TooManyRequests),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::show_charges`](crate::Client::show_charges).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ShowChargesError {
+    /// 400: Invalid request. Returned when the required `day.gte` / `day.lte` filters are missing, or when the supplied `after_token` cannot be decoded.
+    BadRequest(crate::types::Error),
+    /// 401: Unauthorized. May be returned in framework-level authentication failure cases.
+    Unauthorized(crate::types::Error),
+    /// 403: Forbidden. Returned when no `Authorization` header is provided.
+    Forbidden(crate::types::Error),
+    /// 404: Not Found. Returned when the supplied API key does not match any user.
+    NotFound(crate::types::Error),
+    /// 429: Too Many Requests
+    TooManyRequests(crate::types::RateLimitError),
+}
+
+impl ShowChargesError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                400u16 => sdkgen_runtime::json(body).map(Self::BadRequest),
+                401u16 => sdkgen_runtime::json(body).map(Self::Unauthorized),
+                403u16 => sdkgen_runtime::json(body).map(Self::Forbidden),
+                404u16 => sdkgen_runtime::json(body).map(Self::NotFound),
+                429u16 => sdkgen_runtime::json(body).map(Self::TooManyRequests),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::show_connections`](crate::Client::show_connections).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ShowConnectionsError {
+    /// 401: Unauthorized - Invalid or missing authentication
+    Unauthorized(crate::types::Error),
+    /// 429: Too Many Requests
+    TooManyRequests(crate::types::RateLimitError),
+}
+
+impl ShowConnectionsError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                401u16 => sdkgen_runtime::json(body).map(Self::Unauthorized),
+                429u16 => sdkgen_runtime::json(body).map(Self::TooManyRequests),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::show_deployment`](crate::Client::show_deployment).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ShowDeploymentError {
+    /// 401: Unauthorized
+    Unauthorized(crate::types::Error),
+    /// 404: Deployment not found
+    NotFound(crate::types::Error),
+    /// 429: Too Many Requests
+    TooManyRequests(crate::types::RateLimitError),
+}
+
+impl ShowDeploymentError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                401u16 => sdkgen_runtime::json(body).map(Self::Unauthorized),
+                404u16 => sdkgen_runtime::json(body).map(Self::NotFound),
+                429u16 => sdkgen_runtime::json(body).map(Self::TooManyRequests),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::show_deployments`](crate::Client::show_deployments).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ShowDeploymentsError {
+    /// 401: Unauthorized
+    Unauthorized(crate::types::Error),
+    /// 429: Too Many Requests
+    TooManyRequests(crate::types::RateLimitError),
+}
+
+impl ShowDeploymentsError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                401u16 => sdkgen_runtime::json(body).map(Self::Unauthorized),
+                429u16 => sdkgen_runtime::json(body).map(Self::TooManyRequests),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::show_deposit`](crate::Client::show_deposit).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ShowDepositError {
+    /// 404: Instance Not Found
+    NotFound(crate::types::Error),
+    /// 429: Too Many Requests
+    TooManyRequests(crate::types::RateLimitError),
+}
+
+impl ShowDepositError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                404u16 => sdkgen_runtime::json(body).map(Self::NotFound),
+                429u16 => sdkgen_runtime::json(body).map(Self::TooManyRequests),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::show_earnings`](crate::Client::show_earnings).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ShowEarningsError {
+    /// 400: Bad Request - Invalid input syntax
+    BadRequest(crate::types::Error),
+    /// 429: Too Many Requests
+    TooManyRequests(crate::types::RateLimitError),
+}
+
+impl ShowEarningsError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                400u16 => sdkgen_runtime::json(body).map(Self::BadRequest),
+                429u16 => sdkgen_runtime::json(body).map(Self::TooManyRequests),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::show_instances`](crate::Client::show_instances).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ShowInstancesError {
+    /// 400: Bad request. Returned for invalid filter column/operator, invalid `order_by` column, or invalid `after_token`.
+    BadRequest(crate::types::ShowInstancesBadRequest),
+    /// 401: Unauthorized
+    Unauthorized(crate::types::Error),
+    /// 429: Too Many Requests
+    TooManyRequests(crate::types::RateLimitError),
+}
+
+impl ShowInstancesError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                400u16 => sdkgen_runtime::json(body).map(Self::BadRequest),
+                401u16 => sdkgen_runtime::json(body).map(Self::Unauthorized),
+                429u16 => sdkgen_runtime::json(body).map(Self::TooManyRequests),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::show_invoices`](crate::Client::show_invoices).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ShowInvoicesError {
+    /// 400: Invalid request, e.g. malformed `after_token`.
+    BadRequest(crate::types::Error),
+    /// 401: Unauthorized. May be returned in framework-level authentication failure cases.
+    Unauthorized(crate::types::Error),
+    /// 403: Forbidden. Returned when no `Authorization` header is provided.
+    Forbidden(crate::types::Error),
+    /// 404: Not Found. Returned when the supplied API key does not match any user.
+    NotFound(crate::types::Error),
+    /// 429: Too Many Requests
+    TooManyRequests(crate::types::RateLimitError),
+}
+
+impl ShowInvoicesError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                400u16 => sdkgen_runtime::json(body).map(Self::BadRequest),
+                401u16 => sdkgen_runtime::json(body).map(Self::Unauthorized),
+                403u16 => sdkgen_runtime::json(body).map(Self::Forbidden),
+                404u16 => sdkgen_runtime::json(body).map(Self::NotFound),
+                429u16 => sdkgen_runtime::json(body).map(Self::TooManyRequests),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::show_ipaddrs`](crate::Client::show_ipaddrs).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ShowIpaddrsError {
+    /// 401: Unauthorized
+    Unauthorized(crate::types::Error),
+    /// 403: Forbidden
+    Forbidden(crate::types::Error),
+    /// 429: Too Many Requests
+    TooManyRequests(crate::types::RateLimitError),
+}
+
+impl ShowIpaddrsError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                401u16 => sdkgen_runtime::json(body).map(Self::Unauthorized),
+                403u16 => sdkgen_runtime::json(body).map(Self::Forbidden),
+                429u16 => sdkgen_runtime::json(body).map(Self::TooManyRequests),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::get_machines`](crate::Client::get_machines).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetMachinesError {
+    /// 401: Unauthorized - User authentication failed
+    Unauthorized,
+    /// 429: Too Many Requests - Rate limit exceeded
+    TooManyRequests,
+}
+
+impl GetMachinesError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                401u16 => sdkgen_runtime::empty(body).map(|()| Self::Unauthorized),
+                429u16 => sdkgen_runtime::empty(body).map(|()| Self::TooManyRequests),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::show_subaccounts`](crate::Client::show_subaccounts).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ShowSubaccountsError {
+    /// 401: Unauthorized access due to invalid or missing authentication token.
+    Unauthorized(crate::types::Error),
+    /// 429: Too Many Requests
+    TooManyRequests(crate::types::RateLimitError),
+}
+
+impl ShowSubaccountsError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                401u16 => sdkgen_runtime::json(body).map(Self::Unauthorized),
+                429u16 => sdkgen_runtime::json(body).map(Self::TooManyRequests),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::show_team_members`](crate::Client::show_team_members).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ShowTeamMembersError {
+    /// 401: Unauthorized
+    Unauthorized(crate::types::Error),
+    /// 403: Forbidden
+    Forbidden(crate::types::Error),
+}
+
+impl ShowTeamMembersError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                401u16 => sdkgen_runtime::json(body).map(Self::Unauthorized),
+                403u16 => sdkgen_runtime::json(body).map(Self::Forbidden),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::show_team_roles`](crate::Client::show_team_roles).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ShowTeamRolesError {
+    /// 401: Unauthorized
+    Unauthorized(crate::types::Error),
+    /// 404: Invalid API key
+    NotFound(crate::types::Error),
+}
+
+impl ShowTeamRolesError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                401u16 => sdkgen_runtime::json(body).map(Self::Unauthorized),
+                404u16 => sdkgen_runtime::json(body).map(Self::NotFound),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::show_user`](crate::Client::show_user).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ShowUserError {
+    /// 401: Unauthorized access due to invalid or missing authentication token.
+    Unauthorized(crate::types::Error),
+    /// 500: Internal Server Error
+    InternalServerError(crate::types::Error),
+}
+
+impl ShowUserError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                401u16 => sdkgen_runtime::json(body).map(Self::Unauthorized),
+                500u16 => sdkgen_runtime::json(body).map(Self::InternalServerError),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::start_deployment`](crate::Client::start_deployment).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum StartDeploymentError {
+    /// 401: Unauthorized
+    Unauthorized(crate::types::Error),
+    /// 404: Deployment not found
+    NotFound(crate::types::Error),
+    /// 429: Too Many Requests
+    TooManyRequests(crate::types::RateLimitError),
+}
+
+impl StartDeploymentError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                401u16 => sdkgen_runtime::json(body).map(Self::Unauthorized),
+                404u16 => sdkgen_runtime::json(body).map(Self::NotFound),
+                429u16 => sdkgen_runtime::json(body).map(Self::TooManyRequests),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::stop_deployment`](crate::Client::stop_deployment).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum StopDeploymentError {
+    /// 401: Unauthorized
+    Unauthorized(crate::types::Error),
+    /// 404: Deployment not found
+    NotFound(crate::types::Error),
+    /// 429: Too Many Requests
+    TooManyRequests(crate::types::RateLimitError),
+}
+
+impl StopDeploymentError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                401u16 => sdkgen_runtime::json(body).map(Self::Unauthorized),
+                404u16 => sdkgen_runtime::json(body).map(Self::NotFound),
+                429u16 => sdkgen_runtime::json(body).map(Self::TooManyRequests),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::transfer_credit`](crate::Client::transfer_credit).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum TransferCreditError {
+    /// 400: Bad Request
+    BadRequest(crate::types::TransferCreditBadRequest),
+    /// 401: Unauthorized
+    Unauthorized(crate::types::Error),
+    /// 429: Too Many Requests
+    TooManyRequests(crate::types::RateLimitError),
+}
+
+impl TransferCreditError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                400u16 => sdkgen_runtime::json(body).map(Self::BadRequest),
+                401u16 => sdkgen_runtime::json(body).map(Self::Unauthorized),
+                429u16 => sdkgen_runtime::json(body).map(Self::TooManyRequests),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::unlist_machine`](crate::Client::unlist_machine).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum UnlistMachineError {
+    /// 401: Unauthorized
+    Unauthorized(crate::types::Error),
+    /// 404: Not Found
+    NotFound(crate::types::Error),
+    /// 429: Too Many Requests
+    TooManyRequests(crate::types::RateLimitError),
+}
+
+impl UnlistMachineError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                401u16 => sdkgen_runtime::json(body).map(Self::Unauthorized),
+                404u16 => sdkgen_runtime::json(body).map(Self::NotFound),
+                429u16 => sdkgen_runtime::json(body).map(Self::TooManyRequests),
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Documented errors of [`Client::unlist_volume`](crate::Client::unlist_volume).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum UnlistVolumeError {
+    /// 400: Bad Request
+    BadRequest(crate::types::UnlistVolumeBadRequest),
+    /// 429: Too Many Requests
+    TooManyRequests(crate::types::RateLimitError),
+}
+
+impl UnlistVolumeError {
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, sdkgen_runtime::serde_json::Error>> {
+        Some(
+            match status {
+                400u16 => sdkgen_runtime::json(body).map(Self::BadRequest),
+                429u16 => sdkgen_runtime::json(body).map(Self::TooManyRequests),
                 _ => return None,
             },
         )

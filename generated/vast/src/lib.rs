@@ -3,15 +3,33 @@
 
 //! Typed async client for the Vast.ai API (API version 1.0.0).
 //!
-//! Welcome to Vast.ai 's API documentation. Our API allows you to programmatically manage GPU instances, handle machine operations, and automate your AI/ML workflow. Whether you're running individual GPU instances or managing a fleet of machines, our API provides comprehensive control over all Vast.ai  platform features.
+//! Vast.ai REST API for managing GPU cloud instances, machine operations, and AI/ML workflows.
+//!
+//! ## AI Agent Quick-Start
+//!
+//! Install the CLI skill for your agent (Claude Code, Cursor, Windsurf, etc.):
+//!   npx skills add vast-ai/vast-cli
+//!
+//! CLI reference: <https://raw.githubusercontent.com/vast-ai/vast-cli/master/vastai/SKILL.md>
+//! SDK reference: <https://raw.githubusercontent.com/vast-ai/vast-cli/master/vastai_sdk/SKILL.md>
+//!
+//! ## Auth
+//! All endpoints require `Authorization: Bearer $VAST_API_KEY`.
+//! Get your key at: <https://cloud.vast.ai/manage-keys/>
+//!
+//! ## Key Quirks
+//! - `gpu_ram` in CLI = GB; in REST API = MB (CLI auto-converts)
+//! - SSH keys must be registered BEFORE creating an instance (VM: no recovery; Docker: can add post-create)
+//! - `onstart` field is limited to 4048 characters -- gzip+base64 for longer scripts
+//! - `POST /api/v0/asks/{id}/` (create instance) returns `new_contract` as the instance ID, not `id`
+//! - Poll trap: if `actual_status` becomes `exited`, `unknown`, or `offline` it will never reach `running` -- destroy and retry
 //!
 //! # Usage
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let client = vast_client::Client::from_env()?; // reads VAST_API_KEY
-//! # let body = todo!();
-//! let result = client.manage_instance(1, body).await?;
+//! let result = client.show_ssh_keys(1).await?;
 //! # Ok(()) }
 //! ```
 //!
@@ -31,6 +49,8 @@ pub use sdkgen_runtime::{
     BuildError, CallOptions, ClientBuilder, Error, Items, Pages, Response, RetryPolicy,
 };
 
+/// The JSON library of the untyped values (`serde_json::Value`) in these types.
+pub use sdkgen_runtime::serde_json;
 /// Client for the Vast.ai API. Cheap to clone: clones share one connection pool.
 #[derive(Clone, Debug)]
 pub struct Client {
@@ -42,14 +62,18 @@ impl Client {
     pub const DEFAULT_BASE_URL: &'static str = "https://console.vast.ai";
     /// The environment variable the API key is read from.
     pub const API_KEY_ENV: &'static str = "VAST_API_KEY";
-    /// A builder preset for this API: base URL `https://console.vast.ai`, API key from `VAST_API_KEY` unless set explicitly.
+    /// The environment variable that, when set, replaces the default base URL (an
+    /// explicit `base_url` on the builder wins over it).
+    pub const BASE_URL_ENV: &'static str = "VAST_BASE_URL";
+    /// A builder preset for this API: base URL `https://console.vast.ai` (or `VAST_BASE_URL`), API key from `VAST_API_KEY`; either can be set explicitly.
     pub fn builder() -> sdkgen_runtime::ClientBuilder<Self> {
         sdkgen_runtime::ClientBuilder::new(Self::DEFAULT_BASE_URL)
+            .base_url_env(Self::BASE_URL_ENV)
             .api_key_env(Self::API_KEY_ENV)
             .user_agent(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")))
     }
 
-    /// A client with the API key from `VAST_API_KEY` and default settings.
+    /// A client with the API key from `VAST_API_KEY`, the base URL from `VAST_BASE_URL` if set, and default settings.
     ///
     /// Fails if the variable is not set.
     pub fn from_env() -> Result<Self, sdkgen_runtime::BuildError> {

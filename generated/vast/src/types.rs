@@ -4,9 +4,1742 @@
 //! Every schema of the API as a Rust type.
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct AttachSshKeyRequest {
+    /// The SSH key to attach to the instance
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssh_key: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct BadRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<BadRequestError>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub msg: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct BadRequest2 {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<BadRequestError2>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub msg: Option<String>,
+}
+
+/// Values this client does not know decode as [`BadRequestError::Unknown`] and encode back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum BadRequestError {
+    /// `invalid_args`
+    InvalidArgs,
+    /// A value not listed in the spec, kept as received.
+    Unknown(String),
+}
+
+impl BadRequestError {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::InvalidArgs => "invalid_args",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for BadRequestError {
+    fn from(value: &str) -> Self {
+        match value {
+            "invalid_args" => Self::InvalidArgs,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for BadRequestError {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for BadRequestError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl serde::Serialize for BadRequestError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BadRequestError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdkgen_runtime::deserialize_str_enum(deserializer)
+    }
+}
+
+/// Values this client does not know decode as [`BadRequestError2::Unknown`] and encode back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum BadRequestError2 {
+    /// `missing_input`
+    MissingInput,
+    /// `empty_input`
+    EmptyInput,
+    /// `input_too_long`
+    InputTooLong,
+    /// `invalid_characters`
+    InvalidCharacters,
+    /// `nonexistent_key`
+    NonexistentKey,
+    /// A value not listed in the spec, kept as received.
+    Unknown(String),
+}
+
+impl BadRequestError2 {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::MissingInput => "missing_input",
+            Self::EmptyInput => "empty_input",
+            Self::InputTooLong => "input_too_long",
+            Self::InvalidCharacters => "invalid_characters",
+            Self::NonexistentKey => "nonexistent_key",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for BadRequestError2 {
+    fn from(value: &str) -> Self {
+        match value {
+            "missing_input" => Self::MissingInput,
+            "empty_input" => Self::EmptyInput,
+            "input_too_long" => Self::InputTooLong,
+            "invalid_characters" => Self::InvalidCharacters,
+            "nonexistent_key" => Self::NonexistentKey,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for BadRequestError2 {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for BadRequestError2 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl serde::Serialize for BadRequestError2 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BadRequestError2 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdkgen_runtime::deserialize_str_enum(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct CancelMaintNotFound {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub msg: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub machine_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct CancelMaintResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    /// Current time in seconds since the epoch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ctime: Option<f64>,
+    /// ID of the machine.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub machine_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub msg: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CancelRemoteRsyncRequest {
+    /// ID of the copy instance target to cancel.
+    pub dst_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CancelSyncRequest {
+    /// The destination instance ID of the sync operation to cancel.
+    pub dst_id: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ChangeBidNotFound {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<ChangeBidNotFoundError>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub msg: Option<String>,
+}
+
+/// Values this client does not know decode as [`ChangeBidNotFoundError::Unknown`] and encode back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ChangeBidNotFoundError {
+    /// `no_such_instance`
+    NoSuchInstance,
+    /// A value not listed in the spec, kept as received.
+    Unknown(String),
+}
+
+impl ChangeBidNotFoundError {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NoSuchInstance => "no_such_instance",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for ChangeBidNotFoundError {
+    fn from(value: &str) -> Self {
+        match value {
+            "no_such_instance" => Self::NoSuchInstance,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for ChangeBidNotFoundError {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for ChangeBidNotFoundError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl serde::Serialize for ChangeBidNotFoundError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChangeBidNotFoundError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdkgen_runtime::deserialize_str_enum(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ChangeBidRequest {
+    /// Client identifier (usually "me")
+    pub client_id: String,
+    /// Bid price in $/hour
+    pub price: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct CleanupMachineResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ctime: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub machine_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub num_deleted: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub msg: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct CloudCopyRequest {
+    /// ID of the instance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_id: Option<String>,
+    /// Source path for the copy operation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub src: Option<String>,
+    /// Destination path for the copy operation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dst: Option<String>,
+    /// ID of the cloud connection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub selected: Option<String>,
+    /// Type of transfer (e.g., "Instance To Cloud" or "Cloud To Instance").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transfer: Option<String>,
+    /// Additional flags for the operation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flags: Option<Vec<String>>,
+    /// API key for authentication.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_key: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct CloudCopyResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub msg: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result_url: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct CreateApiKeyBadRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<CreateApiKeyBadRequestError>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub msg: Option<String>,
+}
+
+/// Values this client does not know decode as [`CreateApiKeyBadRequestError::Unknown`] and encode back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CreateApiKeyBadRequestError {
+    /// `invalid_permissions`
+    InvalidPermissions,
+    /// `missing_permissions`
+    MissingPermissions,
+    /// A value not listed in the spec, kept as received.
+    Unknown(String),
+}
+
+impl CreateApiKeyBadRequestError {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::InvalidPermissions => "invalid_permissions",
+            Self::MissingPermissions => "missing_permissions",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for CreateApiKeyBadRequestError {
+    fn from(value: &str) -> Self {
+        match value {
+            "invalid_permissions" => Self::InvalidPermissions,
+            "missing_permissions" => Self::MissingPermissions,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for CreateApiKeyBadRequestError {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for CreateApiKeyBadRequestError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl serde::Serialize for CreateApiKeyBadRequestError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateApiKeyBadRequestError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdkgen_runtime::deserialize_str_enum(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CreateApiKeyRequest {
+    /// Name for the API key
+    pub name: String,
+    /// JSON object containing permission definitions
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub permissions: Option<
+        std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
+    >,
+    /// Optional wildcard parameters for advanced keys
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_params: Option<
+        std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
+    >,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct CreateApiKeyResponse {
+    /// The ID of the created API key
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    /// The newly generated API key
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub permissions: Option<CreateApiKeyResponsePermissions>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum CreateApiKeyResponsePermissions {
+    Boolean(bool),
+    JsonMap(std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct CreateEndpointResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    /// The ID of the created endpoint
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct CreateEnvVarBadRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<CreateEnvVarBadRequestError>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub msg: Option<String>,
+}
+
+/// Values this client does not know decode as [`CreateEnvVarBadRequestError::Unknown`] and encode back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CreateEnvVarBadRequestError {
+    /// `missing_input`
+    MissingInput,
+    /// `max_secrets`
+    MaxSecrets,
+    /// `existing_key`
+    ExistingKey,
+    /// A value not listed in the spec, kept as received.
+    Unknown(String),
+}
+
+impl CreateEnvVarBadRequestError {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::MissingInput => "missing_input",
+            Self::MaxSecrets => "max_secrets",
+            Self::ExistingKey => "existing_key",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for CreateEnvVarBadRequestError {
+    fn from(value: &str) -> Self {
+        match value {
+            "missing_input" => Self::MissingInput,
+            "max_secrets" => Self::MaxSecrets,
+            "existing_key" => Self::ExistingKey,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for CreateEnvVarBadRequestError {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for CreateEnvVarBadRequestError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl serde::Serialize for CreateEnvVarBadRequestError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateEnvVarBadRequestError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdkgen_runtime::deserialize_str_enum(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct CreateInstanceBadRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<CreateInstanceBadRequestError>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub msg: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ask_id: Option<i64>,
+}
+
+/// Values this client does not know decode as [`CreateInstanceBadRequestError::Unknown`] and encode back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CreateInstanceBadRequestError {
+    /// `invalid_args`
+    InvalidArgs,
+    /// `invalid_price`
+    InvalidPrice,
+    /// `no_ssh_key_for_vm`
+    NoSshKeyForVm,
+    /// A value not listed in the spec, kept as received.
+    Unknown(String),
+}
+
+impl CreateInstanceBadRequestError {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::InvalidArgs => "invalid_args",
+            Self::InvalidPrice => "invalid_price",
+            Self::NoSshKeyForVm => "no_ssh_key_for_vm",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for CreateInstanceBadRequestError {
+    fn from(value: &str) -> Self {
+        match value {
+            "invalid_args" => Self::InvalidArgs,
+            "invalid_price" => Self::InvalidPrice,
+            "no_ssh_key_for_vm" => Self::NoSshKeyForVm,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for CreateInstanceBadRequestError {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for CreateInstanceBadRequestError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl serde::Serialize for CreateInstanceBadRequestError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateInstanceBadRequestError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdkgen_runtime::deserialize_str_enum(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct CreateInstanceFailure {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub msg: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ask_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateInstanceRequest {
+    /// Docker image to use for the instance.
+    pub image: String,
+    /// Content-based hash ID of a template to use as base configuration. Template values are merged with or overridden by request parameters (see precedence rules in endpoint description). When using a template, the `image` field is optional as the template provides it.
+    ///
+    /// Example: `4e17788f74f075dd9aab7d0d4427968f`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template_hash_id: Option<String>,
+    /// Custom name for the instance
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// Size of local disk partition (in GB)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disk: Option<f64>,
+    /// Launch mode for the instance. If omitted, defaults to 'ssh' unless `args/args_str` is provided.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runtype: Option<CreateInstanceRequestRuntype>,
+    /// Desired initial state of the instance
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_state: Option<InstanceState>,
+    /// Bid price per machine (in $/hour). Only for interruptible instances
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price: Option<f64>,
+    /// Environment variables and port mappings in Docker flag format. When using a template, request `env` is merged with template `env` - existing keys are retained, new keys are appended, conflicting keys use the request value.
+    ///
+    /// Example: `"-e HF_TOKEN=hf_xxx123456789 -e MODEL_ID=TheBloke/Llama-2-7B-Chat-GPTQ -p 8000:8000"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub env: Option<String>,
+    /// Whether to cancel if instance cannot start immediately. Defaults to false for interruptibles. Defaults to true for on-demand with target_state='running'
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancel_unavail: Option<bool>,
+    /// Whether this is a VM instance
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vm: Option<bool>,
+    /// Commands to run when instance starts
+    ///
+    /// Example : `env | grep _ >> /etc/environment; echo 'starting up'`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub onstart: Option<String>,
+    /// Arguments array to passed to the image entrypoint
+    ///
+    /// Example : `["bash", "-c", "env | grep _ >> /etc/environment; echo 'starting up'"]`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub args: Option<Vec<String>>,
+    /// Arguments string to pass to the entrypoint (alternative to args)
+    ///
+    /// Example : `args_str: bash -c "env | grep _ >> /etc/environment; echo 'starting up'"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub args_str: Option<String>,
+    /// Launch instance with jupyter lab instead of notebook
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub use_jupyter_lab: Option<bool>,
+    /// Directory to launch Jupyter from
+    ///
+    /// Example : `/home/notebooks`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jupyter_dir: Option<String>,
+    /// Set python's locale to C.UTF-8
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub python_utf8: Option<bool>,
+    /// Set locale to C.UTF-8
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang_utf8: Option<bool>,
+    /// Skip sanity checks when creating from an existing instance
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub force: Option<bool>,
+    /// User to use with docker create (breaks some images, use with caution)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    /// Docker registry credentials if needed
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_login: Option<String>,
+    /// Volume creation/linking information
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volume_info: Option<CreateInstanceRequestVolumeInfo>,
+}
+
+/// Launch mode for the instance. If omitted, defaults to 'ssh' unless `args/args_str` is provided.
+///
+/// Values this client does not know decode as [`CreateInstanceRequestRuntype::Unknown`] and encode back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CreateInstanceRequestRuntype {
+    /// `ssh`
+    Ssh,
+    /// `jupyter`
+    Jupyter,
+    /// `args`
+    Args,
+    /// `ssh_proxy`
+    SshProxy,
+    /// `ssh_direct`
+    SshDirect,
+    /// `jupyter_proxy`
+    JupyterProxy,
+    /// `jupyter_direct`
+    JupyterDirect,
+    /// A value not listed in the spec, kept as received.
+    Unknown(String),
+}
+
+impl CreateInstanceRequestRuntype {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ssh => "ssh",
+            Self::Jupyter => "jupyter",
+            Self::Args => "args",
+            Self::SshProxy => "ssh_proxy",
+            Self::SshDirect => "ssh_direct",
+            Self::JupyterProxy => "jupyter_proxy",
+            Self::JupyterDirect => "jupyter_direct",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for CreateInstanceRequestRuntype {
+    fn from(value: &str) -> Self {
+        match value {
+            "ssh" => Self::Ssh,
+            "jupyter" => Self::Jupyter,
+            "args" => Self::Args,
+            "ssh_proxy" => Self::SshProxy,
+            "ssh_direct" => Self::SshDirect,
+            "jupyter_proxy" => Self::JupyterProxy,
+            "jupyter_direct" => Self::JupyterDirect,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for CreateInstanceRequestRuntype {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for CreateInstanceRequestRuntype {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl serde::Serialize for CreateInstanceRequestRuntype {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateInstanceRequestRuntype {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdkgen_runtime::deserialize_str_enum(deserializer)
+    }
+}
+
+/// Volume creation/linking information
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct CreateInstanceRequestVolumeInfo {
+    /// Set to `true` to create a new volume, `false` to link an existing volume
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create_new: Option<bool>,
+    /// If `create_new` is false: existing volume ID (from `show volumes`). If `create_new` is true: volume offer ID (from `search volumes`)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volume_id: Option<i64>,
+    /// Size of the volume in GB. Only used when `create_new` is true
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<i64>,
+    /// Mount path for the volume inside the container (e.g., `/workspace`)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mount_path: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct CreateInstanceResponse {
+    /// If the instance was created successfully
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    /// ID of the newly created instance contract
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_contract: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct CreateNotificationWebhookResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhook: Option<NotificationWebhookWithSecret>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled_notification_preferences: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct CreateSshKeyBadRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<CreateSshKeyBadRequestError>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub msg: Option<String>,
+}
+
+/// Values this client does not know decode as [`CreateSshKeyBadRequestError::Unknown`] and encode back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CreateSshKeyBadRequestError {
+    /// `no_ssh_key`
+    NoSshKey,
+    /// A value not listed in the spec, kept as received.
+    Unknown(String),
+}
+
+impl CreateSshKeyBadRequestError {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NoSshKey => "no_ssh_key",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for CreateSshKeyBadRequestError {
+    fn from(value: &str) -> Self {
+        match value {
+            "no_ssh_key" => Self::NoSshKey,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for CreateSshKeyBadRequestError {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for CreateSshKeyBadRequestError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl serde::Serialize for CreateSshKeyBadRequestError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSshKeyBadRequestError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdkgen_runtime::deserialize_str_enum(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct CreateSshKeyResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<CreateSshKeyResponseKey>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct CreateSshKeyResponseKey {
+    /// The ID of the created SSH key
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    /// The user ID who owns the key
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<i64>,
+    /// The public SSH key content
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_key: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted_at: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct CreateSubaccountBadRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<CreateSubaccountBadRequestError>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub msg: Option<String>,
+}
+
+/// Values this client does not know decode as [`CreateSubaccountBadRequestError::Unknown`] and encode back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CreateSubaccountBadRequestError {
+    /// `invalid_email`
+    InvalidEmail,
+    /// `invalid_request`
+    InvalidRequest,
+    /// `missing_auth_value`
+    MissingAuthValue,
+    /// A value not listed in the spec, kept as received.
+    Unknown(String),
+}
+
+impl CreateSubaccountBadRequestError {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::InvalidEmail => "invalid_email",
+            Self::InvalidRequest => "invalid_request",
+            Self::MissingAuthValue => "missing_auth_value",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for CreateSubaccountBadRequestError {
+    fn from(value: &str) -> Self {
+        match value {
+            "invalid_email" => Self::InvalidEmail,
+            "invalid_request" => Self::InvalidRequest,
+            "missing_auth_value" => Self::MissingAuthValue,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for CreateSubaccountBadRequestError {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for CreateSubaccountBadRequestError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl serde::Serialize for CreateSubaccountBadRequestError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSubaccountBadRequestError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdkgen_runtime::deserialize_str_enum(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct CreateSubaccountConflict {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<CreateSubaccountConflictError>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub msg: Option<String>,
+}
+
+/// Values this client does not know decode as [`CreateSubaccountConflictError::Unknown`] and encode back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CreateSubaccountConflictError {
+    /// `user_exists`
+    UserExists,
+    /// A value not listed in the spec, kept as received.
+    Unknown(String),
+}
+
+impl CreateSubaccountConflictError {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::UserExists => "user_exists",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for CreateSubaccountConflictError {
+    fn from(value: &str) -> Self {
+        match value {
+            "user_exists" => Self::UserExists,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for CreateSubaccountConflictError {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for CreateSubaccountConflictError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl serde::Serialize for CreateSubaccountConflictError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSubaccountConflictError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdkgen_runtime::deserialize_str_enum(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CreateSubaccountRequest {
+    /// User's email address
+    pub email: String,
+    /// Desired username
+    pub username: String,
+    /// Account password
+    pub password: String,
+    /// If true, account is restricted to host functionality only
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_only: Option<bool>,
+    /// Parent account ID for subaccounts. Use "me" for current user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent_id: Option<String>,
+    /// Optional SSH public key
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssh_key: Option<String>,
+    /// Captcha token (required for non-subaccounts)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub captcha: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct CreateSubaccountResponse {
+    /// User ID
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// API key for the new account
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateTeamRequest {
+    pub team_name: String,
+    /// Credits to transfer from personal account to team
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transfer_credit: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CreateTeamRoleRequest {
+    /// Name for the new role
+    pub name: String,
+    /// JSON object containing permission definitions
+    pub permissions: CreateTeamRoleRequestPermissions,
+}
+
+/// JSON object containing permission definitions
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct CreateTeamRoleRequestPermissions {
+    /// API permissions
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api: Option<CreateTeamRoleRequestPermissionsApi>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct CreateTeamRoleRequestPermissionsApi {
+    /// Permission to read user info
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_read: Option<
+        std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
+    >,
+    /// Permission to write instances
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_write: Option<
+        std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
+    >,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateTemplateRequest {
+    /// Name of the template
+    pub name: String,
+    /// Docker image path. Used when launching instances from this template.
+    pub image: String,
+    /// Docker image tag specifying version of the image. Defaults to `latest`. Can also be included in the `image` field instead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tag: Option<String>,
+    /// Environment variables and port mappings in Docker flag format.
+    ///
+    /// Example: `"-e HF_TOKEN=hf_xxx123456789 -e MODEL_ID=TheBloke/Llama-2-7B-Chat-GPTQ -p 8000:8000"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub env: Option<String>,
+    /// Commands to run when instance starts
+    ///
+    /// Example : `env | grep _ >> /etc/environment; echo 'starting up'`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub onstart: Option<String>,
+    /// Launch mode for the instance. Defaults to `args`. Recommended - use `ssh` with `ssh_direct: true` for reliable SSH access.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runtype: Option<CreateTemplateRequestRuntype>,
+    /// Enable direct SSH connection
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssh_direct: Option<bool>,
+    /// Enable direct Jupyter connection
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jup_direct: Option<bool>,
+    /// Directory to launch Jupyter from
+    ///
+    /// Example : `/home/notebooks`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jupyter_dir: Option<String>,
+    /// Use JupyterLab instead of Jupyter Notebook
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub use_jupyter_lab: Option<bool>,
+    /// Name of the private Docker repo (i.e docker.io)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub docker_login_repo: Option<String>,
+    /// Username for private Docker repo
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub docker_login_user: Option<String>,
+    /// Access token or password for private Docker repo.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub docker_login_pass: Option<String>,
+    /// Additional machine search filters. Example: `{"cuda_max_good": {"gte": 12.6}}`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extra_filters: Option<
+        std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
+    >,
+    /// Recommended disk space in GB. Defaults to 8GB if not specified.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recommended_disk_space: Option<f64>,
+    /// Short description of the template
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub desc: Option<String>,
+    /// Longer documentation/readme content for the template
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub readme: Option<String>,
+    /// Arguments string passed to the container entrypoint when runtype is `args`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub args_str: Option<String>,
+    /// Enable SSH access to instances created from this template
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub use_ssh: Option<bool>,
+    /// Link to Docker Hub or image documentation
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub href: Option<String>,
+    /// Repository identifier (e.g., `library/ubuntu`)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repo: Option<String>,
+    /// Whether the template is private (not publicly searchable)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private: Option<bool>,
+    /// UI hint for volume configuration. Note: This does not affect instance creation - use `volume_info` in the instance creation request to actually attach volumes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volume_info: Option<
+        std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
+    >,
+    /// Content-based hash ID of the template. Can be included when editing but will change based on new content.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hash_id: Option<String>,
+}
+
+/// Launch mode for the instance. Defaults to `args`. Recommended - use `ssh` with `ssh_direct: true` for reliable SSH access.
+///
+/// Values this client does not know decode as [`CreateTemplateRequestRuntype::Unknown`] and encode back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CreateTemplateRequestRuntype {
+    /// `ssh`
+    Ssh,
+    /// `jupyter`
+    Jupyter,
+    /// `args`
+    Args,
+    /// A value not listed in the spec, kept as received.
+    Unknown(String),
+}
+
+impl CreateTemplateRequestRuntype {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ssh => "ssh",
+            Self::Jupyter => "jupyter",
+            Self::Args => "args",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for CreateTemplateRequestRuntype {
+    fn from(value: &str) -> Self {
+        match value {
+            "ssh" => Self::Ssh,
+            "jupyter" => Self::Jupyter,
+            "args" => Self::Args,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for CreateTemplateRequestRuntype {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for CreateTemplateRequestRuntype {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl serde::Serialize for CreateTemplateRequestRuntype {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateTemplateRequestRuntype {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdkgen_runtime::deserialize_str_enum(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct CreateTemplateResponse {
+    /// Whether operation was successful
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    /// Status message
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub msg: Option<String>,
+    /// Template details
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template: Option<CreateTemplateResponseTemplate>,
+}
+
+/// Template details
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct CreateTemplateResponseTemplate {
+    /// Template name
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Template ID
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    /// Template hash identifier
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hash_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct CreateWorkergroupRequest {
+    /// Name of the endpoint group
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint_name: Option<String>,
+    /// ID of existing endpoint group (alternative to endpoint_name)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint_id: Option<i64>,
+    /// Hash ID of template to use for worker instances
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template_hash: Option<String>,
+    /// ID of template (alternative to template_hash)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template_id: Option<i64>,
+    /// Search query for finding worker instances (alternative to template)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub search_params: Option<String>,
+    /// Additional launch arguments for worker instances
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub launch_args: Option<String>,
+    /// Minimum load threshold for scaling
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_load: Option<f64>,
+    /// Target GPU utilization
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_util: Option<f64>,
+    /// Cold start multiplier
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cold_mult: Option<f64>,
+    /// Number of cold workers to maintain
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cold_workers: Option<i64>,
+    /// Maximum number of worker instances
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_workers: Option<i64>,
+    /// Number of test workers
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub test_workers: Option<i64>,
+    /// Minimum GPU RAM in GB
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gpu_ram: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct CreateWorkergroupResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    /// ID of created autoscaling job
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct DeleteResponseResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted_workers: Option<Vec<i64>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failed_workers: Option<Vec<i64>>,
+    /// Additional information about the deletion
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub msg: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct DeleteSshKeyBadRequest {
+    pub success: bool,
+    pub error: String,
+    pub msg: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct DeleteSshKeyResponse {
+    pub success: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct DeleteTemplateRequest {
+    /// Numeric ID of the template to delete (not hash_id)
+    pub template_id: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct DeleteUserSecretBadRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<DeleteUserSecretBadRequestError>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub msg: Option<String>,
+}
+
+/// Values this client does not know decode as [`DeleteUserSecretBadRequestError::Unknown`] and encode back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum DeleteUserSecretBadRequestError {
+    /// `missing_input`
+    MissingInput,
+    /// `nonexistent_key`
+    NonexistentKey,
+    /// A value not listed in the spec, kept as received.
+    Unknown(String),
+}
+
+impl DeleteUserSecretBadRequestError {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::MissingInput => "missing_input",
+            Self::NonexistentKey => "nonexistent_key",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for DeleteUserSecretBadRequestError {
+    fn from(value: &str) -> Self {
+        match value {
+            "missing_input" => Self::MissingInput,
+            "nonexistent_key" => Self::NonexistentKey,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for DeleteUserSecretBadRequestError {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for DeleteUserSecretBadRequestError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl serde::Serialize for DeleteUserSecretBadRequestError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeleteUserSecretBadRequestError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdkgen_runtime::deserialize_str_enum(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct DeleteUserSecretRequest {
+    /// Name of the environment variable to delete
+    pub key: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct DeleteVolumeNotFound {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<DeleteVolumeNotFoundError>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub msg: Option<String>,
+}
+
+/// Values this client does not know decode as [`DeleteVolumeNotFoundError::Unknown`] and encode back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum DeleteVolumeNotFoundError {
+    /// `no_such_volume`
+    NoSuchVolume,
+    /// A value not listed in the spec, kept as received.
+    Unknown(String),
+}
+
+impl DeleteVolumeNotFoundError {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NoSuchVolume => "no_such_volume",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for DeleteVolumeNotFoundError {
+    fn from(value: &str) -> Self {
+        match value {
+            "no_such_volume" => Self::NoSuchVolume,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for DeleteVolumeNotFoundError {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for DeleteVolumeNotFoundError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl serde::Serialize for DeleteVolumeNotFoundError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeleteVolumeNotFoundError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdkgen_runtime::deserialize_str_enum(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct DeleteWorkergroupNotFound {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub msg: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct DeploymentResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint_state: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct DestroyTeamResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub msg: Option<String>,
+    /// ID of the user's team API key which was converted back to a client key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pkey_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct DetachSshKeyBadRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<DetachSshKeyBadRequestError>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub msg: Option<String>,
+}
+
+/// Values this client does not know decode as [`DetachSshKeyBadRequestError::Unknown`] and encode back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum DetachSshKeyBadRequestError {
+    /// `invalid_request`
+    InvalidRequest,
+    /// A value not listed in the spec, kept as received.
+    Unknown(String),
+}
+
+impl DetachSshKeyBadRequestError {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::InvalidRequest => "invalid_request",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for DetachSshKeyBadRequestError {
+    fn from(value: &str) -> Self {
+        match value {
+            "invalid_request" => Self::InvalidRequest,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for DetachSshKeyBadRequestError {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for DetachSshKeyBadRequestError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl serde::Serialize for DetachSshKeyBadRequestError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DetachSshKeyBadRequestError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdkgen_runtime::deserialize_str_enum(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct DetachSshKeyNotFound {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<DetachSshKeyNotFoundError>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub msg: Option<String>,
+}
+
+/// Values this client does not know decode as [`DetachSshKeyNotFoundError::Unknown`] and encode back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum DetachSshKeyNotFoundError {
+    /// `no_such_instance`
+    NoSuchInstance,
+    /// `no_such_ssh_key`
+    NoSuchSshKey,
+    /// A value not listed in the spec, kept as received.
+    Unknown(String),
+}
+
+impl DetachSshKeyNotFoundError {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NoSuchInstance => "no_such_instance",
+            Self::NoSuchSshKey => "no_such_ssh_key",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for DetachSshKeyNotFoundError {
+    fn from(value: &str) -> Self {
+        match value {
+            "no_such_instance" => Self::NoSuchInstance,
+            "no_such_ssh_key" => Self::NoSuchSshKey,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for DetachSshKeyNotFoundError {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for DetachSshKeyNotFoundError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl serde::Serialize for DetachSshKeyNotFoundError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DetachSshKeyNotFoundError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdkgen_runtime::deserialize_str_enum(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct EditTemplateRequest {
+    /// Hash ID of the template to edit. Required for identifying which template to update.
+    pub hash_id: String,
+    /// Name of the template
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Docker image path
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+    /// Short description of the template
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub desc: Option<String>,
+    /// Recommended disk space in GB
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recommended_disk_space: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct EditTemplateResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template: Option<EditTemplateResponseTemplate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct EditTemplateResponseTemplate {
+    /// Template numeric ID (unchanged after edit)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    /// Updated template hash ID (changes based on content)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hash_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct EndpointRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_load: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_util: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cold_mult: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cold_workers: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_workers: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint_name: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct EnvVarRequest {
+    pub key: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct EqModel {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eq: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Error {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub msg: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ErrorMsgError {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -69,7 +1802,7 @@ impl std::str::FromStr for ExecuteBadRequestError {
 
 impl std::fmt::Display for ExecuteBadRequestError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }
 
@@ -107,61 +1840,144 @@ pub struct ExecuteResponse {
     pub msg: Option<String>,
 }
 
-/// Change instance state (optional)
-///
-/// Values this client does not know decode as [`InstanceTargetState::Unknown`] and encode back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct GetEndpointLogsRequest {
+    /// Name of the endpoint
+    pub endpoint: String,
+    /// Number of log lines to retrieve from the end
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tail: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetEndpointLogsResponse {
+    LogsResponseVariant1(LogsResponseVariant1),
+    String(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetEndpointWorkersResponse {
+    WorkersResponseVariant1(WorkersResponseVariant1),
+    String(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct GetMachinesResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub machines: Option<Vec<GetMachinesResponseMachinesItem>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct GetMachinesResponseMachinesItem {
+    /// The unique identifier for the machine.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The name of the machine.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct GetSshKeysUserResponseItem {
+    /// The unique identifier of the SSH key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    /// The ID of the user to whom the SSH key belongs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<i64>,
+    /// The SSH public key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// The timestamp when the SSH key was created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    /// The timestamp when the SSH key was deleted, if applicable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted_at: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct GetWorkergroupLogsRequest {
+    /// ID of the worker group
+    pub id: i64,
+    /// Number of log lines to retrieve from the end
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tail: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetWorkergroupLogsResponse {
+    LogsResponseVariant1(LogsResponseVariant1),
+    String(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetWorkergroupWorkersResponse {
+    WorkersResponseVariant1(WorkersResponseVariant1),
+    String(String),
+}
+
+/// Values this client does not know decode as [`HostingType::Unknown`] and encode back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum InstanceTargetState {
-    /// `stopped`
-    Stopped,
-    /// `running`
-    Running,
+pub enum HostingType {
+    /// `all`
+    All,
+    /// `secure_cloud`
+    SecureCloud,
+    /// `community`
+    Community,
     /// A value not listed in the spec, kept as received.
     Unknown(String),
 }
 
-impl InstanceTargetState {
+impl HostingType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Stopped => "stopped",
-            Self::Running => "running",
+            Self::All => "all",
+            Self::SecureCloud => "secure_cloud",
+            Self::Community => "community",
             Self::Unknown(value) => value,
         }
     }
 }
 
-impl From<&str> for InstanceTargetState {
+impl From<&str> for HostingType {
     fn from(value: &str) -> Self {
         match value {
-            "stopped" => Self::Stopped,
-            "running" => Self::Running,
+            "all" => Self::All,
+            "secure_cloud" => Self::SecureCloud,
+            "community" => Self::Community,
             other => Self::Unknown(other.to_owned()),
         }
     }
 }
 
-impl std::str::FromStr for InstanceTargetState {
+impl std::str::FromStr for HostingType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 
-impl std::fmt::Display for InstanceTargetState {
+impl std::fmt::Display for HostingType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }
 
-impl serde::Serialize for InstanceTargetState {
+impl serde::Serialize for HostingType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for InstanceTargetState {
+impl<'de> serde::Deserialize<'de> for HostingType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -169,15 +1985,726 @@ impl<'de> serde::Deserialize<'de> for InstanceTargetState {
     }
 }
 
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct IdRequest {
+    pub id: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct InitiateRemoteRsyncRequest {
+    /// ID of the source instance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub src_id: Option<String>,
+    /// ID of the destination instance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dst_id: Option<String>,
+    /// Path of the source data.
+    pub src_path: String,
+    /// Path of the destination data.
+    pub dst_path: String,
+}
+
+/// Detailed information about an instance.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Instance {
+    /// Unique identifier for the instance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    /// Current status of the instance container.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actual_status: Option<String>,
+    /// Intended status of the instance container.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intended_status: Option<String>,
+    /// Current state of the machine contract.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cur_state: Option<String>,
+    /// Next scheduled state for the machine contract.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_state: Option<String>,
+    /// User-defined label for the instance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// Identifier for the instance template.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template_id: Option<i64>,
+    /// Hash identifier for the instance template.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template_hash_id: Option<String>,
+    /// Name of the template (if available).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template_name: Option<String>,
+    /// Docker image used for the instance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_uuid: Option<String>,
+    /// Arguments passed to the container.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_args: Option<Vec<String>>,
+    /// How the container is launched (ssh, jupyter, etc.).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_runtype: Option<String>,
+    /// Additional environment variables.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extra_env: Option<Vec<String>>,
+    /// Script or command run at container start.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub onstart: Option<String>,
+    /// Jupyter token for the instance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jupyter_token: Option<String>,
+    /// Status message for the instance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_msg: Option<String>,
+    /// Local IP addresses for the instance (space-separated).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub local_ipaddrs: Option<String>,
+    /// Host (or IP) used for SSH connection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssh_host: Option<String>,
+    /// Identifier for the SSH forwarder used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssh_idx: Option<String>,
+    /// Port used for SSH connection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssh_port: Option<i64>,
+    /// Calculated SSH port for accessing the machine directory.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub machine_dir_ssh_port: Option<i64>,
+    /// ID of the physical machine.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub machine_id: Option<i64>,
+    /// ID of the bundle this instance belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bundle_id: Option<i64>,
+    /// Instance start time (epoch seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<f64>,
+    /// Instance end time (epoch seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<f64>,
+    /// Uptime of the instance in minutes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uptime_mins: Option<f64>,
+    /// Duration of the instance in seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<f64>,
+    /// CPU architecture.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu_arch: Option<String>,
+    /// Number of CPU cores.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu_cores: Option<i64>,
+    /// Effective number of CPU cores allocated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu_cores_effective: Option<f64>,
+    /// Name of the CPU.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu_name: Option<String>,
+    /// Total system RAM in MB.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu_ram: Option<i64>,
+    /// CPU utilization as a fraction.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu_util: Option<f64>,
+    /// Memory limit in megabytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mem_limit: Option<f64>,
+    /// Memory usage in megabytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mem_usage: Option<f64>,
+    /// Virtual memory usage in megabytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vmem_usage: Option<f64>,
+    /// Name of the GPU.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gpu_name: Option<String>,
+    /// GPU architecture.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gpu_arch: Option<String>,
+    /// Total GPU RAM in MB.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gpu_totalram: Option<i64>,
+    /// Allocated GPU RAM in MB.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gpu_ram: Option<i64>,
+    /// GPU utilization as a fraction.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gpu_util: Option<f64>,
+    /// Current GPU temperature in Celsius.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gpu_temp: Option<f64>,
+    /// Fraction of GPU allocated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gpu_frac: Option<f64>,
+    /// Number of PCIe lanes for the GPU.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gpu_lanes: Option<i64>,
+    /// GPU memory bandwidth in GB/s.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gpu_mem_bw: Option<f64>,
+    /// NVLink bandwidth in GB/s.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bw_nvlink: Option<f64>,
+    /// Name of the disk.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disk_name: Option<String>,
+    /// Disk space allocated in GB.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disk_space: Option<f64>,
+    /// Disk bandwidth in MB/s.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disk_bw: Option<f64>,
+    /// Disk utilization percentage.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disk_util: Option<f64>,
+    /// Disk usage percentage.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disk_usage: Option<f64>,
+    /// Number of direct ports available.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub direct_port_count: Option<i64>,
+    /// Start of direct port range.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub direct_port_start: Option<i64>,
+    /// End of direct port range.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub direct_port_end: Option<i64>,
+    /// List of additional ports exposed by the instance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ports: Option<Vec<i64>>,
+    /// Whether the instance has a static public IP.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub static_ip: Option<bool>,
+    /// Public IP address of the instance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_ipaddr: Option<String>,
+    /// Geographical location of the instance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub geolocation: Option<String>,
+    /// Verification status of the instance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verification: Option<String>,
+    /// Whether the instance is currently rentable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rentable: Option<bool>,
+    /// Host ID for the instance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_id: Option<i64>,
+    /// Hosting type code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hosting_type: Option<i64>,
+    /// Minimum bid price for the instance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_bid: Option<f64>,
+    /// Whether the instance was created via bidding.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_bid: Option<bool>,
+    /// Base dollars per hour.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dph_base: Option<f64>,
+    /// Total dollars per hour.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dph_total: Option<f64>,
+    /// Deep learning performance score.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dlperf: Option<f64>,
+    /// DLPerf per total DPH.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dlperf_per_dphtotal: Option<f64>,
+    /// FLOPS per total DPH.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flops_per_dphtotal: Option<f64>,
+    /// Total FLOPS.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_flops: Option<f64>,
+    /// Instance score.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
+    /// Reliability score.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reliability2: Option<f64>,
+    /// Operating system version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub os_version: Option<String>,
+    /// Motherboard name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mobo_name: Option<String>,
+    /// PCIe generation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pci_gen: Option<f64>,
+    /// PCIe bandwidth in GB/s.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pcie_bw: Option<f64>,
+    /// Number of GPUs allocated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub num_gpus: Option<i64>,
+    /// URL to the logo image.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logo: Option<String>,
+    /// URL to the instance's webpage, if available.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webpage: Option<String>,
+    /// Search pricing details.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub search: Option<
+        std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
+    >,
+    /// Instance pricing details.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance: Option<
+        std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
+    >,
+    /// Storage cost per hour.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storage_cost: Option<f64>,
+    /// Total storage cost.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storage_total_cost: Option<f64>,
+    /// VRAM cost per hour.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vram_costperhour: Option<f64>,
+    /// User's credit balance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit_balance: Option<f64>,
+    /// User's credit discount.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit_discount: Option<f64>,
+    /// Maximum credit discount.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit_discount_max: Option<f64>,
+    /// Client run time in hours.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_run_time: Option<f64>,
+    /// Host run time in hours.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_run_time: Option<f64>,
+    /// Whether the instance is external.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external: Option<bool>,
+    /// Time remaining for the instance (if applicable).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_remaining: Option<String>,
+    /// Time remaining for the instance if it is a bid.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_remaining_isbid: Option<String>,
+}
+
+/// Values this client does not know decode as [`InstanceState::Unknown`] and encode back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum InstanceState {
+    /// `running`
+    Running,
+    /// `stopped`
+    Stopped,
+    /// A value not listed in the spec, kept as received.
+    Unknown(String),
+}
+
+impl InstanceState {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Running => "running",
+            Self::Stopped => "stopped",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for InstanceState {
+    fn from(value: &str) -> Self {
+        match value {
+            "running" => Self::Running,
+            "stopped" => Self::Stopped,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for InstanceState {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for InstanceState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl serde::Serialize for InstanceState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InstanceState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdkgen_runtime::deserialize_str_enum(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct InviteTeamMemberBadRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub msg: Option<InviteTeamMemberBadRequestMsg>,
+}
+
+/// Values this client does not know decode as [`InviteTeamMemberBadRequestMsg::Unknown`] and encode back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum InviteTeamMemberBadRequestMsg {
+    /// `User is a not a team member`
+    UserIsANotATeamMember,
+    /// `User cannot be invited to their own team.`
+    UserCannotBeInvitedToTheirOwnTeam,
+    /// `User is already a member of this team.`
+    UserIsAlreadyAMemberOfThisTeam,
+    /// A value not listed in the spec, kept as received.
+    Unknown(String),
+}
+
+impl InviteTeamMemberBadRequestMsg {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::UserIsANotATeamMember => "User is a not a team member",
+            Self::UserCannotBeInvitedToTheirOwnTeam => {
+                "User cannot be invited to their own team."
+            }
+            Self::UserIsAlreadyAMemberOfThisTeam => {
+                "User is already a member of this team."
+            }
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for InviteTeamMemberBadRequestMsg {
+    fn from(value: &str) -> Self {
+        match value {
+            "User is a not a team member" => Self::UserIsANotATeamMember,
+            "User cannot be invited to their own team." => {
+                Self::UserCannotBeInvitedToTheirOwnTeam
+            }
+            "User is already a member of this team." => {
+                Self::UserIsAlreadyAMemberOfThisTeam
+            }
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for InviteTeamMemberBadRequestMsg {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for InviteTeamMemberBadRequestMsg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl serde::Serialize for InviteTeamMemberBadRequestMsg {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InviteTeamMemberBadRequestMsg {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdkgen_runtime::deserialize_str_enum(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct InviteTeamMemberRequest {
+    /// Email address of the user to invite
+    pub email: String,
+    /// Role to assign to the new team member
+    pub role: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Limit {
+    /// Maximum number of results to return
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ListMachineRequest {
+    /// ID of the machine to list
+    pub machine: i64,
+    /// Price per GPU per hour
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_gpu: Option<f64>,
+    /// Price per GB of disk storage
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_disk: Option<f64>,
+    /// Price per GB of upload bandwidth
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_inetu: Option<f64>,
+    /// Price per GB of download bandwidth
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_inetd: Option<f64>,
+    /// Minimum bid price allowed
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_min_bid: Option<f64>,
+    /// Minimum number of GPUs that must be rented together
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_chunk: Option<i64>,
+    /// Unix timestamp for when the listing expires
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<f64>,
+    /// Maximum discount rate allowed for prepaid credits
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit_discount_max: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ListMachineResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    /// Number of client contracts extended to new end date
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extended: Option<i64>,
+    /// Status message if success is false
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub msg: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ListNotificationTypesResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notification_types: Option<Vec<NotificationType>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ListNotificationWebhooksResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhooks: Option<Vec<NotificationWebhook>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ListVolumesResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volumes: Option<Vec<Volume>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct LogsResponseVariant1 {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logs: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct MachineIdUserIdResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub machine_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<i64>,
+}
+
 /// At least one of these parameters should be provided
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ManageInstanceRequest {
     /// Change instance state (optional)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<InstanceTargetState>,
+    pub state: Option<InstanceState>,
     /// Text label to assign to the instance (optional)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct MsgBody {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub msg: Option<String>,
+}
+
+pub type NotificationPreferences = std::collections::BTreeMap<
+    String,
+    std::collections::BTreeMap<String, std::collections::BTreeMap<String, bool>>,
+>;
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct NotificationPreferencesResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notification_preferences: Option<NotificationPreferences>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct NotificationType {
+    /// Full notification type key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slug: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<NotificationTypeContext>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topic: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_preferences: Option<std::collections::BTreeMap<String, bool>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mandatory_email: Option<bool>,
+}
+
+/// Values this client does not know decode as [`NotificationTypeContext::Unknown`] and encode back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum NotificationTypeContext {
+    /// `client`
+    Client,
+    /// `host`
+    Host,
+    /// A value not listed in the spec, kept as received.
+    Unknown(String),
+}
+
+impl NotificationTypeContext {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Client => "client",
+            Self::Host => "host",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for NotificationTypeContext {
+    fn from(value: &str) -> Self {
+        match value {
+            "client" => Self::Client,
+            "host" => Self::Host,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for NotificationTypeContext {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for NotificationTypeContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl serde::Serialize for NotificationTypeContext {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NotificationTypeContext {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdkgen_runtime::deserialize_str_enum(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct NotificationWebhook {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhook_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_types: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct NotificationWebhookCreateRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub webhook_url: String,
+    pub event_types: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct NotificationWebhookUpdateRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhook_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_types: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct NotificationWebhookWithSecret {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhook_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_types: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<f64>,
+    /// Secret used to verify `X-Vast-Signature-256`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhook_secret: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PrepayInstanceRequest {
+    /// Amount of credits to prepay
+    pub amount: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct PrepayInstanceResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    /// Number of months the prepayment will cover
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timescale: Option<f64>,
+    /// Applied discount rate (0.0-0.4)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discount_rate: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
@@ -234,7 +2761,7 @@ impl std::str::FromStr for RecycleInstanceBadRequestError {
 
 impl std::fmt::Display for RecycleInstanceBadRequestError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }
 
@@ -253,7 +2780,2671 @@ impl<'de> serde::Deserialize<'de> for RecycleInstanceBadRequestError {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct RemoveTeamMemberNotFound {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<RemoveTeamMemberNotFoundStatus>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+/// Values this client does not know decode as [`RemoveTeamMemberNotFoundStatus::Unknown`] and encode back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum RemoveTeamMemberNotFoundStatus {
+    /// `failure`
+    Failure,
+    /// A value not listed in the spec, kept as received.
+    Unknown(String),
+}
+
+impl RemoveTeamMemberNotFoundStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Failure => "failure",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for RemoveTeamMemberNotFoundStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "failure" => Self::Failure,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for RemoveTeamMemberNotFoundStatus {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for RemoveTeamMemberNotFoundStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl serde::Serialize for RemoveTeamMemberNotFoundStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RemoveTeamMemberNotFoundStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdkgen_runtime::deserialize_str_enum(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct RemoveTeamResponseResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<ResponseStatus>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RentVolumeRequest {
+    /// ID for the volume
+    pub id: i64,
+    /// Size in GB (Defaults to 15)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct RentVolumeResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    /// Name of the created/resized volume
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volume_name: Option<String>,
+}
+
+/// Values this client does not know decode as [`ResponseStatus::Unknown`] and encode back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ResponseStatus {
+    /// `success`
+    Success,
+    /// A value not listed in the spec, kept as received.
+    Unknown(String),
+}
+
+impl ResponseStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Success => "success",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for ResponseStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "success" => Self::Success,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for ResponseStatus {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for ResponseStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl serde::Serialize for ResponseStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ResponseStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdkgen_runtime::deserialize_str_enum(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct RotateNotificationWebhookSecretResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhook: Option<NotificationWebhookWithSecret>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct RouteFailure {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RouteRequest {
+    /// Name of the endpoint
+    pub endpoint: String,
+    /// The estimated compute resources for the request
+    pub cost: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum RouteResponse {
+    Variant1(RouteResponseVariant1),
+    Variant2(RouteResponseVariant2),
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct RouteResponseVariant1 {
+    /// Same as the input parameter
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint: Option<String>,
+    /// The address of the worker instance to send the request to
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Same as the input parameter
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost: Option<f64>,
+    /// Request number corresponding to this worker instance
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reqnum: Option<i64>,
+    /// Cryptographic signature authenticating the response
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<String>,
+    /// Unique identifier generated by the server for this request
+    #[serde(rename = "__request_id", default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct RouteResponseVariant2 {
+    /// Same as the input parameter
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint: Option<String>,
+    /// Breakdown of workers in your endpoint group by status
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Unique identifier generated by the server for this request
+    #[serde(rename = "__request_id", default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ScheduleMaintRequest {
+    /// Start date and time of the maintenance window.
+    pub sdate: String,
+    /// Duration of the maintenance window in hours.
+    pub duration: i64,
+    /// Reason for the maintenance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub maintenance_reason: Option<String>,
+    /// Category of the maintenance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub maintenance_category: Option<ScheduleMaintRequestMaintenanceCategory>,
+}
+
+/// Category of the maintenance.
+///
+/// Values this client does not know decode as [`ScheduleMaintRequestMaintenanceCategory::Unknown`] and encode back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ScheduleMaintRequestMaintenanceCategory {
+    /// `power`
+    Power,
+    /// `internet`
+    Internet,
+    /// `disk`
+    Disk,
+    /// `gpu`
+    Gpu,
+    /// `software`
+    Software,
+    /// `other`
+    Other,
+    /// A value not listed in the spec, kept as received.
+    Unknown(String),
+}
+
+impl ScheduleMaintRequestMaintenanceCategory {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Power => "power",
+            Self::Internet => "internet",
+            Self::Disk => "disk",
+            Self::Gpu => "gpu",
+            Self::Software => "software",
+            Self::Other => "other",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for ScheduleMaintRequestMaintenanceCategory {
+    fn from(value: &str) -> Self {
+        match value {
+            "power" => Self::Power,
+            "internet" => Self::Internet,
+            "disk" => Self::Disk,
+            "gpu" => Self::Gpu,
+            "software" => Self::Software,
+            "other" => Self::Other,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for ScheduleMaintRequestMaintenanceCategory {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for ScheduleMaintRequestMaintenanceCategory {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl serde::Serialize for ScheduleMaintRequestMaintenanceCategory {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ScheduleMaintRequestMaintenanceCategory {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdkgen_runtime::deserialize_str_enum(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ScheduleMaintResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub you_sent: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct SearchBenchmarksResponseItem {
+    /// ID of instance/contract reporting benchmark
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contract_id: Option<i64>,
+    /// Benchmark unique ID
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    /// Image used for benchmark
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+    /// Date of benchmark
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_update: Option<f64>,
+    /// ID of machine benchmarked
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub machine_id: Option<i64>,
+    /// Name of model used in benchmark
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+    /// Name of benchmark
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Number of GPUs used in benchmark
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub num_gpus: Option<i64>,
+    /// Benchmark score result
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct SearchOffersRequest {
+    /// Max offers to return
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i64>,
+    /// Instance type for the offer. Affects pricing calculation.
+    ///
+    /// - **ondemand**: Fixed pricing based on listed rates. Default.
+    /// - **bid** (interruptible): Uses minimum bid price. Lower cost but may be interrupted if outbid.
+    /// - **reserved**: Reserved instance pricing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<SearchOffersRequestType>,
+    /// Machine verification status
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verified: Option<EqModel>,
+    /// Whether machine is rentable
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rentable: Option<EqModel>,
+    /// When set to true, include offers where the calling user already has rented GPUs.
+    /// This is useful for finding offers on machines you're already renting.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rented: Option<EqModel>,
+    /// GPU model name. Example: {"eq": "RTX_4090"} or {"in": \["RTX_3090", "RTX_4090"\]}
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gpu_name: Option<StringInFilter>,
+    /// Machine reliability score (0-1). Example: {"gte": 0.99}
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reliability: Option<
+        std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
+    >,
+    /// Number of GPUs. Example: {"gte": 4} or {"in": \[1, 2, 4, 8\]}
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub num_gpus: Option<SearchOffersRequestNumGpus>,
+    /// GPU RAM in MB. Example: {"gte": 24000}
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gpu_ram: Option<
+        std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
+    >,
+    /// Minimum required rental duration in seconds (the offer must be available for at least this long from now).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<
+        std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
+    >,
+    /// Filter by specific host machine ID
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub machine_id: Option<
+        std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
+    >,
+    /// DLPerf per dollar per hour
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dlperf_per_dphtotal: Option<
+        std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
+    >,
+    /// Total $/hour rental cost. Example: {"lte": 0.5}
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dph_total: Option<
+        std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
+    >,
+    /// TFLOPs per $/hour
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flops_per_dphtotal: Option<
+        std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
+    >,
+    /// Machine location (two letter country code). Example: {"in": \["US", "CA"\]}
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub geolocation: Option<StringInFilter>,
+    /// Host machine GPU architecture (e.g. nvidia, amd). Example: {"eq": "nvidia"}
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gpu_arch: Option<
+        std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
+    >,
+    /// Deep Learning performance score
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dlperf: Option<
+        std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
+    >,
+    /// Maximum supported CUDA version
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cuda_max_good: Option<
+        std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
+    >,
+    /// Download bandwidth (MB/s)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inet_down: Option<
+        std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
+    >,
+    /// Upload bandwidth (MB/s)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inet_up: Option<
+        std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
+    >,
+    /// Download bandwidth cost ($/GB)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inet_down_cost: Option<
+        std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
+    >,
+    /// Upload bandwidth cost ($/GB)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inet_up_cost: Option<
+        std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
+    >,
+    /// NVIDIA driver version in the format "XXX.XX.XX"
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub driver_version: Option<
+        std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
+    >,
+    /// CUDA compute capability x 100. Use 650 for compute capability 6.5 or 700 for 7.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compute_cap: Option<
+        std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
+    >,
+    /// Host machine CPU architecture (Default is amd64). Example: {"eq": "amd64"}
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu_arch: Option<
+        std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
+    >,
+    /// CPU supports AVX instruction set
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_avx: Option<
+        std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
+    >,
+    /// Number of virtual CPUs
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu_cores: Option<
+        std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
+    >,
+    /// Effective vCPU count for the offer
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu_cores_effective: Option<
+        std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
+    >,
+    /// CPU clock speed in GHz
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu_ghz: Option<
+        std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
+    >,
+    /// CPU RAM in MB
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu_ram: Option<
+        std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
+    >,
+    /// Show only datacenter offers
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub datacenter: Option<
+        std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
+    >,
+    /// Show external offers in addition to datacenter offers
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external: Option<
+        std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
+    >,
+    /// Disk read bandwidth in MB/s
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disk_bw: Option<
+        std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
+    >,
+    /// Disk storage space in GB
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disk_space: Option<
+        std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
+    >,
+    /// NVLink interconnect bandwidth in GB/s. Use when filtering for multi-GPU systems with high-speed NVLink.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bw_nvlink: Option<
+        std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
+    >,
+    /// GPU power limit in watts
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gpu_max_power: Option<
+        std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
+    >,
+    /// GPU temperature limit in Celsius
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gpu_max_temp: Option<
+        std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
+    >,
+    /// GPU memory bandwidth in GB/s
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gpu_mem_bw: Option<
+        std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
+    >,
+    /// Total GPU RAM across all GPUs in MB
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gpu_total_ram: Option<
+        std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
+    >,
+    /// Fraction of the total GPU resources being offered
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gpu_frac: Option<
+        std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
+    >,
+    /// Whether the GPU has an attached display
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gpu_display_active: Option<
+        std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
+    >,
+    /// Number of direct ports
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub direct_port_count: Option<
+        std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
+    >,
+    /// Host user ID
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_id: Option<
+        std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
+    >,
+    /// Offer ID
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<
+        std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
+    >,
+    /// Minimum bid price ($/hour)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_bid: Option<
+        std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
+    >,
+    /// Motherboard name
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mobo_name: Option<
+        std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
+    >,
+    /// PCIe generation
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pci_gen: Option<
+        std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
+    >,
+    /// PCIe bandwidth (CPU to GPU)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pcie_bw: Option<
+        std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
+    >,
+    /// Storage cost in $/GB/month
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storage_cost: Option<
+        std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
+    >,
+    /// Whether the IP address is static/stable
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub static_ip: Option<
+        std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
+    >,
+    /// Total theoretical GPU compute performance (TFLOPs) across all GPUs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_flops: Option<
+        std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
+    >,
+    /// Host machine Ubuntu OS version
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub os_version: Option<
+        std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
+    >,
+    /// Host machine Ubuntu OS version (alias for os_version)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ubuntu_version: Option<
+        std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
+    >,
+    /// Machine verification status string (verified, deverified, unverified). Example: {"eq": "verified"}
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verification: Option<
+        std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
+    >,
+    /// Whether the machine is a VM instance
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vms_enabled: Option<
+        std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
+    >,
+    /// List of sort fields and directions.
+    /// Each entry should contain two elements:
+    /// 1. The field name to sort by (string)
+    /// 2. The sort direction ("asc" or "desc")
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order: Option<Vec<Vec<String>>>,
+    /// Storage allocation size in GB for the instance.
+    /// This sets the disk size when creating the instance and cannot be changed later.
+    /// Default is 8GB.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allocated_storage: Option<f64>,
+}
+
+/// Number of GPUs. Example: {"gte": 4} or {"in": \[1, 2, 4, 8\]}
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct SearchOffersRequestNumGpus {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#in: Option<Vec<i64>>,
+}
+
+/// Instance type for the offer. Affects pricing calculation.
+///
+/// - **ondemand**: Fixed pricing based on listed rates. Default.
+/// - **bid** (interruptible): Uses minimum bid price. Lower cost but may be interrupted if outbid.
+/// - **reserved**: Reserved instance pricing.
+///
+/// Values this client does not know decode as [`SearchOffersRequestType::Unknown`] and encode back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum SearchOffersRequestType {
+    /// `ondemand`
+    Ondemand,
+    /// `bid`
+    Bid,
+    /// `reserved`
+    Reserved,
+    /// A value not listed in the spec, kept as received.
+    Unknown(String),
+}
+
+impl SearchOffersRequestType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ondemand => "ondemand",
+            Self::Bid => "bid",
+            Self::Reserved => "reserved",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for SearchOffersRequestType {
+    fn from(value: &str) -> Self {
+        match value {
+            "ondemand" => Self::Ondemand,
+            "bid" => Self::Bid,
+            "reserved" => Self::Reserved,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for SearchOffersRequestType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for SearchOffersRequestType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl serde::Serialize for SearchOffersRequestType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SearchOffersRequestType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdkgen_runtime::deserialize_str_enum(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct SearchOffersResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offers: Option<
+        Vec<std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>>,
+    >,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SearchTemplatesResponse {
+    pub success: bool,
+    /// Number of templates found.
+    pub templates_found: i64,
+    /// List of templates matching the search criteria.
+    pub templates: Vec<Template>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct SearchVolumesBadRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<SearchVolumesBadRequestError>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub msg: Option<String>,
+}
+
+/// Values this client does not know decode as [`SearchVolumesBadRequestError::Unknown`] and encode back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum SearchVolumesBadRequestError {
+    /// `invalid_args`
+    InvalidArgs,
+    /// `invalid_request`
+    InvalidRequest,
+    /// A value not listed in the spec, kept as received.
+    Unknown(String),
+}
+
+impl SearchVolumesBadRequestError {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::InvalidArgs => "invalid_args",
+            Self::InvalidRequest => "invalid_request",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for SearchVolumesBadRequestError {
+    fn from(value: &str) -> Self {
+        match value {
+            "invalid_args" => Self::InvalidArgs,
+            "invalid_request" => Self::InvalidRequest,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for SearchVolumesBadRequestError {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for SearchVolumesBadRequestError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl serde::Serialize for SearchVolumesBadRequestError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SearchVolumesBadRequestError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdkgen_runtime::deserialize_str_enum(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct SearchVolumesResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offers: Option<Vec<VolumeOffer>>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SetDefjobRequest {
+    /// ID of the machine to create jobs for.
+    pub machine: i64,
+    /// Price per GPU per day.
+    pub price_gpu: f64,
+    /// Price for internet upload.
+    pub price_inetu: f64,
+    /// Price for internet download.
+    pub price_inetd: f64,
+    /// Docker image to use for the job.
+    pub image: String,
+    /// Arguments for the Docker image.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub args: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct SetDefjobResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub machine_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<i64>,
+    /// The original request JSON.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub you_sent: Option<
+        std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
+    >,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SetMinBidRequest {
+    /// Minimum bid price for the machine.
+    pub price: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct SetMinBidResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    /// The original request JSON.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub you_sent: Option<
+        std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
+    >,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct SetUserRequest {
+    /// Normalized email address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub normalized_email: Option<String>,
+    /// Username of the user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// Full name of the user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fullname: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ShowApiKeysResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub apikeys: Option<Vec<ShowApiKeysResponseApikeysItem>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ShowApiKeysResponseApikeysItem {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rights: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team_name: Option<String>,
+}
+
+/// Values this client does not know decode as [`ShowChargesFormat::Unknown`] and encode back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ShowChargesFormat {
+    /// `table`
+    Table,
+    /// `tree`
+    Tree,
+    /// A value not listed in the spec, kept as received.
+    Unknown(String),
+}
+
+impl ShowChargesFormat {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Table => "table",
+            Self::Tree => "tree",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for ShowChargesFormat {
+    fn from(value: &str) -> Self {
+        match value {
+            "table" => Self::Table,
+            "tree" => Self::Tree,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for ShowChargesFormat {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for ShowChargesFormat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl serde::Serialize for ShowChargesFormat {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ShowChargesFormat {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdkgen_runtime::deserialize_str_enum(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ShowChargesResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    /// Number of contracts returned in this page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
+    /// Total number of contracts matching the filters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Pagination cursor for the next page. `null` when no more pages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    /// List of per-contract charge entries.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<ShowChargesResponseResultsItem>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ShowChargesResponseResultsItem {
+    /// Contract start time (unix seconds UTC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<i64>,
+    /// Contract end time (unix seconds UTC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<i64>,
+    /// Contract type. `instance` or `volume` in table format, or `serverless` (wrapper) in tree format.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Identifier in the form `{type}-{id}`. For tree-format serverless wrappers, uses `endpoint-<id>` or `workergroup-<id>`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Total charge for this contract (rounded to 3 decimals).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<f64>,
+    /// Optional instance metadata. Keys present only when non-null on the contract.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<ShowChargesResponseResultsItemMetadata>,
+    /// Per-charge-type breakdown (`gpu`, `disk`, `bwd`, `bwu`). Empty for tree-format wrappers above the contract level.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub items: Option<Vec<ShowChargesResponseResultsItemItemsItem>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ShowChargesResponseResultsItemItemsItem {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<ShowChargesResponseResultsItemItemsItemType>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<
+        std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub items: Option<Vec<sdkgen_runtime::serde_json::Value>>,
+}
+
+/// Values this client does not know decode as [`ShowChargesResponseResultsItemItemsItemType::Unknown`] and encode back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ShowChargesResponseResultsItemItemsItemType {
+    /// `gpu`
+    Gpu,
+    /// `disk`
+    Disk,
+    /// `bwd`
+    Bwd,
+    /// `bwu`
+    Bwu,
+    /// A value not listed in the spec, kept as received.
+    Unknown(String),
+}
+
+impl ShowChargesResponseResultsItemItemsItemType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Gpu => "gpu",
+            Self::Disk => "disk",
+            Self::Bwd => "bwd",
+            Self::Bwu => "bwu",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for ShowChargesResponseResultsItemItemsItemType {
+    fn from(value: &str) -> Self {
+        match value {
+            "gpu" => Self::Gpu,
+            "disk" => Self::Disk,
+            "bwd" => Self::Bwd,
+            "bwu" => Self::Bwu,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for ShowChargesResponseResultsItemItemsItemType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for ShowChargesResponseResultsItemItemsItemType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl serde::Serialize for ShowChargesResponseResultsItemItemsItemType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ShowChargesResponseResultsItemItemsItemType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdkgen_runtime::deserialize_str_enum(deserializer)
+    }
+}
+
+/// Optional instance metadata. Keys present only when non-null on the contract.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ShowChargesResponseResultsItemMetadata {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workergroup_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ShowConnectionsResponseItem {
+    /// Unique identifier for the cloud connection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    /// Type of cloud service.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cloud_type: Option<String>,
+    /// User-given name for the cloud connection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ShowDeploymentResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deployment: Option<ShowDeploymentResponseDeployment>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ShowDeploymentResponseDeployment {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tag: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint_id: Option<i64>,
+    /// Current state of the endpoint
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint_state: Option<String>,
+    /// Environment variables and port mappings
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub env: Option<String>,
+    /// S3 object key for the current code version
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub s3_key: Option<String>,
+    /// Content hash of the deployed code
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_hash: Option<String>,
+    /// Search query for instance selection
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub search_params: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_version_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_healthy_version_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storage: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ttl: Option<f64>,
+    /// Unix timestamp of last client heartbeat
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_client_heartbeat: Option<f64>,
+    /// Unix timestamp
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<f64>,
+    /// Unix timestamp
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ShowDeploymentsResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deployments: Option<Vec<ShowDeploymentsResponseDeploymentsItem>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ShowDeploymentsResponseDeploymentsItem {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tag: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint_id: Option<i64>,
+    /// Environment variables and port mappings
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub env: Option<String>,
+    /// Content hash of the deployed code
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_hash: Option<String>,
+    /// S3 object key for the current code version
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub s3_key: Option<String>,
+    /// Search query for instance selection
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub search_params: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_version_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_healthy_version_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storage: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ttl: Option<f64>,
+    /// Unix timestamp of last client heartbeat
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_client_heartbeat: Option<f64>,
+    /// Unix timestamp
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<f64>,
+    /// Unix timestamp
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ShowDepositResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    /// The refundable deposit amount.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refundable_deposit: Option<f64>,
+    /// The total discount applied.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_discount: Option<f64>,
+    /// The number of months the discount applies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discount_months: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ShowEarningsResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<ShowEarningsResponseSummary>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fullname: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address1: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address2: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zip: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub taxinfo: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current: Option<ShowEarningsResponseCurrent>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_machine: Option<Vec<ShowEarningsResponsePerMachineItem>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_day: Option<Vec<ShowEarningsResponsePerDayItem>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ShowEarningsResponseCurrent {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub balance: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_fee: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ShowEarningsResponsePerDayItem {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub day: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gpu_earn: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sto_earn: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bwu_earn: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bwd_earn: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ShowEarningsResponsePerMachineItem {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub machine_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gpu_earn: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sto_earn: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bwu_earn: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bwd_earn: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ShowEarningsResponseSummary {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_gpu: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_stor: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_bwu: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_bwd: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ShowEndpointsResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<ShowEndpointsResponseResultsItem>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ShowEndpointsResponseResultsItem {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_load: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_util: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cold_mult: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cold_workers: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_workers: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_key: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint_state: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ShowEnvVarsResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secrets: Option<std::collections::BTreeMap<String, String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ShowGpuLocationsResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locations: Option<Vec<ShowGpuLocationsResponseLocationsItem>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ShowGpuLocationsResponseLocationsItem {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latitude: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub longitude: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country_code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gpu_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rented: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verified: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub datacenter: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub num_gpus: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ShowGpuMetricsResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gpus: Option<Vec<ShowGpuMetricsResponseGpusItem>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ShowGpuMetricsResponseGpusItem {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gpu_name: Option<String>,
+    /// Total number of machines
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Available machines
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub available: Option<i64>,
+    /// Rented verified machines
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rented_verified: Option<i64>,
+    /// Available verified machines
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avail_verified: Option<i64>,
+    /// Rented unverified machines
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rented_unverified: Option<i64>,
+    /// Available unverified machines
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avail_unverified: Option<i64>,
+    /// Current utilization percentage
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage: Option<f64>,
+    /// 30-day average utilization percentage
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage_30d: Option<f64>,
+    /// Deep learning performance score
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dlperf: Option<f64>,
+    /// GPU TFLOPS rating
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tflops: Option<f64>,
+    /// 10th percentile price per GPU per hour
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_p10: Option<f64>,
+    /// 25th percentile price
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_p25: Option<f64>,
+    /// Median price per GPU per hour
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_median: Option<f64>,
+    /// 75th percentile price
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_p75: Option<f64>,
+    /// 90th percentile price
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_p90: Option<f64>,
+    /// TFLOPS per dollar
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tflops_per_dollar: Option<f64>,
+    /// Deep learning performance per dollar
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dlperf_per_dollar: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ShowGpuTrendsResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    /// Keyed by GPU name
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gpus: Option<std::collections::BTreeMap<String, ShowGpuTrendsResponseGpusValue>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ShowGpuTrendsResponseGpusValue {
+    /// Time-series arrays of supply and demand counts
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supply_demand: Option<ShowGpuTrendsResponseGpusValueSupplyDemand>,
+    /// Time-series arrays of pricing percentiles
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pricing: Option<ShowGpuTrendsResponseGpusValuePricing>,
+    /// Static performance metrics for this GPU
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stats: Option<ShowGpuTrendsResponseGpusValueStats>,
+}
+
+/// Time-series arrays of pricing percentiles
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ShowGpuTrendsResponseGpusValuePricing {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timestamps: Option<Vec<i64>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rented_p10: Option<Vec<f64>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rented_median: Option<Vec<f64>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rented_p90: Option<Vec<f64>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avail_p10: Option<Vec<f64>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avail_median: Option<Vec<f64>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avail_p90: Option<Vec<f64>>,
+}
+
+/// Static performance metrics for this GPU
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ShowGpuTrendsResponseGpusValueStats {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tflops: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dlperf: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tflops_per_dollar: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dlperf_per_dollar: Option<f64>,
+}
+
+/// Time-series arrays of supply and demand counts
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ShowGpuTrendsResponseGpusValueSupplyDemand {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timestamps: Option<Vec<i64>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rented_verified: Option<Vec<i64>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avail_verified: Option<Vec<i64>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rented_unverified: Option<Vec<i64>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avail_unverified: Option<Vec<i64>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<Vec<i64>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ShowInstanceResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instances: Option<Instance>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ShowInstancesBadRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<ShowInstancesBadRequestError>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub msg: Option<String>,
+}
+
+/// Values this client does not know decode as [`ShowInstancesBadRequestError::Unknown`] and encode back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ShowInstancesBadRequestError {
+    /// `invalid_request`
+    InvalidRequest,
+    /// `invalid_token`
+    InvalidToken,
+    /// A value not listed in the spec, kept as received.
+    Unknown(String),
+}
+
+impl ShowInstancesBadRequestError {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::InvalidRequest => "invalid_request",
+            Self::InvalidToken => "invalid_token",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for ShowInstancesBadRequestError {
+    fn from(value: &str) -> Self {
+        match value {
+            "invalid_request" => Self::InvalidRequest,
+            "invalid_token" => Self::InvalidToken,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for ShowInstancesBadRequestError {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for ShowInstancesBadRequestError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl serde::Serialize for ShowInstancesBadRequestError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ShowInstancesBadRequestError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdkgen_runtime::deserialize_str_enum(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ShowInstancesResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    /// Number of instances returned in this page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instances_found: Option<i64>,
+    /// Total number of instances matching the filters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_instances: Option<i64>,
+    /// Count of instances grouped by label. Unlabelled instances are keyed by empty string.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label_counts: Option<
+        std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
+    >,
+    /// Pagination cursor for the next page. `null` when no more pages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    /// List of instance objects.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instances: Option<Vec<ShowInstancesResponseInstancesItem>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ShowInstancesResponseInstancesItem {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actual_status: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cur_state: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_state: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intended_status: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template_hash_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_uuid: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_args: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_runtype: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extra_env: Option<Vec<Vec<String>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub onstart: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jupyter_token: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_msg: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_ipaddr: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub local_ipaddrs: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssh_host: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssh_idx: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssh_port: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub machine_dir_ssh_port: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub machine_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uptime_mins: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu_arch: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu_cores: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu_cores_effective: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu_ram: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu_util: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mem_limit: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mem_usage: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vmem_usage: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gpu_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gpu_arch: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gpu_totalram: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gpu_ram: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gpu_util: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gpu_temp: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gpu_frac: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gpu_lanes: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gpu_mem_bw: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bw_nvlink: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disk_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disk_space: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disk_bw: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disk_util: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disk_usage: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub direct_port_count: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub direct_port_start: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub direct_port_end: Option<i64>,
+    /// Port mappings. Only present on running instances.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ports: Option<
+        std::collections::BTreeMap<
+            String,
+            Vec<ShowInstancesResponseInstancesItemPortsValueItem>,
+        >,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub static_ip: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub geolocation: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verification: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rentable: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_bid: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_bid: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dph_base: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dph_total: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dlperf: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dlperf_per_dphtotal: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flops_per_dphtotal: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_flops: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reliability2: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub os_version: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mobo_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pci_gen: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pcie_bw: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub num_gpus: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webpage: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub search: Option<
+        std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance: Option<
+        std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storage_cost: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storage_total_cost: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vram_costperhour: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit_balance: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit_discount: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit_discount_max: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_run_time: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_run_time: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_remaining: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_remaining_isbid: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country_code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volume_info: Option<
+        Vec<std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>>,
+    >,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ShowInstancesResponseInstancesItemPortsValueItem {
+    #[serde(rename = "HostIp", default, skip_serializing_if = "Option::is_none")]
+    pub host_ip: Option<String>,
+    #[serde(rename = "HostPort", default, skip_serializing_if = "Option::is_none")]
+    pub host_port: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ShowInvoicesResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    /// Number of invoices returned in this page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
+    /// Total number of invoices matching the filters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Token for the next page. `null` when no more pages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    /// List of invoice entries.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<ShowInvoicesResponseResultsItem>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ShowInvoicesResponseResultsItem {
+    /// Invoice creation time (unix seconds UTC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<f64>,
+    /// Payment time (unix seconds UTC). `null` if unpaid.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<f64>,
+    /// Invoice type. `credit`, `transfer`, `payout`, `refund`, `reserved`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Payment source, e.g. `stripe`, `coinbase`, or sender email for transfers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Amount in dollars. Negative for charges, positive for transfers/payouts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<f64>,
+    /// Additional details depending on service type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<ShowInvoicesResponseResultsItemMetadata>,
+    /// Always empty for invoices.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub items: Option<Vec<sdkgen_runtime::serde_json::Value>>,
+}
+
+/// Additional details depending on service type.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ShowInvoicesResponseResultsItemMetadata {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ShowIpaddrsResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<ShowIpaddrsResponseResultsItem>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ShowIpaddrsResponseResultsItem {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ip_address: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ShowLogsRequest {
+    /// Number of lines to show from end of logs
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tail: Option<String>,
+    /// Grep filter to apply to log entries
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filter: Option<String>,
+    /// If "true", fetch daemon system logs instead of container logs
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub daemon_logs: Option<ShowLogsRequestDaemonLogs>,
+}
+
+/// If "true", fetch daemon system logs instead of container logs
+///
+/// Values this client does not know decode as [`ShowLogsRequestDaemonLogs::Unknown`] and encode back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ShowLogsRequestDaemonLogs {
+    /// `true`
+    True,
+    /// A value not listed in the spec, kept as received.
+    Unknown(String),
+}
+
+impl ShowLogsRequestDaemonLogs {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::True => "true",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for ShowLogsRequestDaemonLogs {
+    fn from(value: &str) -> Self {
+        match value {
+            "true" => Self::True,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for ShowLogsRequestDaemonLogs {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for ShowLogsRequestDaemonLogs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl serde::Serialize for ShowLogsRequestDaemonLogs {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ShowLogsRequestDaemonLogs {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdkgen_runtime::deserialize_str_enum(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ShowLogsResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    /// S3 URL where logs can be downloaded
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result_url: Option<String>,
+    /// Status message
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub msg: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ShowReportsResponseItem {
+    /// The type of problem reported.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
+    /// Detailed message describing the problem.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Timestamp when the report was created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ShowSshKeysResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    /// JSON string containing array of SSH key objects
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssh_keys: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ShowSubaccountsResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub users: Option<Vec<ShowSubaccountsResponseUsersItem>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ShowSubaccountsResponseUsersItem {
+    /// The unique identifier of the subaccount.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    /// The ID of the parent account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent_id: Option<i64>,
+    /// The API key ID associated with the subaccount.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_id: Option<i64>,
+    /// The timestamp when the subaccount was created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    /// The timestamp when the subaccount was deleted, if applicable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted_at: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ShowTeamMembersResponseItem {
+    /// User ID
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    /// Username of the team member
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// Email of the team member
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Full name of the team member
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fullname: Option<String>,
+    /// Roles assigned to the team member
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub roles: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ShowTeamRoleResponse {
+    /// Role ID
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    /// Name of the role
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Permissions associated with the role
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub permissions: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ShowTeamRolesResponseItem {
+    /// Name of the role
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Permissions associated with the role
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub permissions: Option<Vec<String>>,
+    /// Unique identifier for the role
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identifier: Option<String>,
+    /// Role ID
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ShowUserResponse {
+    /// The unique identifier of the user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    /// The API key ID associated with the user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_id: Option<i64>,
+    /// The email address of the user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// The current balance of the user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub balance: Option<f64>,
+    /// The SSH key associated with the user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssh_key: Option<String>,
+    /// Server ID.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ShowWorkergroupResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<ShowWorkergroupResponseResultsItem>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ShowWorkergroupResponseResultsItem {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_load: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_util: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cold_mult: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub test_workers: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template_hash: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template_id: Option<i64>,
+    /// Parsed search parameters as JSON object
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub search_query: Option<
+        std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub launch_args: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gpu_ram: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_key: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SimpleBooleanSuccessResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SshKeyRequest {
+    pub ssh_key: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct StringInFilter {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#in: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct SuccessResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub msg: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Template {
+    /// Template ID
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    /// Template name
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Docker image name
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct TransferCreditBadRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<TransferCreditBadRequestError>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub msg: Option<String>,
+}
+
+/// Values this client does not know decode as [`TransferCreditBadRequestError::Unknown`] and encode back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum TransferCreditBadRequestError {
+    /// `invalid_args`
+    InvalidArgs,
+    /// `invalid_params`
+    InvalidParams,
+    /// `invalid_recipient`
+    InvalidRecipient,
+    /// `insufficient_balance`
+    InsufficientBalance,
+    /// A value not listed in the spec, kept as received.
+    Unknown(String),
+}
+
+impl TransferCreditBadRequestError {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::InvalidArgs => "invalid_args",
+            Self::InvalidParams => "invalid_params",
+            Self::InvalidRecipient => "invalid_recipient",
+            Self::InsufficientBalance => "insufficient_balance",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for TransferCreditBadRequestError {
+    fn from(value: &str) -> Self {
+        match value {
+            "invalid_args" => Self::InvalidArgs,
+            "invalid_params" => Self::InvalidParams,
+            "invalid_recipient" => Self::InvalidRecipient,
+            "insufficient_balance" => Self::InsufficientBalance,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for TransferCreditBadRequestError {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for TransferCreditBadRequestError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl serde::Serialize for TransferCreditBadRequestError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TransferCreditBadRequestError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdkgen_runtime::deserialize_str_enum(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct TransferCreditRequest {
+    /// Email address or user ID of the recipient
+    pub recipient: String,
+    /// Amount of credits to transfer (must be positive)
+    pub amount: f64,
+    /// Client identifier (usually "me")
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// Optional API key identifier for audit logging
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub apikey_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UnlistVolumeBadRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub msg: Option<UnlistVolumeBadRequestMsg>,
+}
+
+/// Values this client does not know decode as [`UnlistVolumeBadRequestMsg::Unknown`] and encode back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum UnlistVolumeBadRequestMsg {
+    /// `You must pass in `id` in the body of the request`
+    YouMustPassInIdInTheBodyOfTheRequest,
+    /// `Volume listing does not exist`
+    VolumeListingDoesNotExist,
+    /// `Unable to delete active volume listing`
+    UnableToDeleteActiveVolumeListing,
+    /// `Unable to delete volume listing.`
+    UnableToDeleteVolumeListing,
+    /// A value not listed in the spec, kept as received.
+    Unknown(String),
+}
+
+impl UnlistVolumeBadRequestMsg {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::YouMustPassInIdInTheBodyOfTheRequest => {
+                "You must pass in `id` in the body of the request"
+            }
+            Self::VolumeListingDoesNotExist => "Volume listing does not exist",
+            Self::UnableToDeleteActiveVolumeListing => {
+                "Unable to delete active volume listing"
+            }
+            Self::UnableToDeleteVolumeListing => "Unable to delete volume listing.",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for UnlistVolumeBadRequestMsg {
+    fn from(value: &str) -> Self {
+        match value {
+            "You must pass in `id` in the body of the request" => {
+                Self::YouMustPassInIdInTheBodyOfTheRequest
+            }
+            "Volume listing does not exist" => Self::VolumeListingDoesNotExist,
+            "Unable to delete active volume listing" => {
+                Self::UnableToDeleteActiveVolumeListing
+            }
+            "Unable to delete volume listing." => Self::UnableToDeleteVolumeListing,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for UnlistVolumeBadRequestMsg {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for UnlistVolumeBadRequestMsg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl serde::Serialize for UnlistVolumeBadRequestMsg {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UnlistVolumeBadRequestMsg {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdkgen_runtime::deserialize_str_enum(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct UpdateNotificationPreferencesRequest {
+    pub notification_preferences: NotificationPreferences,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UpdateNotificationWebhookResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhook: Option<NotificationWebhook>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled_notification_preferences: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UpdateSshKeyResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    /// The updated SSH key data
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<
+        std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
+    >,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct UpdateTeamRoleRequest {
+    /// New name for the role.
+    pub name: String,
+    /// JSON encoded permissions for the role.
+    pub permissions: std::collections::BTreeMap<
+        String,
+        sdkgen_runtime::serde_json::Value,
+    >,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UpdateWorkergroupRequest {
+    /// Minimum load for the workergroup.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_load: Option<f64>,
+    /// Target utilization for the workergroup.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_util: Option<f64>,
+    /// Cold multiplier for the workergroup.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cold_mult: Option<f64>,
+    /// Number of test workers for performance estimation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub test_workers: Option<i64>,
+    /// Template hash for the workergroup.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template_hash: Option<String>,
+    /// Template ID for the workergroup.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template_id: Option<i64>,
+    /// Search parameters for offers (JSON object or query string).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub search_params: Option<String>,
+    /// Launch arguments for creating instances.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub launch_args: Option<String>,
+    /// Estimated GPU RAM requirement.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gpu_ram: Option<f64>,
+    /// Deployment endpoint name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint_name: Option<String>,
+    /// Deployment endpoint ID.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint_id: Option<i64>,
+}
+
+/// Values this client does not know decode as [`Verified::Unknown`] and encode back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Verified {
+    /// `yes`
+    Yes,
+    /// `no`
+    No,
+    /// `all`
+    All,
+    /// A value not listed in the spec, kept as received.
+    Unknown(String),
+}
+
+impl Verified {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Yes => "yes",
+            Self::No => "no",
+            Self::All => "all",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for Verified {
+    fn from(value: &str) -> Self {
+        match value {
+            "yes" => Self::Yes,
+            "no" => Self::No,
+            "all" => Self::All,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for Verified {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for Verified {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl serde::Serialize for Verified {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Verified {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdkgen_runtime::deserialize_str_enum(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Volume {
+    /// List of instances using this volume
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instances: Option<
+        Vec<std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>>,
+    >,
+    /// NVIDIA driver version
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub driver_version: Option<String>,
+    /// Maximum CUDA version supported
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cuda_max_good: Option<f64>,
+    /// Unique identifier for the machine
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub machine_id: Option<i64>,
+    /// Public IP address
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_ipaddr: Option<String>,
+    /// Reliability score of the host
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reliability2: Option<f64>,
+    /// Unique identifier for the host
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_id: Option<i64>,
+    /// Name/model of the CPU
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu_name: Option<String>,
+    /// Name/model of the motherboard
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mobo_name: Option<String>,
+    /// Disk space in GB
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disk_space: Option<f64>,
+    /// Name/model of the disk
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disk_name: Option<String>,
+    /// Upload internet speed in Mbps
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inet_up: Option<f64>,
+    /// Download internet speed in Mbps
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inet_down: Option<f64>,
+    /// Total cost for storage
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storage_total_cost: Option<f64>,
+    /// Operating system version
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub os_version: Option<String>,
+    /// Verification status
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verification: Option<String>,
+    /// Whether the machine has a static IP
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub static_ip: Option<bool>,
+    /// CPU architecture
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu_arch: Option<String>,
+    /// Start date as Unix timestamp
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<f64>,
+    /// Unique identifier for the volume
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    /// Current status of the volume
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct VolumeOffer {
+    /// Contract ID for the ask
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ask_contract_id: Option<i64>,
+    /// Bundle ID
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bundle_id: Option<i64>,
+    /// CPU architecture
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu_arch: Option<String>,
+    /// CPU clock speed in GHz
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu_ghz: Option<f64>,
+    /// CPU model name
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu_name: Option<String>,
+    /// Maximum CUDA version supported
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cuda_max_good: Option<f64>,
+    /// Disk bandwidth
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disk_bw: Option<f64>,
+    /// Disk model name
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disk_name: Option<String>,
+    /// Available disk space in GB
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disk_space: Option<f64>,
+    /// Driver version (deprecated)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub driver_vers: Option<String>,
+    /// NVIDIA driver version
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub driver_version: Option<String>,
+    /// Duration of the contract
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<f64>,
+    /// End date as Unix timestamp
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<f64>,
+    /// Whether the volume is external
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external: Option<bool>,
+    /// Geographic location
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub geolocation: Option<String>,
+    /// Geographic location code
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub geolocode: Option<String>,
+    /// GPU architecture
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gpu_arch: Option<String>,
+    /// Host ID
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_id: Option<i64>,
+    /// Unique identifier for the volume offer
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    /// Download internet speed in Mbps
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inet_down: Option<f64>,
+    /// Upload internet speed in Mbps
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inet_up: Option<f64>,
+    /// Machine ID
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub machine_id: Option<i64>,
+    /// Motherboard model name
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mobo_name: Option<String>,
+    /// Reliability score
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reliability: Option<f64>,
+    /// Alternative reliability score
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reliability2: Option<f64>,
+    /// Reliability multiplier
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reliability_mult: Option<f64>,
+    /// Start date as Unix timestamp
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<f64>,
+    /// Whether the machine has a static IP
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub static_ip: Option<bool>,
+    /// Storage cost
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storage_cost: Option<f64>,
+    /// Total storage cost
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storage_total_cost: Option<f64>,
+    /// Verification code
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vericode: Option<String>,
+    /// Verification status
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verification: Option<String>,
+    /// Whether VMs are enabled
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vms_enabled: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct WorkersResponseVariant1 {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workers: Option<Vec<WorkersResponseVariant1WorkersItem>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct WorkersResponseVariant1WorkersItem {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    /// Current worker status
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Worker instance URL
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// When the worker was created
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
 }

@@ -11,7 +11,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use mithril_client::types::{
+use fixture_excerpt_mithril::types::{
     GetInstancesResponse, InstanceModel, InstanceStatus, InstanceStatusResponse,
 };
 use reqwest::header::{HeaderValue, ACCEPT, AUTHORIZATION, USER_AGENT};
@@ -136,7 +136,7 @@ impl Hand {
 
 /// Every item, following the cursor by hand with the generated builder's
 /// `.send()` (no `Pages`/`Items` stream).
-async fn generated_manual_loop(client: &mithril_client::Client, project: &str) -> (usize, usize) {
+async fn generated_manual_loop(client: &fixture_excerpt_mithril::Client, project: &str) -> (usize, usize) {
     let (mut count, mut digest) = (0, 0);
     let mut cursor: Option<String> = None;
     loop {
@@ -160,22 +160,22 @@ async fn generated_manual_loop(client: &mithril_client::Client, project: &str) -
     (count, digest)
 }
 
-fn generated_client(base: &str) -> mithril_client::Client {
-    mithril_client::Client::builder()
+fn generated_client(base: &str) -> fixture_excerpt_mithril::Client {
+    fixture_excerpt_mithril::Client::builder()
         .api_key(API_KEY)
         .base_url(base)
         .build()
         .expect("generated client")
 }
 
-async fn generated_status(client: &mithril_client::Client) -> InstanceStatusResponse {
+async fn generated_status(client: &fixture_excerpt_mithril::Client) -> InstanceStatusResponse {
     client
         .get_instance_status("inst_1")
         .await
         .expect("generated call")
 }
 
-async fn generated_all_items(client: &mithril_client::Client, project: &str) -> (usize, usize) {
+async fn generated_all_items(client: &fixture_excerpt_mithril::Client, project: &str) -> (usize, usize) {
     let (mut count, mut digest) = (0, 0);
     let mut items = client
         .get_instances(project)

@@ -175,7 +175,7 @@ impl Wire for HandStatus {
     }
 }
 
-impl Wire for mithril_client::types::InstanceStatus {
+impl Wire for fixture_excerpt_mithril::types::InstanceStatus {
     fn wire(&self) -> &str {
         self.as_str()
     }
@@ -218,7 +218,7 @@ pub fn digest_hand<S: Wire>(items: &[HandInstanceOf<S>]) -> usize {
 }
 
 /// [`digest_hand`] of the generated type.
-pub fn digest_generated(items: &[mithril_client::types::InstanceModel]) -> usize {
+pub fn digest_generated(items: &[fixture_excerpt_mithril::types::InstanceModel]) -> usize {
     items
         .iter()
         .map(|i| {
@@ -249,7 +249,7 @@ pub fn digest_status_hand(s: &HandInstanceStatus) -> usize {
 }
 
 /// [`digest_status_hand`] of the generated type.
-pub fn digest_status_generated(s: &mithril_client::types::InstanceStatusResponse) -> usize {
+pub fn digest_status_generated(s: &fixture_excerpt_mithril::types::InstanceStatusResponse) -> usize {
     s.fid.len()
         + s.name.len()
         + s.status.as_str().len()

@@ -1,31 +1,66 @@
 //! Synthetic OpenAPI 3.1 documents of any size, for tests and benchmarks of the generator.
 //!
-//! [`spec`] builds a document of exactly `operations` operations over resources named from word
-//! lists (`gpu_instance`, `billing_invoice`…), about three component schemas per six operations,
-//! with inline objects nested four to six levels deep. Every construct the generator supports
-//! appears at 100 operations already: `type: [T, "null"]`, numeric and boolean exclusive bounds,
-//! `nullable` inside 3.1, schemas without a type, `$ref` with sibling keywords, `const`,
-//! `examples`, `anyOf` of object and string, `oneOf` with null, `allOf` with a `$ref` beside
-//! `properties`, maps of enums, discriminated `oneOf`, recursion (direct and through another
-//! schema), property names that are keywords or no identifiers, enum values that collide after
-//! case conversion or are named `unknown`, bare-array responses, non-standard formats, integer
-//! path ids, the statuses 200/201/202/204/207/404/410/411/422/429/483/502 (many without body),
-//! error bodies with one-value enums, DELETE with a body, per-path and per-operation `servers`,
-//! operations without `operationId`, with long FastAPI-style ids or camelCase ids with digits and
-//! acronyms, one path shape with two parameter names, comma-separated arrays without `explode`,
-//! JSON in a query parameter, and vendor extensions.
+//! [`spec`] builds a document of exactly `operations` operations. Up to half of them (all of them
+//! from [`ALL_COMBINATIONS_AT`] operations on) are the *combination* operations, one per parameter
+//! value type: a string, an `int32`, an `int64`, a number, a boolean, an inline string enum, a
+//! referenced one, a union of scalars, an inline object, a referenced one, a `content:
+//! application/json` value, and an array of each scalar (and of the union); and each of them in
+//! every place it can stand: in the path (required), in the query and in a header (required and
+//! optional), an array in every style (query: `form` with `explode` true and false,
+//! `spaceDelimited`, `pipeDelimited`, no style at all; path and header: `simple`). The
+//! combination operations also cycle through the request body shapes (none, required, optional;
+//! an object, a referenced object, an array, a string) and the response shapes (a typed 2xx, a
+//! body-less one, both side by side, a non-JSON body beside a body-less one, a nullable body, an
+//! array; errors with a JSON body, without body, with a non-JSON body, `default`, and `4XX` and
+//! `5XX` beside codes they cover). One of them takes parameters named like keywords, like the
+//! builder's own methods, or alike after case conversion, and errors whose variants all end in
+//! `Error`. Their descriptions are prose rustdoc and clippy read closely (lists and quotes with
+//! lazy continuation lines, tabs, HTML, bare URLs and brackets, unclosed code spans and fences,
+//! Windows line endings), and the components they use include enums whose variants share a
+//! postfix, start with the enum's name or are acronyms.
+//!
+//! The other operations are resources named from word lists (`gpu_instance`,
+//! `billing_invoice`…), six operations each, with about three component schemas per six
+//! operations, with inline objects nested four to six levels deep. Every construct the generator
+//! supports appears at 100 operations already: `type: [T, "null"]`, numeric and boolean
+//! exclusive bounds, `nullable` inside 3.1, schemas without a type, `$ref` with sibling keywords,
+//! `const`, `examples`, `anyOf` of object and string, `oneOf` with null, `allOf` with a `$ref`
+//! beside `properties`, maps of enums, discriminated `oneOf`, recursion (direct and through
+//! another schema), property names that are keywords or no identifiers, enum values that collide
+//! after case conversion or are named `unknown`, bare-array responses, non-standard formats,
+//! integer path ids, the statuses 200/201/202/204/207/404/410/411/422/429/483/502 (many without
+//! body), error bodies with one-value enums, DELETE with a body, per-path and per-operation
+//! `servers`, operations without `operationId`, with long FastAPI-style ids or camelCase ids with
+//! digits and acronyms, one path shape with two parameter names, comma-separated arrays without
+//! `explode`, JSON in a query parameter, and vendor extensions.
 //!
 //! The document depends only on `operations` and `seed`: the same arguments give the same bytes.
-//! The only findings the generator is expected to report are the comma-separated array
-//! parameters (one warning each, see [`EXPECTED_WARNING`]).
+//! The only findings the generator is expected to report are those [`is_expected_warning`]
+//! accepts.
 
 // `n % k == 0` rather than `is_multiple_of`, which the workspace's minimum Rust (1.85) lacks.
 #![allow(clippy::manual_is_multiple_of)]
 
 use serde_json::{json, Map, Value};
 
-/// The text of the one kind of warning a synthetic spec is expected to produce.
-pub const EXPECTED_WARNING: &str = "is described as comma-separated";
+/// The kinds of warning a synthetic spec is expected to produce, each by a piece of its text:
+/// comma-separated arrays without `explode` (sent joined by commas), object parameters (sent as
+/// JSON in one value), and identical inline objects merged from places whose names share nothing
+/// (the nested `spec` objects of the resources).
+pub const EXPECTED_WARNINGS: &[&str] = &[
+    "is described as comma-separated",
+    "is sent as JSON in one value",
+    "shares no name with them",
+];
+
+/// Whether a warning about a synthetic spec is one of the [`EXPECTED_WARNINGS`].
+pub fn is_expected_warning(message: &str) -> bool {
+    EXPECTED_WARNINGS.iter().any(|w| message.contains(w))
+}
+
+/// From this many operations on, every combination operation is in the document (below, the
+/// first half of the operations are).
+pub const ALL_COMBINATIONS_AT: usize = 2 * COMBINATIONS;
 
 /// SplitMix64: small, fast and the same everywhere.
 struct Rng(u64);
@@ -213,7 +248,9 @@ fn schema_ref(name: &str) -> Value {
 /// A synthetic OpenAPI 3.1 document with exactly `operations` operations (see the crate docs).
 pub fn spec(operations: usize, seed: u64) -> Value {
     let mut rng = Rng(seed ^ 0x5eed_0fa9_1c0d);
-    let count = operations.div_ceil(6).max(1);
+    let combined = COMBINATIONS.min(operations / 2);
+    let resource_operations = operations - combined;
+    let count = resource_operations.div_ceil(6).max(1);
     // Resource names: a seeded permutation of every qualifier × noun pair.
     let mut pairs: Vec<(usize, usize)> = (0..QUALIFIERS.len())
         .flat_map(|q| (0..NOUNS.len()).map(move |n| (q, n)))
@@ -252,11 +289,17 @@ pub fn spec(operations: usize, seed: u64) -> Value {
     let mut schemas = Map::new();
     shared_schemas(&mut schemas);
     let mut paths = Map::new();
+    if combined > 0 {
+        combination_schemas(&mut schemas);
+    }
+    for n in 0..combined {
+        add_combination(n, &mut paths);
+    }
     let mut emitted = 0;
     for r in &resources {
         resource_schemas(r, &resources, &mut rng, &mut schemas);
         for kind in 0..6 {
-            if emitted == operations {
+            if emitted == resource_operations {
                 break;
             }
             add_operation(r, kind, emitted, &mut paths);
@@ -278,6 +321,440 @@ pub fn spec(operations: usize, seed: u64) -> Value {
             "schemas": schemas,
         },
     })
+}
+
+/// The parameter value types of the combination operations, by the slug that names their
+/// operation and parameters.
+const VALUE_TYPES: &[&str] = &[
+    "string",
+    "int32",
+    "int64",
+    "number",
+    "boolean",
+    "mode",
+    "priority",
+    "either",
+    "filter",
+    "selection",
+    "json",
+    "string_list",
+    "int32_list",
+    "int64_list",
+    "number_list",
+    "boolean_list",
+    "mode_list",
+    "priority_list",
+    "either_list",
+];
+
+/// The combination operations: one per value type, and one of parameters with awkward names.
+const COMBINATIONS: usize = VALUE_TYPES.len() + 1;
+
+/// The query styles of an array parameter: `(name part, style, explode)`.
+const LIST_STYLES: &[(&str, Option<&str>, Option<bool>)] = &[
+    ("exploded", Some("form"), Some(true)),
+    ("joined", Some("form"), Some(false)),
+    ("spaced", Some("spaceDelimited"), None),
+    ("piped", Some("pipeDelimited"), None),
+    ("plain", None, None),
+];
+
+/// Descriptions that rustdoc and clippy read closely: Markdown lists and quotes with lazy
+/// continuation lines, tabs, HTML, bare URLs and brackets, unclosed code spans and fences,
+/// indented code, headings, runs of blank lines and Windows line endings.
+const AWKWARD_PROSE: &[&str] = &[
+    "Options:\n- `fast`: quick\ncontinued on the next line without indentation\n- `slow`: careful",
+    "Steps:\n1. first\n2. second\nthird, lazily",
+    "> A quote\nthat goes on",
+    "See https://docs.example.test/a_(b), <https://x.example.test>, [the guide](https://docs.example.test/guide), [Section 2] and [x][y].",
+    "Send <instance_id> with <b>bold</b> & a literal \\ backslash; the `<id>` stays.",
+    "```\nlet x = 1;\n```\nand an unclosed fence:\n```json\n{\"a\": 1}",
+    "\tIndented with a tab,\n    then four spaces,\n\n\n\nthen blank lines.",
+    "Unbalanced `backtick and *emphasis and _underscore_ and a footnote[^1].",
+    "# A heading\nText right under it.\n\n* a star list\n+ a plus list\ncontinued",
+    "Windows\r\nline endings\r\n",
+];
+
+/// The schema of one value of the value type `slug` (an element, for a list).
+fn value_schema(slug: &str) -> Value {
+    match slug.strip_suffix("_list").unwrap_or(slug) {
+        "string" => json!({ "type": "string", "minLength": 1, "maxLength": 64 }),
+        "int32" => json!({ "type": "integer", "format": "int32", "minimum": 0 }),
+        "int64" => json!({ "type": "integer", "format": "int64", "exclusiveMinimum": 0 }),
+        "number" => json!({ "type": "number", "format": "double", "maximum": 1.5 }),
+        "boolean" => json!({ "type": "boolean", "default": false }),
+        "mode" => json!({ "type": "string", "enum": ["fast", "slow", "auto"] }),
+        "priority" => schema_ref("Priority"),
+        "either" => json!({ "anyOf": [{ "type": "string" }, { "type": "integer" }] }),
+        "filter" => json!({
+            "type": "object",
+            "properties": { "owner": { "type": "string" }, "min_score": { "type": "number" } },
+        }),
+        "selection" => schema_ref("Selection"),
+        // Given by `content`, not by `schema`.
+        _ => json!({
+            "type": "object",
+            "required": ["query"],
+            "properties": { "query": { "type": "string" }, "limit": { "type": "integer" } },
+        }),
+    }
+}
+
+/// The components the combination operations refer to.
+fn combination_schemas(schemas: &mut Map<String, Value>) {
+    schemas.insert(
+        "Priority".into(),
+        json!({ "type": "string", "enum": ["eager", "lazy", "unknown"], "description": "How eagerly to work." }),
+    );
+    schemas.insert(
+        "Selection".into(),
+        json!({
+            "type": "object",
+            "description": "What to select.",
+            "properties": {
+                "tags": { "type": "array", "items": { "type": "string" }, "description": AWKWARD_PROSE[0] },
+                "since": { "type": "string", "format": "date-time", "description": AWKWARD_PROSE[1] },
+                "size": schema_ref("Size"),
+                "tier": schema_ref("Tier"),
+                "accelerator": schema_ref("Accelerator"),
+            },
+        }),
+    );
+    // Enums whose variants share a postfix, start with the enum's name, or are acronyms; a
+    // union whose alternatives' names share a postfix.
+    schemas.insert(
+        "Size".into(),
+        json!({ "type": "string", "enum": ["small_size", "medium_size", "large_size"] }),
+    );
+    schemas.insert(
+        "Tier".into(),
+        json!({ "type": "string", "enum": ["tier1", "tier2", "tier3"] }),
+    );
+    schemas.insert(
+        "Accelerator".into(),
+        json!({ "type": "string", "enum": ["CPU", "GPU", "TPU", "HTTPProxy"] }),
+    );
+    for name in ["QuotaError", "AuthError", "LimitError"] {
+        schemas.insert(
+            name.into(),
+            json!({
+                "type": "object",
+                "required": ["kind"],
+                "properties": {
+                    "kind": { "const": name },
+                    "detail": { "type": "string", "description": AWKWARD_PROSE[name.len() % AWKWARD_PROSE.len()] },
+                },
+            }),
+        );
+    }
+    schemas.insert(
+        "AnyError".into(),
+        json!({
+            "oneOf": [schema_ref("QuotaError"), schema_ref("AuthError"), schema_ref("LimitError")],
+            "discriminator": { "propertyName": "kind" },
+        }),
+    );
+    schemas.insert(
+        "CombinationResult".into(),
+        json!({
+            "type": "object",
+            "required": ["id"],
+            "properties": {
+                "id": { "type": "string" },
+                "score": { "type": ["number", "null"] },
+            },
+        }),
+    );
+    schemas.insert(
+        "CombinationError".into(),
+        json!({
+            "type": "object",
+            "required": ["code"],
+            "properties": { "code": { "type": "integer" }, "message": { "type": "string" } },
+        }),
+    );
+}
+
+/// A parameter object: `value` is the schema, or the JSON `content` when `content` is set.
+fn parameter(
+    name: &str,
+    location: &str,
+    required: bool,
+    value: &Value,
+    content: bool,
+) -> Map<String, Value> {
+    let mut p = Map::new();
+    p.insert("name".into(), json!(name));
+    p.insert("in".into(), json!(location));
+    if required {
+        p.insert("required".into(), json!(true));
+    }
+    if content {
+        p.insert(
+            "content".into(),
+            json!({ "application/json": { "schema": value } }),
+        );
+    } else {
+        p.insert("schema".into(), value.clone());
+    }
+    p
+}
+
+/// Adds combination operation `n` (see the crate docs).
+fn add_combination(n: usize, paths: &mut Map<String, Value>) {
+    let Some(&slug) = VALUE_TYPES.get(n) else {
+        add_awkward_names(n, paths);
+        return;
+    };
+    let list = slug.ends_with("_list");
+    let content = slug == "json";
+    let one = value_schema(slug);
+    let value = if list {
+        json!({ "type": "array", "items": one })
+    } else {
+        one
+    };
+    let header = format!("X-{}", pascal(slug).replace("List", "-List"));
+    let mut params = Vec::new();
+    let mut path_param = parameter(&format!("{slug}_id"), "path", true, &value, content);
+    if list {
+        path_param.insert("style".into(), json!("simple"));
+    }
+    params.push(Value::Object(path_param));
+    if list {
+        for (style_name, style, explode) in LIST_STYLES {
+            for required in [true, false] {
+                let name = if required {
+                    format!("{slug}_{style_name}")
+                } else {
+                    format!("{slug}_{style_name}_opt")
+                };
+                let mut p = parameter(&name, "query", required, &value, false);
+                if let Some(style) = style {
+                    p.insert("style".into(), json!(style));
+                }
+                if let Some(explode) = explode {
+                    p.insert("explode".into(), json!(explode));
+                }
+                params.push(Value::Object(p));
+            }
+        }
+    } else {
+        for required in [true, false] {
+            let name = if required {
+                format!("{slug}_query")
+            } else {
+                format!("{slug}_query_opt")
+            };
+            params.push(Value::Object(parameter(
+                &name, "query", required, &value, content,
+            )));
+        }
+    }
+    for required in [true, false] {
+        let name = if required {
+            header.clone()
+        } else {
+            format!("{header}-Opt")
+        };
+        let mut p = parameter(&name, "header", required, &value, content);
+        if list {
+            p.insert("style".into(), json!("simple"));
+            if !required {
+                p.insert("explode".into(), json!(true));
+            }
+        }
+        params.push(Value::Object(p));
+    }
+    describe(n, &mut params);
+    let path = format!("/v1/combinations/{}/{{{slug}_id}}", slug.replace('_', "-"));
+    let mut op = Map::new();
+    op.insert("operationId".into(), json!(format!("combination_{slug}")));
+    op.insert(
+        "summary".into(),
+        json!(format!(
+            "Every place a {} parameter can stand",
+            slug.replace('_', " ")
+        )),
+    );
+    op.insert(
+        "description".into(),
+        json!(AWKWARD_PROSE[n % AWKWARD_PROSE.len()]),
+    );
+    op.insert("tags".into(), json!(["combinations"]));
+    op.insert("parameters".into(), Value::Array(params));
+    let method = combination_body(n, &mut op);
+    op.insert("responses".into(), Value::Object(combination_responses(n)));
+    let item = paths.entry(path).or_insert_with(|| json!({}));
+    item[method] = Value::Object(op);
+}
+
+/// Gives the parameters of combination operation `n` the [`AWKWARD_PROSE`] in turn (one in
+/// three without a description).
+fn describe(n: usize, params: &mut [Value]) {
+    for (i, p) in params.iter_mut().enumerate() {
+        if (n + i) % 3 != 2 {
+            p["description"] = json!(AWKWARD_PROSE[(n + i) % AWKWARD_PROSE.len()]);
+        }
+    }
+}
+
+/// The combination operation whose parameters have names a Rust identifier cannot simply be:
+/// keywords, the builder's own methods, names that are alike after case conversion, a name
+/// starting with a digit.
+fn add_awkward_names(n: usize, paths: &mut Map<String, Value>) {
+    let string = json!({ "type": "string" });
+    let integer = json!({ "type": "integer" });
+    let mut params = vec![Value::Object(parameter(
+        "type", "path", true, &string, false,
+    ))];
+    for (name, required) in [
+        ("self", true),
+        ("fn", false),
+        ("send", false),
+        ("timeout", true),
+        ("retry", false),
+        ("1st", false),
+        ("foo-bar", false),
+        ("fooBar", false),
+        ("foo_bar", true),
+    ] {
+        params.push(Value::Object(parameter(
+            name, "query", required, &integer, false,
+        )));
+    }
+    for (name, required) in [("X-Foo-Bar", false), ("Self", true), ("X-Type", false)] {
+        params.push(Value::Object(parameter(
+            name, "header", required, &string, false,
+        )));
+    }
+    let mut op = Map::new();
+    op.insert("operationId".into(), json!("combination_awkward_names"));
+    op.insert(
+        "summary".into(),
+        json!("Parameters named like keywords and like each other"),
+    );
+    op.insert("tags".into(), json!(["combinations"]));
+    describe(n, &mut params);
+    op.insert("parameters".into(), Value::Array(params));
+    let method = combination_body(n, &mut op);
+    // Error variants that all end in `Error`: `InternalServerError`, `ClientError`, `ServerError`.
+    let mut responses = combination_responses(n);
+    for status in ["400", "404", "503", "default"] {
+        responses.remove(status);
+    }
+    responses.insert(
+        "500".into(),
+        json_response("Internal error", schema_ref("CombinationError")),
+    );
+    responses.insert(
+        "4XX".into(),
+        json_response("A client error", schema_ref("AnyError")),
+    );
+    responses.insert("5XX".into(), json!({ "description": "Server error" }));
+    op.insert("responses".into(), Value::Object(responses));
+    let item = paths
+        .entry("/v1/combinations/awkward-names/{type}".to_string())
+        .or_insert_with(|| json!({}));
+    item[method] = Value::Object(op);
+}
+
+/// The request body of combination operation `n`, if any (none, an inline object, a referenced
+/// object, an array, a string; required and optional in turn), and its method.
+fn combination_body(n: usize, op: &mut Map<String, Value>) -> &'static str {
+    let (method, schema) = match n % 5 {
+        0 => return "get",
+        1 => (
+            "post",
+            json!({
+                "type": "object",
+                "required": ["name"],
+                "properties": { "name": { "type": "string" }, "dry_run": { "type": "boolean" } },
+            }),
+        ),
+        2 => ("put", schema_ref("Selection")),
+        3 => (
+            "patch",
+            json!({ "type": "array", "items": { "type": "integer", "format": "int32" } }),
+        ),
+        _ => ("delete", json!({ "type": "string", "description": "Why." })),
+    };
+    op.insert(
+        "requestBody".into(),
+        json!({
+            "required": (n / 5) % 2 == 0,
+            "content": { "application/json": { "schema": schema } },
+        }),
+    );
+    method
+}
+
+/// The responses of combination operation `n`: one of six success shapes, and errors with a
+/// JSON body, without one, with a non-JSON one, `default` and a range.
+fn combination_responses(n: usize) -> Map<String, Value> {
+    let mut responses = Map::new();
+    let result = schema_ref("CombinationResult");
+    let text = json!({ "description": "A report", "content": { "text/plain": { "schema": { "type": "string" } } } });
+    match n % 6 {
+        0 => {
+            responses.insert("200".into(), json_response("The result", result));
+        }
+        1 => {
+            responses.insert("204".into(), json!({ "description": "Done" }));
+        }
+        2 => {
+            responses.insert("200".into(), json_response("The result", result));
+            responses.insert("204".into(), json!({ "description": "Nothing to report" }));
+        }
+        3 => {
+            responses.insert("200".into(), text.clone());
+            responses.insert("204".into(), json!({ "description": "Nothing to report" }));
+        }
+        4 => {
+            responses.insert(
+                "200".into(),
+                json_response(
+                    "The result, if any",
+                    json!({ "oneOf": [result, { "type": "null" }] }),
+                ),
+            );
+            responses.insert(
+                "202".into(),
+                json!({ "description": "Accepted; the result comes later" }),
+            );
+        }
+        _ => {
+            responses.insert(
+                "201".into(),
+                json_response("The results", json!({ "type": "array", "items": result })),
+            );
+        }
+    }
+    responses.insert(
+        "400".into(),
+        json_response("Bad request", schema_ref("CombinationError")),
+    );
+    responses.insert(
+        "404".into(),
+        json!({ "description": AWKWARD_PROSE[(n + 3) % AWKWARD_PROSE.len()] }),
+    );
+    if n % 2 == 1 {
+        responses.insert("503".into(), text);
+    }
+    if n % 3 == 0 {
+        responses.insert(
+            "default".into(),
+            json_response("Any other error", schema_ref("CombinationError")),
+        );
+    }
+    // A range beside a code it covers: the code wins.
+    if n % 4 == 1 {
+        responses.insert("5XX".into(), json!({ "description": "Server error" }));
+    }
+    if n % 4 == 3 {
+        responses.insert("4XX".into(), json!({ "description": "Client error" }));
+    }
+    responses
 }
 
 fn shared_schemas(schemas: &mut Map<String, Value>) {
