@@ -198,11 +198,24 @@ mod tests {
         );
         assert_eq!(
             sanitize("Options:\n- `fast`: quick\ngoes on\n- slow\n\nAfter."),
-            ["Options:", "- `fast`: quick", "  goes on", "- slow", "", "After."]
+            [
+                "Options:",
+                "- `fast`: quick",
+                "  goes on",
+                "- slow",
+                "",
+                "After."
+            ]
         );
         assert_eq!(
             sanitize("1. first\n10. tenth\nlazily\n> A quote\nthat goes on"),
-            ["1. first", "10. tenth", "    lazily", "> A quote", "> that goes on"]
+            [
+                "1. first",
+                "10. tenth",
+                "    lazily",
+                "> A quote",
+                "> that goes on"
+            ]
         );
         assert_eq!(sanitize("a\n\n\n\nb\n"), ["a", "", "b"]);
         assert_eq!(sanitize("```\nfn x\n```"), ["```text", "fn x", "```"]);

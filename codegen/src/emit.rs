@@ -215,6 +215,10 @@ fn ty(t: &TypeRef, in_types: bool) -> TokenStream {
         TypeRef::Boolean => quote!(bool),
         TypeRef::Json => quote!(sdkgen_runtime::serde_json::Value),
         TypeRef::Bytes => quote!(Vec<u8>),
+        TypeRef::Formatted(f) => {
+            let i = ident(f.runtime_type());
+            quote!(sdkgen_runtime::#i)
+        }
         TypeRef::Named(n) => {
             let i = ident(n);
             if in_types {

@@ -60,6 +60,8 @@ pub enum TypeRef<N = String> {
     Json,
     /// Raw bytes (non-JSON bodies).
     Bytes,
+    /// A string of a known format, kept as the server wrote it (`sdkgen_runtime::Timestamp`…).
+    Formatted(Format),
     /// A named type.
     Named(N),
     /// `Vec<T>`.
@@ -113,11 +115,34 @@ impl<N> TypeRef<N> {
             TypeRef::Boolean => TypeRef::Boolean,
             TypeRef::Json => TypeRef::Json,
             TypeRef::Bytes => TypeRef::Bytes,
+            TypeRef::Formatted(f) => TypeRef::Formatted(*f),
             TypeRef::Unit => TypeRef::Unit,
             TypeRef::Named(n) => f(n),
             TypeRef::Array(i) => TypeRef::Array(Box::new(i.map_named(f))),
             TypeRef::Map(i) => TypeRef::Map(Box::new(i.map_named(f))),
             TypeRef::Nullable(i) => i.map_named(f).or_null(),
+        }
+    }
+}
+
+/// The string formats with a type of their own in the runtime.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Format {
+    /// `date-time` (RFC 3339): `Timestamp`.
+    DateTime,
+    /// `date` (`2024-05-01`): `Date`.
+    Date,
+    /// `duration` (ISO 8601, `P1DT2H`): `IsoDuration`.
+    Duration,
+}
+
+impl Format {
+    /// The runtime's type for the format.
+    pub fn runtime_type(self) -> &'static str {
+        match self {
+            Format::DateTime => "Timestamp",
+            Format::Date => "Date",
+            Format::Duration => "IsoDuration",
         }
     }
 }
@@ -131,6 +156,7 @@ impl fmt::Display for TypeRef {
             TypeRef::Boolean => f.write_str("bool"),
             TypeRef::Json => f.write_str("JSON value"),
             TypeRef::Bytes => f.write_str("bytes"),
+            TypeRef::Formatted(format) => f.write_str(format.runtime_type()),
             TypeRef::Named(n) => f.write_str(n),
             TypeRef::Array(i) => write!(f, "Vec<{i}>"),
             TypeRef::Map(i) => write!(f, "BTreeMap<String, {i}>"),
@@ -197,6 +223,8 @@ pub struct Field<N = String> {
     pub boxed: bool,
     /// Rustdoc.
     pub doc: Option<String>,
+    /// What its schema says beyond the type (see [`Param::details`]).
+    pub details: Vec<String>,
 }
 
 /// A forward-compatible string enum.
@@ -381,6 +409,43 @@ pub struct Param<N = String> {
     /// What its schema says beyond the type, as short phrases (`range `1..=100``,
     /// `default `20``, `example `abc``), for docs and the report.
     pub details: Vec<String>,
+    /// What the value must be, checked before a request is sent.
+    pub constraints: Constraints,
+}
+
+/// What a parameter's schema demands beyond its type, which the client checks before sending.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Constraints {
+    /// The lowest value allowed.
+    pub minimum: Option<Bound>,
+    /// The highest value allowed.
+    pub maximum: Option<Bound>,
+    /// The fewest characters of a string.
+    pub min_length: Option<u64>,
+    /// The most characters of a string.
+    pub max_length: Option<u64>,
+    /// The fewest elements of a list.
+    pub min_items: Option<u64>,
+    /// The most elements of a list.
+    pub max_items: Option<u64>,
+    /// The only numbers allowed (`enum` on a number), as written in the spec.
+    pub allowed: Vec<String>,
+}
+
+impl Constraints {
+    /// Whether there is nothing to check.
+    pub fn is_empty(&self) -> bool {
+        *self == Constraints::default()
+    }
+}
+
+/// A numeric bound, as the spec writes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bound {
+    /// The number (`1`, `0.5`).
+    pub value: String,
+    /// Whether the bound itself is excluded.
+    pub exclusive: bool,
 }
 
 /// A path template piece.

@@ -514,6 +514,7 @@ pub(crate) fn variant_label(t: &TypeRef) -> String {
         TypeRef::Boolean => "Boolean".into(),
         TypeRef::Json => "Json".into(),
         TypeRef::Bytes => "Bytes".into(),
+        TypeRef::Formatted(f) => f.runtime_type().into(),
         TypeRef::Named(n) => n.clone(),
         TypeRef::Array(i) => format!("{}List", variant_label(i)),
         TypeRef::Map(i) => format!("{}Map", variant_label(i)),
@@ -724,7 +725,9 @@ pub(crate) fn cursor_stem(wire: &str) -> String {
     let w = wire.to_ascii_lowercase();
     ["next_", "after_", "page_", "starting_", "start_"]
         .iter()
-        .fold(w, |s, pre| s.strip_prefix(pre).map(String::from).unwrap_or(s))
+        .fold(w, |s, pre| {
+            s.strip_prefix(pre).map(String::from).unwrap_or(s)
+        })
 }
 
 /// Whether a query parameter's name says it sets the page size.
@@ -1036,6 +1039,7 @@ mod tests {
             required: false,
             boxed: false,
             doc: None,
+            details: Vec::new(),
         }
     }
 

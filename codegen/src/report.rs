@@ -123,7 +123,12 @@ pub(crate) fn report(api: &Api, warnings: &[Diagnostic], source: &str) -> String
                 let _ = writeln!(s, "### `{}` (struct)\n", st.name);
                 for f in &st.fields {
                     let req = if f.required { "" } else { ", optional" };
-                    let _ = writeln!(s, "- `{}`: `{}`{req}", f.wire, f.ty);
+                    let details = if f.details.is_empty() {
+                        String::new()
+                    } else {
+                        format!("; {}", f.details.join("; "))
+                    };
+                    let _ = writeln!(s, "- `{}`: `{}`{req}{details}", f.wire, f.ty);
                 }
                 if let Some(a) = &st.additional {
                     let _ = writeln!(s, "- additional properties: `{}`", a);

@@ -768,6 +768,7 @@ fn rust_type(t: &TypeRef, lib: &str) -> String {
         TypeRef::Boolean => "bool".into(),
         TypeRef::Json => "sdkgen_runtime::serde_json::Value".into(),
         TypeRef::Bytes => "Vec<u8>".into(),
+        TypeRef::Formatted(f) => format!("sdkgen_runtime::{}", f.runtime_type()),
         TypeRef::Named(n) => format!("{lib}::types::{n}"),
         TypeRef::Array(i) => format!("Vec<{}>", rust_type(i, lib)),
         TypeRef::Map(i) => format!("std::collections::BTreeMap<String, {}>", rust_type(i, lib)),

@@ -4,13 +4,13 @@
 //! path encoding, `null` in required-nullable fields, unknown enum values, typed errors,
 //! and the paginated streams.
 
-use futures_util::{StreamExt, TryStreamExt};
 use fixture_excerpt_mithril::errors::{GetInstancesError, PutInstanceStatusError};
 use fixture_excerpt_mithril::types::{
     InstanceSortField, InstanceStatus, OrderType, PatchInstanceStatusRequest, SortDirection,
     TargetInstanceStatus, ValidationErrorLocation,
 };
 use fixture_excerpt_mithril::{Client, Error};
+use futures_util::{StreamExt, TryStreamExt};
 use sdk_tests::{fast_retry, Reply, TestServer};
 use serde_json::json;
 
@@ -62,7 +62,10 @@ async fn get_instances_serialises_the_query_as_the_spec_says() {
         "joined by commas, as its schema's description says"
     );
     assert!(
-        req.query.as_deref().unwrap_or_default().contains("status_in=STATUS_RUNNING,STATUS_PAUSED"),
+        req.query
+            .as_deref()
+            .unwrap_or_default()
+            .contains("status_in=STATUS_RUNNING,STATUS_PAUSED"),
         "the comma is sent as is: {:?}",
         req.query
     );
@@ -126,7 +129,10 @@ async fn a_required_nullable_field_accepts_null_and_is_always_sent() {
         .expect("decodes");
     let events = &page.instances[0].events;
     assert_eq!(events[0].end_time, None);
-    assert_eq!(events[1].end_time.as_deref(), Some("2024-01-03T00:00:00Z"));
+    assert_eq!(
+        events[1].end_time.as_ref().map(|t| t.as_str()),
+        Some("2024-01-03T00:00:00Z")
+    );
     // Serialising keeps the distinction: required-nullable is written as null.
     assert_eq!(
         serde_json::to_value(&events[0]).unwrap()["end_time"],
@@ -220,7 +226,16 @@ async fn validation_errors_decode_with_mixed_locations() {
         json!({"detail": [{"loc": ["query", "limit", 0], "msg": "too big", "type": "value_error"}]}),
     ))
     .await;
-    let err = client(&server)
+    // The client would refuse `limit(1000)` (the spec says 1..=100) before sending; this one
+    // sends it, for the server to judge.
+    let unchecked = Client::builder()
+        .api_key(KEY)
+        .base_url(server.url())
+        .retry(fast_retry())
+        .check_requests(false)
+        .build()
+        .expect("client");
+    let err = unchecked
         .get_instances("p")
         .limit(1000)
         .await
@@ -401,4 +416,70 @@ async fn an_empty_first_page_ends_the_stream_at_once() {
         .expect("ok");
     assert!(items.is_empty());
     assert_eq!(server.hits(), 1);
+}
+
+#[tokio::test]
+async fn a_value_out_of_the_specs_range_fails_before_anything_is_sent() {
+    let server = TestServer::always(Reply::json(200, json!({"data": []}))).await;
+    for limit in [0, 101] {
+        let err = client(&server)
+            .get_instances("p")
+            .limit(limit)
+            .await
+            .expect_err("out of range");
+        assert!(matches!(err, Error::InvalidRequest { .. }), "{err:?}");
+        let message = err.to_string();
+        assert!(
+            message.contains("`limit` must be in 1..=100")
+                && message.contains(&format!("it is {limit}")),
+            "{message}"
+        );
+    }
+    assert_eq!(server.hits(), 0, "nothing was sent");
+    // In range, and at its ends, the call goes out.
+    for limit in [1, 100] {
+        client(&server)
+            .get_instances("p")
+            .limit(limit)
+            .await
+            .expect("in range");
+    }
+    assert_eq!(server.hits(), 2);
+}
+
+#[tokio::test]
+async fn timestamps_decode_typed_and_are_sent_back_as_received() {
+    let instance = |created_at: &str| {
+        json!({
+            "fid": "inst_1", "name": "a", "project": "proj_1", "created_at": created_at,
+            "created_by": "u", "instance_type": "it_1", "status": "STATUS_RUNNING"
+        })
+    };
+    // Offsets, fractional seconds, `Z`; and an odd one a server might send (no offset).
+    let sent = [
+        "2024-05-01T12:30:00.123456+02:00",
+        "2024-05-01T10:30:00.123456Z",
+        "2024-05-01T10:30:00z",
+        "2024-01-01 00:00:00",
+    ];
+    // (No optional field is absent-or-null here: those are skipped when encoding.)
+    let body = json!({"data": sent.iter().map(|t| instance(t)).collect::<Vec<_>>()});
+    let raw = serde_json::to_string(&body).unwrap();
+    let server = TestServer::always(Reply::raw_json(200, raw.clone())).await;
+    let page = client(&server)
+        .get_instances("p")
+        .await
+        .expect("decodes, odd value and all");
+    let times: Vec<&sdkgen_runtime::Timestamp> = page.data.iter().map(|i| &i.created_at).collect();
+    assert!(times[0].is_valid() && times[1].is_valid() && times[2].is_valid());
+    assert_eq!(times[0].unix_seconds(), Some(1714559400));
+    assert_eq!(times[0].subsec_nanos(), Some(123_456_000));
+    assert_eq!(times[0].offset_minutes(), Some(120));
+    assert_eq!(times[0].cmp_instant(times[1]), std::cmp::Ordering::Equal);
+    // The odd value is kept as written, and says it is not a valid timestamp.
+    assert!(!times[3].is_valid());
+    assert_eq!(times[3].as_str(), "2024-01-01 00:00:00");
+    assert_eq!(times[3].unix_seconds(), None);
+    // Re-encoding gives back the bytes received.
+    assert_eq!(serde_json::to_string(&page).unwrap(), raw);
 }

@@ -19,8 +19,8 @@ use std::sync::OnceLock;
 use sdkgen::config::ArrayStyle;
 use sdkgen::diag::escape_token;
 use sdkgen::ir::{
-    Api, ListStyle, Method, Operation, Param, ParamIn, ParamValue, PathPart, StatusMatch, TypeDef,
-    TypeRef,
+    Api, Format, ListStyle, Method, Operation, Param, ParamIn, ParamValue, PathPart, StatusMatch,
+    TypeDef, TypeRef,
 };
 use sdkgen::{Config, Diagnostics, RESERVED_TYPE_NAMES};
 use serde_json::Value;
@@ -159,6 +159,7 @@ impl Case {
             | (Kind::Integer, TypeRef::Integer(_))
             | (Kind::Number, TypeRef::Number(_))
             | (Kind::Boolean, TypeRef::Boolean) => true,
+            (Kind::Formatted(f), TypeRef::Formatted(g)) => f == g,
             (Kind::Enum(values), _) => self.enum_values(ty).as_ref() == Some(values),
             _ => false,
         }
@@ -530,6 +531,8 @@ fn is_left_to_http(s: StatusMatch) -> bool {
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Kind {
     String,
+    /// A string of a format the runtime has a type for.
+    Formatted(Format),
     Integer,
     Number,
     Boolean,
@@ -551,7 +554,12 @@ impl Kind {
     /// Whether a value of this kind is plain text on the wire (no object or array inside).
     fn is_scalar(&self) -> bool {
         match self {
-            Kind::String | Kind::Integer | Kind::Number | Kind::Boolean | Kind::Enum(_) => true,
+            Kind::String
+            | Kind::Formatted(_)
+            | Kind::Integer
+            | Kind::Number
+            | Kind::Boolean
+            | Kind::Enum(_) => true,
             Kind::Any => true,
             Kind::Union(ks) => ks.iter().all(Kind::is_scalar),
             _ => false,
@@ -672,7 +680,16 @@ fn kind_at(doc: &Value, s: &Value, depth: usize) -> Kind {
             None if s.get("enum").is_some() => Kind::Other,
             None => Kind::Any,
         },
-        ["string"] => string_enum(s).map_or(Kind::String, Kind::Enum),
+        ["string"] => match string_enum(s) {
+            Some(values) => Kind::Enum(values),
+            // The formats the runtime has a type for; the fixes have mapped other spellings.
+            None => match s.get("format").and_then(Value::as_str) {
+                Some("date-time") => Kind::Formatted(Format::DateTime),
+                Some("date") => Kind::Formatted(Format::Date),
+                Some("duration") => Kind::Formatted(Format::Duration),
+                _ => Kind::String,
+            },
+        },
         ["integer"] => Kind::Integer,
         ["number"] => Kind::Number,
         ["boolean"] => Kind::Boolean,
@@ -1487,7 +1504,9 @@ impl Walk {
                     entry.0.insert(resolved);
                 }
             }
-            Kind::String | Kind::Integer | Kind::Number | Kind::Boolean if !mode.param => {
+            Kind::String | Kind::Formatted(_) | Kind::Integer | Kind::Number | Kind::Boolean
+                if !mode.param =>
+            {
                 t.count("scalars");
                 t.expect(case.is_kind(&resolved, &k), || {
                     format!("{ptr}: {k:?} lowered as {resolved:?}")

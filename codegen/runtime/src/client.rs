@@ -62,6 +62,8 @@ struct Inner {
     connect_timeout: Option<Duration>,
     retry: RetryPolicy,
     max_response_bytes: usize,
+    /// Whether a request that breaks a constraint of the spec fails before it is sent.
+    check_requests: bool,
 }
 
 impl Debug for Client {
@@ -74,6 +76,7 @@ impl Debug for Client {
             .field("connect_timeout", &inner.connect_timeout)
             .field("retry", &inner.retry)
             .field("max_response_bytes", &inner.max_response_bytes)
+            .field("check_requests", &inner.check_requests)
             .field("user_agent", &inner.user_agent)
             .finish()
     }
@@ -109,6 +112,12 @@ impl Client {
     /// The largest accepted response body, in bytes.
     pub fn max_response_bytes(&self) -> usize {
         self.inner.max_response_bytes
+    }
+
+    /// Whether requests are checked against the spec's constraints before they are sent
+    /// (see [`ClientBuilder::check_requests`]).
+    pub fn checks_requests(&self) -> bool {
+        self.inner.check_requests
     }
 
     /// The underlying HTTP client.
@@ -167,6 +176,14 @@ impl Client {
                 request: context(&request),
                 message,
             });
+        }
+        if let Some(message) = request.violation.take() {
+            if inner.check_requests {
+                return Err(Failure::InvalidRequest {
+                    request: context(&request),
+                    message,
+                });
+            }
         }
         let operation_base;
         let base = match request.server {
@@ -674,6 +691,7 @@ pub struct ClientBuilder<C = Client> {
     retry: RetryPolicy,
     user_agent: Option<String>,
     max_response_bytes: usize,
+    check_requests: bool,
     client: PhantomData<fn() -> C>,
 }
 
@@ -692,6 +710,7 @@ impl<C> Clone for ClientBuilder<C> {
             retry: self.retry.clone(),
             user_agent: self.user_agent.clone(),
             max_response_bytes: self.max_response_bytes,
+            check_requests: self.check_requests,
             client: PhantomData,
         }
     }
@@ -712,6 +731,7 @@ impl<C> Debug for ClientBuilder<C> {
             .field("retry", &self.retry)
             .field("user_agent", &self.user_agent)
             .field("max_response_bytes", &self.max_response_bytes)
+            .field("check_requests", &self.check_requests)
             .finish()
     }
 }
@@ -733,6 +753,7 @@ impl<C: From<Client>> ClientBuilder<C> {
             retry: RetryPolicy::new(),
             user_agent: None,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            check_requests: true,
             client: PhantomData,
         }
     }
@@ -837,6 +858,16 @@ impl<C: From<Client>> ClientBuilder<C> {
         self
     }
 
+    /// Whether a request that breaks a constraint the spec states for a parameter (a range, a
+    /// length, a number of items, a list of allowed numbers) fails with
+    /// [`Error::InvalidRequest`](crate::Error::InvalidRequest) before anything is sent (the
+    /// default), or is sent as it is, for the server to judge. Responses are never checked: a
+    /// server may send what its spec does not say.
+    pub fn check_requests(mut self, check: bool) -> Self {
+        self.check_requests = check;
+        self
+    }
+
     /// Builds the client.
     ///
     /// Fails when the base URL (given, from the environment or the default)
@@ -905,6 +936,7 @@ impl<C: From<Client>> ClientBuilder<C> {
                 connect_timeout,
                 retry: self.retry,
                 max_response_bytes: self.max_response_bytes,
+                check_requests: self.check_requests,
             }),
         };
         Ok(C::from(client))
@@ -927,6 +959,7 @@ impl<C> ClientBuilder<C> {
             retry: self.retry,
             user_agent: self.user_agent,
             max_response_bytes: self.max_response_bytes,
+            check_requests: self.check_requests,
             client: PhantomData,
         }
     }

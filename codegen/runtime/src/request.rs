@@ -35,6 +35,9 @@ pub struct Request {
     pub(crate) server: Option<&'static str>,
     /// The first problem found while building the request.
     pub(crate) error: Option<String>,
+    /// The first constraint of the spec the request breaks (see [`Request::check`]); an error
+    /// only when the client checks requests.
+    pub(crate) violation: Option<String>,
 }
 
 impl Request {
@@ -57,6 +60,7 @@ impl Request {
             options: CallOptions::default(),
             server: None,
             error: None,
+            violation: None,
         }
     }
 
@@ -215,6 +219,24 @@ impl Request {
         }
         if let Some(timeout) = options.timeout {
             self.options.timeout = Some(timeout);
+        }
+    }
+
+    /// Records that the value of `name` breaks a constraint of the spec unless `satisfied`:
+    /// `rule` says what it must be (`in 1..=100`, `at most 64 characters long`), `value` what
+    /// it is. The first such finding fails the call with
+    /// [`Error::InvalidRequest`](crate::Error::InvalidRequest) before anything is sent, unless
+    /// the client was built with `check_requests(false)`.
+    ///
+    /// ```
+    /// let mut request = sdkgen_runtime::Request::new(sdkgen_runtime::Method::GET, "/items", "/items".into());
+    /// let limit = 0;
+    /// request.check((1..=100).contains(&limit), "limit", "in 1..=100", limit);
+    /// # let _ = request;
+    /// ```
+    pub fn check(&mut self, satisfied: bool, name: &str, rule: &str, value: impl Display) {
+        if !satisfied && self.violation.is_none() {
+            self.violation = Some(format!("`{name}` must be {rule}; it is {value}"));
         }
     }
 

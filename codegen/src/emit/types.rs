@@ -78,13 +78,19 @@ fn struct_def(s: &ir::StructDef) -> TokenStream {
         } else {
             quote!(#[serde(#(#serde_args),*)])
         };
-        let fd = if f.required && f.ty.is_nullable() {
-            docs_with(
-                f.doc.as_deref(),
-                "Always present on the wire, possibly `null`.".into(),
-            )
-        } else {
+        // The spec's words, then what its schema says beyond the type, then the wire rule.
+        let mut extra = Vec::new();
+        if !f.details.is_empty() {
+            let details = f.details.join("; ");
+            extra.push(format!("{}{}.", details[..1].to_uppercase(), &details[1..]));
+        }
+        if f.required && f.ty.is_nullable() {
+            extra.push("Always present on the wire, possibly `null`.".into());
+        }
+        let fd = if extra.is_empty() {
             docs(f.doc.as_deref())
+        } else {
+            docs_with(f.doc.as_deref(), extra.join(" "))
         };
         quote! {
             #fd

@@ -196,7 +196,7 @@ impl<'a> Lowerer<'a> {
             return;
         }
         match t {
-            TypeRef::String | TypeRef::Bytes => {
+            TypeRef::String | TypeRef::Bytes | TypeRef::Formatted(_) => {
                 out.insert("string");
             }
             TypeRef::Integer(_) => {

@@ -192,6 +192,7 @@ impl<'a> Lowerer<'a> {
             required: f.required,
             boxed: f.boxed,
             doc: f.doc.clone(),
+            details: f.details.clone(),
         }
     }
 
@@ -321,6 +322,7 @@ impl<'a> Lowerer<'a> {
                             required: p.required,
                             doc: p.doc.clone(),
                             details: p.details.clone(),
+                            constraints: p.constraints.clone(),
                         })
                         .collect(),
                     body: d.body.as_ref().map(|b| ir::Body {

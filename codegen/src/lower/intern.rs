@@ -97,6 +97,9 @@ impl<'a> Lowerer<'a> {
                 if kept.doc != new.doc {
                     kept.doc = None;
                 }
+                if kept.details != new.details {
+                    kept.details.clear();
+                }
             }
         }
     }
@@ -174,9 +177,12 @@ impl<'a> Lowerer<'a> {
         for (wire, prop) in properties {
             let p = diag::join(&diag::join(ptr, "properties"), wire);
             let ty = self.lower_boxed(prop, &p, &naming::inline::property(name, wire));
-            let doc = match prop {
-                ReferenceOr::Item(s) => non_empty(&s.schema_data.description),
-                ReferenceOr::Reference { .. } => None,
+            let (doc, details) = match prop {
+                ReferenceOr::Item(s) => (
+                    non_empty(&s.schema_data.description),
+                    super::param::value_details(s),
+                ),
+                ReferenceOr::Reference { .. } => (None, Vec::new()),
             };
             fields.push(Field {
                 ident: String::new(),
@@ -185,6 +191,7 @@ impl<'a> Lowerer<'a> {
                 required: required.contains(wire),
                 boxed: false,
                 doc,
+                details,
             });
         }
         naming::assign_field_idents(&mut fields);

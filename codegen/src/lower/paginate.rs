@@ -93,7 +93,10 @@ impl<'a> Lowerer<'a> {
                 Some(_) => return refuse(format!("the response field {n:?} is not a string")),
                 None => return refuse(format!("the response has no field {n:?}")),
             },
-            None => match fields.iter().find(|f| is_string(f) && naming::is_cursor_name(&f.wire)) {
+            None => match fields
+                .iter()
+                .find(|f| is_string(f) && naming::is_cursor_name(&f.wire))
+            {
                 Some(f) => f,
                 None if hinted => {
                     return refuse("no string field of the response is named like a cursor".into())

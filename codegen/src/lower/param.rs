@@ -190,6 +190,7 @@ impl<'a> Lowerer<'a> {
         let doc = non_empty(&d.description)
             .or_else(|| schema.and_then(|s| non_empty(&s.schema_data.description)));
         let mut details = schema.map(value_details).unwrap_or_default();
+        let constraints = schema.map(constraints).unwrap_or_default();
         if let Some(example) = &d.example {
             if !details.iter().any(|x| x.starts_with("example")) {
                 details.push(format!("example `{example}`"));
@@ -203,6 +204,7 @@ impl<'a> Lowerer<'a> {
             required: d.required || location == ParamIn::Path,
             doc,
             details,
+            constraints,
         })
     }
 
@@ -386,13 +388,45 @@ pub(super) fn value_details(s: &openapiv3::Schema) -> Vec<String> {
     out
 }
 
+/// What a parameter's schema demands of its value, for the check before sending.
+pub(super) fn constraints(s: &openapiv3::Schema) -> ir::Constraints {
+    use openapiv3::{SchemaKind, Type};
+    let bound = |value: String, exclusive: bool| ir::Bound { value, exclusive };
+    let mut c = ir::Constraints::default();
+    match &s.schema_kind {
+        SchemaKind::Type(Type::Integer(i)) => {
+            c.minimum = i.minimum.map(|m| bound(m.to_string(), i.exclusive_minimum));
+            c.maximum = i.maximum.map(|m| bound(m.to_string(), i.exclusive_maximum));
+            c.allowed = i.enumeration.iter().flatten().map(i64::to_string).collect();
+        }
+        SchemaKind::Type(Type::Number(n)) => {
+            let text = |v: f64| format!("{v:?}");
+            c.minimum = n.minimum.map(|m| bound(text(m), n.exclusive_minimum));
+            c.maximum = n.maximum.map(|m| bound(text(m), n.exclusive_maximum));
+            c.allowed = n.enumeration.iter().flatten().map(|v| text(*v)).collect();
+        }
+        SchemaKind::Type(Type::String(st)) if st.enumeration.is_empty() => {
+            c.min_length = st.min_length.map(|n| n as u64);
+            c.max_length = st.max_length.map(|n| n as u64);
+        }
+        SchemaKind::Type(Type::Array(a)) => {
+            c.min_items = a.min_items.map(|n| n as u64);
+            c.max_items = a.max_items.map(|n| n as u64);
+        }
+        _ => {}
+    }
+    c
+}
+
 /// A range in Rust's notation from optional bounds `(value, exclusive)`: `1..=100`, `0..`,
 /// `..10`; `None` without bounds. An exclusive lower bound reads `> 0` (Rust has no such range).
 fn range(lo: Option<(String, bool)>, hi: Option<(String, bool)>) -> Option<String> {
     match (lo, hi) {
         (None, None) => None,
         (Some((l, true)), None) => Some(format!("> {l}")),
-        (Some((l, true)), Some((h, ex))) => Some(format!("> {l}, {} {h}", if ex { "<" } else { "<=" })),
+        (Some((l, true)), Some((h, ex))) => {
+            Some(format!("> {l}, {} {h}", if ex { "<" } else { "<=" }))
+        }
         (lo, hi) => {
             let l = lo.map(|(l, _)| l).unwrap_or_default();
             let h = match hi {

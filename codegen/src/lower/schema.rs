@@ -4,7 +4,7 @@ use openapiv3::{AnySchema, Schema, SchemaKind, Type};
 use serde_json::Value;
 
 use crate::diag::{self};
-use crate::ir::TypeRef;
+use crate::ir::{self, TypeRef};
 
 use super::compose::constraint_only;
 use super::*;
@@ -23,7 +23,7 @@ impl<'a> Lowerer<'a> {
             SchemaKind::Type(Type::String(st)) => {
                 let values: Vec<String> = st.enumeration.iter().flatten().cloned().collect();
                 if values.is_empty() {
-                    TypeRef::String
+                    string_type(&string_format(&st.format))
                 } else {
                     self.string_enum(values, doc.clone(), ptr, name, slot)
                 }
@@ -134,7 +134,7 @@ impl<'a> Lowerer<'a> {
                     .filter_map(|v| v.as_str().map(String::from))
                     .collect();
                 if values.is_empty() {
-                    TypeRef::String
+                    string_type(a.format.as_deref().unwrap_or(""))
                 } else {
                     self.string_enum(values, doc, ptr, name, slot)
                 }
@@ -193,6 +193,34 @@ pub(super) fn format_str<T: std::fmt::Debug>(f: &openapiv3::VariantOrUnknownOrEm
         // The formats `openapiv3` knows (`int32`, `int64`, `float`, `double`), by their name.
         openapiv3::VariantOrUnknownOrEmpty::Item(i) => format!("{i:?}").to_ascii_lowercase(),
         openapiv3::VariantOrUnknownOrEmpty::Empty => String::new(),
+    }
+}
+
+/// A string schema's `format` as the spec spells it (`openapiv3` parses the standard ones).
+pub(super) fn string_format(
+    f: &openapiv3::VariantOrUnknownOrEmpty<openapiv3::StringFormat>,
+) -> String {
+    use openapiv3::{StringFormat, VariantOrUnknownOrEmpty};
+    match f {
+        VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => "date-time".into(),
+        VariantOrUnknownOrEmpty::Item(StringFormat::Date) => "date".into(),
+        VariantOrUnknownOrEmpty::Item(StringFormat::Password) => "password".into(),
+        VariantOrUnknownOrEmpty::Item(StringFormat::Byte) => "byte".into(),
+        VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => "binary".into(),
+        VariantOrUnknownOrEmpty::Unknown(s) => s.clone(),
+        VariantOrUnknownOrEmpty::Empty => String::new(),
+    }
+}
+
+/// The type of a string of this `format`: the runtime's lossless types for dates, times and
+/// durations (which keep the text, so an odd value never fails a response), `String` for
+/// every other format.
+pub(super) fn string_type(format: &str) -> Ty {
+    match format {
+        "date-time" => TypeRef::Formatted(ir::Format::DateTime),
+        "date" => TypeRef::Formatted(ir::Format::Date),
+        "duration" => TypeRef::Formatted(ir::Format::Duration),
+        _ => TypeRef::String,
     }
 }
 

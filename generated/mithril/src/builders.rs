@@ -1157,6 +1157,7 @@ impl GetBids {
             request.query("name", value);
         }
         if let Some(value) = &self.limit {
+            request.check((1..=100).contains(value), "limit", "in 1..=100", *value);
             request.query("limit", value);
         }
         request.options(&self.options);
@@ -2160,6 +2161,7 @@ impl ListLifecycleScripts {
         }
         request.query("project", &self.project);
         if let Some(value) = &self.limit {
+            request.check((1..=100).contains(value), "limit", "in 1..=100", *value);
             request.query("limit", value);
         }
         request.options(&self.options);
@@ -2877,8 +2879,8 @@ impl crate::Client {
         project: impl Into<String>,
         instance_type: impl Into<String>,
         region: impl Into<String>,
-        start_time: impl Into<String>,
-        end_time: impl Into<String>,
+        start_time: sdkgen_runtime::Timestamp,
+        end_time: sdkgen_runtime::Timestamp,
         quantity: i64,
     ) -> GetReservationQuote {
         GetReservationQuote::new(
@@ -2886,8 +2888,8 @@ impl crate::Client {
             project.into(),
             instance_type.into(),
             region.into(),
-            start_time.into(),
-            end_time.into(),
+            start_time,
+            end_time,
             quantity,
         )
     }
@@ -2903,8 +2905,8 @@ pub struct GetReservationQuote {
     project: String,
     instance_type: String,
     region: String,
-    start_time: String,
-    end_time: String,
+    start_time: sdkgen_runtime::Timestamp,
+    end_time: sdkgen_runtime::Timestamp,
     quantity: i64,
     options: sdkgen_runtime::CallOptions,
 }
@@ -2915,8 +2917,8 @@ impl GetReservationQuote {
         project: String,
         instance_type: String,
         region: String,
-        start_time: String,
-        end_time: String,
+        start_time: sdkgen_runtime::Timestamp,
+        end_time: sdkgen_runtime::Timestamp,
         quantity: i64,
     ) -> Self {
         Self {
@@ -2954,6 +2956,7 @@ impl GetReservationQuote {
         request.query("region", &self.region);
         request.query("start_time", &self.start_time);
         request.query("end_time", &self.end_time);
+        request.check(self.quantity >= 1, "quantity", "at least 1", self.quantity);
         request.query("quantity", self.quantity);
         request.options(&self.options);
         request
@@ -3134,10 +3137,10 @@ pub struct GetAvailability {
     instance_type: String,
     region: String,
     mode: Option<crate::types::GetAvailabilityMode>,
-    earliest_start_time: Option<String>,
-    latest_end_time: Option<String>,
-    start_time: Option<String>,
-    end_time: Option<String>,
+    earliest_start_time: Option<sdkgen_runtime::Timestamp>,
+    latest_end_time: Option<sdkgen_runtime::Timestamp>,
+    start_time: Option<sdkgen_runtime::Timestamp>,
+    end_time: Option<sdkgen_runtime::Timestamp>,
     quantity: Option<i64>,
     options: sdkgen_runtime::CallOptions,
 }
@@ -3175,32 +3178,32 @@ impl GetAvailability {
     /// Sets `earliest_start_time`.
     ///
     /// Example `"2024-01-01T00:00:00Z"`.
-    pub fn earliest_start_time(mut self, value: impl Into<String>) -> Self {
-        self.earliest_start_time = Some(value.into());
+    pub fn earliest_start_time(mut self, value: sdkgen_runtime::Timestamp) -> Self {
+        self.earliest_start_time = Some(value);
         self
     }
 
     /// Sets `latest_end_time`.
     ///
     /// Example `"2024-01-01T00:00:00Z"`.
-    pub fn latest_end_time(mut self, value: impl Into<String>) -> Self {
-        self.latest_end_time = Some(value.into());
+    pub fn latest_end_time(mut self, value: sdkgen_runtime::Timestamp) -> Self {
+        self.latest_end_time = Some(value);
         self
     }
 
     /// Sets `start_time`.
     ///
     /// Example `"2024-01-01T00:00:00Z"`.
-    pub fn start_time(mut self, value: impl Into<String>) -> Self {
-        self.start_time = Some(value.into());
+    pub fn start_time(mut self, value: sdkgen_runtime::Timestamp) -> Self {
+        self.start_time = Some(value);
         self
     }
 
     /// Sets `end_time`.
     ///
     /// Example `"2024-01-01T00:00:00Z"`.
-    pub fn end_time(mut self, value: impl Into<String>) -> Self {
-        self.end_time = Some(value.into());
+    pub fn end_time(mut self, value: sdkgen_runtime::Timestamp) -> Self {
+        self.end_time = Some(value);
         self
     }
 
@@ -3249,6 +3252,7 @@ impl GetAvailability {
             request.query("end_time", value);
         }
         if let Some(value) = &self.quantity {
+            request.check(*value > 0, "quantity", "greater than 0", *value);
             request.query("quantity", value);
         }
         request.options(&self.options);
@@ -3450,6 +3454,7 @@ impl GetReservations {
             request.query("status", value);
         }
         if let Some(value) = &self.limit {
+            request.check((1..=100).contains(value), "limit", "in 1..=100", *value);
             request.query("limit", value);
         }
         request.options(&self.options);
@@ -5153,6 +5158,13 @@ impl GetCurrentPricesV2 {
             request.query("region", value);
         }
         if let Some(value) = &self.instance_quantity {
+            request
+                .check(
+                    (1..=256).contains(value),
+                    "instance_quantity",
+                    "in 1..=256",
+                    *value,
+                );
             request.query("instance_quantity", value);
         }
         request.options(&self.options);
@@ -5239,8 +5251,8 @@ pub struct GetHistoricalPricesV2 {
     instance_types: Option<String>,
     region: Option<String>,
     num_samples: Option<i64>,
-    start_time: Option<String>,
-    end_time: Option<String>,
+    start_time: Option<sdkgen_runtime::Timestamp>,
+    end_time: Option<sdkgen_runtime::Timestamp>,
     options: sdkgen_runtime::CallOptions,
 }
 
@@ -5282,16 +5294,16 @@ impl GetHistoricalPricesV2 {
     /// Sets `start_time`.
     ///
     /// Example `"2024-01-01T00:00:00Z"`.
-    pub fn start_time(mut self, value: impl Into<String>) -> Self {
-        self.start_time = Some(value.into());
+    pub fn start_time(mut self, value: sdkgen_runtime::Timestamp) -> Self {
+        self.start_time = Some(value);
         self
     }
 
     /// Sets `end_time`.
     ///
     /// Example `"2024-01-01T00:00:00Z"`.
-    pub fn end_time(mut self, value: impl Into<String>) -> Self {
-        self.end_time = Some(value.into());
+    pub fn end_time(mut self, value: sdkgen_runtime::Timestamp) -> Self {
+        self.end_time = Some(value);
         self
     }
 
@@ -5320,6 +5332,13 @@ impl GetHistoricalPricesV2 {
             request.query("region", value);
         }
         if let Some(value) = &self.num_samples {
+            request
+                .check(
+                    (-1..=1000).contains(value),
+                    "num_samples",
+                    "in -1..=1000",
+                    *value,
+                );
             request.query("num_samples", value);
         }
         if let Some(value) = &self.start_time {
@@ -6494,6 +6513,7 @@ impl GetInstances {
             request.query_delimited("reservation_fid_in", value, ",");
         }
         if let Some(value) = &self.limit {
+            request.check((1..=100).contains(value), "limit", "in 1..=100", *value);
             request.query("limit", value);
         }
         request.options(&self.options);
@@ -7157,8 +7177,8 @@ pub struct GetInstanceStatusHistory {
     bid_fid: Option<String>,
     reservation_fid: Option<String>,
     limit: Option<i64>,
-    start_time: Option<String>,
-    end_time: Option<String>,
+    start_time: Option<sdkgen_runtime::Timestamp>,
+    end_time: Option<sdkgen_runtime::Timestamp>,
     next_cursor: Option<String>,
     options: sdkgen_runtime::CallOptions,
 }
@@ -7214,16 +7234,16 @@ impl GetInstanceStatusHistory {
     /// Sets `start_time`.
     ///
     /// Example `"2024-01-01T00:00:00Z"`.
-    pub fn start_time(mut self, value: impl Into<String>) -> Self {
-        self.start_time = Some(value.into());
+    pub fn start_time(mut self, value: sdkgen_runtime::Timestamp) -> Self {
+        self.start_time = Some(value);
         self
     }
 
     /// Sets `end_time`.
     ///
     /// Example `"2024-01-01T00:00:00Z"`.
-    pub fn end_time(mut self, value: impl Into<String>) -> Self {
-        self.end_time = Some(value.into());
+    pub fn end_time(mut self, value: sdkgen_runtime::Timestamp) -> Self {
+        self.end_time = Some(value);
         self
     }
 
@@ -7262,6 +7282,7 @@ impl GetInstanceStatusHistory {
             request.query("reservation_fid", value);
         }
         if let Some(value) = &self.limit {
+            request.check((1..=100).contains(value), "limit", "in 1..=100", *value);
             request.query("limit", value);
         }
         if let Some(value) = &self.start_time {
@@ -7415,8 +7436,8 @@ pub struct GetInstancePricingHistory {
     bid_fid: Option<String>,
     reservation_fid: Option<String>,
     limit: Option<i64>,
-    start_time: Option<String>,
-    end_time: Option<String>,
+    start_time: Option<sdkgen_runtime::Timestamp>,
+    end_time: Option<sdkgen_runtime::Timestamp>,
     next_cursor: Option<String>,
     options: sdkgen_runtime::CallOptions,
 }
@@ -7472,16 +7493,16 @@ impl GetInstancePricingHistory {
     /// Sets `start_time`.
     ///
     /// Example `"2024-01-01T00:00:00Z"`.
-    pub fn start_time(mut self, value: impl Into<String>) -> Self {
-        self.start_time = Some(value.into());
+    pub fn start_time(mut self, value: sdkgen_runtime::Timestamp) -> Self {
+        self.start_time = Some(value);
         self
     }
 
     /// Sets `end_time`.
     ///
     /// Example `"2024-01-01T00:00:00Z"`.
-    pub fn end_time(mut self, value: impl Into<String>) -> Self {
-        self.end_time = Some(value.into());
+    pub fn end_time(mut self, value: sdkgen_runtime::Timestamp) -> Self {
+        self.end_time = Some(value);
         self
     }
 
@@ -7520,6 +7541,7 @@ impl GetInstancePricingHistory {
             request.query("reservation_fid", value);
         }
         if let Some(value) = &self.limit {
+            request.check((1..=100).contains(value), "limit", "in 1..=100", *value);
             request.query("limit", value);
         }
         if let Some(value) = &self.start_time {

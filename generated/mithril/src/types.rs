@@ -5,33 +5,47 @@
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiKeyModel {
+    /// Example `"apikey_abc123456"`.
     pub fid: String,
     pub name: String,
-    pub created_at: String,
-    pub expires_at: String,
+    /// Example `"2024-01-01T00:00:00Z"`.
+    pub created_at: sdkgen_runtime::Timestamp,
+    /// Example `"2024-01-01T00:00:00Z"`.
+    pub expires_at: sdkgen_runtime::Timestamp,
+    /// Example `"2024-01-01T00:00:00Z"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deactivated_at: Option<String>,
+    pub deactivated_at: Option<sdkgen_runtime::Timestamp>,
+    /// Example `"fkey_abc1..."`.
     pub snippet: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AuctionModel {
+    /// Example `"auc_abc123456"`.
     pub fid: String,
+    /// Example `"it_abc123456"`.
     pub instance_type: String,
+    /// Example `"us-central1-a"`.
     pub region: String,
+    /// Example `512`.
     pub capacity: i64,
+    /// Example `"$10.00"`.
     pub last_instance_price: String,
+    /// Example `"$15.00"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lowest_allocated_price: Option<String>,
     pub adjustable_memory: bool,
+    /// Example `"imgver_abc123456"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_image_version: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AvailabilitySlotModel {
-    pub start_time: String,
-    pub end_time: String,
+    /// Example `"2024-01-01T00:00:00Z"`.
+    pub start_time: sdkgen_runtime::Timestamp,
+    /// Example `"2024-01-01T00:00:00Z"`.
+    pub end_time: sdkgen_runtime::Timestamp,
     pub quantity: i64,
 }
 
@@ -39,8 +53,12 @@ pub struct AvailabilitySlotModel {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BidHistoryEventModel {
     /// When the event occurred
-    pub timestamp: String,
+    ///
+    /// Example `"2024-01-01T00:00:00Z"`.
+    pub timestamp: sdkgen_runtime::Timestamp,
+    /// Example `"Placed"`.
     pub event_type: BidHistoryEventModelEventType,
+    /// Example `"$15.60"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit_price: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -146,6 +164,7 @@ impl<'de> serde::Deserialize<'de> for BidHistoryEventModelEventType {
 /// Response model for bid history.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BidHistoryResponse {
+    /// Example `"bid_abc123456"`.
     pub bid_fid: String,
     /// List of historical events for this bid, ordered by timestamp
     pub events: Vec<BidHistoryEventModel>,
@@ -153,20 +172,30 @@ pub struct BidHistoryResponse {
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BidModel {
+    /// Example `"bid_abc123456"`.
     pub fid: String,
     pub name: String,
+    /// Example `"proj_abc123456"`.
     pub project: String,
+    /// Example `"user_abc123456"`.
     pub created_by: String,
-    pub created_at: String,
+    /// Example `"2024-01-01T00:00:00Z"`.
+    pub created_at: sdkgen_runtime::Timestamp,
+    /// Example `"2024-01-01T00:00:00Z"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deactivated_at: Option<String>,
+    pub deactivated_at: Option<sdkgen_runtime::Timestamp>,
+    /// Example `"$15.60"`.
     pub limit_price: String,
+    /// Example `4`.
     pub instance_quantity: i64,
+    /// Example `"it_abc123456"`.
     pub instance_type: String,
+    /// Example `"us-central1-a"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     pub instances: Vec<String>,
     pub launch_specification: LaunchSpecificationModel,
+    /// Example `"Open"`.
     pub status: BidStatus,
 }
 
@@ -245,7 +274,9 @@ impl<'de> serde::Deserialize<'de> for BidStatus {
 /// Response model for the detailed bid status endpoint.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BidStatusResponse {
+    /// Example `"bid_xxxx"`.
     pub bid_fid: String,
+    /// Example `"Open"`.
     pub status: BidStatusResponseStatus,
 }
 
@@ -333,27 +364,39 @@ pub struct CheckAvailabilityResponse {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CreateApiKeyRequest {
     pub name: String,
-    pub expires_at: String,
+    /// Example `"2024-01-01T00:00:00Z"`.
+    pub expires_at: sdkgen_runtime::Timestamp,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CreateApiKeyResponse {
+    /// Example `"apikey_abc123456"`.
     pub fid: String,
     pub name: String,
-    pub created_at: String,
-    pub expires_at: String,
+    /// Example `"2024-01-01T00:00:00Z"`.
+    pub created_at: sdkgen_runtime::Timestamp,
+    /// Example `"2024-01-01T00:00:00Z"`.
+    pub expires_at: sdkgen_runtime::Timestamp,
+    /// Example `"2024-01-01T00:00:00Z"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deactivated_at: Option<String>,
+    pub deactivated_at: Option<sdkgen_runtime::Timestamp>,
+    /// Example `"fkey_abc1..."`.
     pub snippet: String,
+    /// Example `"fkey_abc123456"`.
     pub secret: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CreateBidRequest {
+    /// Example `"proj_abc123456"`.
     pub project: String,
+    /// Example `"us-central1-a"`.
     pub region: String,
+    /// Example `"it_abc123456"`.
     pub instance_type: String,
+    /// Example `"$25.60"`.
     pub limit_price: String,
+    /// Example `4`.
     pub instance_quantity: i64,
     pub name: String,
     pub launch_specification: LaunchSpecificationModel,
@@ -364,13 +407,18 @@ pub struct CreateBidRequest {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CreateCpuInstanceRequest {
     pub name: String,
+    /// Example `"proj_abc123456"`.
     pub project: String,
+    /// Example `"it_abc123456"`.
     pub instance_type: String,
+    /// Example `"us-central1-a"`.
     pub region: String,
+    /// Default `[]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub volumes: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssh_keys: Option<Vec<String>>,
+    /// Example `"imgver_abc123456"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_version: Option<String>,
 }
@@ -378,12 +426,18 @@ pub struct CreateCpuInstanceRequest {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CreateKubernetesClusterRequest {
     pub name: String,
+    /// Example `"proj_abc123456"`.
     pub project: String,
+    /// Example `"us-central1-a"`.
     pub region: String,
+    /// Items `1..`.
     pub ssh_keys: Vec<String>,
+    /// Example `"it_abc123456"`.
     pub instance_type: String,
+    /// Default `"1.34"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub k8s_version: Option<CreateKubernetesClusterRequestK8sVersion>,
+    /// Example `"imgver_abc123456"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_version: Option<String>,
 }
@@ -450,22 +504,32 @@ impl<'de> serde::Deserialize<'de> for CreateKubernetesClusterRequestK8sVersion {
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CreateLifecycleScriptRequest {
+    /// Example `"proj_abc123456"`.
     pub project: String,
+    /// Length `1..`.
     pub name: String,
+    /// Length `1..`.
     pub content: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Default `"PROJECT"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<PublicLifecycleScriptScope>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CreateReservationRequest {
+    /// Example `"proj_abc123456"`.
     pub project: String,
+    /// Example `"it_abc123456"`.
     pub instance_type: String,
+    /// Example `"us-central1-a"`.
     pub region: String,
-    pub start_time: String,
-    pub end_time: String,
+    /// Example `"2024-01-01T00:00:00Z"`.
+    pub start_time: sdkgen_runtime::Timestamp,
+    /// Example `"2024-01-01T00:00:00Z"`.
+    pub end_time: sdkgen_runtime::Timestamp,
+    /// Example `4`.
     pub instance_quantity: i64,
     pub name: String,
     pub launch_specification: LaunchSpecificationModel,
@@ -477,10 +541,12 @@ pub struct CreateReservationRequest {
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSshKeyRequest {
+    /// Example `"proj_abc123456"`.
     pub project: String,
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_key: Option<String>,
+    /// Default `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required: Option<bool>,
 }
@@ -488,21 +554,28 @@ pub struct CreateSshKeyRequest {
 /// Request model for creating a new storage volume.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CreateVolumeRequest {
+    /// Length `..=64`; pattern `^[a-z]([-a-z0-9]*[a-z0-9])?$`.
     pub name: String,
+    /// Example `"proj_abc123456"`.
     pub project: String,
     pub disk_interface: Interface,
+    /// Example `"us-central1-a"`.
     pub region: String,
     pub size_gb: sdkgen_runtime::serde_json::Value,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CreatedSshKeyModel {
+    /// Example `"sshkey_abc123456"`.
     pub fid: String,
     pub name: String,
+    /// Example `"proj_abc123456"`.
     pub project: String,
     pub public_key: String,
-    pub created_at: String,
+    /// Example `"2024-01-01T00:00:00Z"`.
+    pub created_at: sdkgen_runtime::Timestamp,
     pub required: bool,
+    /// Example `"-----BEGIN RSA PRIVATE KEY-----..."`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_key: Option<String>,
 }
@@ -527,14 +600,16 @@ pub struct CurrentPricesResponse {
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ExtendReservationRequest {
-    pub end_time: String,
+    /// Example `"2024-01-01T00:00:00Z"`.
+    pub end_time: sdkgen_runtime::Timestamp,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_specification: Option<PriceSpecification>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ExtensionAvailabilityResponse {
-    pub latest_extension_time: String,
+    /// Example `"2024-01-01T00:00:00Z"`.
+    pub latest_extension_time: sdkgen_runtime::Timestamp,
     pub available: bool,
 }
 
@@ -618,7 +693,8 @@ pub struct GetInstancesResponse {
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct GetLatestEndTimeResponse {
-    pub latest_end_time: String,
+    /// Example `"2024-01-01T00:00:00Z"`.
+    pub latest_end_time: sdkgen_runtime::Timestamp,
     pub available: bool,
 }
 
@@ -632,8 +708,10 @@ pub struct GetReservationsResponse {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct GrantUsageModel {
     pub fid: String,
-    pub starts_at: String,
-    pub ends_at: String,
+    /// Example `"2024-01-01T00:00:00Z"`.
+    pub starts_at: sdkgen_runtime::Timestamp,
+    /// Example `"2024-01-01T00:00:00Z"`.
+    pub ends_at: sdkgen_runtime::Timestamp,
     pub quantity: i64,
     pub unit_price: i64,
     pub price_credit: i64,
@@ -643,11 +721,13 @@ pub struct GrantUsageModel {
 /// A single time-series of prices for one instance type in one region.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct HistoricalPriceSeriesModel {
+    /// Example `"it_abc123456"`.
     pub instance_type: String,
     pub region: String,
-    pub timestamps: Vec<String>,
+    pub timestamps: Vec<sdkgen_runtime::Timestamp>,
     pub spot_prices: Vec<String>,
     pub reserved_prices: Vec<String>,
+    /// Default `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region_disabled: Option<bool>,
 }
@@ -656,8 +736,10 @@ pub struct HistoricalPriceSeriesModel {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct HistoricalPricesResponseModel {
     pub series: Vec<HistoricalPriceSeriesModel>,
+    /// Default `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub complete: Option<bool>,
+    /// Default `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_disabled_regions: Option<bool>,
 }
@@ -670,14 +752,16 @@ pub struct HttpValidationError {
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ImageVersionModel {
+    /// Example `"imgver_abc123456"`.
     pub image_version_fid: String,
     pub image_version_name: String,
     pub os: String,
     pub kernel: String,
     pub stable: bool,
     pub supported_regions: Vec<String>,
+    /// Example `"2024-01-01T00:00:00Z"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deactivated_at: Option<String>,
+    pub deactivated_at: Option<sdkgen_runtime::Timestamp>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nvidia_driver: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -692,22 +776,31 @@ pub struct ImageVersionModel {
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct InstanceModel {
+    /// Example `"inst_abc123456"`.
     pub fid: String,
     pub name: String,
+    /// Example `"proj_abc123456"`.
     pub project: String,
-    pub created_at: String,
+    /// Example `"2024-01-01T00:00:00Z"`.
+    pub created_at: sdkgen_runtime::Timestamp,
+    /// Example `"user_abc123456"`.
     pub created_by: String,
+    /// Example `"it_abc123456"`.
     pub instance_type: String,
+    /// Example `"us-central1-a"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
+    /// Example `"bid_abc123456"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bid: Option<String>,
+    /// Example `"res_abc123456"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reservation: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssh_destination: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_ip: Option<String>,
+    /// Example `"STATUS_NEW"`.
     pub status: InstanceStatus,
 }
 
@@ -803,18 +896,22 @@ impl<'de> serde::Deserialize<'de> for InstanceOrderStatus {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct InstancePricingEvent {
     pub price_cents: i64,
-    pub start_time: String,
-    /// Always present on the wire, possibly `null`.
-    pub end_time: Option<String>,
+    /// Example `"2024-01-01T00:00:00Z"`.
+    pub start_time: sdkgen_runtime::Timestamp,
+    /// Example `"2024-01-01T00:00:00Z"`. Always present on the wire, possibly `null`.
+    pub end_time: Option<sdkgen_runtime::Timestamp>,
 }
 
 /// The history of an instance's pricing.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct InstancePricingHistory {
+    /// Example `"inst_abc123456"`.
     pub instance_fid: String,
     pub events: Vec<InstancePricingEvent>,
+    /// Example `"bid_abc123456"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bid_fid: Option<String>,
+    /// Example `"res_abc123456"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reservation_fid: Option<String>,
 }
@@ -998,17 +1095,21 @@ impl<'de> serde::Deserialize<'de> for InstanceStatus {
 /// An event in the history of an instance's status.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct InstanceStatusEvent {
-    pub timestamp: String,
+    /// Example `"2024-01-01T00:00:00Z"`.
+    pub timestamp: sdkgen_runtime::Timestamp,
     pub status: InstanceStatus,
 }
 
 /// The history of an instance's status.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct InstanceStatusHistory {
+    /// Example `"inst_abc123456"`.
     pub instance_fid: String,
     pub events: Vec<InstanceStatusEvent>,
+    /// Example `"bid_abc123456"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bid_fid: Option<String>,
+    /// Example `"res_abc123456"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reservation_fid: Option<String>,
 }
@@ -1024,33 +1125,52 @@ pub struct InstanceStatusHistoryResponse {
 /// Response model for instance status endpoint.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct InstanceStatusResponse {
+    /// Example `"inst_abc123456"`.
     pub fid: String,
     pub name: String,
+    /// Example `"STATUS_NEW"`.
     pub status: InstanceStatus,
+    /// Example `"bid_abc123456"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bid: Option<String>,
+    /// Example `"res_abc123456"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reservation: Option<String>,
+    /// Example `"2024-01-01T00:00:00Z"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end_time: Option<String>,
+    pub end_time: Option<sdkgen_runtime::Timestamp>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InstanceTypeModel {
+    /// Example `"it_abc123456"`.
     pub fid: String,
+    /// Example `"h100.80gb.sxm"`.
     pub name: String,
+    /// Example `192`.
     pub num_cpus: i64,
+    /// Example `"Intel"`.
     pub cpu_type: String,
+    /// Example `1800`.
     pub ram_gb: i64,
+    /// Example `8`.
     pub num_gpus: i64,
+    /// Example `"H100"`.
     pub gpu_type: String,
+    /// Example `80`.
     pub gpu_memory_gb: i64,
+    /// Example `"SXM5"`.
     pub gpu_socket: String,
+    /// Example `7800`.
     pub local_storage_gb: i64,
+    /// Example `"InfiniBand"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_type: Option<String>,
+    /// Example `8`.
     pub ib_count: i64,
+    /// Example `4`.
     pub bridge_count: i64,
+    /// Example `0.12`.
     pub hourly_price: f64,
 }
 
@@ -1119,8 +1239,10 @@ pub struct KubernetesClusterModel {
     pub fid: String,
     pub project: String,
     pub name: String,
+    /// Example `"us-central1-a"`.
     pub region: String,
-    pub created_at: String,
+    /// Example `"2024-01-01T00:00:00Z"`.
+    pub created_at: sdkgen_runtime::Timestamp,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kube_host: Option<String>,
     pub ssh_keys: Vec<String>,
@@ -1128,8 +1250,9 @@ pub struct KubernetesClusterModel {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub join_command: Option<String>,
     pub status: KubernetesClusterModelStatus,
+    /// Example `"2024-01-01T00:00:00Z"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deleted_at: Option<String>,
+    pub deleted_at: Option<sdkgen_runtime::Timestamp>,
     pub k8s_version: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_fid: Option<String>,
@@ -1202,13 +1325,19 @@ impl<'de> serde::Deserialize<'de> for KubernetesClusterModelStatus {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LaunchSpecificationModel {
     /// List of volume FIDs
+    ///
+    /// Example `["vol_1234567890","vol_1234567891"]`.
     pub volumes: Vec<String>,
     /// List of SSH key FIDs
+    ///
+    /// Example `["sshkey_1234567890","sshkey_1234567891"]`.
     pub ssh_keys: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub startup_script: Option<String>,
+    /// Example `"clust_abc123456"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kubernetes_cluster: Option<String>,
+    /// Example `"imgver_abc123456"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_version: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1220,11 +1349,17 @@ pub struct LifecycleScriptModel {
     pub fid: String,
     pub name: String,
     pub description: String,
+    /// Length `1..=2083`.
     pub content_url: String,
+    /// Example `"proj_abc123456"`.
     pub project: String,
-    pub created_at: String,
+    /// Example `"2024-01-01T00:00:00Z"`.
+    pub created_at: sdkgen_runtime::Timestamp,
+    /// Example `"user_abc123456"`.
     pub created_by: String,
-    pub last_modified_at: String,
+    /// Example `"2024-01-01T00:00:00Z"`.
+    pub last_modified_at: sdkgen_runtime::Timestamp,
+    /// Example `"user_abc123456"`.
     pub last_modified_by: String,
     pub scope: LifecycleScriptScope,
 }
@@ -1363,6 +1498,7 @@ impl<'de> serde::Deserialize<'de> for ListLifecycleScriptsSortBy {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MeResponse {
     pub id: String,
+    /// Example `"user_abc123456"`.
     pub fid: String,
     pub email: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1374,11 +1510,14 @@ pub struct MeResponse {
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NewSshKeyModel {
+    /// Example `"sshkey_abc123456"`.
     pub fid: String,
     pub name: String,
+    /// Example `"proj_abc123456"`.
     pub project: String,
     pub public_key: String,
-    pub created_at: String,
+    /// Example `"2024-01-01T00:00:00Z"`.
+    pub created_at: sdkgen_runtime::Timestamp,
     pub required: bool,
 }
 
@@ -1445,6 +1584,7 @@ impl<'de> serde::Deserialize<'de> for OrderType {
 /// Resolved storage quota for one region.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationStorageQuotaModel {
+    /// Default `"storage_gib"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product_type: Option<OrganizationStorageQuotaModelProductType>,
     pub cluster_id: String,
@@ -1601,8 +1741,10 @@ pub struct PersistentDiskChange {
 /// If provided, the system applies the specified offer's pricing.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PriceSpecification {
+    /// Default `"standard"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offer_key: Option<String>,
+    /// Example `500`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_unit_price: Option<i64>,
 }
@@ -1610,7 +1752,9 @@ pub struct PriceSpecification {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PricingEventModel {
     pub id: String,
-    pub occurred_at: String,
+    /// Example `"2024-01-01T00:00:00Z"`.
+    pub occurred_at: sdkgen_runtime::Timestamp,
+    /// Example `"inst_abc123456"`.
     pub instance_fid: String,
     pub instance_name: String,
     pub instance_status: InstanceStatus,
@@ -1618,9 +1762,11 @@ pub struct PricingEventModel {
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ProjectModel {
+    /// Example `"proj_abc123456"`.
     pub fid: String,
     pub name: String,
-    pub created_at: String,
+    /// Example `"2024-01-01T00:00:00Z"`.
+    pub created_at: sdkgen_runtime::Timestamp,
 }
 
 /// Values this client does not know decode as [`PublicLifecycleScriptScope::Unknown`] and encode back unchanged.
@@ -1689,7 +1835,10 @@ pub struct QuotaModel {
     /// Unique identifier for the quota
     pub fid: String,
     /// Project FID this quota belongs to
+    ///
+    /// Example `"proj_abc123456"`.
     pub project: String,
+    /// Example `"it_abc123456"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// Type of product (e.g., 'Spot', 'Reservations', 'Storage')
@@ -1710,6 +1859,7 @@ pub struct QuotaModel {
 /// current boot image is reused.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct RefreshBootDiskRequest {
+    /// Example `"imgver_abc123456"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_version: Option<String>,
 }
@@ -1717,8 +1867,9 @@ pub struct RefreshBootDiskRequest {
 /// Response model for the refresh-boot-disk endpoint.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RefreshBootDiskResponse {
+    /// Example `"inst_abc123456"`.
     pub fid: String,
-    /// Always present on the wire, possibly `null`.
+    /// Example `"imgver_abc123456"`. Always present on the wire, possibly `null`.
     pub image_version: Option<String>,
     pub status: RefreshBootDiskResponseStatus,
 }
@@ -1786,8 +1937,10 @@ pub struct RegionDto {
     pub block_storage_enabled: bool,
     pub fileshare_storage_enabled: bool,
     pub k8s_enabled: bool,
+    /// Default `32`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_volume_size_tb: Option<i64>,
+    /// Default `64`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_volume_name_length: Option<i64>,
 }
@@ -1796,7 +1949,10 @@ pub struct RegionDto {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ReservationHistoryEventModel {
     /// When the event occurred
-    pub timestamp: String,
+    ///
+    /// Example `"2024-01-01T00:00:00Z"`.
+    pub timestamp: sdkgen_runtime::Timestamp,
+    /// Example `"Placed"`.
     pub event_type: ReservationHistoryEventModelEventType,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
@@ -1895,6 +2051,7 @@ impl<'de> serde::Deserialize<'de> for ReservationHistoryEventModelEventType {
 /// Response model for reservation history.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ReservationHistoryResponse {
+    /// Example `"res_abc123456"`.
     pub reservation_fid: String,
     /// List of historical events for this reservation, ordered by time
     pub events: Vec<ReservationHistoryEventModel>,
@@ -1902,17 +2059,21 @@ pub struct ReservationHistoryResponse {
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ReservationInfoModel {
+    /// Example `"res_abc123456"`.
     pub fid: String,
     pub order_name: String,
-    pub start_date: String,
-    pub end_date: String,
+    /// Example `"2024-01-01T00:00:00Z"`.
+    pub start_date: sdkgen_runtime::Timestamp,
+    /// Example `"2024-01-01T00:00:00Z"`.
+    pub end_date: sdkgen_runtime::Timestamp,
     pub status: InstanceOrderStatus,
     pub committed_cost_cents: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ReservationLevelEventModel {
-    pub occurred_at: String,
+    /// Example `"2024-01-01T00:00:00Z"`.
+    pub occurred_at: sdkgen_runtime::Timestamp,
     pub event_type: ReservationLevelEventModelEventType,
     pub reservation_name: String,
 }
@@ -1983,23 +2144,36 @@ impl<'de> serde::Deserialize<'de> for ReservationLevelEventModelEventType {
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ReservationModel {
+    /// Example `"res_abc123456"`.
     pub fid: String,
     pub name: String,
+    /// Example `"proj_abc123456"`.
     pub project: String,
+    /// Example `"user_abc123456"`.
     pub created_by: String,
-    pub created_at: String,
+    /// Example `"2024-01-01T00:00:00Z"`.
+    pub created_at: sdkgen_runtime::Timestamp,
+    /// Example `"2024-01-01T00:00:00Z"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deactivated_at: Option<String>,
+    pub deactivated_at: Option<sdkgen_runtime::Timestamp>,
+    /// Example `4`.
     pub instance_quantity: i64,
+    /// Example `"it_abc123456"`.
     pub instance_type: String,
+    /// Example `"us-central1-a"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     pub instances: Vec<String>,
     pub launch_specification: LaunchSpecificationModel,
+    /// Example `"Pending"`.
     pub status: ReservationStatus,
-    pub start_time: String,
-    pub end_time: String,
+    /// Example `"2024-01-01T00:00:00Z"`.
+    pub start_time: sdkgen_runtime::Timestamp,
+    /// Example `"2024-01-01T00:00:00Z"`.
+    pub end_time: sdkgen_runtime::Timestamp,
+    /// Example `"$47.76"`.
     pub total_price: String,
+    /// Example `"$1.99"`.
     pub unit_price: String,
 }
 
@@ -2106,6 +2280,7 @@ pub struct ReservationUsageResponse {
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RestartVmResponse {
+    /// Example `"inst_abc123456"`.
     pub fid: String,
     pub status: RestartVmResponseStatus,
 }
@@ -2457,6 +2632,7 @@ impl<'de> serde::Deserialize<'de> for TargetInstanceStatus {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TeammateResponse {
     pub id: String,
+    /// Example `"user_abc123456"`.
     pub fid: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
@@ -2465,12 +2641,14 @@ pub struct TeammateResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_role: Option<String>,
     pub project_ids: Vec<String>,
+    /// Example `"2024-01-01T00:00:00Z"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deactivated_at: Option<String>,
+    pub deactivated_at: Option<sdkgen_runtime::Timestamp>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TerminateInstanceRequest {
+    /// Items `1..`.
     pub instances: Vec<String>,
     pub reduce_capacity: bool,
 }
@@ -2494,6 +2672,7 @@ pub struct UpdateBidRequest {
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateLifecycleScriptRequest {
+    /// Length `1..`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2521,6 +2700,7 @@ pub struct UpdateSshKeyRequest {
 ///   name: New name for the volume. Must follow naming conventions.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateVolumeRequest {
+    /// Length `..=64`; pattern `^[a-z]([-a-z0-9]*[a-z0-9])?$`.
     pub name: String,
 }
 
@@ -2530,10 +2710,11 @@ pub struct UsageSummaryModel {
     pub flex_use_credits_cents: i64,
     pub early_termination_credits_cents: i64,
     pub net_cost_cents: i64,
-    pub reserved_instance_hours: String,
-    pub active_instance_hours: String,
-    pub idle_instance_hours: String,
-    pub as_of: String,
+    pub reserved_instance_hours: sdkgen_runtime::IsoDuration,
+    pub active_instance_hours: sdkgen_runtime::IsoDuration,
+    pub idle_instance_hours: sdkgen_runtime::IsoDuration,
+    /// Example `"2024-01-01T00:00:00Z"`.
+    pub as_of: sdkgen_runtime::Timestamp,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -2552,13 +2733,18 @@ pub enum ValidationErrorLocation {
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct VolumeModel {
+    /// Example `"vol_abc123456"`.
     pub fid: String,
     pub name: String,
+    /// Example `"us-central1-a"`.
     pub region: String,
-    pub created_at: String,
-    /// Always present on the wire, possibly `null`.
-    pub deleted_at: Option<String>,
+    /// Example `"2024-01-01T00:00:00Z"`.
+    pub created_at: sdkgen_runtime::Timestamp,
+    /// Example `"2024-01-01T00:00:00Z"`. Always present on the wire, possibly `null`.
+    pub deleted_at: Option<sdkgen_runtime::Timestamp>,
+    /// Example `2000`.
     pub capacity_gb: i64,
+    /// Example `"proj_abc123456"`.
     pub project: String,
     pub interface: Interface,
     pub bids: Vec<String>,

@@ -3764,6 +3764,7 @@ impl DeleteApiKey {
             "/api/v0/auth/apikeys/{id}",
             format!("/api/v0/auth/apikeys/{}", sdkgen_runtime::encode_path(self.id)),
         );
+        request.check(self.id >= 1, "id", "at least 1", self.id);
         request.options(&self.options);
         request
     }
@@ -9899,6 +9900,7 @@ impl ShowCharges {
             request.query("latest_first", value);
         }
         if let Some(value) = &self.limit {
+            request.check(*value >= 1, "limit", "at least 1", *value);
             request.query("limit", value);
         }
         if let Some(value) = &self.after_token {
@@ -10725,6 +10727,7 @@ impl ShowInstances {
             "/api/v1/instances".to_owned(),
         );
         if let Some(value) = &self.limit {
+            request.check(*value <= 25, "limit", "at most 25", *value);
             request.query("limit", value);
         }
         if let Some(value) = &self.after_token {
@@ -10950,6 +10953,7 @@ impl ShowInvoices {
             request.query("latest_first", value);
         }
         if let Some(value) = &self.limit {
+            request.check(*value >= 1, "limit", "at least 1", *value);
             request.query("limit", value);
         }
         if let Some(value) = &self.after_token {

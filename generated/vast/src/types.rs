@@ -6,12 +6,15 @@
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AttachSshKeyRequest {
     /// The SSH key to attach to the instance
+    ///
+    /// Length `1..`; example `"ssh-rsa AAAAB3NzaC1yc2EAAA..."`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssh_key: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct BadRequest {
+    /// Example `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -22,6 +25,7 @@ pub struct BadRequest {
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct BadRequest2 {
+    /// Example `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -160,8 +164,10 @@ impl<'de> serde::Deserialize<'de> for BadRequestError2 {
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CancelMaintNotFound {
+    /// Example `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// Example `"No such machine id"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -172,6 +178,7 @@ pub struct CancelMaintNotFound {
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CancelMaintResponse {
+    /// Example `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// Current time in seconds since the epoch.
@@ -180,6 +187,7 @@ pub struct CancelMaintResponse {
     /// ID of the machine.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub machine_id: Option<i64>,
+    /// Example `"deleted 1 scheduled maintenance window(s) on machine 1234"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
 }
@@ -198,10 +206,12 @@ pub struct CancelSyncRequest {
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ChangeBidNotFound {
+    /// Example `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<ChangeBidNotFoundError>,
+    /// Example `"Instance with that ID does not exist."`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
 }
@@ -265,23 +275,33 @@ impl<'de> serde::Deserialize<'de> for ChangeBidNotFoundError {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ChangeBidRequest {
     /// Client identifier (usually "me")
+    ///
+    /// Example `"me"`.
     pub client_id: String,
     /// Bid price in $/hour
+    ///
+    /// Range `0.001..=32`; example `0.17`.
     pub price: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CleanupMachineResponse {
+    /// Example `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// Example `1633036800.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ctime: Option<f64>,
+    /// Example `123`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub machine_id: Option<i64>,
+    /// Example `456`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<i64>,
+    /// Example `5`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub num_deleted: Option<i64>,
+    /// Example `"deleted 5 expired contracts on machine 123"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
 }
@@ -323,10 +343,12 @@ pub struct CloudCopyResponse {
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateApiKeyBadRequest {
+    /// Example `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<CreateApiKeyBadRequestError>,
+    /// Example `"Invalid permission format"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
 }
@@ -394,13 +416,19 @@ impl<'de> serde::Deserialize<'de> for CreateApiKeyBadRequestError {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CreateApiKeyRequest {
     /// Name for the API key
+    ///
+    /// Example `"read-only-key"`.
     pub name: String,
     /// JSON object containing permission definitions
+    ///
+    /// Example `{"read":true,"write":false}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permissions: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
     /// Optional wildcard parameters for advanced keys
+    ///
+    /// Example `{"ip_whitelist":["1.2.3.4"]}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_params: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
@@ -410,9 +438,13 @@ pub struct CreateApiKeyRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateApiKeyResponse {
     /// The ID of the created API key
+    ///
+    /// Example `12345`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// The newly generated API key
+    ///
+    /// Example `"vast-123456789abcdef"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -428,19 +460,24 @@ pub enum CreateApiKeyResponsePermissions {
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateEndpointResponse {
+    /// Example `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// The ID of the created endpoint
+    ///
+    /// Example `12345`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateEnvVarBadRequest {
+    /// Example `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<CreateEnvVarBadRequestError>,
+    /// Example `"Both 'key' and 'value' are required."`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
 }
@@ -511,12 +548,15 @@ impl<'de> serde::Deserialize<'de> for CreateEnvVarBadRequestError {
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateInstanceBadRequest {
+    /// Example `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<CreateInstanceBadRequestError>,
+    /// Example `"error 400/3467: Invalid args: 'id' is required and must be a valid offer ID"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
+    /// Example `1234567`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ask_id: Option<i64>,
 }
@@ -587,12 +627,14 @@ impl<'de> serde::Deserialize<'de> for CreateInstanceBadRequestError {
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateInstanceFailure {
+    /// Example `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
+    /// Example `1234567`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ask_id: Option<i64>,
 }
@@ -600,6 +642,8 @@ pub struct CreateInstanceFailure {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateInstanceRequest {
     /// Docker image to use for the instance.
+    ///
+    /// Default `"vastai/base-image:@vastai-automatic-tag"`.
     pub image: String,
     /// Content-based hash ID of a template to use as base configuration. Template values are merged with or overridden by request parameters (see precedence rules in endpoint description). When using a template, the `image` field is optional as the template provides it.
     ///
@@ -619,6 +663,8 @@ pub struct CreateInstanceRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_state: Option<InstanceState>,
     /// Bid price per machine (in $/hour). Only for interruptible instances
+    ///
+    /// Range `0.001..=128`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<f64>,
     /// Environment variables and port mappings in Docker flag format. When using a template, request `env` is merged with template `env` - existing keys are retained, new keys are appended, conflicting keys use the request value.
@@ -777,29 +823,37 @@ pub struct CreateInstanceRequestVolumeInfo {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateInstanceResponse {
     /// If the instance was created successfully
+    ///
+    /// Example `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// ID of the newly created instance contract
+    ///
+    /// Example `1234568`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_contract: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateNotificationWebhookResponse {
+    /// Example `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook: Option<NotificationWebhookWithSecret>,
+    /// Example `["client:low_credit"]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled_notification_preferences: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateSshKeyBadRequest {
+    /// Example `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<CreateSshKeyBadRequestError>,
+    /// Example `"No ssh key provided"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
 }
@@ -862,6 +916,7 @@ impl<'de> serde::Deserialize<'de> for CreateSshKeyBadRequestError {
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateSshKeyResponse {
+    /// Example `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -871,18 +926,25 @@ pub struct CreateSshKeyResponse {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateSshKeyResponseKey {
     /// The ID of the created SSH key
+    ///
+    /// Example `123`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// The user ID who owns the key
+    ///
+    /// Example `456`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<i64>,
     /// The public SSH key content
+    ///
+    /// Example `"ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC..."`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_key: Option<String>,
+    /// Example `"2023-01-01T12:00:00Z"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<sdkgen_runtime::Timestamp>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deleted_at: Option<String>,
+    pub deleted_at: Option<sdkgen_runtime::Timestamp>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
@@ -1024,21 +1086,35 @@ impl<'de> serde::Deserialize<'de> for CreateSubaccountConflictError {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSubaccountRequest {
     /// User's email address
+    ///
+    /// Length `..=64`; pattern `^(?!.*@vast)[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\.[a-zA-Z]{2,}$`; example `"user@example.com"`.
     pub email: String,
     /// Desired username
+    ///
+    /// Length `..=64`; example `"testuser123"`.
     pub username: String,
     /// Account password
+    ///
+    /// Length `..=256`; example `"securepass123"`.
     pub password: String,
     /// If true, account is restricted to host functionality only
+    ///
+    /// Example `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_only: Option<bool>,
     /// Parent account ID for subaccounts. Use "me" for current user.
+    ///
+    /// Example `"me"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<String>,
     /// Optional SSH public key
+    ///
+    /// Length `..=4096`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssh_key: Option<String>,
     /// Captcha token (required for non-subaccounts)
+    ///
+    /// Length `..=8192`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub captcha: Option<String>,
 }
@@ -1059,8 +1135,11 @@ pub struct CreateSubaccountResponse {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateTeamRequest {
+    /// Example `"my-awesome-team"`.
     pub team_name: String,
     /// Credits to transfer from personal account to team
+    ///
+    /// Example `0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transfer_credit: Option<f64>,
 }
@@ -1068,6 +1147,8 @@ pub struct CreateTeamRequest {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CreateTeamRoleRequest {
     /// Name for the new role
+    ///
+    /// Example `"developer"`.
     pub name: String,
     /// JSON object containing permission definitions
     pub permissions: CreateTeamRoleRequestPermissions,
@@ -1084,11 +1165,15 @@ pub struct CreateTeamRoleRequestPermissions {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateTeamRoleRequestPermissionsApi {
     /// Permission to read user info
+    ///
+    /// Default `{}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_read: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
     /// Permission to write instances
+    ///
+    /// Default `{}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_write: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
@@ -1098,10 +1183,16 @@ pub struct CreateTeamRoleRequestPermissionsApi {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateTemplateRequest {
     /// Name of the template
+    ///
+    /// Default `"Example Template"`.
     pub name: String,
     /// Docker image path. Used when launching instances from this template.
+    ///
+    /// Default `"vastai/base-image"`.
     pub image: String,
     /// Docker image tag specifying version of the image. Defaults to `latest`. Can also be included in the `image` field instead.
+    ///
+    /// Default `"latest"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
     /// Environment variables and port mappings in Docker flag format.
@@ -1115,6 +1206,8 @@ pub struct CreateTemplateRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub onstart: Option<String>,
     /// Launch mode for the instance. Defaults to `args`. Recommended - use `ssh` with `ssh_direct: true` for reliable SSH access.
+    ///
+    /// Default `"args"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub runtype: Option<CreateTemplateRequestRuntype>,
     /// Enable direct SSH connection
@@ -1251,6 +1344,8 @@ pub struct CreateTemplateResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// Status message
+    ///
+    /// Example `"Template Created Successfully! New Template ID: 123456"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
     /// Template details
@@ -1275,61 +1370,93 @@ pub struct CreateTemplateResponseTemplate {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateWorkergroupRequest {
     /// Name of the endpoint group
+    ///
+    /// Example `"vLLM-Qwen3-8B"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint_name: Option<String>,
     /// ID of existing endpoint group (alternative to endpoint_name)
+    ///
+    /// Example `123`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint_id: Option<i64>,
     /// Hash ID of template to use for worker instances
+    ///
+    /// Example `"abc123def456"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template_hash: Option<String>,
     /// ID of template (alternative to template_hash)
+    ///
+    /// Example `456`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template_id: Option<i64>,
     /// Search query for finding worker instances (alternative to template)
+    ///
+    /// Default `"verified=true rentable=true rented=false"`; example `"gpu_name=RTX_3090 rentable=true"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub search_params: Option<String>,
     /// Additional launch arguments for worker instances
+    ///
+    /// Example `"--env VAR=value"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub launch_args: Option<String>,
     /// Minimum load threshold for scaling
+    ///
+    /// Default `1.0`; example `1.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_load: Option<f64>,
     /// Target GPU utilization
+    ///
+    /// Default `0.9`; example `0.9`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_util: Option<f64>,
     /// Cold start multiplier
+    ///
+    /// Default `3.0`; example `3.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cold_mult: Option<f64>,
     /// Number of cold workers to maintain
+    ///
+    /// Default `3`; example `3`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cold_workers: Option<i64>,
     /// Maximum number of worker instances
+    ///
+    /// Default `20`; example `20`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_workers: Option<i64>,
     /// Number of test workers
+    ///
+    /// Default `3`; example `3`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub test_workers: Option<i64>,
     /// Minimum GPU RAM in GB
+    ///
+    /// Default `24`; example `24`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gpu_ram: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateWorkergroupResponse {
+    /// Example `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// ID of created autoscaling job
+    ///
+    /// Example `789`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DeleteResponseResponse {
+    /// Example `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// Example `[1001,1002]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted_workers: Option<Vec<i64>>,
+    /// Example `[]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed_workers: Option<Vec<i64>>,
     /// Additional information about the deletion
@@ -1339,13 +1466,17 @@ pub struct DeleteResponseResponse {
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DeleteSshKeyBadRequest {
+    /// Example `false`.
     pub success: bool,
+    /// Example `"no_ssh_key"`.
     pub error: String,
+    /// Example `"No ssh key provided"`.
     pub msg: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DeleteSshKeyResponse {
+    /// Example `true`.
     pub success: bool,
 }
 
@@ -1357,8 +1488,10 @@ pub struct DeleteTemplateRequest {
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DeleteUserSecretBadRequest {
+    /// Example `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// Example `"missing_input"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<DeleteUserSecretBadRequestError>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1428,15 +1561,19 @@ impl<'de> serde::Deserialize<'de> for DeleteUserSecretBadRequestError {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DeleteUserSecretRequest {
     /// Name of the environment variable to delete
+    ///
+    /// Example `"MY_API_KEY"`.
     pub key: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DeleteVolumeNotFound {
+    /// Example `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<DeleteVolumeNotFoundError>,
+    /// Example `"Volume with that ID does not exist."`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
 }
@@ -1499,18 +1636,23 @@ impl<'de> serde::Deserialize<'de> for DeleteVolumeNotFoundError {
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DeleteWorkergroupNotFound {
+    /// Example `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// Example `"no_such_workergroup"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// Example `"No workergroup by that id is available."`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
+    /// Example `4242`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DeploymentResponse {
+    /// Example `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1519,21 +1661,27 @@ pub struct DeploymentResponse {
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DestroyTeamResponse {
+    /// Example `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// Example `"Team Successfully Deleted!"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
     /// ID of the user's team API key which was converted back to a client key.
+    ///
+    /// Example `12345`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pkey_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DetachSshKeyBadRequest {
+    /// Example `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<DetachSshKeyBadRequestError>,
+    /// Example `"Invalid request parameters"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
 }
@@ -1596,10 +1744,12 @@ impl<'de> serde::Deserialize<'de> for DetachSshKeyBadRequestError {
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DetachSshKeyNotFound {
+    /// Example `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<DetachSshKeyNotFoundError>,
+    /// Example `"Instance not found."`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
 }
@@ -1730,6 +1880,7 @@ pub struct EqModel {
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Error {
+    /// Example `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1748,10 +1899,12 @@ pub struct ErrorMsgError {
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ExecuteBadRequest {
+    /// Example `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<ExecuteBadRequestError>,
+    /// Example `"Invalid command given."`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
 }
@@ -1823,19 +1976,27 @@ impl<'de> serde::Deserialize<'de> for ExecuteBadRequestError {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ExecuteRequest {
     /// Command to execute on the instance
+    ///
+    /// Length `..=512`; example `"ls -l"`.
     pub command: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ExecuteResponse {
+    /// Example `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// Container writeable path
+    ///
+    /// Example `"/workspace"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub writeable_path: Option<String>,
     /// URL to fetch command execution results
+    ///
+    /// Example `"https://s3.amazonaws.com/vast.ai/instance_logs/abc123.log"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result_url: Option<String>,
+    /// Example `"Command is executing, wait a few seconds and then view the result_url"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
 }
@@ -1843,8 +2004,12 @@ pub struct ExecuteResponse {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct GetEndpointLogsRequest {
     /// Name of the endpoint
+    ///
+    /// Example `"vLLM-Qwen3-8B"`.
     pub endpoint: String,
     /// Number of log lines to retrieve from the end
+    ///
+    /// Default `10000`; example `1000`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tail: Option<i64>,
 }
@@ -1892,17 +2057,21 @@ pub struct GetSshKeysUserResponseItem {
     pub key: Option<String>,
     /// The timestamp when the SSH key was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<sdkgen_runtime::Timestamp>,
     /// The timestamp when the SSH key was deleted, if applicable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deleted_at: Option<String>,
+    pub deleted_at: Option<sdkgen_runtime::Timestamp>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct GetWorkergroupLogsRequest {
     /// ID of the worker group
+    ///
+    /// Range `1..`; default `12345`; example `12345`.
     pub id: i64,
     /// Number of log lines to retrieve from the end
+    ///
+    /// Range `1..`; default `10000`; example `1000`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tail: Option<i64>,
 }
@@ -2008,18 +2177,28 @@ pub struct InitiateRemoteRsyncRequest {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Instance {
     /// Unique identifier for the instance.
+    ///
+    /// Example `883`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Current status of the instance container.
+    ///
+    /// Example `"running"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actual_status: Option<String>,
     /// Intended status of the instance container.
+    ///
+    /// Example `"running"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intended_status: Option<String>,
     /// Current state of the machine contract.
+    ///
+    /// Example `"running"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cur_state: Option<String>,
     /// Next scheduled state for the machine contract.
+    ///
+    /// Example `"running"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_state: Option<String>,
     /// User-defined label for the instance.
@@ -2035,75 +2214,117 @@ pub struct Instance {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template_name: Option<String>,
     /// Docker image used for the instance.
+    ///
+    /// Example `"tensorflow/tensorflow:latest-gpu"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_uuid: Option<String>,
     /// Arguments passed to the container.
+    ///
+    /// Example `[]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_args: Option<Vec<String>>,
     /// How the container is launched (ssh, jupyter, etc.).
+    ///
+    /// Example `"ssh"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_runtype: Option<String>,
     /// Additional environment variables.
+    ///
+    /// Example `[]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra_env: Option<Vec<String>>,
     /// Script or command run at container start.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub onstart: Option<String>,
     /// Jupyter token for the instance.
+    ///
+    /// Example `"53fc448d6644aa7535c6fa5498cdbedc782753e88d81b44090e54dcf1332ed30"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jupyter_token: Option<String>,
     /// Status message for the instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_msg: Option<String>,
     /// Local IP addresses for the instance (space-separated).
+    ///
+    /// Example `"10.2.202.31 172.17.0.1 \n"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local_ipaddrs: Option<String>,
     /// Host (or IP) used for SSH connection.
+    ///
+    /// Example `"ssh2281.vast.ai"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssh_host: Option<String>,
     /// Identifier for the SSH forwarder used.
+    ///
+    /// Example `"2281"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssh_idx: Option<String>,
     /// Port used for SSH connection.
+    ///
+    /// Example `10882`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssh_port: Option<i64>,
     /// Calculated SSH port for accessing the machine directory.
+    ///
+    /// Example `5300`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub machine_dir_ssh_port: Option<i64>,
     /// ID of the physical machine.
+    ///
+    /// Example `178`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub machine_id: Option<i64>,
     /// ID of the bundle this instance belongs to.
+    ///
+    /// Example `617`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bundle_id: Option<i64>,
     /// Instance start time (epoch seconds).
+    ///
+    /// Example `1761008618.225083`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<f64>,
     /// Instance end time (epoch seconds).
+    ///
+    /// Example `2034617753.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<f64>,
     /// Uptime of the instance in minutes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uptime_mins: Option<f64>,
     /// Duration of the instance in seconds.
+    ///
+    /// Example `273608757.18784523`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<f64>,
     /// CPU architecture.
+    ///
+    /// Example `"amd64"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_arch: Option<String>,
     /// Number of CPU cores.
+    ///
+    /// Example `32`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_cores: Option<i64>,
     /// Effective number of CPU cores allocated.
+    ///
+    /// Example `4.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_cores_effective: Option<f64>,
     /// Name of the CPU.
+    ///
+    /// Example `"Xeon® Silver 4110"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_name: Option<String>,
     /// Total system RAM in MB.
+    ///
+    /// Example `128576`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_ram: Option<i64>,
     /// CPU utilization as a fraction.
+    ///
+    /// Example `0.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_util: Option<f64>,
     /// Memory limit in megabytes.
@@ -2116,15 +2337,23 @@ pub struct Instance {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vmem_usage: Option<f64>,
     /// Name of the GPU.
+    ///
+    /// Example `"RTX A5000"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gpu_name: Option<String>,
     /// GPU architecture.
+    ///
+    /// Example `"nvidia"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gpu_arch: Option<String>,
     /// Total GPU RAM in MB.
+    ///
+    /// Example `24564`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gpu_totalram: Option<i64>,
     /// Allocated GPU RAM in MB.
+    ///
+    /// Example `24564`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gpu_ram: Option<i64>,
     /// GPU utilization as a fraction.
@@ -2134,133 +2363,215 @@ pub struct Instance {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gpu_temp: Option<f64>,
     /// Fraction of GPU allocated.
+    ///
+    /// Example `0.125`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gpu_frac: Option<f64>,
     /// Number of PCIe lanes for the GPU.
+    ///
+    /// Example `16`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gpu_lanes: Option<i64>,
     /// GPU memory bandwidth in GB/s.
+    ///
+    /// Example `628.8`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gpu_mem_bw: Option<f64>,
     /// NVLink bandwidth in GB/s.
+    ///
+    /// Example `0.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bw_nvlink: Option<f64>,
     /// Name of the disk.
+    ///
+    /// Example `"Samsung SSD 860"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disk_name: Option<String>,
     /// Disk space allocated in GB.
+    ///
+    /// Example `10.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disk_space: Option<f64>,
     /// Disk bandwidth in MB/s.
+    ///
+    /// Example `500.55`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disk_bw: Option<f64>,
     /// Disk utilization percentage.
+    ///
+    /// Example `-1`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disk_util: Option<f64>,
     /// Disk usage percentage.
+    ///
+    /// Example `-1`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disk_usage: Option<f64>,
     /// Number of direct ports available.
+    ///
+    /// Example `12`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub direct_port_count: Option<i64>,
     /// Start of direct port range.
+    ///
+    /// Example `-1`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub direct_port_start: Option<i64>,
     /// End of direct port range.
+    ///
+    /// Example `-1`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub direct_port_end: Option<i64>,
     /// List of additional ports exposed by the instance.
+    ///
+    /// Example `[8080,8081]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ports: Option<Vec<i64>>,
     /// Whether the instance has a static public IP.
+    ///
+    /// Example `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub static_ip: Option<bool>,
     /// Public IP address of the instance.
+    ///
+    /// Example `"63.135.50.11"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_ipaddr: Option<String>,
     /// Geographical location of the instance.
+    ///
+    /// Example `"Washington, US"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub geolocation: Option<String>,
     /// Verification status of the instance.
+    ///
+    /// Example `"verified"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verification: Option<String>,
     /// Whether the instance is currently rentable.
+    ///
+    /// Example `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rentable: Option<bool>,
     /// Host ID for the instance.
+    ///
+    /// Example `2`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<i64>,
     /// Hosting type code.
+    ///
+    /// Example `1`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosting_type: Option<i64>,
     /// Minimum bid price for the instance.
+    ///
+    /// Example `0.02`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_bid: Option<f64>,
     /// Whether the instance was created via bidding.
+    ///
+    /// Example `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_bid: Option<bool>,
     /// Base dollars per hour.
+    ///
+    /// Example `1.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dph_base: Option<f64>,
     /// Total dollars per hour.
+    ///
+    /// Example `1.0020740740740741`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dph_total: Option<f64>,
     /// Deep learning performance score.
+    ///
+    /// Example `22.229415`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dlperf: Option<f64>,
     /// DLPerf per total DPH.
+    ///
+    /// Example `22.183404974866942`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dlperf_per_dphtotal: Option<f64>,
     /// FLOPS per total DPH.
+    ///
+    /// Example `27.46814902424601`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flops_per_dphtotal: Option<f64>,
     /// Total FLOPS.
+    ///
+    /// Example `27.52512`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_flops: Option<f64>,
     /// Instance score.
+    ///
+    /// Example `22.043656178546772`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
     /// Reliability score.
+    ///
+    /// Example `0.9993661`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reliability2: Option<f64>,
     /// Operating system version.
+    ///
+    /// Example `"18.04"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub os_version: Option<String>,
     /// Motherboard name.
+    ///
+    /// Example `"S7109GM2NR"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mobo_name: Option<String>,
     /// PCIe generation.
+    ///
+    /// Example `3.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pci_gen: Option<f64>,
     /// PCIe bandwidth in GB/s.
+    ///
+    /// Example `11.7`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pcie_bw: Option<f64>,
     /// Number of GPUs allocated.
+    ///
+    /// Example `1`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub num_gpus: Option<i64>,
     /// URL to the logo image.
+    ///
+    /// Example `"/static/logos/vastai_small2.png"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logo: Option<String>,
     /// URL to the instance's webpage, if available.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webpage: Option<String>,
     /// Search pricing details.
+    ///
+    /// Example `{"gpuCostPerHour":1.0,"diskHour":0.002074074074074074,"totalHour":1.0020740740740741,"discountTotalHour":0,"discountedTotalPerHour":1.0020740740740741}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub search: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
     /// Instance pricing details.
+    ///
+    /// Example `{"gpuCostPerHour":0,"diskHour":0.002074074074074074,"totalHour":0.002074074074074074,"discountTotalHour":0,"discountedTotalPerHour":0.002074074074074074}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
     /// Storage cost per hour.
+    ///
+    /// Example `0.14933333333333335`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_cost: Option<f64>,
     /// Total storage cost.
+    ///
+    /// Example `0.002074074074074074`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_total_cost: Option<f64>,
     /// VRAM cost per hour.
+    ///
+    /// Example `0.00004079441760601181`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vram_costperhour: Option<f64>,
     /// User's credit balance.
@@ -2270,21 +2581,33 @@ pub struct Instance {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_discount: Option<f64>,
     /// Maximum credit discount.
+    ///
+    /// Example `0.4`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_discount_max: Option<f64>,
     /// Client run time in hours.
+    ///
+    /// Example `1.1`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_run_time: Option<f64>,
     /// Host run time in hours.
+    ///
+    /// Example `2592000.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_run_time: Option<f64>,
     /// Whether the instance is external.
+    ///
+    /// Example `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external: Option<bool>,
     /// Time remaining for the instance (if applicable).
+    ///
+    /// Example `""`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_remaining: Option<String>,
     /// Time remaining for the instance if it is a bid.
+    ///
+    /// Example `""`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_remaining_isbid: Option<String>,
 }
@@ -2430,14 +2753,20 @@ impl<'de> serde::Deserialize<'de> for InviteTeamMemberBadRequestMsg {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct InviteTeamMemberRequest {
     /// Email address of the user to invite
+    ///
+    /// Example `"user@example.com"`.
     pub email: String,
     /// Role to assign to the new team member
+    ///
+    /// Example `"developer"`.
     pub role: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Limit {
     /// Maximum number of results to return
+    ///
+    /// Default `64`; example `100`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
 }
@@ -2462,6 +2791,8 @@ pub struct ListMachineRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_min_bid: Option<f64>,
     /// Minimum number of GPUs that must be rented together
+    ///
+    /// Default `1`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_chunk: Option<i64>,
     /// Unix timestamp for when the listing expires
@@ -2486,6 +2817,7 @@ pub struct ListMachineResponse {
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListNotificationTypesResponse {
+    /// Example `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2494,6 +2826,7 @@ pub struct ListNotificationTypesResponse {
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListNotificationWebhooksResponse {
+    /// Example `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2514,6 +2847,7 @@ pub struct LogsResponseVariant1 {
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct MachineIdUserIdResponse {
+    /// Example `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2526,9 +2860,13 @@ pub struct MachineIdUserIdResponse {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ManageInstanceRequest {
     /// Change instance state (optional)
+    ///
+    /// Example `"stopped"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<InstanceState>,
     /// Text label to assign to the instance (optional)
+    ///
+    /// Length `..=1024`; example `"My ML Training Job"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
 }
@@ -2545,6 +2883,7 @@ pub type NotificationPreferences = std::collections::BTreeMap<
 >;
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct NotificationPreferencesResponse {
+    /// Example `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2554,20 +2893,28 @@ pub struct NotificationPreferencesResponse {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct NotificationType {
     /// Full notification type key.
+    ///
+    /// Example `"client:low_credit"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
+    /// Example `"low_credit"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub context: Option<NotificationTypeContext>,
+    /// Example `"billing"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topic: Option<String>,
+    /// Example `"billing"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
+    /// Example `"Low balance notifications"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
+    /// Example `{"email":true,"webhooks":false}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_preferences: Option<std::collections::BTreeMap<String, bool>>,
+    /// Example `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mandatory_email: Option<bool>,
 }
@@ -2634,57 +2981,79 @@ impl<'de> serde::Deserialize<'de> for NotificationTypeContext {
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct NotificationWebhook {
+    /// Example `42`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
+    /// Example `123`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<i64>,
+    /// Example `"Ops notifications"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Example `"https://example.com/vast/webhooks"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_url: Option<String>,
+    /// Example `["client:low_credit","host:machine_offline"]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_types: Option<Vec<String>>,
+    /// Example `1772490000.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<f64>,
+    /// Example `1772490000.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NotificationWebhookCreateRequest {
+    /// Length `..=120`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Length `..=2048`.
     pub webhook_url: String,
+    /// Items `1..`.
     pub event_types: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct NotificationWebhookUpdateRequest {
+    /// Length `..=120`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Length `..=2048`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_url: Option<String>,
+    /// Items `1..`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_types: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct NotificationWebhookWithSecret {
+    /// Example `42`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
+    /// Example `123`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<i64>,
+    /// Example `"Ops notifications"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Example `"https://example.com/vast/webhooks"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_url: Option<String>,
+    /// Example `["client:low_credit","host:machine_offline"]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_types: Option<Vec<String>>,
+    /// Example `1772490000.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<f64>,
+    /// Example `1772490000.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<f64>,
     /// Secret used to verify `X-Vast-Signature-256`.
+    ///
+    /// Example `"<WEBHOOK_SECRET>"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_secret: Option<String>,
 }
@@ -2692,17 +3061,24 @@ pub struct NotificationWebhookWithSecret {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PrepayInstanceRequest {
     /// Amount of credits to prepay
+    ///
+    /// Example `500.0`.
     pub amount: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PrepayInstanceResponse {
+    /// Example `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// Number of months the prepayment will cover
+    ///
+    /// Example `3.5`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timescale: Option<f64>,
     /// Applied discount rate (0.0-0.4)
+    ///
+    /// Example `0.3`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_rate: Option<f64>,
 }
@@ -2715,10 +3091,12 @@ pub struct RateLimitError {
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct RecycleInstanceBadRequest {
+    /// Example `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<RecycleInstanceBadRequestError>,
+    /// Example `"Invalid instance id."`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
 }
@@ -2781,8 +3159,10 @@ impl<'de> serde::Deserialize<'de> for RecycleInstanceBadRequestError {
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct RemoveTeamMemberNotFound {
+    /// Example `"failure"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<RemoveTeamMemberNotFoundStatus>,
+    /// Example `"No user was removed from the team."`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
@@ -2845,6 +3225,7 @@ impl<'de> serde::Deserialize<'de> for RemoveTeamMemberNotFoundStatus {
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct RemoveTeamResponseResponse {
+    /// Example `"success"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ResponseStatus>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2854,17 +3235,24 @@ pub struct RemoveTeamResponseResponse {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RentVolumeRequest {
     /// ID for the volume
+    ///
+    /// Example `420`.
     pub id: i64,
     /// Size in GB (Defaults to 15)
+    ///
+    /// Example `15`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct RentVolumeResponse {
+    /// Example `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// Name of the created/resized volume
+    ///
+    /// Example `"V.20118481"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub volume_name: Option<String>,
 }
@@ -2927,6 +3315,7 @@ impl<'de> serde::Deserialize<'de> for ResponseStatus {
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct RotateNotificationWebhookSecretResponse {
+    /// Example `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2942,8 +3331,12 @@ pub struct RouteFailure {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RouteRequest {
     /// Name of the endpoint
+    ///
+    /// Example `"vLLM-Qwen3-8B"`.
     pub endpoint: String,
     /// The estimated compute resources for the request
+    ///
+    /// Range `0..`; default `100.0`; example `242.0`.
     pub cost: f64,
 }
 
@@ -2957,21 +3350,33 @@ pub enum RouteResponse {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct RouteResponseVariant1 {
     /// Same as the input parameter
+    ///
+    /// Example `"vLLM-Qwen3-8B"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<String>,
     /// The address of the worker instance to send the request to
+    ///
+    /// Example `"http://192.168.1.10:8000"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Same as the input parameter
+    ///
+    /// Example `242.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cost: Option<f64>,
     /// Request number corresponding to this worker instance
+    ///
+    /// Example `12345`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reqnum: Option<i64>,
     /// Cryptographic signature authenticating the response
+    ///
+    /// Example `"a1b2c3d4e5f60708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signature: Option<String>,
     /// Unique identifier generated by the server for this request
+    ///
+    /// Example `"xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx"`.
     #[serde(rename = "__request_id", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -2979,12 +3384,18 @@ pub struct RouteResponseVariant1 {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct RouteResponseVariant2 {
     /// Same as the input parameter
+    ///
+    /// Example `"vLLM-Qwen3-8B"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<String>,
     /// Breakdown of workers in your endpoint group by status
+    ///
+    /// Example `"Stopped"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Unique identifier generated by the server for this request
+    ///
+    /// Example `"xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx"`.
     #[serde(rename = "__request_id", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -2992,13 +3403,21 @@ pub struct RouteResponseVariant2 {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ScheduleMaintRequest {
     /// Start date and time of the maintenance window.
-    pub sdate: String,
+    ///
+    /// Example `"2023-10-30T14:00:00Z"`.
+    pub sdate: sdkgen_runtime::Timestamp,
     /// Duration of the maintenance window in hours.
+    ///
+    /// Example `2`.
     pub duration: i64,
     /// Reason for the maintenance.
+    ///
+    /// Example `"Routine hardware check"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maintenance_reason: Option<String>,
     /// Category of the maintenance.
+    ///
+    /// Example `"software"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maintenance_category: Option<ScheduleMaintRequestMaintenanceCategory>,
 }
@@ -3083,8 +3502,10 @@ impl<'de> serde::Deserialize<'de> for ScheduleMaintRequestMaintenanceCategory {
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ScheduleMaintResponse {
+    /// Example `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// Example `"2 notifications sent"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub you_sent: Option<String>,
 }
@@ -3133,13 +3554,19 @@ pub struct SearchOffersRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<SearchOffersRequestType>,
     /// Machine verification status
+    ///
+    /// Default `{"eq":true}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified: Option<EqModel>,
     /// Whether machine is rentable
+    ///
+    /// Default `{"eq":true}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rentable: Option<EqModel>,
     /// When set to true, include offers where the calling user already has rented GPUs.
     /// This is useful for finding offers on machines you're already renting.
+    ///
+    /// Default `{"eq":false}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rented: Option<EqModel>,
     /// GPU model name. Example: {"eq": "RTX_4090"} or {"in": \["RTX_3090", "RTX_4090"\]}
@@ -3390,6 +3817,8 @@ pub struct SearchOffersRequest {
     /// Each entry should contain two elements:
     /// 1. The field name to sort by (string)
     /// 2. The sort direction ("asc" or "desc")
+    ///
+    /// Items `2..=2`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<Vec<Vec<String>>>,
     /// Storage allocation size in GB for the instance.
@@ -3402,6 +3831,7 @@ pub struct SearchOffersRequest {
 /// Number of GPUs. Example: {"gte": 4} or {"in": \[1, 2, 4, 8\]}
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SearchOffersRequestNumGpus {
+    /// Example `[1,2,4,8]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#in: Option<Vec<i64>>,
 }
@@ -3486,8 +3916,11 @@ pub struct SearchOffersResponse {
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SearchTemplatesResponse {
+    /// Example `true`.
     pub success: bool,
     /// Number of templates found.
+    ///
+    /// Example `5`.
     pub templates_found: i64,
     /// List of templates matching the search criteria.
     pub templates: Vec<Template>,
@@ -3495,10 +3928,12 @@ pub struct SearchTemplatesResponse {
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SearchVolumesBadRequest {
+    /// Example `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<SearchVolumesBadRequestError>,
+    /// Example `"Invalid query: {query}, must be dict of conditions"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
 }
@@ -3572,26 +4007,41 @@ pub struct SearchVolumesResponse {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SetDefjobRequest {
     /// ID of the machine to create jobs for.
+    ///
+    /// Example `12345`.
     pub machine: i64,
     /// Price per GPU per day.
+    ///
+    /// Example `0.5`.
     pub price_gpu: f64,
     /// Price for internet upload.
+    ///
+    /// Example `0.1`.
     pub price_inetu: f64,
     /// Price for internet download.
+    ///
+    /// Example `0.1`.
     pub price_inetd: f64,
     /// Docker image to use for the job.
+    ///
+    /// Example `"vastai/tensorflow"`.
     pub image: String,
     /// Arguments for the Docker image.
+    ///
+    /// Example `["--arg1","--arg2"]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub args: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SetDefjobResponse {
+    /// Example `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// Example `12345`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub machine_id: Option<i64>,
+    /// Example `67890`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<i64>,
     /// The original request JSON.
@@ -3604,11 +4054,14 @@ pub struct SetDefjobResponse {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SetMinBidRequest {
     /// Minimum bid price for the machine.
+    ///
+    /// Example `0.5`.
     pub price: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SetMinBidResponse {
+    /// Example `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// The original request JSON.
@@ -3621,12 +4074,18 @@ pub struct SetMinBidResponse {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SetUserRequest {
     /// Normalized email address.
+    ///
+    /// Example `"user@example.com"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub normalized_email: Option<String>,
     /// Username of the user.
+    ///
+    /// Example `"johndoe"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// Full name of the user.
+    ///
+    /// Example `"John Doe"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fullname: Option<String>,
 }
@@ -3639,14 +4098,19 @@ pub struct ShowApiKeysResponse {
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowApiKeysResponseApikeysItem {
+    /// Example `123`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
+    /// Example `456`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<i64>,
+    /// Example `"read"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rights: Option<String>,
+    /// Example `789`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team_id: Option<i64>,
+    /// Example `"Team Alpha"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team_name: Option<String>,
 }
@@ -3713,15 +4177,22 @@ impl<'de> serde::Deserialize<'de> for ShowChargesFormat {
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowChargesResponse {
+    /// Example `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// Number of contracts returned in this page.
+    ///
+    /// Example `2`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     /// Total number of contracts matching the filters.
+    ///
+    /// Example `14`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
     /// Pagination cursor for the next page. `null` when no more pages.
+    ///
+    /// Example `"eyJ2YWx1ZXMiOiB7ImlkIjogMTIzNDU2Nzh9fQ=="`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
     /// List of per-contract charge entries.
@@ -3732,20 +4203,31 @@ pub struct ShowChargesResponse {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowChargesResponseResultsItem {
     /// Contract start time (unix seconds UTC).
+    ///
+    /// Example `1730419200`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
     /// Contract end time (unix seconds UTC).
+    ///
+    /// Example `1730678400`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end: Option<i64>,
     /// Contract type. `instance` or `volume` in table format, or `serverless` (wrapper) in tree format.
+    ///
+    /// Example `"instance"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Identifier in the form `{type}-{id}`. For tree-format serverless wrappers, uses `endpoint-<id>` or `workergroup-<id>`.
+    ///
+    /// Example `"instance-12345678"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// Example `"Instance 12345678 Charges - 4 days"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Total charge for this contract (rounded to 3 decimals).
+    ///
+    /// Example `38.421`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<f64>,
     /// Optional instance metadata. Keys present only when non-null on the contract.
@@ -3758,22 +4240,29 @@ pub struct ShowChargesResponseResultsItem {
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowChargesResponseResultsItemItemsItem {
+    /// Example `1730419200`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
+    /// Example `1730678400`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end: Option<i64>,
+    /// Example `"gpu"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ShowChargesResponseResultsItemItemsItemType>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// Example `"96.000 hours at $0.389/hour"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Example `37.344`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<f64>,
+    /// Example `{}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
+    /// Example `[]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<sdkgen_runtime::serde_json::Value>>,
 }
@@ -3849,12 +4338,16 @@ impl<'de> serde::Deserialize<'de> for ShowChargesResponseResultsItemItemsItemTyp
 /// Optional instance metadata. Keys present only when non-null on the contract.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowChargesResponseResultsItemMetadata {
+    /// Example `101`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template_id: Option<i64>,
+    /// Example `"my-training-job"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    /// Example `19392`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint_id: Option<i64>,
+    /// Example `25355`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workergroup_id: Option<i64>,
 }
@@ -3874,6 +4367,7 @@ pub struct ShowConnectionsResponseItem {
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowDeploymentResponse {
+    /// Example `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3882,17 +4376,24 @@ pub struct ShowDeploymentResponse {
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowDeploymentResponseDeployment {
+    /// Example `644`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
+    /// Example `"square"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Example `"default"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
+    /// Example `"vastai/base-image:latest"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
+    /// Example `25121`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint_id: Option<i64>,
     /// Current state of the endpoint
+    ///
+    /// Example `"active"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint_state: Option<String>,
     /// Environment variables and port mappings
@@ -3911,6 +4412,7 @@ pub struct ShowDeploymentResponseDeployment {
     pub current_version_id: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_healthy_version_id: Option<i64>,
+    /// Example `16.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3928,6 +4430,7 @@ pub struct ShowDeploymentResponseDeployment {
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowDeploymentsResponse {
+    /// Example `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3936,14 +4439,19 @@ pub struct ShowDeploymentsResponse {
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowDeploymentsResponseDeploymentsItem {
+    /// Example `644`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
+    /// Example `"square"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Example `"default"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
+    /// Example `"vastai/base-image:latest"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
+    /// Example `25121`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint_id: Option<i64>,
     /// Environment variables and port mappings
@@ -3962,6 +4470,7 @@ pub struct ShowDeploymentsResponseDeploymentsItem {
     pub current_version_id: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_healthy_version_id: Option<i64>,
+    /// Example `16.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3979,15 +4488,22 @@ pub struct ShowDeploymentsResponseDeploymentsItem {
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowDepositResponse {
+    /// Example `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// The refundable deposit amount.
+    ///
+    /// Example `100.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refundable_deposit: Option<f64>,
     /// The total discount applied.
+    ///
+    /// Example `10.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_discount: Option<f64>,
     /// The number of months the discount applies.
+    ///
+    /// Example `3`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_months: Option<i64>,
 }
@@ -4076,6 +4592,7 @@ pub struct ShowEarningsResponseSummary {
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowEndpointsResponse {
+    /// Example `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4084,32 +4601,44 @@ pub struct ShowEndpointsResponse {
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowEndpointsResponseResultsItem {
+    /// Example `123`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
+    /// Example `0.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_load: Option<f64>,
+    /// Example `0.9`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_util: Option<f64>,
+    /// Example `2.5`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cold_mult: Option<f64>,
+    /// Example `5`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cold_workers: Option<i64>,
+    /// Example `20`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_workers: Option<i64>,
+    /// Example `"vLLM-Qwen3-8B"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint_name: Option<String>,
+    /// Example `"your_api_key_here"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_key: Option<String>,
+    /// Example `456`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<i64>,
+    /// Example `"2023-10-01T12:00:00Z"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<sdkgen_runtime::Timestamp>,
+    /// Example `"active"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint_state: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowEnvVarsResponse {
+    /// Example `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4118,6 +4647,7 @@ pub struct ShowEnvVarsResponse {
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowGpuLocationsResponse {
+    /// Example `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4126,14 +4656,19 @@ pub struct ShowGpuLocationsResponse {
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowGpuLocationsResponseLocationsItem {
+    /// Example `37.7749`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latitude: Option<f64>,
+    /// Example `-122.4194`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub longitude: Option<f64>,
+    /// Example `"San Francisco"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
+    /// Example `"US"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
+    /// Example `"RTX 4090"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gpu_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4142,12 +4677,14 @@ pub struct ShowGpuLocationsResponseLocationsItem {
     pub verified: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub datacenter: Option<bool>,
+    /// Example `4`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub num_gpus: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowGpuMetricsResponse {
+    /// Example `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4156,6 +4693,7 @@ pub struct ShowGpuMetricsResponse {
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowGpuMetricsResponseGpusItem {
+    /// Example `"RTX 4090"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gpu_name: Option<String>,
     /// Total number of machines
@@ -4213,6 +4751,7 @@ pub struct ShowGpuMetricsResponseGpusItem {
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowGpuTrendsResponse {
+    /// Example `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// Keyed by GPU name
@@ -4236,18 +4775,25 @@ pub struct ShowGpuTrendsResponseGpusValue {
 /// Time-series arrays of pricing percentiles
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowGpuTrendsResponseGpusValuePricing {
+    /// Example `[1779736460,1779736632]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamps: Option<Vec<i64>>,
+    /// Example `[0.246,0.246]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rented_p10: Option<Vec<f64>>,
+    /// Example `[0.39,0.38]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rented_median: Option<Vec<f64>>,
+    /// Example `[0.599,0.55]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rented_p90: Option<Vec<f64>>,
+    /// Example `[0.254,0.289]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avail_p10: Option<Vec<f64>>,
+    /// Example `[0.5,0.5]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avail_median: Option<Vec<f64>>,
+    /// Example `[0.973,0.85]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avail_p90: Option<Vec<f64>>,
 }
@@ -4255,12 +4801,16 @@ pub struct ShowGpuTrendsResponseGpusValuePricing {
 /// Static performance metrics for this GPU
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowGpuTrendsResponseGpusValueStats {
+    /// Example `82.6`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tflops: Option<f64>,
+    /// Example `97.5`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dlperf: Option<f64>,
+    /// Example `127.1`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tflops_per_dollar: Option<f64>,
+    /// Example `150.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dlperf_per_dollar: Option<f64>,
 }
@@ -4268,16 +4818,22 @@ pub struct ShowGpuTrendsResponseGpusValueStats {
 /// Time-series arrays of supply and demand counts
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowGpuTrendsResponseGpusValueSupplyDemand {
+    /// Example `[1779736460,1779736632]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamps: Option<Vec<i64>>,
+    /// Example `[3789,3756]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rented_verified: Option<Vec<i64>>,
+    /// Example `[165,200]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avail_verified: Option<Vec<i64>>,
+    /// Example `[385,390]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rented_unverified: Option<Vec<i64>>,
+    /// Example `[107,100]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avail_unverified: Option<Vec<i64>>,
+    /// Example `[4446,4446]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<Vec<i64>>,
 }
@@ -4290,8 +4846,10 @@ pub struct ShowInstanceResponse {
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowInstancesBadRequest {
+    /// Example `"invalid_request"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<ShowInstancesBadRequestError>,
+    /// Example `"Error in query parameters: dph_total is not a valid search key"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
 }
@@ -4358,20 +4916,29 @@ impl<'de> serde::Deserialize<'de> for ShowInstancesBadRequestError {
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowInstancesResponse {
+    /// Example `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// Number of instances returned in this page.
+    ///
+    /// Example `5`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instances_found: Option<i64>,
     /// Total number of instances matching the filters.
+    ///
+    /// Example `42`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_instances: Option<i64>,
     /// Count of instances grouped by label. Unlabelled instances are keyed by empty string.
+    ///
+    /// Example `{"ML Training Job":3,"":2}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label_counts: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
     /// Pagination cursor for the next page. `null` when no more pages.
+    ///
+    /// Example `"eyJ2YWx1ZXMiOiB7ImlkIjogMTIzfX0="`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
     /// List of instance objects.
@@ -4381,115 +4948,170 @@ pub struct ShowInstancesResponse {
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowInstancesResponseInstancesItem {
+    /// Example `312`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
+    /// Example `"running"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actual_status: Option<String>,
+    /// Example `"running"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cur_state: Option<String>,
+    /// Example `"running"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_state: Option<String>,
+    /// Example `"running"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intended_status: Option<String>,
+    /// Example `"ML Training Job 2025"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    /// Example `2048`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template_id: Option<i64>,
+    /// Example `"abcde12345"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template_hash_id: Option<String>,
+    /// Example `"Tensorflow GPU Template"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template_name: Option<String>,
+    /// Example `"nvidia/cuda:11.0.3-devel-ubuntu18.04"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_uuid: Option<String>,
+    /// Example `["bash","-c","apt update; apt install -y wget"]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_args: Option<Vec<String>>,
+    /// Example `"ssh ssh_direc ssh_proxy"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_runtype: Option<String>,
+    /// Example `[["DOG","CAT"],["-p 70001:70001","1"]]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra_env: Option<Vec<Vec<String>>>,
+    /// Example `"echo 'hello'; echo $DOG;"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub onstart: Option<String>,
+    /// Example `"df77e27085bd4b3bd5d9024bdefb9e6df614b27adb0689e9d8f066fce5e01f0c"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jupyter_token: Option<String>,
+    /// Example `"success, running nvidia/cuda_11.0.3-devel-ubuntu18.04/ssh"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_msg: Option<String>,
+    /// Example `"192.0.2.45"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_ipaddr: Option<String>,
+    /// Example `"10.0.0.5 172.17.0.2"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local_ipaddrs: Option<String>,
+    /// Example `"ssh123.vast.ai"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssh_host: Option<String>,
+    /// Example `"6"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssh_idx: Option<String>,
+    /// Example `10600`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssh_port: Option<i64>,
+    /// Example `21000`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub machine_dir_ssh_port: Option<i64>,
+    /// Example `12`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub machine_id: Option<i64>,
+    /// Example `1668804745.1223178`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<f64>,
+    /// Example `1735689600.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uptime_mins: Option<f64>,
+    /// Example `86400.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<f64>,
+    /// Example `"amd64"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_arch: Option<String>,
+    /// Example `4`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_cores: Option<i64>,
+    /// Example `4.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_cores_effective: Option<f64>,
+    /// Example `"Core™ i5-6500"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_name: Option<String>,
+    /// Example `15989`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_ram: Option<i64>,
+    /// Example `0.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_util: Option<f64>,
+    /// Example `15.71815424`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mem_limit: Option<f64>,
+    /// Example `0.00996352`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mem_usage: Option<f64>,
+    /// Example `0.543945`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vmem_usage: Option<f64>,
+    /// Example `"RTX 4090"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gpu_name: Option<String>,
+    /// Example `"nvidia"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gpu_arch: Option<String>,
+    /// Example `24576`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gpu_totalram: Option<i64>,
+    /// Example `24576`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gpu_ram: Option<i64>,
+    /// Example `0.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gpu_util: Option<f64>,
+    /// Example `38.999981`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gpu_temp: Option<f64>,
+    /// Example `1.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gpu_frac: Option<f64>,
+    /// Example `16`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gpu_lanes: Option<i64>,
+    /// Example `1008.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gpu_mem_bw: Option<f64>,
+    /// Example `0.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bw_nvlink: Option<f64>,
+    /// Example `"Samsung SSD 870"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disk_name: Option<String>,
+    /// Example `10.08`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disk_space: Option<f64>,
+    /// Example `500.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disk_bw: Option<f64>,
+    /// Example `0.05`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disk_util: Option<f64>,
+    /// Example `0.05`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disk_usage: Option<f64>,
+    /// Example `1001`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub direct_port_count: Option<i64>,
+    /// Example `20000`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub direct_port_start: Option<i64>,
+    /// Example `20002`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub direct_port_end: Option<i64>,
     /// Port mappings. Only present on running instances.
+    ///
+    /// Example `{"8888/tcp":[{"HostIp":"0.0.0.0","HostPort":"8888"}],"22/tcp":[{"HostIp":"0.0.0.0","HostPort":"20000"}]}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ports: Option<
         std::collections::BTreeMap<
@@ -4497,80 +5119,110 @@ pub struct ShowInstancesResponseInstancesItem {
             Vec<ShowInstancesResponseInstancesItemPortsValueItem>,
         >,
     >,
+    /// Example `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub static_ip: Option<bool>,
+    /// Example `"California, United States"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub geolocation: Option<String>,
+    /// Example `"verified"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verification: Option<String>,
+    /// Example `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rentable: Option<bool>,
+    /// Example `7`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<i64>,
+    /// Example `0.296`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_bid: Option<f64>,
+    /// Example `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_bid: Option<bool>,
+    /// Example `0.8`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dph_base: Option<f64>,
+    /// Example `0.8021`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dph_total: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dlperf: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dlperf_per_dphtotal: Option<f64>,
+    /// Example `15.41`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flops_per_dphtotal: Option<f64>,
+    /// Example `12.36`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_flops: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
+    /// Example `0.9686655`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reliability2: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub os_version: Option<String>,
+    /// Example `"Z790 Gaming"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mobo_name: Option<String>,
+    /// Example `4.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pci_gen: Option<f64>,
+    /// Example `28.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pcie_bw: Option<f64>,
+    /// Example `1`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub num_gpus: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webpage: Option<String>,
+    /// Example `{"gpuCostPerHour":0.8,"diskHour":0.0021,"totalHour":0.8021,"discountTotalHour":0,"discountedTotalPerHour":0.8013}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub search: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
+    /// Example `{"gpuCostPerHour":0.8,"diskHour":0.0013,"totalHour":0.8021,"discountTotalHour":0,"discountedTotalPerHour":0.5034}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
+    /// Example `0.15`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_cost: Option<f64>,
+    /// Example `0.0021`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_total_cost: Option<f64>,
+    /// Example `0.0000494`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vram_costperhour: Option<f64>,
+    /// Example `4792.99`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_balance: Option<f64>,
+    /// Example `0.37`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_discount: Option<f64>,
+    /// Example `0.4`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_discount_max: Option<f64>,
+    /// Example `100000000.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_run_time: Option<f64>,
+    /// Example `1.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_run_time: Option<f64>,
+    /// Example `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external: Option<bool>,
+    /// Example `"12 Mon 24 D 16 Hr"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_remaining: Option<String>,
+    /// Example `"11 Mon 26 D 6 Hr"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_remaining_isbid: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
+    /// Example `[]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub volume_info: Option<
         Vec<std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>>,
@@ -4587,15 +5239,22 @@ pub struct ShowInstancesResponseInstancesItemPortsValueItem {
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowInvoicesResponse {
+    /// Example `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// Number of invoices returned in this page.
+    ///
+    /// Example `2`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     /// Total number of invoices matching the filters.
+    ///
+    /// Example `42`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
     /// Token for the next page. `null` when no more pages.
+    ///
+    /// Example `"eyJ2YWx1ZXMiOiB7ImlkIjogMjE4OTM4N30sICJvc19wYWdlIjogMH0="`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
     /// List of invoice entries.
@@ -4606,26 +5265,39 @@ pub struct ShowInvoicesResponse {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowInvoicesResponseResultsItem {
     /// Invoice creation time (unix seconds UTC).
+    ///
+    /// Example `1761980044.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<f64>,
     /// Payment time (unix seconds UTC). `null` if unpaid.
+    ///
+    /// Example `1761980301.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end: Option<f64>,
     /// Invoice type. `credit`, `transfer`, `payout`, `refund`, `reserved`.
+    ///
+    /// Example `"credit"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Payment source, e.g. `stripe`, `coinbase`, or sender email for transfers.
+    ///
+    /// Example `"stripe"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// Example `"Manual Billing from MASTERCARD ...7376"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Amount in dollars. Negative for charges, positive for transfers/payouts.
+    ///
+    /// Example `-25.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<f64>,
     /// Additional details depending on service type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ShowInvoicesResponseResultsItemMetadata>,
     /// Always empty for invoices.
+    ///
+    /// Example `[]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<sdkgen_runtime::serde_json::Value>>,
 }
@@ -4633,14 +5305,17 @@ pub struct ShowInvoicesResponseResultsItem {
 /// Additional details depending on service type.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowInvoicesResponseResultsItemMetadata {
+    /// Example `2185418`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_id: Option<i64>,
+    /// Example `"stripe_payments"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowIpaddrsResponse {
+    /// Example `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4649,19 +5324,25 @@ pub struct ShowIpaddrsResponse {
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowIpaddrsResponseResultsItem {
+    /// Example `123`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
+    /// Example `456`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<i64>,
+    /// Example `"192.168.1.1"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
+    /// Example `"2023-10-01T12:00:00Z"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timestamp: Option<String>,
+    pub timestamp: Option<sdkgen_runtime::Timestamp>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowLogsRequest {
     /// Number of lines to show from end of logs
+    ///
+    /// Example `"1000"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tail: Option<String>,
     /// Grep filter to apply to log entries
@@ -4732,9 +5413,12 @@ impl<'de> serde::Deserialize<'de> for ShowLogsRequestDaemonLogs {
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowLogsResponse {
+    /// Example `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// S3 URL where logs can be downloaded
+    ///
+    /// Example `"https://s3.amazonaws.com/vast.ai/instance_logs/{hash}.log"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result_url: Option<String>,
     /// Status message
@@ -4752,14 +5436,17 @@ pub struct ShowReportsResponseItem {
     pub message: Option<String>,
     /// Timestamp when the report was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<sdkgen_runtime::Timestamp>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowSshKeysResponse {
+    /// Example `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// JSON string containing array of SSH key objects
+    ///
+    /// Example `"[{\"id\": 1, \"name\": \"my-key\", \"public_key\": \"ssh-rsa AAAA...\"}]"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssh_keys: Option<String>,
 }
@@ -4783,27 +5470,37 @@ pub struct ShowSubaccountsResponseUsersItem {
     pub key_id: Option<i64>,
     /// The timestamp when the subaccount was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<sdkgen_runtime::Timestamp>,
     /// The timestamp when the subaccount was deleted, if applicable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deleted_at: Option<String>,
+    pub deleted_at: Option<sdkgen_runtime::Timestamp>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowTeamMembersResponseItem {
     /// User ID
+    ///
+    /// Example `123`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Username of the team member
+    ///
+    /// Example `"johndoe"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// Email of the team member
+    ///
+    /// Example `"johndoe@example.com"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Full name of the team member
+    ///
+    /// Example `"John Doe"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fullname: Option<String>,
     /// Roles assigned to the team member
+    ///
+    /// Example `["admin","member"]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<String>>,
 }
@@ -4811,12 +5508,18 @@ pub struct ShowTeamMembersResponseItem {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowTeamRoleResponse {
     /// Role ID
+    ///
+    /// Example `1`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Name of the role
+    ///
+    /// Example `"admin"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Permissions associated with the role
+    ///
+    /// Example `["read","write"]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permissions: Option<Vec<String>>,
 }
@@ -4824,15 +5527,23 @@ pub struct ShowTeamRoleResponse {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowTeamRolesResponseItem {
     /// Name of the role
+    ///
+    /// Example `"admin"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Permissions associated with the role
+    ///
+    /// Example `["read","write"]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permissions: Option<Vec<String>>,
     /// Unique identifier for the role
+    ///
+    /// Example `"admin_role"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
     /// Role ID
+    ///
+    /// Example `1234`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
 }
@@ -4861,6 +5572,7 @@ pub struct ShowUserResponse {
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowWorkergroupResponse {
+    /// Example `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4869,18 +5581,25 @@ pub struct ShowWorkergroupResponse {
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowWorkergroupResponseResultsItem {
+    /// Example `123`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
+    /// Example `1.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_load: Option<f64>,
+    /// Example `0.9`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_util: Option<f64>,
+    /// Example `3.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cold_mult: Option<f64>,
+    /// Example `3`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub test_workers: Option<i64>,
+    /// Example `"abc123def456"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template_hash: Option<String>,
+    /// Example `456`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template_id: Option<i64>,
     /// Parsed search parameters as JSON object
@@ -4888,24 +5607,32 @@ pub struct ShowWorkergroupResponseResultsItem {
     pub search_query: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
+    /// Example `"--env VAR=value"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub launch_args: Option<String>,
+    /// Example `24`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gpu_ram: Option<f64>,
+    /// Example `"my_endpoint"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint_name: Option<String>,
+    /// Example `789`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint_id: Option<i64>,
+    /// Example `"your_api_key_here"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_key: Option<String>,
+    /// Example `"2023-10-01T12:00:00Z"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<sdkgen_runtime::Timestamp>,
+    /// Example `456`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SimpleBooleanSuccessResponse {
+    /// Example `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
@@ -4923,8 +5650,10 @@ pub struct StringInFilter {
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SuccessResponse {
+    /// Example `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+    /// Example `"Operation completed successfully"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
 }
@@ -4944,10 +5673,12 @@ pub struct Template {
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct TransferCreditBadRequest {
+    /// Example `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<TransferCreditBadRequestError>,
+    /// Example `"Invalid amount"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
 }
@@ -5023,10 +5754,16 @@ impl<'de> serde::Deserialize<'de> for TransferCreditBadRequestError {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TransferCreditRequest {
     /// Email address or user ID of the recipient
+    ///
+    /// Example `"user@example.com"`.
     pub recipient: String,
     /// Amount of credits to transfer (must be positive)
+    ///
+    /// Range `0.01..`; example `100.0`.
     pub amount: f64,
     /// Client identifier (usually "me")
+    ///
+    /// Example `"me"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Optional API key identifier for audit logging
@@ -5036,6 +5773,7 @@ pub struct TransferCreditRequest {
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UnlistVolumeBadRequest {
+    /// Example `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5125,6 +5863,7 @@ pub struct UpdateNotificationPreferencesRequest {
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateNotificationWebhookResponse {
+    /// Example `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5135,6 +5874,7 @@ pub struct UpdateNotificationWebhookResponse {
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSshKeyResponse {
+    /// Example `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// The updated SSH key data
@@ -5158,36 +5898,58 @@ pub struct UpdateTeamRoleRequest {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateWorkergroupRequest {
     /// Minimum load for the workergroup.
+    ///
+    /// Example `1.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_load: Option<f64>,
     /// Target utilization for the workergroup.
+    ///
+    /// Example `0.9`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_util: Option<f64>,
     /// Cold multiplier for the workergroup.
+    ///
+    /// Example `3.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cold_mult: Option<f64>,
     /// Number of test workers for performance estimation.
+    ///
+    /// Default `3`; example `3`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub test_workers: Option<i64>,
     /// Template hash for the workergroup.
+    ///
+    /// Example `"abc123def456"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template_hash: Option<String>,
     /// Template ID for the workergroup.
+    ///
+    /// Example `456`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template_id: Option<i64>,
     /// Search parameters for offers (JSON object or query string).
+    ///
+    /// Default `"verified=true rentable=true rented=false"`; example `"gpu_name=RTX_3090 rentable=true"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub search_params: Option<String>,
     /// Launch arguments for creating instances.
+    ///
+    /// Example `"--env VAR=value"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub launch_args: Option<String>,
     /// Estimated GPU RAM requirement.
+    ///
+    /// Example `24`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gpu_ram: Option<f64>,
     /// Deployment endpoint name.
+    ///
+    /// Example `"vLLM-Qwen3-8B"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint_name: Option<String>,
     /// Deployment endpoint ID.
+    ///
+    /// Example `123`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint_id: Option<i64>,
 }
@@ -5334,30 +6096,42 @@ pub struct VolumeOffer {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bundle_id: Option<i64>,
     /// CPU architecture
+    ///
+    /// Example `"amd64"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_arch: Option<String>,
     /// CPU clock speed in GHz
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_ghz: Option<f64>,
     /// CPU model name
+    ///
+    /// Example `"AMD EPYC 7K62 48-Core Processor"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_name: Option<String>,
     /// Maximum CUDA version supported
+    ///
+    /// Example `12.8`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cuda_max_good: Option<f64>,
     /// Disk bandwidth
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disk_bw: Option<f64>,
     /// Disk model name
+    ///
+    /// Example `"FIKWOT FN955 4TB"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disk_name: Option<String>,
     /// Available disk space in GB
+    ///
+    /// Example `10.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disk_space: Option<f64>,
     /// Driver version (deprecated)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub driver_vers: Option<String>,
     /// NVIDIA driver version
+    ///
+    /// Example `"570.124.04"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub driver_version: Option<String>,
     /// Duration of the contract
@@ -5379,48 +6153,68 @@ pub struct VolumeOffer {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gpu_arch: Option<String>,
     /// Host ID
+    ///
+    /// Example `166946`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<i64>,
     /// Unique identifier for the volume offer
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Download internet speed in Mbps
+    ///
+    /// Example `654.6`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inet_down: Option<f64>,
     /// Upload internet speed in Mbps
+    ///
+    /// Example `78.9`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inet_up: Option<f64>,
     /// Machine ID
+    ///
+    /// Example `36683`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub machine_id: Option<i64>,
     /// Motherboard model name
+    ///
+    /// Example `"ROME2D32GM-2T"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mobo_name: Option<String>,
     /// Reliability score
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reliability: Option<f64>,
     /// Alternative reliability score
+    ///
+    /// Example `0.9649497`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reliability2: Option<f64>,
     /// Reliability multiplier
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reliability_mult: Option<f64>,
     /// Start date as Unix timestamp
+    ///
+    /// Example `1747341046.4320989`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<f64>,
     /// Whether the machine has a static IP
+    ///
+    /// Example `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub static_ip: Option<bool>,
     /// Storage cost
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_cost: Option<f64>,
     /// Total storage cost
+    ///
+    /// Example `0.0005555555555555557`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_total_cost: Option<f64>,
     /// Verification code
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vericode: Option<String>,
     /// Verification status
+    ///
+    /// Example `"verified"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verification: Option<String>,
     /// Whether VMs are enabled
@@ -5436,15 +6230,22 @@ pub struct WorkersResponseVariant1 {
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct WorkersResponseVariant1WorkersItem {
+    /// Example `67890`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Current worker status
+    ///
+    /// Example `"running"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Worker instance URL
+    ///
+    /// Example `"http://192.168.1.10:8000"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// When the worker was created
+    ///
+    /// Example `"2023-10-01T12:00:00Z"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
 }
