@@ -52,6 +52,8 @@ struct Counts {
     calls: usize,
     /// Documented error statuses asked for.
     errors: usize,
+    /// Values just outside a parameter's bounds, which the client must refuse before sending.
+    refused: usize,
     /// Whether the call without an API key is checked.
     without_api_key: bool,
     /// Whether the pages are walked.
@@ -103,8 +105,8 @@ pub fn generate(spec: &Spec) -> String {
         }
         let _ = writeln!(
             table,
-            "    Generated {{ operation: {:?}, calls: {}, errors: {}, without_api_key: {}, paginated: {} }},",
-            op.ident, counts.calls, counts.errors, counts.without_api_key, counts.paginated
+            "    Generated {{ operation: {:?}, calls: {}, errors: {}, refused: {}, without_api_key: {}, paginated: {} }},",
+            op.ident, counts.calls, counts.errors, counts.refused, counts.without_api_key, counts.paginated
         );
     }
     out.push_str(&tests_out);
@@ -201,6 +203,7 @@ struct Generated {{
     operation: &'static str,
     calls: usize,
     errors: usize,
+    refused: usize,
     without_api_key: bool,
     paginated: bool,
 }}
@@ -304,6 +307,23 @@ fn operation(spec: &Spec, op: &Operation, synth: &mut Synth) -> (String, Vec<Tes
         });
         counts.errors += 1;
     }
+    for (setter, wire, value, rule) in out_of_range(op) {
+        tests.push(Test {
+            name: format!("{name}_refuses_{setter}_out_of_range"),
+            doc: format!(
+                "{route} with `{wire}` set to {value}, outside what the spec allows ({rule}), fails \
+                 before anything is sent."
+            ),
+            body: format!(
+                "let result = {call}(&client()).{setter}({value}).await;\n\
+                 match result {{\n    \
+                 Err({lib}::Error::InvalidRequest {{ message, .. }}) => assert!(\n        \
+                 message.contains(\"`{wire}` must be {rule}\"),\n        \"{{message}}\"\n    ),\n    \
+                 other => panic!(\"expected Error::InvalidRequest, got {{other:?}}\"),\n}}"
+            ),
+        });
+        counts.refused += 1;
+    }
     if op.auth {
         let body = match documented_variant(op, 401) {
             Some(o) => format!(
@@ -337,6 +357,53 @@ fn operation(spec: &Spec, op: &Operation, synth: &mut Synth) -> (String, Vec<Tes
         counts.paginated = true;
     }
     (calls.code, tests, counts)
+}
+
+/// The optional numeric parameters of `op` with a bound, each with a value just outside it:
+/// `(setter, wire name, value, the rule the client states)`. The client must refuse them before
+/// sending (the value and the rule come from the model, like the check itself, and are compared
+/// with the message it gives).
+fn out_of_range(op: &Operation) -> Vec<(String, String, String, String)> {
+    let mut out = Vec::new();
+    for p in op.params.iter().filter(|p| !p.required) {
+        let ParamValue::Scalar(TypeRef::Integer(int)) = &p.value else {
+            continue;
+        };
+        let c = &p.constraints;
+        let parse = |b: &sdkgen::ir::Bound| b.value.parse::<i64>().ok();
+        let value = match (&c.minimum, &c.maximum) {
+            (Some(lo), _) if parse(lo).is_some() => {
+                let v = parse(lo).unwrap_or_default();
+                if lo.exclusive { v } else { v - 1 }
+            }
+            (_, Some(hi)) if parse(hi).is_some() => {
+                let v = parse(hi).unwrap_or_default();
+                if hi.exclusive { v } else { v + 1 }
+            }
+            _ => continue,
+        };
+        if value < 0 && int.starts_with('u') {
+            continue;
+        }
+        let rule = match (&c.minimum, &c.maximum) {
+            (Some(l), Some(h)) if !l.exclusive => {
+                format!("in {}..{}{}", l.value, if h.exclusive { "" } else { "=" }, h.value)
+            }
+            (Some(l), Some(h)) => format!(
+                "greater than {} and {} {}",
+                l.value,
+                if h.exclusive { "less than" } else { "at most" },
+                h.value
+            ),
+            (Some(l), None) if l.exclusive => format!("greater than {}", l.value),
+            (Some(l), None) => format!("at least {}", l.value),
+            (None, Some(h)) if h.exclusive => format!("less than {}", h.value),
+            (None, Some(h)) => format!("at most {}", h.value),
+            (None, None) => continue,
+        };
+        out.push((unraw(&p.ident), p.wire.clone(), value.to_string(), rule));
+    }
+    out
 }
 
 /// The call builders of one operation.
@@ -739,13 +806,14 @@ fn every_operation_is_covered() {{
     }}
     let calls: usize = GENERATED.iter().map(|g| g.calls).sum();
     let errors: usize = GENERATED.iter().map(|g| g.errors).sum();
+    let refused: usize = GENERATED.iter().map(|g| g.refused).sum();
     let unauthorized = GENERATED.iter().filter(|g| g.without_api_key).count();
     let paginated = GENERATED.iter().filter(|g| g.paginated).count();
     println!(
-        "{name}: {{}} operations; {{calls}} calls that must pass (required arguments only, every optional one, each documented 2xx); {{}} error paths ({{errors}} documented error statuses, {{unauthorized}} calls without an API key); {{paginated}} paginated walks; {{}} tests, {{IGNORED}} of them ignored as known findings (tests/src/contract_findings.rs)",
+        "{name}: {{}} operations; {{calls}} calls that must pass (required arguments only, every optional one, each documented 2xx); {{}} error paths ({{errors}} documented error statuses, {{unauthorized}} calls without an API key, {{refused}} values out of a parameter's bounds refused before sending); {{paginated}} paginated walks; {{}} tests, {{IGNORED}} of them ignored as known findings (tests/src/contract_findings.rs)",
         GENERATED.len(),
-        errors + unauthorized,
-        calls + errors + unauthorized + paginated,
+        errors + unauthorized + refused,
+        calls + errors + unauthorized + refused + paginated,
     );
     for note in NOTES {{
         println!("note: {{note}}");

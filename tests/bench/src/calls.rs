@@ -466,8 +466,10 @@ fn decode(effort: Effort, out: &mut String, goals: &mut Vec<Goal>) {
         out,
         "A `GetInstancesResponse` of {N} instances ({mb:.2} MB of JSON, every property of `InstanceModel`, optional ones present, \
          absent or `null` in turn) decoded from memory the way the generated operation decodes it (`sdkgen_runtime::json`, i.e. \
-         `serde_json::from_slice` into the generated types, whose string enum goes through `deserialize_str_enum`), against \
-         `serde_json::from_slice` into hand-written `#[derive(Deserialize)]` structs (the status a derived enum with `#[serde(other)]`). \
+         `serde_json::from_slice` into the generated types, whose string enum goes through `deserialize_str_enum` and whose \
+         `created_at` is a `sdkgen_runtime::Timestamp`), against `serde_json::from_slice` into hand-written `#[derive(Deserialize)]` \
+         structs (the status a derived enum with `#[serde(other)]`, `created_at` a `String`): the cost of typed timestamps is part of \
+         the difference. \
          Dropping the result is not timed. {} rounds, the order rotating; \"MB/s\" from the median wall-clock time.\n",
         effort.decode_rounds
     );

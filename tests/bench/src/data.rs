@@ -255,5 +255,5 @@ pub fn digest_status_generated(s: &fixture_excerpt_mithril::types::InstanceStatu
         + s.status.as_str().len()
         + opt(&s.bid)
         + opt(&s.reservation)
-        + s.end_time.as_ref().map_or(0, |t| t.as_str().len())
+        + s.end_time.as_ref().map_or(1, |t| t.as_str().len() + 2)
 }
