@@ -282,6 +282,175 @@ fn decode_expr(o: &ir::Outcome) -> TokenStream {
     }
 }
 
+/// Where the checks of [`constraint_checks`] read a value.
+struct CheckedValue {
+    /// The number itself (`self.limit`, `*value`).
+    number: TokenStream,
+    /// A reference to the value (`&self.limit`, `value`).
+    by_ref: TokenStream,
+    /// The value, for method calls (`self.name`, `value`).
+    at: TokenStream,
+}
+
+/// The checks of constraints `c` on a value of type `ty` read at `value`: each is what `check`
+/// makes of (the condition, how the rule reads, the value as the error shows it).
+fn constraint_checks(
+    ty: &TypeRef,
+    c: &ir::Constraints,
+    value: &CheckedValue,
+    check: &dyn Fn(TokenStream, String, TokenStream) -> TokenStream,
+) -> Vec<TokenStream> {
+    if c.is_empty() {
+        return Vec::new();
+    }
+    let CheckedValue { number, by_ref, at } = value;
+    let mut out = Vec::new();
+    match ty {
+        TypeRef::Integer(_) | TypeRef::Number(_) => {
+            let float = matches!(ty, TypeRef::Number(_));
+            let unsigned = matches!(ty, TypeRef::Integer(n) if n.starts_with('u'));
+            let literal = |text: &str| -> Option<TokenStream> {
+                if float {
+                    let v: f64 = text.parse().ok()?;
+                    let l = proc_macro2::Literal::f64_unsuffixed(v);
+                    Some(quote!(#l))
+                } else {
+                    let v: i64 = text.parse().ok()?;
+                    if unsigned && v < 0 {
+                        return None;
+                    }
+                    let l = proc_macro2::Literal::i64_unsuffixed(v.abs());
+                    Some(if v < 0 { quote!(-#l) } else { quote!(#l) })
+                }
+            };
+            let lo = c
+                .minimum
+                .as_ref()
+                .and_then(|b| Some((literal(&b.value)?, b)));
+            let hi = c
+                .maximum
+                .as_ref()
+                .and_then(|b| Some((literal(&b.value)?, b)));
+            let mut conditions = Vec::new();
+            match (&lo, &hi) {
+                // An inclusive lower bound with an upper one is a Rust range (as clippy prefers).
+                (Some((l, lb)), Some((h, hb))) if !lb.exclusive => {
+                    conditions.push(if hb.exclusive {
+                        quote!((#l..#h).contains(#by_ref))
+                    } else {
+                        quote!((#l..=#h).contains(#by_ref))
+                    })
+                }
+                _ => {
+                    if let Some((l, b)) = &lo {
+                        conditions.push(if b.exclusive {
+                            quote!(#number > #l)
+                        } else {
+                            quote!(#number >= #l)
+                        });
+                    }
+                    if let Some((h, b)) = &hi {
+                        conditions.push(if b.exclusive {
+                            quote!(#number < #h)
+                        } else {
+                            quote!(#number <= #h)
+                        });
+                    }
+                }
+            }
+            if !conditions.is_empty() {
+                let rule = range_rule(lo.map(|(_, b)| b), hi.map(|(_, b)| b));
+                out.push(check(quote!(#(#conditions)&&*), rule, number.clone()));
+            }
+            let allowed: Vec<TokenStream> = c.allowed.iter().filter_map(|v| literal(v)).collect();
+            if !allowed.is_empty() {
+                let rule = format!("one of {}", c.allowed.join(", "));
+                out.push(check(
+                    quote!([#(#allowed),*].contains(#by_ref)),
+                    rule,
+                    number.clone(),
+                ));
+            }
+        }
+        TypeRef::String => {
+            if let Some((cond, rule)) = count_rule(c.min_length, c.max_length, "characters long") {
+                let call = check(cond, rule, quote!(format_args!("{n} characters long")));
+                out.push(quote! {{
+                    let n = #at.chars().count();
+                    #call
+                }});
+            }
+        }
+        TypeRef::Array(_) => {
+            if let Some((cond, rule)) = count_rule(c.min_items, c.max_items, "items") {
+                let call = check(cond, rule, quote!(format_args!("{n} items")));
+                out.push(quote! {{
+                    let n = #at.len();
+                    #call
+                }});
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+/// How a numeric range reads in an error: `in 1..=100`, `at least 0`, `greater than 0`.
+fn range_rule(lo: Option<&ir::Bound>, hi: Option<&ir::Bound>) -> String {
+    let low = |b: &ir::Bound| {
+        if b.exclusive {
+            format!("greater than {}", b.value)
+        } else {
+            format!("at least {}", b.value)
+        }
+    };
+    let high = |b: &ir::Bound| {
+        if b.exclusive {
+            format!("less than {}", b.value)
+        } else {
+            format!("at most {}", b.value)
+        }
+    };
+    match (lo, hi) {
+        (Some(l), Some(h)) if !l.exclusive => {
+            format!(
+                "in {}..{}{}",
+                l.value,
+                if h.exclusive { "" } else { "=" },
+                h.value
+            )
+        }
+        (Some(l), Some(h)) => format!("{} and {}", low(l), high(h)),
+        (Some(l), None) => low(l),
+        (None, Some(h)) => high(h),
+        (None, None) => String::new(),
+    }
+}
+
+/// The condition on `n` and how it reads for a count with bounds (`at most 64 characters
+/// long`, `between 1 and 10 items`); `None` without bounds.
+fn count_rule(min: Option<u64>, max: Option<u64>, unit: &str) -> Option<(TokenStream, String)> {
+    let lit = |v: u64| proc_macro2::Literal::u64_unsuffixed(v);
+    match (min, max) {
+        (None, None) => None,
+        (Some(lo), None) => {
+            let l = lit(lo);
+            Some((quote!(n >= #l), format!("at least {lo} {unit}")))
+        }
+        (None, Some(hi)) => {
+            let h = lit(hi);
+            Some((quote!(n <= #h), format!("at most {hi} {unit}")))
+        }
+        (Some(lo), Some(hi)) => {
+            let (l, h) = (lit(lo), lit(hi));
+            Some((
+                quote!((#l..=#h).contains(&n)),
+                format!("between {lo} and {hi} {unit}"),
+            ))
+        }
+    }
+}
+
 fn cargo_toml(api: &Api, source: &str) -> String {
     format!(
         r#"# This file is generated by `cargo xtask codegen` from {source}.

@@ -206,6 +206,9 @@ pub struct StructDef {
     pub eq: bool,
     /// Whether every field is optional (the type can derive `Default`).
     pub default: bool,
+    /// Whether a value of the type has constraints to check, in its own fields or in the
+    /// structs it holds (it then implements `sdkgen_runtime::Constrained`).
+    pub checked: bool,
 }
 
 /// A struct field.
@@ -225,6 +228,10 @@ pub struct Field<N = String> {
     pub doc: Option<String>,
     /// What its schema says beyond the type (see [`Param::details`]).
     pub details: Vec<String>,
+    /// What the value must be, checked before a request that carries it is sent.
+    pub constraints: Constraints,
+    /// Whether the value's type has checks of its own (see [`StructDef::checked`]).
+    pub holds_checked: bool,
 }
 
 /// A forward-compatible string enum.
@@ -462,6 +469,8 @@ pub enum PathPart {
 pub struct Body<N = String> {
     /// Its type.
     pub ty: TypeRef<N>,
+    /// Whether its type has constraints to check before sending (see [`StructDef::checked`]).
+    pub checked: bool,
     /// Whether it must be sent.
     pub required: bool,
     /// Rustdoc.

@@ -1040,6 +1040,8 @@ mod tests {
             boxed: false,
             doc: None,
             details: Vec::new(),
+            constraints: ir::Constraints::default(),
+            holds_checked: false,
         }
     }
 

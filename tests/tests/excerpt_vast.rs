@@ -3,14 +3,14 @@
 //! server on 127.0.0.1: auth, paths, bodies,
 //! every documented status to its typed error, forward-compatible enums, undocumented statuses.
 
-use sdk_tests::{fast_retry, Reply, TestServer};
-use serde_json::json;
 use fixture_excerpt_vast::errors::{ExecuteError, ManageInstanceError, RecycleInstanceError};
 use fixture_excerpt_vast::types::{
     Error as VastError, ExecuteBadRequestError, ExecuteRequest, InstanceTargetState,
     ManageInstanceRequest, RecycleInstanceBadRequestError,
 };
 use fixture_excerpt_vast::{Client, Error, RetryPolicy};
+use sdk_tests::{fast_retry, Reply, TestServer};
+use serde_json::json;
 
 const KEY: &str = "vast-test-key-0123456789";
 
@@ -270,4 +270,42 @@ async fn the_key_is_redacted_and_read_from_the_environment() {
     assert!(!format!("{c:?}").contains(KEY));
     assert_eq!(Client::API_KEY_ENV, "VAST_API_KEY");
     assert_eq!(c.runtime().base_url(), "https://console.vast.ai");
+}
+
+#[tokio::test]
+async fn a_body_field_out_of_the_specs_bounds_fails_before_anything_is_sent() {
+    let server = TestServer::always(Reply::json(200, json!({"success": true}))).await;
+    let long = ExecuteRequest {
+        command: "x".repeat(513),
+    };
+    let err = client(&server)
+        .execute(7, long.clone())
+        .await
+        .expect_err("longer than the spec allows");
+    assert!(matches!(err, Error::InvalidRequest { .. }), "{err:?}");
+    let message = err.to_string();
+    assert!(
+        message.contains(
+            "`body.command` must be at most 512 characters long; it is 513 characters long"
+        ),
+        "{message}"
+    );
+    assert_eq!(server.hits(), 0, "nothing was sent");
+    // At the bound the call goes out; a client that does not check sends anything.
+    let at_bound = ExecuteRequest {
+        command: "x".repeat(512),
+    };
+    client(&server)
+        .execute(7, at_bound)
+        .await
+        .expect("512 is allowed");
+    let unchecked = Client::builder()
+        .api_key(KEY)
+        .base_url(server.url())
+        .retry(fast_retry())
+        .check_requests(false)
+        .build()
+        .expect("client");
+    unchecked.execute(7, long).await.expect("sent as it is");
+    assert_eq!(server.hits(), 2);
 }

@@ -126,5 +126,5 @@ pub use datetime::{Date, IsoDuration, TimeError, Timestamp};
 pub use enums::deserialize_str_enum;
 pub use error::{Error, RequestContext, ResponseContext};
 pub use paginate::{BoxFuture, Items, Pages, Paginate};
-pub use request::{encode_path, encode_path_list, CallOptions, Request};
+pub use request::{encode_path, encode_path_list, CallOptions, Constrained, Request};
 pub use retry::RetryPolicy;

@@ -240,6 +240,21 @@ impl Request {
         }
     }
 
+    /// [`check`](Self::check) for the field `field` of the value at `at` (`body`,
+    /// `body.items[2]`): the path is written only when the check fails.
+    pub fn check_field(
+        &mut self,
+        satisfied: bool,
+        at: &str,
+        field: &str,
+        rule: &str,
+        value: impl Display,
+    ) {
+        if !satisfied && self.violation.is_none() {
+            self.violation = Some(format!("`{at}.{field}` must be {rule}; it is {value}"));
+        }
+    }
+
     fn fail(&mut self, message: String) {
         if self.error.is_none() {
             self.error = Some(message);
@@ -449,6 +464,51 @@ impl CallOptions {
     }
 }
 
+/// A request body (or a part of one) whose schema states constraints the client checks before
+/// sending (ranges, lengths, numbers of items). Generated types implement it when they or the
+/// types they hold have such constraints; the containers here pass the check on.
+pub trait Constrained {
+    /// Records on `request` the first constraint this value, found at `at` (`body`,
+    /// `body.items[2]`), breaks (see [`Request::check`]).
+    fn check_constraints(&self, at: &str, request: &mut Request);
+}
+
+impl<T: Constrained + ?Sized> Constrained for Box<T> {
+    fn check_constraints(&self, at: &str, request: &mut Request) {
+        (**self).check_constraints(at, request);
+    }
+}
+
+impl<T: Constrained> Constrained for Option<T> {
+    fn check_constraints(&self, at: &str, request: &mut Request) {
+        if let Some(value) = self {
+            value.check_constraints(at, request);
+        }
+    }
+}
+
+impl<T: Constrained> Constrained for Vec<T> {
+    fn check_constraints(&self, at: &str, request: &mut Request) {
+        for (i, value) in self.iter().enumerate() {
+            if request.violation.is_some() {
+                return;
+            }
+            value.check_constraints(&format!("{at}[{i}]"), request);
+        }
+    }
+}
+
+impl<T: Constrained> Constrained for std::collections::BTreeMap<String, T> {
+    fn check_constraints(&self, at: &str, request: &mut Request) {
+        for (key, value) in self {
+            if request.violation.is_some() {
+                return;
+            }
+            value.check_constraints(&format!("{at}[{key:?}]"), request);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -623,3 +683,4 @@ mod tests {
         assert!(!dbg.contains("hunter"), "{dbg}");
     }
 }
+

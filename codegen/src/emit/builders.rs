@@ -178,10 +178,21 @@ fn request_lines(op: &Operation) -> Vec<TokenStream> {
         });
     }
     if let Some(body) = &op.body {
+        let check = body.checked.then(
+            || quote!(sdkgen_runtime::Constrained::check_constraints(body, "body", &mut request);),
+        );
         lines.push(if body.required {
-            quote!(request.json_body(&self.body);)
+            match check {
+                Some(_) => quote!(
+                    let body = &self.body;
+                    #check
+                    request.json_body(body);
+                ),
+                None => quote!(request.json_body(&self.body);),
+            }
         } else {
             quote!(if let Some(body) = &self.body {
+                #check
                 request.json_body(body);
             })
         });
@@ -221,157 +232,28 @@ impl Place {
 /// The checks of the constraints a parameter's schema states (see `Request::check` in the
 /// runtime), each recording a finding that fails the call before it is sent.
 fn checks(p: &ir::Param, place: &Place) -> Vec<TokenStream> {
-    let c = &p.constraints;
-    if c.is_empty() {
-        return Vec::new();
-    }
+    let kind = match &p.value {
+        ParamValue::Scalar(t) => t,
+        ParamValue::List { .. } => &TypeRef::Array(Box::new(TypeRef::Json)),
+        ParamValue::Json(_) => return Vec::new(),
+    };
     let wire = &p.wire;
-    let at = &place.at;
-    let mut out = Vec::new();
-    match &p.value {
-        ParamValue::Scalar(t @ (TypeRef::Integer(_) | TypeRef::Number(_))) => {
-            let number = if p.required {
-                quote!(#at)
-            } else {
-                quote!(*#at)
-            };
-            let number_ref = &place.by_ref;
-            let float = matches!(t, TypeRef::Number(_));
-            let unsigned = matches!(t, TypeRef::Integer(n) if n.starts_with('u'));
-            let literal = |text: &str| -> Option<TokenStream> {
-                if float {
-                    let v: f64 = text.parse().ok()?;
-                    let l = proc_macro2::Literal::f64_unsuffixed(v);
-                    Some(quote!(#l))
-                } else {
-                    let v: i64 = text.parse().ok()?;
-                    if unsigned && v < 0 {
-                        return None;
-                    }
-                    let l = proc_macro2::Literal::i64_unsuffixed(v.abs());
-                    Some(if v < 0 { quote!(-#l) } else { quote!(#l) })
-                }
-            };
-            let lo = c
-                .minimum
-                .as_ref()
-                .and_then(|b| Some((literal(&b.value)?, b)));
-            let hi = c
-                .maximum
-                .as_ref()
-                .and_then(|b| Some((literal(&b.value)?, b)));
-            let mut conditions = Vec::new();
-            match (&lo, &hi) {
-                // An inclusive lower bound with an upper one is a Rust range (as clippy prefers).
-                (Some((l, lb)), Some((h, hb))) if !lb.exclusive => {
-                    conditions.push(if hb.exclusive {
-                        quote!((#l..#h).contains(#number_ref))
-                    } else {
-                        quote!((#l..=#h).contains(#number_ref))
-                    })
-                }
-                _ => {
-                    if let Some((l, b)) = &lo {
-                        conditions.push(if b.exclusive {
-                            quote!(#number > #l)
-                        } else {
-                            quote!(#number >= #l)
-                        });
-                    }
-                    if let Some((h, b)) = &hi {
-                        conditions.push(if b.exclusive {
-                            quote!(#number < #h)
-                        } else {
-                            quote!(#number <= #h)
-                        });
-                    }
-                }
-            }
-            if !conditions.is_empty() {
-                let rule = range_rule(lo.map(|(_, b)| b), hi.map(|(_, b)| b));
-                out.push(quote!(request.check(#(#conditions)&&*, #wire, #rule, #number);));
-            }
-            let allowed: Vec<TokenStream> = c.allowed.iter().filter_map(|v| literal(v)).collect();
-            if !allowed.is_empty() {
-                let rule = format!("one of {}", c.allowed.join(", "));
-                out.push(quote!(request.check([#(#allowed),*].contains(#number_ref), #wire, #rule, #number);));
-            }
-        }
-        ParamValue::Scalar(TypeRef::String) => {
-            if let Some((cond, rule)) = count_rule(c.min_length, c.max_length, "characters long") {
-                out.push(quote! {{
-                    let n = #at.chars().count();
-                    request.check(#cond, #wire, #rule, format_args!("{n} characters long"));
-                }});
-            }
-        }
-        ParamValue::List { .. } => {
-            if let Some((cond, rule)) = count_rule(c.min_items, c.max_items, "items") {
-                out.push(quote! {{
-                    let n = #at.len();
-                    request.check(#cond, #wire, #rule, format_args!("{n} items"));
-                }});
-            }
-        }
-        _ => {}
-    }
-    out
-}
-
-/// How a numeric range reads in an error: `in 1..=100`, `at least 0`, `greater than 0`.
-fn range_rule(lo: Option<&ir::Bound>, hi: Option<&ir::Bound>) -> String {
-    let low = |b: &ir::Bound| {
-        if b.exclusive {
-            format!("greater than {}", b.value)
+    let value = CheckedValue {
+        number: if p.required {
+            place.at.clone()
         } else {
-            format!("at least {}", b.value)
-        }
+            let at = &place.at;
+            quote!(*#at)
+        },
+        by_ref: place.by_ref.clone(),
+        at: place.at.clone(),
     };
-    let high = |b: &ir::Bound| {
-        if b.exclusive {
-            format!("less than {}", b.value)
-        } else {
-            format!("at most {}", b.value)
-        }
-    };
-    match (lo, hi) {
-        (Some(l), Some(h)) if !l.exclusive => {
-            format!(
-                "in {}..{}{}",
-                l.value,
-                if h.exclusive { "" } else { "=" },
-                h.value
-            )
-        }
-        (Some(l), Some(h)) => format!("{} and {}", low(l), high(h)),
-        (Some(l), None) => low(l),
-        (None, Some(h)) => high(h),
-        (None, None) => String::new(),
-    }
-}
-
-/// The condition on `n` and how it reads for a count with bounds (`at most 64 characters
-/// long`, `between 1 and 10 items`); `None` without bounds.
-fn count_rule(min: Option<u64>, max: Option<u64>, unit: &str) -> Option<(TokenStream, String)> {
-    let lit = |v: u64| proc_macro2::Literal::u64_unsuffixed(v);
-    match (min, max) {
-        (None, None) => None,
-        (Some(lo), None) => {
-            let l = lit(lo);
-            Some((quote!(n >= #l), format!("at least {lo} {unit}")))
-        }
-        (None, Some(hi)) => {
-            let h = lit(hi);
-            Some((quote!(n <= #h), format!("at most {hi} {unit}")))
-        }
-        (Some(lo), Some(hi)) => {
-            let (l, h) = (lit(lo), lit(hi));
-            Some((
-                quote!((#l..=#h).contains(&n)),
-                format!("between {lo} and {hi} {unit}"),
-            ))
-        }
-    }
+    constraint_checks(
+        kind,
+        &p.constraints,
+        &value,
+        &|cond, rule, shown| quote!(request.check(#cond, #wire, #rule, #shown);),
+    )
 }
 
 /// How a query or header parameter is added to `request`. `Copy` values of required

@@ -117,12 +117,67 @@ fn struct_def(s: &ir::StructDef) -> TokenStream {
     }
     derives.push(quote!(serde::Serialize));
     derives.push(quote!(serde::Deserialize));
+    let constrained = s.checked.then(|| constrained_impl(s));
     quote! {
         #d
         #[derive(#(#derives),*)]
         pub struct #name {
             #(#fields)*
             #extra
+        }
+
+        #constrained
+    }
+}
+
+/// `sdkgen_runtime::Constrained` for a struct whose fields (or the structs they hold) have
+/// constraints: each field's own checks, then the check of what it holds.
+fn constrained_impl(s: &ir::StructDef) -> TokenStream {
+    let name = ident(&s.name);
+    let mut checks = Vec::new();
+    for f in &s.fields {
+        let fi = ident(&f.ident);
+        let wire = &f.wire;
+        let inner = f.ty.non_null();
+        let optional = !f.required || f.ty.is_nullable();
+        let value = if optional {
+            CheckedValue {
+                number: quote!(*value),
+                by_ref: quote!(value),
+                at: quote!(value),
+            }
+        } else {
+            CheckedValue {
+                number: quote!(self.#fi),
+                by_ref: quote!(&self.#fi),
+                at: quote!(self.#fi),
+            }
+        };
+        let own = constraint_checks(
+            inner,
+            &f.constraints,
+            &value,
+            &|cond, rule, shown| quote!(request.check_field(#cond, at, #wire, #rule, #shown);),
+        );
+        if !own.is_empty() {
+            checks.push(if optional {
+                quote!(if let Some(value) = &self.#fi { #(#own)* })
+            } else {
+                quote!(#(#own)*)
+            });
+        }
+        if f.holds_checked {
+            let path = format!("{{at}}.{}", wire.replace('{', "{{").replace('}', "}}"));
+            checks.push(quote! {
+                sdkgen_runtime::Constrained::check_constraints(&self.#fi, &format!(#path), request);
+            });
+        }
+    }
+    quote! {
+        impl sdkgen_runtime::Constrained for #name {
+            fn check_constraints(&self, at: &str, request: &mut sdkgen_runtime::Request) {
+                #(#checks)*
+            }
         }
     }
 }

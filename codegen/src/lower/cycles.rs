@@ -190,3 +190,67 @@ pub(super) fn mark_eq_and_boxes(types: &mut [ir::TypeDef]) {
         }
     }
 }
+
+/// Which model types have constraints to check before a request carrying them is sent: a
+/// struct with a constrained field, or holding (directly, in an `Option`, a list or a map, or
+/// through an alias) such a struct; and which request bodies are of such a type.
+pub(super) fn mark_checked(types: &mut [ir::TypeDef], operations: &mut [ir::Operation]) {
+    let index: HashMap<String, usize> = types
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.name().to_string(), i))
+        .collect();
+    fn holds_checked(t: &TypeRef, checked: &[bool], index: &HashMap<String, usize>) -> bool {
+        match t {
+            TypeRef::Named(n) => index.get(n).is_some_and(|&i| checked[i]),
+            TypeRef::Array(i) | TypeRef::Map(i) | TypeRef::Nullable(i) => {
+                holds_checked(i, checked, index)
+            }
+            _ => false,
+        }
+    }
+    let mut checked: Vec<bool> = types
+        .iter()
+        .map(|t| match t {
+            ir::TypeDef::Struct(s) => s.fields.iter().any(|f| !f.constraints.is_empty()),
+            _ => false,
+        })
+        .collect();
+    loop {
+        let mut changed = false;
+        for (i, t) in types.iter().enumerate() {
+            if checked[i] {
+                continue;
+            }
+            let now = match t {
+                ir::TypeDef::Struct(s) => s
+                    .fields
+                    .iter()
+                    .any(|f| holds_checked(&f.ty, &checked, &index)),
+                // An alias is checked as what it names; emission follows it through `Constrained`.
+                ir::TypeDef::Alias(a) if !a.newtype => holds_checked(&a.target, &checked, &index),
+                _ => false,
+            };
+            if now {
+                checked[i] = true;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    for op in operations.iter_mut() {
+        if let Some(b) = &mut op.body {
+            b.checked = holds_checked(&b.ty, &checked, &index);
+        }
+    }
+    for (i, t) in types.iter_mut().enumerate() {
+        if let ir::TypeDef::Struct(s) = t {
+            s.checked = checked[i];
+            for f in &mut s.fields {
+                f.holds_checked = holds_checked(&f.ty, &checked, &index);
+            }
+        }
+    }
+}

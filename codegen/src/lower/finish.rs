@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use crate::ir::{self, TypeRef};
 use crate::naming;
 
-use super::cycles::{break_alias_cycles, mark_eq_and_boxes};
+use super::cycles::{break_alias_cycles, mark_checked, mark_eq_and_boxes};
 use super::operation::{substitute_server, OpDraft};
 use super::*;
 
@@ -20,13 +20,14 @@ impl<'a> Lowerer<'a> {
         let pagination = self.attach_pagination(&drafts);
         let names = self.type_names();
         let mut types = self.type_defs(&names);
-        let operations = self.resolve_operations(drafts, pagination, &names);
+        let mut operations = self.resolve_operations(drafts, pagination, &names);
         let pointers: HashMap<String, String> = names
             .iter()
             .map(|(&id, n)| (n.clone(), self.defs[id].pointer.clone()))
             .collect();
         break_alias_cycles(&mut types, &pointers, self.diags);
         mark_eq_and_boxes(&mut types);
+        mark_checked(&mut types, &mut operations);
         self.package(types, operations, runtime_dep)
     }
 
@@ -193,6 +194,8 @@ impl<'a> Lowerer<'a> {
             boxed: f.boxed,
             doc: f.doc.clone(),
             details: f.details.clone(),
+            constraints: f.constraints.clone(),
+            holds_checked: false,
         }
     }
 
@@ -217,6 +220,7 @@ impl<'a> Lowerer<'a> {
                     additional: additional.as_ref().map(|a| self.final_type(a, names)),
                     eq: false,
                     default: fields.iter().all(|f| !f.required),
+                    checked: false,
                 }),
                 DefKind::Enum { values } => {
                     let variants = naming::enum_variants(values, &name);
@@ -327,6 +331,7 @@ impl<'a> Lowerer<'a> {
                         .collect(),
                     body: d.body.as_ref().map(|b| ir::Body {
                         ty: resolve(&b.ty),
+                        checked: false,
                         required: b.required,
                         doc: b.doc.clone(),
                     }),

@@ -100,6 +100,10 @@ impl<'a> Lowerer<'a> {
                 if kept.details != new.details {
                     kept.details.clear();
                 }
+                // Places that demand different things of one merged field: none is checked.
+                if kept.constraints != new.constraints {
+                    kept.constraints = ir::Constraints::default();
+                }
             }
         }
     }
@@ -184,6 +188,10 @@ impl<'a> Lowerer<'a> {
                 ),
                 ReferenceOr::Reference { .. } => (None, Vec::new()),
             };
+            let constraints = match prop {
+                ReferenceOr::Item(s) => super::param::constraints(s),
+                ReferenceOr::Reference { .. } => ir::Constraints::default(),
+            };
             fields.push(Field {
                 ident: String::new(),
                 wire: wire.clone(),
@@ -192,6 +200,8 @@ impl<'a> Lowerer<'a> {
                 boxed: false,
                 doc,
                 details,
+                constraints,
+                holds_checked: false,
             });
         }
         naming::assign_field_idents(&mut fields);

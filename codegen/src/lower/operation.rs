@@ -224,6 +224,7 @@ impl<'a> Lowerer<'a> {
         };
         Some(ir::Body {
             ty,
+            checked: false,
             required: rb.required,
             doc: non_empty(&rb.description),
         })

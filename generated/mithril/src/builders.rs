@@ -2332,7 +2332,9 @@ impl CreateLifecycleScript {
             "/v2/lifecycle-scripts",
             "/v2/lifecycle-scripts".to_owned(),
         );
-        request.json_body(&self.body);
+        let body = &self.body;
+        sdkgen_runtime::Constrained::check_constraints(body, "body", &mut request);
+        request.json_body(body);
         request.options(&self.options);
         request
     }
@@ -2682,7 +2684,9 @@ impl UpdateLifecycleScript {
                 "/v2/lifecycle-scripts/{}", sdkgen_runtime::encode_path(& self.ls_fid)
             ),
         );
-        request.json_body(&self.body);
+        let body = &self.body;
+        sdkgen_runtime::Constrained::check_constraints(body, "body", &mut request);
+        request.json_body(body);
         request.options(&self.options);
         request
     }
@@ -4128,7 +4132,9 @@ impl TerminateInstance {
                 self.reservation_fid)
             ),
         );
-        request.json_body(&self.body);
+        let body = &self.body;
+        sdkgen_runtime::Constrained::check_constraints(body, "body", &mut request);
+        request.json_body(body);
         request.options(&self.options);
         request
     }
@@ -4652,7 +4658,9 @@ impl CreateVolume {
             "/v2/volumes",
             "/v2/volumes".to_owned(),
         );
-        request.json_body(&self.body);
+        let body = &self.body;
+        sdkgen_runtime::Constrained::check_constraints(body, "body", &mut request);
+        request.json_body(body);
         request.options(&self.options);
         request
     }
@@ -4895,7 +4903,9 @@ impl UpdateVolume {
             "/v2/volumes/{volume_fid}",
             format!("/v2/volumes/{}", sdkgen_runtime::encode_path(& self.volume_fid)),
         );
-        request.json_body(&self.body);
+        let body = &self.body;
+        sdkgen_runtime::Constrained::check_constraints(body, "body", &mut request);
+        request.json_body(body);
         request.options(&self.options);
         request
     }
@@ -6043,7 +6053,9 @@ impl CreateKubernetesCluster {
             "/v2/kubernetes/clusters",
             "/v2/kubernetes/clusters".to_owned(),
         );
-        request.json_body(&self.body);
+        let body = &self.body;
+        sdkgen_runtime::Constrained::check_constraints(body, "body", &mut request);
+        request.json_body(body);
         request.options(&self.options);
         request
     }

@@ -442,6 +442,22 @@ pub struct CreateKubernetesClusterRequest {
     pub image_version: Option<String>,
 }
 
+impl sdkgen_runtime::Constrained for CreateKubernetesClusterRequest {
+    fn check_constraints(&self, at: &str, request: &mut sdkgen_runtime::Request) {
+        {
+            let n = self.ssh_keys.len();
+            request
+                .check_field(
+                    n >= 1,
+                    at,
+                    "ssh_keys",
+                    "at least 1 items",
+                    format_args!("{n} items"),
+                );
+        }
+    }
+}
+
 /// Values this client does not know decode as [`CreateKubernetesClusterRequestK8sVersion::Unknown`] and encode back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -517,6 +533,33 @@ pub struct CreateLifecycleScriptRequest {
     pub scope: Option<PublicLifecycleScriptScope>,
 }
 
+impl sdkgen_runtime::Constrained for CreateLifecycleScriptRequest {
+    fn check_constraints(&self, at: &str, request: &mut sdkgen_runtime::Request) {
+        {
+            let n = self.name.chars().count();
+            request
+                .check_field(
+                    n >= 1,
+                    at,
+                    "name",
+                    "at least 1 characters long",
+                    format_args!("{n} characters long"),
+                );
+        }
+        {
+            let n = self.content.chars().count();
+            request
+                .check_field(
+                    n >= 1,
+                    at,
+                    "content",
+                    "at least 1 characters long",
+                    format_args!("{n} characters long"),
+                );
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CreateReservationRequest {
     /// Example `"proj_abc123456"`.
@@ -562,6 +605,22 @@ pub struct CreateVolumeRequest {
     /// Example `"us-central1-a"`.
     pub region: String,
     pub size_gb: sdkgen_runtime::serde_json::Value,
+}
+
+impl sdkgen_runtime::Constrained for CreateVolumeRequest {
+    fn check_constraints(&self, at: &str, request: &mut sdkgen_runtime::Request) {
+        {
+            let n = self.name.chars().count();
+            request
+                .check_field(
+                    n <= 64,
+                    at,
+                    "name",
+                    "at most 64 characters long",
+                    format_args!("{n} characters long"),
+                );
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -1364,6 +1423,22 @@ pub struct LifecycleScriptModel {
     pub scope: LifecycleScriptScope,
 }
 
+impl sdkgen_runtime::Constrained for LifecycleScriptModel {
+    fn check_constraints(&self, at: &str, request: &mut sdkgen_runtime::Request) {
+        {
+            let n = self.content_url.chars().count();
+            request
+                .check_field(
+                    (1..=2083).contains(&n),
+                    at,
+                    "content_url",
+                    "between 1 and 2083 characters long",
+                    format_args!("{n} characters long"),
+                );
+        }
+    }
+}
+
 /// Values this client does not know decode as [`LifecycleScriptScope::Unknown`] and encode back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1433,6 +1508,16 @@ pub struct ListLifecycleScriptsResponse {
     pub data: Vec<LifecycleScriptModel>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
+}
+
+impl sdkgen_runtime::Constrained for ListLifecycleScriptsResponse {
+    fn check_constraints(&self, at: &str, request: &mut sdkgen_runtime::Request) {
+        sdkgen_runtime::Constrained::check_constraints(
+            &self.data,
+            &format!("{at}.data"),
+            request,
+        );
+    }
 }
 
 /// Values this client does not know decode as [`ListLifecycleScriptsSortBy::Unknown`] and encode back unchanged.
@@ -2653,6 +2738,22 @@ pub struct TerminateInstanceRequest {
     pub reduce_capacity: bool,
 }
 
+impl sdkgen_runtime::Constrained for TerminateInstanceRequest {
+    fn check_constraints(&self, at: &str, request: &mut sdkgen_runtime::Request) {
+        {
+            let n = self.instances.len();
+            request
+                .check_field(
+                    n >= 1,
+                    at,
+                    "instances",
+                    "at least 1 items",
+                    format_args!("{n} items"),
+                );
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TerminateInstanceResponsePartialSuccess {
     pub terminated_instances: Vec<String>,
@@ -2681,6 +2782,24 @@ pub struct UpdateLifecycleScriptRequest {
     pub scope: Option<PublicLifecycleScriptScope>,
 }
 
+impl sdkgen_runtime::Constrained for UpdateLifecycleScriptRequest {
+    fn check_constraints(&self, at: &str, request: &mut sdkgen_runtime::Request) {
+        if let Some(value) = &self.name {
+            {
+                let n = value.chars().count();
+                request
+                    .check_field(
+                        n >= 1,
+                        at,
+                        "name",
+                        "at least 1 characters long",
+                        format_args!("{n} characters long"),
+                    );
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateReservationRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2702,6 +2821,22 @@ pub struct UpdateSshKeyRequest {
 pub struct UpdateVolumeRequest {
     /// Length `..=64`; pattern `^[a-z]([-a-z0-9]*[a-z0-9])?$`.
     pub name: String,
+}
+
+impl sdkgen_runtime::Constrained for UpdateVolumeRequest {
+    fn check_constraints(&self, at: &str, request: &mut sdkgen_runtime::Request) {
+        {
+            let n = self.name.chars().count();
+            request
+                .check_field(
+                    n <= 64,
+                    at,
+                    "name",
+                    "at most 64 characters long",
+                    format_args!("{n} characters long"),
+                );
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -186,7 +186,9 @@ impl AttachSshKey {
             "/api/v0/instances/{id}/ssh",
             format!("/api/v0/instances/{}/ssh", sdkgen_runtime::encode_path(self.id)),
         );
-        request.json_body(&self.body);
+        let body = &self.body;
+        sdkgen_runtime::Constrained::check_constraints(body, "body", &mut request);
+        request.json_body(body);
         request.options(&self.options);
         request
     }
@@ -904,7 +906,9 @@ impl ChangeBid {
                 "/api/v0/instances/bid_price/{}", sdkgen_runtime::encode_path(self.id)
             ),
         );
-        request.json_body(&self.body);
+        let body = &self.body;
+        sdkgen_runtime::Constrained::check_constraints(body, "body", &mut request);
+        request.json_body(body);
         request.options(&self.options);
         request
     }
@@ -2320,7 +2324,9 @@ impl CreateInstance {
             "/api/v0/asks/{id}",
             format!("/api/v0/asks/{}", sdkgen_runtime::encode_path(self.id)),
         );
-        request.json_body(&self.body);
+        let body = &self.body;
+        sdkgen_runtime::Constrained::check_constraints(body, "body", &mut request);
+        request.json_body(body);
         request.options(&self.options);
         request
     }
@@ -2781,7 +2787,9 @@ impl CreateSubaccount {
             "/api/v0/users",
             "/api/v0/users".to_owned(),
         );
-        request.json_body(&self.body);
+        let body = &self.body;
+        sdkgen_runtime::Constrained::check_constraints(body, "body", &mut request);
+        request.json_body(body);
         request.options(&self.options);
         request
     }
@@ -5061,7 +5069,9 @@ impl ManageInstance {
             "/api/v0/instances/{id}",
             format!("/api/v0/instances/{}", sdkgen_runtime::encode_path(self.id)),
         );
-        request.json_body(&self.body);
+        let body = &self.body;
+        sdkgen_runtime::Constrained::check_constraints(body, "body", &mut request);
+        request.json_body(body);
         request.options(&self.options);
         request
     }
@@ -5417,7 +5427,9 @@ impl Execute {
             "/api/v0/instances/command/{id}",
             format!("/api/v0/instances/command/{}", sdkgen_runtime::encode_path(self.id)),
         );
-        request.json_body(&self.body);
+        let body = &self.body;
+        sdkgen_runtime::Constrained::check_constraints(body, "body", &mut request);
+        request.json_body(body);
         request.options(&self.options);
         request
     }
@@ -5538,7 +5550,9 @@ impl GetWorkergroupLogs {
             "/get_workergroup_logs",
             "/get_workergroup_logs".to_owned(),
         );
-        request.json_body(&self.body);
+        let body = &self.body;
+        sdkgen_runtime::Constrained::check_constraints(body, "body", &mut request);
+        request.json_body(body);
         request.server("https://run.vast.ai");
         request.options(&self.options);
         request
@@ -7309,7 +7323,9 @@ impl CreateNotificationWebhook {
             "/api/v0/webhooks",
             "/api/v0/webhooks".to_owned(),
         );
-        request.json_body(&self.body);
+        let body = &self.body;
+        sdkgen_runtime::Constrained::check_constraints(body, "body", &mut request);
+        request.json_body(body);
         request.options(&self.options);
         request
     }
@@ -7436,7 +7452,9 @@ impl UpdateNotificationWebhook {
             "/api/v0/webhooks/{id}",
             format!("/api/v0/webhooks/{}", sdkgen_runtime::encode_path(self.id)),
         );
-        request.json_body(&self.body);
+        let body = &self.body;
+        sdkgen_runtime::Constrained::check_constraints(body, "body", &mut request);
+        request.json_body(body);
         request.options(&self.options);
         request
     }
@@ -8967,7 +8985,9 @@ impl Route {
             "/route",
             "/route".to_owned(),
         );
-        request.json_body(&self.body);
+        let body = &self.body;
+        sdkgen_runtime::Constrained::check_constraints(body, "body", &mut request);
+        request.json_body(body);
         request.server("https://run.vast.ai");
         request.options(&self.options);
         request
@@ -9353,7 +9373,9 @@ impl SearchOffers {
             "/api/v0/bundles",
             "/api/v0/bundles".to_owned(),
         );
-        request.json_body(&self.body);
+        let body = &self.body;
+        sdkgen_runtime::Constrained::check_constraints(body, "body", &mut request);
+        request.json_body(body);
         request.options(&self.options);
         request
     }
@@ -12026,7 +12048,9 @@ impl TransferCredit {
             "/api/v0/commands/transfer_credit",
             "/api/v0/commands/transfer_credit".to_owned(),
         );
-        request.json_body(&self.body);
+        let body = &self.body;
+        sdkgen_runtime::Constrained::check_constraints(body, "body", &mut request);
+        request.json_body(body);
         request.options(&self.options);
         request
     }

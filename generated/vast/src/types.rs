@@ -12,6 +12,24 @@ pub struct AttachSshKeyRequest {
     pub ssh_key: Option<String>,
 }
 
+impl sdkgen_runtime::Constrained for AttachSshKeyRequest {
+    fn check_constraints(&self, at: &str, request: &mut sdkgen_runtime::Request) {
+        if let Some(value) = &self.ssh_key {
+            {
+                let n = value.chars().count();
+                request
+                    .check_field(
+                        n >= 1,
+                        at,
+                        "ssh_key",
+                        "at least 1 characters long",
+                        format_args!("{n} characters long"),
+                    );
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct BadRequest {
     /// Example `false`.
@@ -282,6 +300,19 @@ pub struct ChangeBidRequest {
     ///
     /// Range `0.001..=32`; example `0.17`.
     pub price: f64,
+}
+
+impl sdkgen_runtime::Constrained for ChangeBidRequest {
+    fn check_constraints(&self, at: &str, request: &mut sdkgen_runtime::Request) {
+        request
+            .check_field(
+                (0.001..=32.0).contains(&self.price),
+                at,
+                "price",
+                "in 0.001..=32.0",
+                self.price,
+            );
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -721,6 +752,21 @@ pub struct CreateInstanceRequest {
     pub volume_info: Option<CreateInstanceRequestVolumeInfo>,
 }
 
+impl sdkgen_runtime::Constrained for CreateInstanceRequest {
+    fn check_constraints(&self, at: &str, request: &mut sdkgen_runtime::Request) {
+        if let Some(value) = &self.price {
+            request
+                .check_field(
+                    (0.001..=128.0).contains(value),
+                    at,
+                    "price",
+                    "in 0.001..=128.0",
+                    *value,
+                );
+        }
+    }
+}
+
 /// Launch mode for the instance. If omitted, defaults to 'ssh' unless `args/args_str` is provided.
 ///
 /// Values this client does not know decode as [`CreateInstanceRequestRuntype::Unknown`] and encode back unchanged.
@@ -1117,6 +1163,70 @@ pub struct CreateSubaccountRequest {
     /// Length `..=8192`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub captcha: Option<String>,
+}
+
+impl sdkgen_runtime::Constrained for CreateSubaccountRequest {
+    fn check_constraints(&self, at: &str, request: &mut sdkgen_runtime::Request) {
+        {
+            let n = self.email.chars().count();
+            request
+                .check_field(
+                    n <= 64,
+                    at,
+                    "email",
+                    "at most 64 characters long",
+                    format_args!("{n} characters long"),
+                );
+        }
+        {
+            let n = self.username.chars().count();
+            request
+                .check_field(
+                    n <= 64,
+                    at,
+                    "username",
+                    "at most 64 characters long",
+                    format_args!("{n} characters long"),
+                );
+        }
+        {
+            let n = self.password.chars().count();
+            request
+                .check_field(
+                    n <= 256,
+                    at,
+                    "password",
+                    "at most 256 characters long",
+                    format_args!("{n} characters long"),
+                );
+        }
+        if let Some(value) = &self.ssh_key {
+            {
+                let n = value.chars().count();
+                request
+                    .check_field(
+                        n <= 4096,
+                        at,
+                        "ssh_key",
+                        "at most 4096 characters long",
+                        format_args!("{n} characters long"),
+                    );
+            }
+        }
+        if let Some(value) = &self.captcha {
+            {
+                let n = value.chars().count();
+                request
+                    .check_field(
+                        n <= 8192,
+                        at,
+                        "captcha",
+                        "at most 8192 characters long",
+                        format_args!("{n} characters long"),
+                    );
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
@@ -1981,6 +2091,22 @@ pub struct ExecuteRequest {
     pub command: String,
 }
 
+impl sdkgen_runtime::Constrained for ExecuteRequest {
+    fn check_constraints(&self, at: &str, request: &mut sdkgen_runtime::Request) {
+        {
+            let n = self.command.chars().count();
+            request
+                .check_field(
+                    n <= 512,
+                    at,
+                    "command",
+                    "at most 512 characters long",
+                    format_args!("{n} characters long"),
+                );
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ExecuteResponse {
     /// Example `true`.
@@ -2074,6 +2200,15 @@ pub struct GetWorkergroupLogsRequest {
     /// Range `1..`; default `10000`; example `1000`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tail: Option<i64>,
+}
+
+impl sdkgen_runtime::Constrained for GetWorkergroupLogsRequest {
+    fn check_constraints(&self, at: &str, request: &mut sdkgen_runtime::Request) {
+        request.check_field(self.id >= 1, at, "id", "at least 1", self.id);
+        if let Some(value) = &self.tail {
+            request.check_field(*value >= 1, at, "tail", "at least 1", *value);
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -2871,6 +3006,24 @@ pub struct ManageInstanceRequest {
     pub label: Option<String>,
 }
 
+impl sdkgen_runtime::Constrained for ManageInstanceRequest {
+    fn check_constraints(&self, at: &str, request: &mut sdkgen_runtime::Request) {
+        if let Some(value) = &self.label {
+            {
+                let n = value.chars().count();
+                request
+                    .check_field(
+                        n <= 1024,
+                        at,
+                        "label",
+                        "at most 1024 characters long",
+                        format_args!("{n} characters long"),
+                    );
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct MsgBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3015,6 +3168,46 @@ pub struct NotificationWebhookCreateRequest {
     pub event_types: Vec<String>,
 }
 
+impl sdkgen_runtime::Constrained for NotificationWebhookCreateRequest {
+    fn check_constraints(&self, at: &str, request: &mut sdkgen_runtime::Request) {
+        if let Some(value) = &self.name {
+            {
+                let n = value.chars().count();
+                request
+                    .check_field(
+                        n <= 120,
+                        at,
+                        "name",
+                        "at most 120 characters long",
+                        format_args!("{n} characters long"),
+                    );
+            }
+        }
+        {
+            let n = self.webhook_url.chars().count();
+            request
+                .check_field(
+                    n <= 2048,
+                    at,
+                    "webhook_url",
+                    "at most 2048 characters long",
+                    format_args!("{n} characters long"),
+                );
+        }
+        {
+            let n = self.event_types.len();
+            request
+                .check_field(
+                    n >= 1,
+                    at,
+                    "event_types",
+                    "at least 1 items",
+                    format_args!("{n} items"),
+                );
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct NotificationWebhookUpdateRequest {
     /// Length `..=120`.
@@ -3026,6 +3219,50 @@ pub struct NotificationWebhookUpdateRequest {
     /// Items `1..`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_types: Option<Vec<String>>,
+}
+
+impl sdkgen_runtime::Constrained for NotificationWebhookUpdateRequest {
+    fn check_constraints(&self, at: &str, request: &mut sdkgen_runtime::Request) {
+        if let Some(value) = &self.name {
+            {
+                let n = value.chars().count();
+                request
+                    .check_field(
+                        n <= 120,
+                        at,
+                        "name",
+                        "at most 120 characters long",
+                        format_args!("{n} characters long"),
+                    );
+            }
+        }
+        if let Some(value) = &self.webhook_url {
+            {
+                let n = value.chars().count();
+                request
+                    .check_field(
+                        n <= 2048,
+                        at,
+                        "webhook_url",
+                        "at most 2048 characters long",
+                        format_args!("{n} characters long"),
+                    );
+            }
+        }
+        if let Some(value) = &self.event_types {
+            {
+                let n = value.len();
+                request
+                    .check_field(
+                        n >= 1,
+                        at,
+                        "event_types",
+                        "at least 1 items",
+                        format_args!("{n} items"),
+                    );
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -3338,6 +3575,12 @@ pub struct RouteRequest {
     ///
     /// Range `0..`; default `100.0`; example `242.0`.
     pub cost: f64,
+}
+
+impl sdkgen_runtime::Constrained for RouteRequest {
+    fn check_constraints(&self, at: &str, request: &mut sdkgen_runtime::Request) {
+        request.check_field(self.cost >= 0.0, at, "cost", "at least 0.0", self.cost);
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -3826,6 +4069,24 @@ pub struct SearchOffersRequest {
     /// Default is 8GB.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allocated_storage: Option<f64>,
+}
+
+impl sdkgen_runtime::Constrained for SearchOffersRequest {
+    fn check_constraints(&self, at: &str, request: &mut sdkgen_runtime::Request) {
+        if let Some(value) = &self.order {
+            {
+                let n = value.len();
+                request
+                    .check_field(
+                        (2..=2).contains(&n),
+                        at,
+                        "order",
+                        "between 2 and 2 items",
+                        format_args!("{n} items"),
+                    );
+            }
+        }
+    }
 }
 
 /// Number of GPUs. Example: {"gte": 4} or {"in": \[1, 2, 4, 8\]}
@@ -5769,6 +6030,19 @@ pub struct TransferCreditRequest {
     /// Optional API key identifier for audit logging
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apikey_id: Option<String>,
+}
+
+impl sdkgen_runtime::Constrained for TransferCreditRequest {
+    fn check_constraints(&self, at: &str, request: &mut sdkgen_runtime::Request) {
+        request
+            .check_field(
+                self.amount >= 0.01,
+                at,
+                "amount",
+                "at least 0.01",
+                self.amount,
+            );
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
