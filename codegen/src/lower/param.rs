@@ -189,8 +189,19 @@ impl<'a> Lowerer<'a> {
         // The spec's words: the parameter's, else those of its own (inline) schema.
         let doc = non_empty(&d.description)
             .or_else(|| schema.and_then(|s| non_empty(&s.schema_data.description)));
-        let mut details = schema.map(value_details).unwrap_or_default();
-        let constraints = schema.map(constraints).unwrap_or_default();
+        // What the value must be comes from its schema, its own or one it refers to (a
+        // referenced schema's description is its type's, not repeated here).
+        let referenced = match &d.format {
+            // Quietly: lowering the schema above has reported a reference that does not resolve.
+            ParameterSchemaOrContent::Schema(ReferenceOr::Reference { reference }) => reference
+                .strip_prefix('#')
+                .and_then(|target| self.raw.pointer(target))
+                .and_then(|v| serde_json::from_value::<openapiv3::Schema>(v.clone()).ok()),
+            _ => None,
+        };
+        let value_schema = schema.or(referenced.as_ref());
+        let mut details = value_schema.map(value_details).unwrap_or_default();
+        let constraints = value_schema.map(constraints).unwrap_or_default();
         if let Some(example) = &d.example {
             if !details.iter().any(|x| x.starts_with("example")) {
                 details.push(format!("example `{example}`"));
@@ -294,8 +305,9 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// The type of a value written with `Display`: `t` itself, `String` for what the caller
-    /// writes as text (any JSON value, a union of plain values); `None` for objects.
+    /// The type of a value written with `Display`: `t` itself (what an alias of a plain value
+    /// stands for), `String` for what the caller writes as text (any JSON value, a union of
+    /// plain values); `None` for objects.
     fn scalar(&self, t: &Ty) -> Option<Ty> {
         let resolved = self.resolve_type(t);
         match &resolved {
@@ -304,6 +316,13 @@ impl<'a> Lowerer<'a> {
             // A union of plain values is one string on the wire: the caller writes it.
             TypeRef::Named(_) if self.is_scalar_union(&resolved) => Some(TypeRef::String),
             TypeRef::Named(_) if !self.is_display(&resolved) => None,
+            // An alias of a plain value is that value: the setter takes an `i64`, and the
+            // checks of its bounds see a number.
+            TypeRef::String
+            | TypeRef::Integer(_)
+            | TypeRef::Number(_)
+            | TypeRef::Boolean
+            | TypeRef::Formatted(_) => Some(resolved),
             _ => Some(t.clone()),
         }
     }
