@@ -7,12 +7,14 @@ use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, USER_AGENT};
-use reqwest::{Method, StatusCode, Url};
+use reqwest::{StatusCode, Url};
 use tokio::time::Instant;
 
 use crate::error::{request_id, Error, Failure, RequestContext, ResponseContext};
+use crate::hook::{AttemptOutcome, Hooks, RequestInfo, ResponseInfo};
 use crate::request::Request;
 use crate::retry::{full_jitter, Attempt, Decision, RetryPolicy, TransportFlags};
+use crate::trace::{retry_cause, CallSpan};
 
 /// Default total timeout of one attempt: 60 s.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
@@ -58,12 +60,15 @@ struct Inner {
     authorization: Option<HeaderValue>,
     user_agent: HeaderValue,
     timeout: Duration,
+    /// The default deadline of a whole call, all attempts and waits included.
+    deadline: Option<Duration>,
     /// `None` when the caller supplied the HTTP client.
     connect_timeout: Option<Duration>,
     retry: RetryPolicy,
     max_response_bytes: usize,
     /// Whether a request that breaks a constraint of the spec fails before it is sent.
     check_requests: bool,
+    hooks: Hooks,
 }
 
 impl Debug for Client {
@@ -73,11 +78,13 @@ impl Debug for Client {
             .field("base_url", &inner.base_url)
             .field("api_key", &inner.authorization.as_ref().map(|_| REDACTED))
             .field("timeout", &inner.timeout)
+            .field("deadline", &inner.deadline)
             .field("connect_timeout", &inner.connect_timeout)
             .field("retry", &inner.retry)
             .field("max_response_bytes", &inner.max_response_bytes)
             .field("check_requests", &inner.check_requests)
             .field("user_agent", &inner.user_agent)
+            .field("hooks", &inner.hooks)
             .finish()
     }
 }
@@ -102,6 +109,12 @@ impl Client {
     /// The default total timeout of one attempt.
     pub fn timeout(&self) -> Duration {
         self.inner.timeout
+    }
+
+    /// The default deadline of a whole call (see
+    /// [`ClientBuilder::deadline`]), if any.
+    pub fn deadline(&self) -> Option<Duration> {
+        self.inner.deadline
     }
 
     /// The default retry policy.
@@ -152,17 +165,25 @@ impl Client {
         request: Request,
         decoder: Decoder<T, E>,
     ) -> Result<Response<T>, Error<E>> {
-        match self.execute(request).await {
+        let span = CallSpan::new(&request.method, request.template);
+        match span.instrument(self.execute(request, &span)).await {
             Ok(raw) => decode(raw, decoder),
             Err(failure) => Err(failure.into()),
         }
     }
 
     /// The transport loop: everything except decoding, not generic.
-    async fn execute(&self, mut request: Request) -> Result<RawResponse, Failure> {
+    ///
+    /// Two clocks bound a call: the per-attempt `timeout`, restarted by each
+    /// attempt, and the optional deadline of the whole call, started here.
+    /// Each attempt ends at the earlier of the two, and which one it was
+    /// decides between [`Error::Timeout`] and [`Error::DeadlineExceeded`].
+    async fn execute(&self, mut request: Request, span: &CallSpan) -> Result<RawResponse, Failure> {
         let inner = &*self.inner;
         let policy = request.options.retry_policy().unwrap_or(&inner.retry);
         let timeout = request.options.total_timeout().unwrap_or(inner.timeout);
+        let deadline = request.options.call_deadline().or(inner.deadline);
+        let call_end = deadline.map(deadline_after);
         // The path moves into the context once the URL is built; until then, errors copy it.
         let context = |request: &Request| {
             RequestContext::new(
@@ -218,12 +239,29 @@ impl Client {
         let extra_headers = std::mem::take(&mut request.headers);
         let method = &request.method;
 
+        let mut retries = 0;
+        let mut waited = Duration::ZERO;
+
         loop {
             context.count_attempt();
-            let deadline = deadline_after(timeout);
+            span.attempt(context.attempts());
+            let attempt_end = deadline_after(timeout);
+            let limit = match (call_end, deadline) {
+                (Some(end), Some(deadline)) if end <= attempt_end => Limit {
+                    end,
+                    timeout,
+                    deadline: Some(deadline),
+                },
+                _ => Limit {
+                    end: attempt_end,
+                    timeout,
+                    deadline: None,
+                },
+            };
+            let started = Instant::now();
             let outcome = match tokio::time::timeout_at(
-                deadline,
-                self.send_once(method, &url, &extra_headers, request.body.as_ref()),
+                limit.end,
+                self.send_once(&context, &url, &extra_headers, request.body.as_ref()),
             )
             .await
             {
@@ -234,6 +272,10 @@ impl Client {
                 Ok(Err(error)) => Outcome::Failed(error.without_url()),
                 Ok(Ok(response)) => Outcome::Answered(response),
             };
+            if let Outcome::Answered(response) = &outcome {
+                span.answered(response.status(), response.headers());
+            }
+            self.run_response_hooks(&context, &outcome, started.elapsed());
             let decision = policy.decide(
                 outcome.attempt(),
                 method,
@@ -243,6 +285,31 @@ impl Client {
             );
             match (decision, outcome) {
                 (Decision::RetryAfter(wait), outcome) => {
+                    // A wait that would end at or after the deadline is not
+                    // started: the next attempt could not even begin.
+                    if let (Some(end), Some(deadline)) = (call_end, deadline) {
+                        if Instant::now().checked_add(wait).is_none_or(|at| at >= end) {
+                            span.deadline_exceeded(deadline, context.attempts());
+                            return Err(Failure::DeadlineExceeded {
+                                request: context,
+                                deadline,
+                            });
+                        }
+                    }
+                    retries += 1;
+                    waited = waited.saturating_add(wait);
+                    let status = match &outcome {
+                        Outcome::Answered(response) => Some(response.status()),
+                        _ => None,
+                    };
+                    span.retry(
+                        retry_cause(&outcome.attempt()),
+                        status,
+                        context.attempts(),
+                        wait,
+                        retries,
+                        waited,
+                    );
                     // Dropped before the wait, so that the connection goes
                     // back to the pool (or is closed) at once.
                     drop(outcome);
@@ -250,21 +317,17 @@ impl Client {
                 }
                 // Only an answer is ever rate-limited.
                 (Decision::RateLimited(retry_after), Outcome::Answered(response)) => {
-                    let response = self.finish_rate_limited(response, context, deadline).await;
+                    span.rate_limited(response.status(), retry_after);
+                    let response = self.finish_rate_limited(response, context, limit.end).await;
                     return Err(Failure::RateLimited {
                         retry_after,
                         response: Box::new(response),
                     });
                 }
                 (_, Outcome::Answered(response)) => {
-                    return self.finish(response, context, deadline, timeout).await
+                    return self.finish(response, context, limit, span).await
                 }
-                (_, Outcome::TimedOut) => {
-                    return Err(Failure::Timeout {
-                        request: context,
-                        after: timeout,
-                    })
-                }
+                (_, Outcome::TimedOut) => return Err(limit.failure(context, span)),
                 (_, Outcome::Failed(source)) => {
                     return Err(match Attempt::failed(TransportFlags::of(&source)) {
                         // The timeout of a caller-supplied HTTP client, which
@@ -285,19 +348,44 @@ impl Client {
         }
     }
 
+    /// Shows how an attempt ended to the response hooks.
+    fn run_response_hooks(&self, context: &RequestContext, outcome: &Outcome, elapsed: Duration) {
+        let hooks = &self.inner.hooks.response;
+        if hooks.is_empty() {
+            return;
+        }
+        let info = ResponseInfo {
+            context,
+            outcome: match outcome {
+                Outcome::TimedOut => AttemptOutcome::TimedOut,
+                Outcome::Failed(error) => AttemptOutcome::Failed(error),
+                Outcome::Answered(response) => {
+                    AttemptOutcome::Answered(response.status(), response.headers())
+                }
+            },
+            elapsed,
+        };
+        for hook in hooks {
+            hook(&info);
+        }
+    }
+
     /// Sends one attempt. The request is built here, for each attempt, with its
     /// headers moved into it: one header map per attempt, as a request built
     /// by hand has (reqwest's `RequestBuilder::headers` would copy a prepared
     /// map into its own).
+    ///
+    /// The request hooks run last but one: they see every header but the
+    /// API key's, which is set after them so that no hook reads or replaces it.
     async fn send_once(
         &self,
-        method: &Method,
+        context: &RequestContext,
         url: &Url,
         extra_headers: &HeaderMap,
         body: Option<&Bytes>,
     ) -> reqwest::Result<reqwest::Response> {
         let inner = &*self.inner;
-        let mut request = reqwest::Request::new(method.clone(), url.clone());
+        let mut request = reqwest::Request::new(context.method().clone(), url.clone());
         let headers = request.headers_mut();
         for (name, value) in extra_headers {
             headers.append(name, value.clone());
@@ -306,6 +394,17 @@ impl Client {
             headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         }
         headers.insert(USER_AGENT, inner.user_agent.clone());
+        if !inner.hooks.request.is_empty() {
+            let mut info = RequestInfo {
+                context,
+                headers,
+                body,
+            };
+            for hook in &inner.hooks.request {
+                hook(&mut info);
+            }
+        }
+        let headers = request.headers_mut();
         if let Some(authorization) = &inner.authorization {
             headers.insert(AUTHORIZATION, authorization.clone());
         }
@@ -320,29 +419,28 @@ impl Client {
         &self,
         mut response: reqwest::Response,
         context: RequestContext,
-        deadline: Instant,
-        timeout: Duration,
+        time: Limit,
+        span: &CallSpan,
     ) -> Result<RawResponse, Failure> {
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
         let limit = self.inner.max_response_bytes;
-        match read_body(&mut response, limit, deadline).await {
+        match read_body(&mut response, limit, time.end).await {
             Ok(body) => Ok(RawResponse {
                 context,
                 status,
                 headers,
                 body,
             }),
-            Err(BodyFailure::TimedOut) => Err(Failure::Timeout {
-                request: context,
-                after: timeout,
-            }),
+            Err(BodyFailure::TimedOut) => Err(time.failure(context, span)),
             Err(BodyFailure::Read(error, partial)) => {
                 let error = error.without_url();
                 if error.is_timeout() {
+                    // The timeout of a caller-supplied HTTP client: one of
+                    // the attempt, whichever limit the runtime had set.
                     return Err(Failure::Timeout {
                         request: context,
-                        after: timeout,
+                        after: time.timeout,
                     });
                 }
                 Err(Failure::ResponseBody {
@@ -381,6 +479,32 @@ impl Client {
             Err(BodyFailure::Read(_, partial) | BodyFailure::TooLarge(partial)) => (partial, true),
         };
         ResponseContext::new(context, status, headers, body, truncated)
+    }
+}
+
+/// When the current attempt must end, and why.
+#[derive(Clone, Copy)]
+struct Limit {
+    end: Instant,
+    /// The per-attempt timeout.
+    timeout: Duration,
+    /// The deadline of the call, when it ends before the timeout.
+    deadline: Option<Duration>,
+}
+
+impl Limit {
+    /// The failure of an attempt that reached `end`.
+    fn failure(self, request: RequestContext, span: &CallSpan) -> Failure {
+        match self.deadline {
+            None => Failure::Timeout {
+                request,
+                after: self.timeout,
+            },
+            Some(deadline) => {
+                span.deadline_exceeded(deadline, request.attempts());
+                Failure::DeadlineExceeded { request, deadline }
+            }
+        }
     }
 }
 
@@ -672,7 +796,8 @@ impl<T> Response<T> {
 /// The API key likewise: [`api_key`](Self::api_key), then the variable of
 /// [`api_key_env`](Self::api_key_env).
 ///
-/// Defaults: no API key, total timeout [`DEFAULT_TIMEOUT`] per attempt,
+/// Defaults: no API key, total timeout [`DEFAULT_TIMEOUT`] per attempt, no
+/// deadline for the whole call, no hooks,
 /// connect timeout [`DEFAULT_CONNECT_TIMEOUT`], [`RetryPolicy::new`],
 /// bodies up to [`DEFAULT_MAX_RESPONSE_BYTES`], user agent
 /// `sdkgen-runtime/<version>`.
@@ -687,11 +812,13 @@ pub struct ClientBuilder<C = Client> {
     require_api_key: bool,
     http: Option<reqwest::Client>,
     timeout: Duration,
+    deadline: Option<Duration>,
     connect_timeout: Duration,
     retry: RetryPolicy,
     user_agent: Option<String>,
     max_response_bytes: usize,
     check_requests: bool,
+    hooks: Hooks,
     client: PhantomData<fn() -> C>,
 }
 
@@ -706,11 +833,13 @@ impl<C> Clone for ClientBuilder<C> {
             require_api_key: self.require_api_key,
             http: self.http.clone(),
             timeout: self.timeout,
+            deadline: self.deadline,
             connect_timeout: self.connect_timeout,
             retry: self.retry.clone(),
             user_agent: self.user_agent.clone(),
             max_response_bytes: self.max_response_bytes,
             check_requests: self.check_requests,
+            hooks: self.hooks.clone(),
             client: PhantomData,
         }
     }
@@ -727,11 +856,13 @@ impl<C> Debug for ClientBuilder<C> {
             .field("require_api_key", &self.require_api_key)
             .field("http_client", &self.http.is_some())
             .field("timeout", &self.timeout)
+            .field("deadline", &self.deadline)
             .field("connect_timeout", &self.connect_timeout)
             .field("retry", &self.retry)
             .field("user_agent", &self.user_agent)
             .field("max_response_bytes", &self.max_response_bytes)
             .field("check_requests", &self.check_requests)
+            .field("hooks", &self.hooks)
             .finish()
     }
 }
@@ -749,11 +880,13 @@ impl<C: From<Client>> ClientBuilder<C> {
             require_api_key: false,
             http: None,
             timeout: DEFAULT_TIMEOUT,
+            deadline: None,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             retry: RetryPolicy::new(),
             user_agent: None,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             check_requests: true,
+            hooks: Hooks::default(),
             client: PhantomData,
         }
     }
@@ -818,6 +951,78 @@ impl<C: From<Client>> ClientBuilder<C> {
     /// are not included. `Duration::MAX` means no timeout.
     pub fn timeout(mut self, total: Duration) -> Self {
         self.timeout = total;
+        self
+    }
+
+    /// Default deadline of a whole call: all its attempts and the waits
+    /// between them together. Default none: only the per-attempt
+    /// [`timeout`](Self::timeout) and the retry policy bound a call.
+    /// [`CallOptions::deadline`](crate::CallOptions::deadline) overrides it
+    /// for one call.
+    ///
+    /// Each attempt ends at the earlier of its timeout and the deadline.
+    /// When the deadline passes, the call ends with
+    /// [`Error::DeadlineExceeded`]; a wait before a retry that would end
+    /// after the deadline is not started, and the call ends with that error
+    /// at once.
+    pub fn deadline(mut self, total: Duration) -> Self {
+        self.deadline = Some(total);
+        self
+    }
+
+    /// Adds a hook that sees every attempt just before it is sent (see
+    /// [`RequestInfo`]): its method, path template and path, attempt number,
+    /// header names (never values, never the API key) and body. It may add
+    /// headers, for example a signature. Hooks run in the order they were
+    /// added.
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicU32, Ordering};
+    /// use std::sync::Arc;
+    /// use sdkgen_runtime::{Client, HeaderName};
+    /// use sdkgen_runtime::reqwest::header::HeaderValue;
+    ///
+    /// let sent = Arc::new(AtomicU32::new(0));
+    /// let counter = Arc::clone(&sent);
+    /// let client = Client::builder("https://api.example.com")
+    ///     .api_key("sk-secret")
+    ///     .on_request(move |request| {
+    ///         counter.fetch_add(1, Ordering::Relaxed);
+    ///         let length = request.body().map_or(0, <[u8]>::len);
+    ///         request.insert_header(
+    ///             HeaderName::from_static("x-body-length"),
+    ///             HeaderValue::from(length),
+    ///         );
+    ///     })
+    ///     .on_response(|response| {
+    ///         // One line per attempt: `GET /instances/{id}/ #1 -> Some(200) in 12ms`.
+    ///         eprintln!(
+    ///             "{} {} #{} -> {:?} in {:?}",
+    ///             response.method(),
+    ///             response.template(),
+    ///             response.attempt(),
+    ///             response.status().map(|s| s.as_u16()),
+    ///             response.elapsed(),
+    ///         );
+    ///     })
+    ///     .build()
+    ///     .unwrap();
+    /// # let _ = (client, sent);
+    /// ```
+    pub fn on_request(
+        mut self,
+        hook: impl Fn(&mut RequestInfo<'_>) + Send + Sync + 'static,
+    ) -> Self {
+        self.hooks.request.push(Arc::new(hook));
+        self
+    }
+
+    /// Adds a hook that sees how every attempt ended (see [`ResponseInfo`]):
+    /// its status and headers when a response arrived (before the body is
+    /// read), or the timeout or transport error, and the time it took. See
+    /// [`on_request`](Self::on_request) for an example.
+    pub fn on_response(mut self, hook: impl Fn(&ResponseInfo<'_>) + Send + Sync + 'static) -> Self {
+        self.hooks.response.push(Arc::new(hook));
         self
     }
 
@@ -933,10 +1138,12 @@ impl<C: From<Client>> ClientBuilder<C> {
                 authorization,
                 user_agent,
                 timeout: self.timeout,
+                deadline: self.deadline,
                 connect_timeout,
                 retry: self.retry,
                 max_response_bytes: self.max_response_bytes,
                 check_requests: self.check_requests,
+                hooks: self.hooks,
             }),
         };
         Ok(C::from(client))
@@ -955,11 +1162,13 @@ impl<C> ClientBuilder<C> {
             require_api_key: self.require_api_key,
             http: self.http,
             timeout: self.timeout,
+            deadline: self.deadline,
             connect_timeout: self.connect_timeout,
             retry: self.retry,
             user_agent: self.user_agent,
             max_response_bytes: self.max_response_bytes,
             check_requests: self.check_requests,
+            hooks: self.hooks,
             client: PhantomData,
         }
     }
@@ -1323,6 +1532,17 @@ mod tests {
             Err(BuildError::InvalidUserAgent)
         ));
         let default = Client::builder("http://h").build().unwrap();
+        assert_eq!(default.deadline(), None);
+        let with_deadline = Client::builder("http://h")
+            .deadline(Duration::from_secs(9))
+            .on_request(|_| {})
+            .on_response(|_| {})
+            .on_response(|_| {})
+            .build()
+            .unwrap();
+        assert_eq!(with_deadline.deadline(), Some(Duration::from_secs(9)));
+        let dbg = format!("{with_deadline:?}");
+        assert!(dbg.contains("on_request: 1, on_response: 2"), "{dbg}");
         assert_eq!(default.timeout(), DEFAULT_TIMEOUT);
         assert_eq!(default.inner.connect_timeout, Some(DEFAULT_CONNECT_TIMEOUT));
         assert!(default
@@ -1372,7 +1592,7 @@ mod tests {
             None
         }
         let client = Client::builder("http://h").build().unwrap();
-        let request = Request::new(Method::GET, "/", "/".into());
+        let request = Request::new(reqwest::Method::GET, "/", "/".into());
         let fut = client.send(request, Decoder::new(ok, ok));
         assert_send(&fut);
         fn assert_sync<T: Send + Sync>() {}

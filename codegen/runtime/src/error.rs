@@ -224,12 +224,32 @@ pub enum Error<E> {
     ///
     /// A connect that outlived the
     /// [connect timeout](crate::ClientBuilder::connect_timeout) is not one:
-    /// it is an [`Error::Transport`].
+    /// it is an [`Error::Transport`]. Nor is the end of the deadline of the
+    /// whole call: it is an [`Error::DeadlineExceeded`]. This variant always
+    /// means the timeout of one attempt.
     Timeout {
         /// The request.
         request: RequestContext,
         /// The total timeout of the attempt.
         after: Duration,
+    },
+    /// The deadline of the whole call
+    /// ([`CallOptions::deadline`](crate::CallOptions::deadline),
+    /// [`ClientBuilder::deadline`](crate::ClientBuilder::deadline)), which
+    /// bounds all attempts and the waits between them together, passed
+    /// during an attempt, or a wait before the next attempt would have ended
+    /// after it (that wait is not started, so the call may end a little
+    /// before the deadline).
+    ///
+    /// [`is_timeout`](Self::is_timeout) is true for it. It is a variant of
+    /// its own, not a field of [`Error::Timeout`], so that the per-attempt
+    /// timeout and the deadline can be told apart by a `match`.
+    /// [`RequestContext::attempts`] says how many attempts were made.
+    DeadlineExceeded {
+        /// The request.
+        request: RequestContext,
+        /// The deadline of the call.
+        deadline: Duration,
     },
     /// No response was received: the connection could not be established
     /// (refused, DNS, TLS, or not within the
@@ -296,6 +316,7 @@ impl<E> Error<E> {
             | Error::ResponseBody { response, .. }
             | Error::ResponseTooLarge { response, .. } => &response.request,
             Error::Timeout { request, .. }
+            | Error::DeadlineExceeded { request, .. }
             | Error::Transport { request, .. }
             | Error::InvalidRequest { request, .. }
             | Error::RepeatedCursor { request, .. } => request,
@@ -312,6 +333,7 @@ impl<E> Error<E> {
             | Error::ResponseBody { response, .. }
             | Error::ResponseTooLarge { response, .. } => Some(response),
             Error::Timeout { .. }
+            | Error::DeadlineExceeded { .. }
             | Error::Transport { .. }
             | Error::InvalidRequest { .. }
             | Error::RepeatedCursor { .. } => None,
@@ -375,11 +397,12 @@ impl<E> Error<E> {
         }
     }
 
-    /// Whether an attempt timed out: an [`Error::Timeout`], or an
-    /// [`Error::Transport`] whose connect timed out.
+    /// Whether an attempt or the call timed out: an [`Error::Timeout`], an
+    /// [`Error::DeadlineExceeded`], or an [`Error::Transport`] whose connect
+    /// timed out.
     pub fn is_timeout(&self) -> bool {
         match self {
-            Error::Timeout { .. } => true,
+            Error::Timeout { .. } | Error::DeadlineExceeded { .. } => true,
             Error::Transport { source, .. } => is_connect_timeout(source),
             _ => false,
         }
@@ -414,6 +437,9 @@ impl<E> Error<E> {
                 response,
             },
             Error::Timeout { request, after } => Error::Timeout { request, after },
+            Error::DeadlineExceeded { request, deadline } => {
+                Error::DeadlineExceeded { request, deadline }
+            }
             Error::Transport { request, source } => Error::Transport { request, source },
             Error::InvalidRequest { request, message } => {
                 Error::InvalidRequest { request, message }
@@ -461,6 +487,13 @@ impl<E: Debug> Display for Error<E> {
                 f,
                 "timed out after {:?} (attempt {})",
                 after, request.attempts
+            ),
+            Error::DeadlineExceeded { deadline, .. } => write!(
+                f,
+                "the deadline of {:?} for the call passed ({} attempt{})",
+                deadline,
+                request.attempts,
+                if request.attempts == 1 { "" } else { "s" }
             ),
             Error::Transport { source, .. } => {
                 // reqwest calls it "error sending request"; say first what
@@ -588,6 +621,10 @@ pub(crate) enum Failure {
         request: RequestContext,
         after: Duration,
     },
+    DeadlineExceeded {
+        request: RequestContext,
+        deadline: Duration,
+    },
     Transport {
         request: RequestContext,
         source: reqwest::Error,
@@ -617,6 +654,9 @@ impl<E> From<Failure> for Error<E> {
                 response,
             },
             Failure::Timeout { request, after } => Error::Timeout { request, after },
+            Failure::DeadlineExceeded { request, deadline } => {
+                Error::DeadlineExceeded { request, deadline }
+            }
             Failure::Transport { request, source } => Error::Transport { request, source },
             Failure::InvalidRequest { request, message } => {
                 Error::InvalidRequest { request, message }
@@ -705,6 +745,17 @@ mod tests {
             "PUT /instances/12/: timed out after 1.5s (attempt 1)"
         );
         assert!(e.is_timeout() && e.status().is_none() && e.body().is_none());
+        let mut request = ctx();
+        request.count_attempt();
+        let e: Error<()> = Error::DeadlineExceeded {
+            request,
+            deadline: Duration::from_millis(300),
+        };
+        assert_eq!(
+            e.to_string(),
+            "PUT /instances/12/: the deadline of 300ms for the call passed (2 attempts)"
+        );
+        assert!(e.is_timeout() && e.response().is_none());
         let e: Error<()> = Error::RateLimited {
             retry_after: Duration::from_secs(120),
             response: response(429, b"slow down"),

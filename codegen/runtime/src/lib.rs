@@ -7,7 +7,11 @@
 //! * [`Client`] and [`ClientBuilder`]: base URL, bearer authentication,
 //!   timeouts, user agent and the connection pool;
 //! * [`Request`]: method, path, query, header parameters and JSON body of one
-//!   call, plus per-call [`CallOptions`];
+//!   call, plus per-call [`CallOptions`] (retry policy, timeout, deadline,
+//!   extra headers such as an `Idempotency-Key`);
+//! * client-level hooks ([`ClientBuilder::on_request`],
+//!   [`ClientBuilder::on_response`]) that see every attempt, for metrics,
+//!   logging or signing ([`RequestInfo`], [`ResponseInfo`]);
 //! * [`RetryPolicy`]: which failures are retried and how long to wait;
 //! * [`Error`]: one error type for every operation, generic only over the
 //!   operation's documented error body;
@@ -58,6 +62,7 @@
 //! | setting | default | changed with |
 //! | --- | --- | --- |
 //! | total timeout per attempt | 60 s | [`ClientBuilder::timeout`], [`CallOptions::timeout`] |
+//! | deadline of a whole call (attempts and waits) | none | [`ClientBuilder::deadline`], [`CallOptions::deadline`] |
 //! | connect timeout | 10 s | [`ClientBuilder::connect_timeout`] (client only) |
 //! | attempts | 3 | [`RetryPolicy::max_attempts`] |
 //! | backoff | full jitter, base 200 ms, cap 20 s | [`RetryPolicy::base_delay`], [`RetryPolicy::max_delay`] |
@@ -100,6 +105,17 @@
 //!
 //! The runtime needs a Tokio runtime with the time driver enabled (as any
 //! user of `reqwest` does).
+//!
+//! # Tracing
+//!
+//! With the optional feature `tracing` (off by default, and then `tracing`
+//! is no dependency of the runtime), every call runs in a span
+//! `sdkgen.call` with the fields `method`, `operation` (the path template),
+//! `attempt`, `status`, `request_id`, `retries`, `waited_ms` and
+//! `retry_cause`; each retry is a `DEBUG` event (its cause, status and
+//! wait), and giving up on a long `Retry-After` or at the deadline an `INFO`
+//! event. Nothing is recorded from the request's headers, query string or
+//! body, so the API key never reaches a subscriber.
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
 
@@ -107,14 +123,17 @@ mod client;
 mod datetime;
 mod enums;
 mod error;
+mod hook;
 mod paginate;
 mod request;
 mod retry;
+mod trace;
+mod wait;
 
 pub use bytes::Bytes;
 pub use futures_core::Stream;
 pub use reqwest;
-pub use reqwest::header::HeaderMap;
+pub use reqwest::header::{HeaderMap, HeaderName};
 pub use reqwest::{Method, StatusCode};
 pub use serde_json;
 
@@ -125,6 +144,8 @@ pub use client::{
 pub use datetime::{Date, IsoDuration, TimeError, Timestamp};
 pub use enums::deserialize_str_enum;
 pub use error::{Error, RequestContext, ResponseContext};
+pub use hook::{RequestInfo, ResponseInfo};
 pub use paginate::{BoxFuture, Items, Pages, Paginate};
 pub use request::{encode_path, encode_path_list, CallOptions, Constrained, Request};
 pub use retry::RetryPolicy;
+pub use wait::{wait, WaitError, WaitOptions};

@@ -4,7 +4,7 @@ use std::fmt::{self, Display};
 use std::time::Duration;
 
 use bytes::Bytes;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE};
 use reqwest::{Method, Url};
 
 use crate::retry::RetryPolicy;
@@ -213,12 +213,33 @@ impl Request {
 
     /// Applies per-call overrides; options set in `options` replace those
     /// set before, unset ones are left alone.
+    ///
+    /// The headers of `options` ([`CallOptions::header`]) replace the
+    /// request's headers of the same names (header parameters and earlier
+    /// options alike); the first invalid one is reported by `send` as
+    /// [`Error::InvalidRequest`](crate::Error::InvalidRequest).
     pub fn options(&mut self, options: &CallOptions) {
         if let Some(retry) = &options.retry {
             self.options.retry = Some(retry.clone());
         }
         if let Some(timeout) = options.timeout {
             self.options.timeout = Some(timeout);
+        }
+        if let Some(deadline) = options.deadline {
+            self.options.deadline = Some(deadline);
+        }
+        if let Some(message) = &options.header_error {
+            self.fail(message.clone());
+        }
+        // Several values of one name in `options` are all sent: only the
+        // values the request had before are removed.
+        let mut replaced: Vec<&HeaderName> = Vec::new();
+        for (name, value) in &options.headers {
+            if !replaced.contains(&name) {
+                self.headers.remove(name);
+                replaced.push(name);
+            }
+            self.headers.append(name.clone(), value.clone());
         }
     }
 
@@ -401,15 +422,17 @@ fn encode_into(out: &mut String, input: &str, keep: &[u8]) {
     }
 }
 
-/// Per-call overrides of the client's settings.
+/// Per-call overrides of the client's settings, and extra headers.
 ///
 /// ```
 /// use std::time::Duration;
 /// use sdkgen_runtime::{CallOptions, RetryPolicy};
 ///
 /// let options = CallOptions::new()
-///     .retry(RetryPolicy::disabled())
-///     .timeout(Duration::from_secs(5));
+///     .retry(RetryPolicy::new().max_attempts(10))
+///     .timeout(Duration::from_secs(5))
+///     .deadline(Duration::from_secs(30))
+///     .header("Idempotency-Key", "order-7f3a");
 /// # let _ = options;
 /// ```
 ///
@@ -417,10 +440,34 @@ fn encode_into(out: &mut String, input: &str, keep: &[u8]) {
 /// applies one connect timeout to all connections, so it is a client setting
 /// ([`ClientBuilder::connect_timeout`](crate::ClientBuilder::connect_timeout)).
 /// The per-call total timeout bounds connecting as well.
-#[derive(Clone, Debug, Default, PartialEq)]
+///
+/// Its `Debug` output shows the names of the extra headers, never their
+/// values (an idempotency key or a signature may be as secret as the API
+/// key).
+#[derive(Clone, Default, PartialEq)]
 pub struct CallOptions {
     retry: Option<RetryPolicy>,
     timeout: Option<Duration>,
+    deadline: Option<Duration>,
+    /// Extra headers, in the order they were given, values marked sensitive.
+    headers: Vec<(HeaderName, HeaderValue)>,
+    /// The first header that could not be added (never its value).
+    header_error: Option<String>,
+}
+
+impl fmt::Debug for CallOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CallOptions")
+            .field("retry", &self.retry)
+            .field("timeout", &self.timeout)
+            .field("deadline", &self.deadline)
+            .field(
+                "header_names",
+                &self.headers.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+            )
+            .field("header_error", &self.header_error)
+            .finish()
+    }
 }
 
 impl CallOptions {
@@ -438,6 +485,62 @@ impl CallOptions {
     /// Uses `total` as the per-attempt timeout instead of the client's.
     pub fn timeout(mut self, total: Duration) -> Self {
         self.timeout = Some(total);
+        self
+    }
+
+    /// Bounds the whole call, every attempt and every wait between attempts
+    /// together, by `total`, instead of the client's
+    /// [`deadline`](crate::ClientBuilder::deadline) (none by default).
+    ///
+    /// The per-attempt [`timeout`](Self::timeout) still applies, cut short
+    /// by the deadline. When the deadline passes during an attempt, the call
+    /// ends with [`Error::DeadlineExceeded`](crate::Error::DeadlineExceeded);
+    /// a wait before a retry that would end after the deadline is not
+    /// started, and the call ends with that error at once.
+    pub fn deadline(mut self, total: Duration) -> Self {
+        self.deadline = Some(total);
+        self
+    }
+
+    /// Adds a header to every attempt of this call (for example an
+    /// `Idempotency-Key`, which must be the same on every retry). Several
+    /// values for one name are all sent; together they replace a header of
+    /// the same name set by the request builder.
+    ///
+    /// An invalid name or value (a line break, say), and the name
+    /// `Authorization`, are reported by `send` as
+    /// [`Error::InvalidRequest`](crate::Error::InvalidRequest), the message
+    /// naming the header but never showing the value. `Authorization` is
+    /// rejected rather than silently replaced: the client's API key is its
+    /// only source, so that no call can send another credential by
+    /// accident, nor drop the client's.
+    ///
+    /// The value is marked sensitive and never shown in any `Debug` output,
+    /// event or hook of the runtime.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.set_header(name, value);
+        self
+    }
+
+    /// In-place form of [`header`](Self::header).
+    pub fn set_header(&mut self, name: &str, value: impl Into<String>) -> &mut Self {
+        let problem = match HeaderName::from_bytes(name.as_bytes()) {
+            Err(_) => Some(format!("invalid header name `{name}`")),
+            Ok(header_name) if header_name == AUTHORIZATION => Some(format!(
+                "the header `{name}` cannot be set per call: it carries the client's API key"
+            )),
+            Ok(header_name) => match HeaderValue::try_from(value.into()) {
+                Ok(mut header_value) => {
+                    header_value.set_sensitive(true);
+                    self.headers.push((header_name, header_value));
+                    None
+                }
+                Err(_) => Some(format!("invalid value for header `{name}`")),
+            },
+        };
+        if self.header_error.is_none() {
+            self.header_error = problem;
+        }
         self
     }
 
@@ -461,6 +564,22 @@ impl CallOptions {
     /// The timeout override, if any.
     pub fn total_timeout(&self) -> Option<Duration> {
         self.timeout
+    }
+
+    /// In-place form of [`deadline`](Self::deadline).
+    pub fn set_deadline(&mut self, total: Duration) -> &mut Self {
+        self.deadline = Some(total);
+        self
+    }
+
+    /// The deadline override, if any.
+    pub fn call_deadline(&self) -> Option<Duration> {
+        self.deadline
+    }
+
+    /// The names of the extra headers, in the order they were added.
+    pub fn header_names(&self) -> impl Iterator<Item = &HeaderName> {
+        self.headers.iter().map(|(name, _)| name)
     }
 }
 
@@ -673,6 +792,54 @@ mod tests {
     }
 
     #[test]
+    fn option_headers() {
+        let mut r = req();
+        r.header("idempotency-key", "from-builder");
+        r.header("x-keep", "kept");
+        let options = CallOptions::new()
+            .header("Idempotency-Key", "k-hunter5")
+            .header("X-Tag", "a")
+            .header("x-tag", "b");
+        r.options(&options);
+        assert!(r.error.is_none());
+        assert_eq!(r.headers.get_all("idempotency-key").iter().count(), 1);
+        assert_eq!(r.headers["idempotency-key"], "k-hunter5");
+        assert!(r.headers["idempotency-key"].is_sensitive());
+        assert_eq!(r.headers.get_all("x-tag").iter().count(), 2);
+        assert_eq!(r.headers["x-keep"], "kept");
+        let names: Vec<_> = options.header_names().map(|n| n.as_str()).collect();
+        assert_eq!(names, ["idempotency-key", "x-tag", "x-tag"]);
+        let dbg = format!("{options:?} {r:?}");
+        assert!(dbg.contains("idempotency-key"), "{dbg}");
+        assert!(!dbg.contains("hunter5"), "{dbg}");
+
+        for (name, value, expect) in [
+            ("bad name", "v", "bad name"),
+            ("x-ok", "line\nbreak hunter6", "x-ok"),
+            ("Authorization", "Bearer hunter7", "Authorization"),
+            ("authorization", "Bearer hunter7", "authorization"),
+        ] {
+            let mut r = req();
+            r.options(&CallOptions::new().header(name, value).header("x-fine", "1"));
+            let message = r.error.unwrap();
+            assert!(message.contains(expect), "{message}");
+            assert!(!message.contains("hunter"), "{message}");
+            assert!(!r.headers.contains_key("authorization"));
+        }
+    }
+
+    #[test]
+    fn option_deadline() {
+        let mut r = req();
+        r.options(&CallOptions::new().deadline(Duration::from_secs(2)));
+        r.options(&CallOptions::new().timeout(Duration::from_secs(1)));
+        assert_eq!(r.options.call_deadline(), Some(Duration::from_secs(2)));
+        let mut o = CallOptions::new();
+        o.set_deadline(Duration::from_millis(7));
+        assert_eq!(o.call_deadline(), Some(Duration::from_millis(7)));
+    }
+
+    #[test]
     fn debug_hides_values() {
         let mut r = req();
         r.query("token", "hunter2");
@@ -683,4 +850,3 @@ mod tests {
         assert!(!dbg.contains("hunter"), "{dbg}");
     }
 }
-
