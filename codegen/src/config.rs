@@ -31,6 +31,50 @@ pub struct Config {
     /// Pagination hints, keyed by `"METHOD /path"`.
     #[serde(default)]
     pub pagination: BTreeMap<String, PaginationHint>,
+    /// Waiters, keyed by name: `client.wait_until_<name>(…)` polls an operation until a field
+    /// of its response reaches a state.
+    #[serde(default)]
+    pub waiters: BTreeMap<String, WaiterConfig>,
+}
+
+/// A waiter: which operation to poll, which field of its response to read, and which of its
+/// values end the wait.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WaiterConfig {
+    /// The operation polled, as `"METHOD /path"`.
+    pub operation: String,
+    /// The field of its success response that holds the state, a dot-separated path of wire
+    /// names (`instances.actual_status`).
+    pub field: String,
+    /// The states that end the wait successfully.
+    pub success: Vec<String>,
+    /// The states that will never lead to success ("trap" states): the wait fails on them.
+    #[serde(default)]
+    pub failure: Vec<String>,
+    /// The first wait between polls, in seconds (default 5).
+    #[serde(default = "default_interval")]
+    pub interval_secs: f64,
+    /// The longest wait between polls, in seconds (default 60).
+    #[serde(default = "default_max_interval")]
+    pub max_interval_secs: f64,
+    /// How long the whole wait may take by default, in seconds (default 1800).
+    #[serde(default = "default_wait_timeout")]
+    pub timeout_secs: f64,
+    /// What the waiter is for, for its rustdoc.
+    pub doc: Option<String>,
+}
+
+fn default_interval() -> f64 {
+    5.0
+}
+
+fn default_max_interval() -> f64 {
+    60.0
+}
+
+fn default_wait_timeout() -> f64 {
+    1800.0
 }
 
 /// Package metadata of the generated crate.

@@ -26,7 +26,7 @@ pub(crate) fn emit(api: &Api, source: &str) -> Result<Vec<File>, String> {
     // The Rust files, as pieces of work: each file's header, then its units (types or
     // operations) in runs of `PIECE`.
     const PIECE: usize = 64;
-    let per_file: [(&str, Vec<Job>); 4] = [
+    let mut per_file: Vec<(&str, Vec<Job>)> = vec![
         ("src/lib.rs", vec![Box::new(|| render(lib_rs::lib_rs(api)))]),
         (
             "src/types.rs",
@@ -41,6 +41,12 @@ pub(crate) fn emit(api: &Api, source: &str) -> Result<Vec<File>, String> {
             file_jobs(errors::header, &api.operations, PIECE, errors::error_enum),
         ),
     ];
+    if !api.waiters.is_empty() {
+        per_file.push((
+            "src/waiters.rs",
+            vec![Box::new(|| render(builders::waiters(api)))],
+        ));
+    }
     let mut jobs: Vec<Job> = Vec::new();
     let mut rust_files = Vec::new();
     for (path, file_jobs) in per_file {

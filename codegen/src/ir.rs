@@ -43,6 +43,36 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     /// Operations, in emission order.
     pub operations: Vec<Operation>,
+    /// Waiters, in name order.
+    pub waiters: Vec<Waiter>,
+}
+
+/// A waiter: `client.wait_until_<name>(…)` polls an operation until a field of its response
+/// reaches a state.
+#[derive(Debug, Clone)]
+pub struct Waiter {
+    /// Method name on the client (`wait_until_instance_running`).
+    pub ident: String,
+    /// Its builder type (`WaitUntilInstanceRunning`).
+    pub builder: String,
+    /// Index into `Api::operations` of the operation polled.
+    pub operation: usize,
+    /// The fields from the response to the state: `(Rust ident, whether it is an `Option`)`.
+    pub path: Vec<(String, bool)>,
+    /// The wire path, as the customisation file writes it.
+    pub field: String,
+    /// The states that end the wait successfully.
+    pub success: Vec<String>,
+    /// The states that end it in failure.
+    pub failure: Vec<String>,
+    /// The first wait between polls, in milliseconds.
+    pub interval_ms: u64,
+    /// The longest wait between polls, in milliseconds.
+    pub max_interval_ms: u64,
+    /// The default deadline of the whole wait, in milliseconds.
+    pub timeout_ms: u64,
+    /// Rustdoc.
+    pub doc: Option<String>,
 }
 
 /// A use of a type. `N` names a type: the final Rust name, or a handle while lowering.

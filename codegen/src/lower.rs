@@ -34,6 +34,7 @@ mod paginate;
 mod param;
 mod response;
 mod schema;
+mod waiter;
 
 /// A handle to a definition while lowering: its index in [`Lowerer::defs`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -785,6 +785,8 @@ pub(crate) const BUILDER_MEMBERS: &[&str] = &[
     "body",
     "retry",
     "timeout",
+    "deadline",
+    "header",
     "send",
     "send_with_response",
     "into_future",

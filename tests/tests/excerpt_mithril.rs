@@ -10,6 +10,8 @@ use fixture_excerpt_mithril::types::{
     TargetInstanceStatus, ValidationErrorLocation,
 };
 use fixture_excerpt_mithril::{Client, Error};
+use std::time::Duration;
+
 use futures_util::{StreamExt, TryStreamExt};
 use sdk_tests::{fast_retry, Reply, TestServer};
 use serde_json::json;
@@ -482,4 +484,132 @@ async fn timestamps_decode_typed_and_are_sent_back_as_received() {
     assert_eq!(times[3].unix_seconds(), None);
     // Re-encoding gives back the bytes received.
     assert_eq!(serde_json::to_string(&page).unwrap(), raw);
+}
+
+fn status(state: &str) -> Reply {
+    Reply::json(
+        200,
+        json!({"fid": "inst_1", "name": "a", "status": state, "bid": null, "reservation": null, "end_time": null}),
+    )
+}
+
+fn quick(
+    wait: fixture_excerpt_mithril::waiters::WaitUntilInstanceRunning,
+) -> fixture_excerpt_mithril::waiters::WaitUntilInstanceRunning {
+    wait.interval(Duration::from_millis(10))
+        .max_interval(Duration::from_millis(20))
+}
+
+#[tokio::test]
+async fn a_waiter_succeeds_when_the_state_is_reached() {
+    let server = TestServer::sequence([
+        status("STATUS_STARTING"),
+        status("STATUS_INITIALIZING"),
+        status("STATUS_RUNNING"),
+    ])
+    .await;
+    let running = quick(client(&server).wait_until_instance_running("inst_1"))
+        .await
+        .expect("running after three polls");
+    assert_eq!(running.status, InstanceStatus::Running);
+    assert_eq!(server.hits(), 3);
+    assert_eq!(server.request(2).path, "/v2/instances/inst_1/status");
+}
+
+#[tokio::test]
+async fn a_waiter_fails_fast_on_a_trap_state() {
+    let server =
+        TestServer::sequence([status("STATUS_STARTING"), status("STATUS_TERMINATED")]).await;
+    let err = quick(client(&server).wait_until_instance_running("inst_1"))
+        .await
+        .expect_err("terminated never runs");
+    assert_eq!(err.last_state(), Some("STATUS_TERMINATED"));
+    assert!(
+        matches!(err, sdkgen_runtime::WaitError::Failed { .. }),
+        "{err}"
+    );
+    assert_eq!(server.hits(), 2, "no poll after the trap state");
+}
+
+#[tokio::test]
+async fn a_waiter_ends_at_its_deadline_with_the_last_state() {
+    let server = TestServer::always(status("STATUS_STARTING")).await;
+    let started = std::time::Instant::now();
+    let err = quick(client(&server).wait_until_instance_running("inst_1"))
+        .timeout(Duration::from_millis(200))
+        .await
+        .expect_err("never runs");
+    assert!(
+        started.elapsed() < Duration::from_millis(1_000),
+        "{:?}",
+        started.elapsed()
+    );
+    match &err {
+        sdkgen_runtime::WaitError::TimedOut {
+            last_state, polls, ..
+        } => {
+            assert_eq!(last_state.as_deref(), Some("STATUS_STARTING"));
+            assert!(*polls >= 3, "{polls} polls");
+        }
+        other => panic!("{other}"),
+    }
+    assert!(err.to_string().contains("timed out"), "{err}");
+}
+
+#[tokio::test]
+async fn a_failing_poll_ends_the_wait_with_its_error() {
+    let server = TestServer::always(Reply::json(
+        422,
+        json!({"detail": [{"loc": ["path", "instance_fid"], "msg": "bad", "type": "value_error"}]}),
+    ))
+    .await;
+    let err = quick(client(&server).wait_until_instance_running("inst_1"))
+        .await
+        .expect_err("422");
+    assert!(
+        matches!(err, sdkgen_runtime::WaitError::Request(Error::Api { .. })),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn a_per_call_header_reaches_the_server() {
+    let server = TestServer::always(status("STATUS_RUNNING")).await;
+    client(&server)
+        .get_instance_status("inst_1")
+        .header("Idempotency-Key", "key-1")
+        .await
+        .expect("200");
+    assert_eq!(server.request(0).header("idempotency-key"), Some("key-1"));
+    let err = client(&server)
+        .get_instance_status("inst_1")
+        .header("Authorization", "Bearer other")
+        .await
+        .expect_err("the client's key is not replaced");
+    assert!(matches!(err, Error::InvalidRequest { .. }), "{err:?}");
+    assert_eq!(server.hits(), 1);
+}
+
+#[tokio::test]
+async fn a_deadline_ends_a_call_that_keeps_retrying() {
+    let server = TestServer::always(Reply::status(503)).await;
+    let started = std::time::Instant::now();
+    let err = client(&server)
+        .get_instance_status("inst_1")
+        .retry(
+            sdkgen_runtime::RetryPolicy::new()
+                .max_attempts(1000)
+                .base_delay(Duration::from_millis(10))
+                .max_delay(Duration::from_millis(20)),
+        )
+        .deadline(Duration::from_millis(300))
+        .await
+        .expect_err("503 forever");
+    assert!(matches!(err, Error::DeadlineExceeded { .. }), "{err:?}");
+    assert!(
+        started.elapsed() < Duration::from_millis(900),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(server.hits() >= 3, "{} attempts", server.hits());
 }

@@ -462,6 +462,19 @@ pub(super) fn builder(op: &Operation) -> TokenStream {
                 self
             }
 
+            /// Bounds this call as a whole: every attempt and the waits between them.
+            pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+                self.options = self.options.deadline(deadline);
+                self
+            }
+
+            /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+            /// `Authorization`, fails the call with `Error::InvalidRequest`.
+            pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+                self.options = self.options.header(name, value);
+                self
+            }
+
             fn request(&self) -> sdkgen_runtime::Request {
                 let mut request = sdkgen_runtime::Request::new(sdkgen_runtime::Method::#method, #template, #path_expr);
                 #(#req_lines)*
@@ -623,6 +636,155 @@ pub(super) fn pagination_impl(op: &Operation, p: &ir::Pagination) -> TokenStream
             /// Every item of every page, lazily, in order (see [`pages`](Self::pages)).
             pub fn items(self) -> sdkgen_runtime::Items<Self> {
                 sdkgen_runtime::Items::new(self)
+            }
+        }
+    }
+}
+
+/// `src/waiters.rs`: per waiter, the client method that starts it and its builder, which polls
+/// the operation through `sdkgen_runtime::wait`.
+pub(super) fn waiters(api: &ir::Api) -> TokenStream {
+    let items = api.waiters.iter().map(|w| waiter(&api.operations[w.operation], w));
+    quote! {
+        //! Waiters: poll an operation until a field of its response reaches a state, as the
+        //! customisation file of the spec declares them.
+
+        #(#items)*
+    }
+}
+
+fn waiter(op: &Operation, w: &ir::Waiter) -> TokenStream {
+    let m = ident(&w.ident);
+    let b = ident(&w.builder);
+    let op_method = ident(&op.ident);
+    let op_builder = ident(&op.builder);
+    let e = ident(&op.error);
+    let response = ty(&op.success.returns(), false);
+    let inputs = inputs(op);
+    let required: Vec<&Input> = inputs.iter().filter(|i| i.required).collect();
+    let args = required.iter().map(|i| {
+        let (f, arg) = (&i.field, &i.arg);
+        quote!(#f: #arg)
+    });
+    let pass = required.iter().map(|i| &i.field);
+    // The state: each field in turn, `?` through the optional ones; strings and enums both
+    // have `as_str`.
+    let steps = w.path.iter().map(|(field, optional)| {
+        let f = ident(field);
+        if *optional {
+            quote!(let value = value.#f.as_ref()?;)
+        } else {
+            quote!(let value = &value.#f;)
+        }
+    });
+    let success = &w.success;
+    let failure = &w.failure;
+    let (interval, max_interval, timeout) = (w.interval_ms, w.max_interval_ms, w.timeout_ms);
+    let route = format!("{} {}", op.method.as_str(), op.path);
+    let mut lines: Vec<String> = w.doc.as_deref().map(doc::sanitize).unwrap_or_default();
+    if !lines.is_empty() {
+        lines.push(String::new());
+    }
+    let list = |states: &[String]| {
+        states
+            .iter()
+            .map(|s| format!("`{s}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    lines.push(format!(
+        "Polls [`Client::{0}`](crate::Client::{0}) (`{route}`) until `{1}` is {2}.",
+        unraw(&op.ident),
+        w.field,
+        list(&w.success)
+    ));
+    if !w.failure.is_empty() {
+        lines.push(String::new());
+        lines.push(format!(
+            "Fails at once with [`WaitError::Failed`](sdkgen_runtime::WaitError::Failed) on {}, which never lead there.",
+            list(&w.failure)
+        ));
+    }
+    lines.push(String::new());
+    lines.push(format!(
+        "Polls every {:?} at first, up to every {:?}, for at most {:?} ([`{}::interval`], [`{}::timeout`]); a poll that fails after the client's retries ends the wait with its error.",
+        std::time::Duration::from_millis(interval),
+        std::time::Duration::from_millis(max_interval),
+        std::time::Duration::from_millis(timeout),
+        w.builder,
+        w.builder,
+    ));
+    let method_doc = doc_lines(&lines);
+    let bdoc = format!(" The wait started by [`Client::{0}`](crate::Client::{0}).", unraw(&w.ident));
+    quote! {
+        impl crate::Client {
+            #method_doc
+            pub fn #m(&self, #(#args),*) -> #b {
+                #b {
+                    poll: self.#op_method(#(#pass),*),
+                    options: sdkgen_runtime::WaitOptions {
+                        interval: std::time::Duration::from_millis(#interval),
+                        max_interval: std::time::Duration::from_millis(#max_interval),
+                        timeout: std::time::Duration::from_millis(#timeout),
+                    },
+                }
+            }
+        }
+
+        #[doc = #bdoc]
+        ///
+        /// `.await` it for the response that reached the state.
+        #[derive(Debug, Clone)]
+        #[must_use = "a wait does nothing until it is awaited"]
+        pub struct #b {
+            poll: crate::builders::#op_builder,
+            options: sdkgen_runtime::WaitOptions,
+        }
+
+        impl #b {
+            /// How long the whole wait may take, polls included.
+            pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+                self.options.timeout = timeout;
+                self
+            }
+
+            /// The first wait between polls (it doubles up to the maximum interval).
+            pub fn interval(mut self, interval: std::time::Duration) -> Self {
+                self.options.interval = interval;
+                self
+            }
+
+            /// The longest wait between polls.
+            pub fn max_interval(mut self, interval: std::time::Duration) -> Self {
+                self.options.max_interval = interval;
+                self
+            }
+
+            /// Changes the request each poll sends (its retry policy, its timeout…).
+            pub fn poll_with(mut self, f: impl FnOnce(crate::builders::#op_builder) -> crate::builders::#op_builder) -> Self {
+                self.poll = f(self.poll);
+                self
+            }
+
+            fn state(value: &#response) -> Option<&str> {
+                #(#steps)*
+                Some(value.as_str())
+            }
+        }
+
+        impl std::future::IntoFuture for #b {
+            type Output = Result<#response, sdkgen_runtime::WaitError<#response, crate::errors::#e>>;
+            type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                let poll = self.poll;
+                Box::pin(sdkgen_runtime::wait(
+                    move || poll.clone().send(),
+                    Self::state,
+                    &[#(#success),*],
+                    &[#(#failure),*],
+                    self.options,
+                ))
             }
         }
     }

@@ -110,6 +110,11 @@ pub(super) fn lib_rs(api: &Api) -> TokenStream {
     } else {
         quote!()
     };
+    let waiters_mod = if api.waiters.is_empty() {
+        quote!()
+    } else {
+        quote!(pub mod waiters;)
+    };
     quote! {
         #crate_doc
         #![forbid(unsafe_code)]
@@ -118,6 +123,7 @@ pub(super) fn lib_rs(api: &Api) -> TokenStream {
         pub mod builders;
         pub mod errors;
         pub mod types;
+        #waiters_mod
 
         pub use sdkgen_runtime::{BuildError, CallOptions, ClientBuilder, Error, Items, Pages, Response, RetryPolicy};
         /// The JSON library of the untyped values (`serde_json::Value`) in these types.

@@ -28,7 +28,9 @@ impl<'a> Lowerer<'a> {
         break_alias_cycles(&mut types, &pointers, self.diags);
         mark_eq_and_boxes(&mut types);
         mark_checked(&mut types, &mut operations);
-        self.package(types, operations, runtime_dep)
+        let mut api = self.package(types, operations, runtime_dep);
+        api.waiters = super::waiter::waiters(self.config, &api, self.diags);
+        api
     }
 
     /// Picks every definition's final name: a customised name, else the component name, else a
@@ -428,6 +430,7 @@ impl<'a> Lowerer<'a> {
             auth: operations.iter().any(|o| o.auth),
             types,
             operations,
+            waiters: Vec::new(),
         }
     }
 }

@@ -48,6 +48,19 @@ impl GetApiKeys {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::GET,
@@ -160,6 +173,19 @@ impl CreateApiKey {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -276,6 +302,19 @@ impl RevokeApiKey {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::DELETE,
@@ -369,6 +408,19 @@ impl GetMe {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -481,6 +533,19 @@ impl GetMyTeammates {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::GET,
@@ -590,6 +655,19 @@ impl GetSshKeys {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -710,6 +788,19 @@ impl CreateSshKey {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::POST,
@@ -824,6 +915,19 @@ impl DeleteSshKey {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::DELETE,
@@ -933,6 +1037,19 @@ impl UpdateSshKey {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -1126,6 +1243,19 @@ impl GetBids {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::GET,
@@ -1313,6 +1443,19 @@ impl CreateBid {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::POST,
@@ -1421,6 +1564,19 @@ impl GetBid {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -1534,6 +1690,19 @@ impl CancelBid {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::DELETE,
@@ -1643,6 +1812,19 @@ impl UpdateBid {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -1760,6 +1942,19 @@ impl GetBidStatus {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -1884,6 +2079,19 @@ impl GetBidHistory {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::GET,
@@ -1990,6 +2198,19 @@ impl GetAuctions {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -2141,6 +2362,19 @@ impl ListLifecycleScripts {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -2326,6 +2560,19 @@ impl CreateLifecycleScript {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::POST,
@@ -2442,6 +2689,19 @@ impl GetLifecycleScriptContent {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::GET,
@@ -2555,6 +2815,19 @@ impl DeleteLifecycleScript {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -2676,6 +2949,19 @@ impl UpdateLifecycleScript {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::PATCH,
@@ -2790,6 +3076,19 @@ impl GetReservationInstanceTypes {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -2946,6 +3245,19 @@ impl GetReservationQuote {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -3231,6 +3543,19 @@ impl GetAvailability {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::GET,
@@ -3432,6 +3757,19 @@ impl GetReservations {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::GET,
@@ -3617,6 +3955,19 @@ impl CreateReservation {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::POST,
@@ -3730,6 +4081,19 @@ impl GetExtensionAvailability {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -3862,6 +4226,19 @@ impl ExtendReservation {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::POST,
@@ -3986,6 +4363,19 @@ impl UpdateReservation {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -4123,6 +4513,19 @@ impl TerminateInstance {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::POST,
@@ -4250,6 +4653,19 @@ impl GetReservationHistory {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::GET,
@@ -4368,6 +4784,19 @@ impl GetReservationUsage {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -4520,6 +4949,19 @@ impl GetVolumes {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::GET,
@@ -4652,6 +5094,19 @@ impl CreateVolume {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::POST,
@@ -4771,6 +5226,19 @@ impl DeleteVolume {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -4897,6 +5365,19 @@ impl UpdateVolume {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::PATCH,
@@ -5010,6 +5491,19 @@ impl GetOrganizationQuotas {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -5154,6 +5648,19 @@ impl GetCurrentPricesV2 {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -5329,6 +5836,19 @@ impl GetHistoricalPricesV2 {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::GET,
@@ -5466,6 +5986,19 @@ impl GetCpuInstanceTypes {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::GET,
@@ -5574,6 +6107,19 @@ impl GetCpuRegions {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -5696,6 +6242,19 @@ impl CreateCpuInstance {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::POST,
@@ -5813,6 +6372,19 @@ impl TerminateCpuInstance {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::DELETE,
@@ -5922,6 +6494,19 @@ impl GetKubernetesClusters {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -6047,6 +6632,19 @@ impl CreateKubernetesCluster {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::POST,
@@ -6165,6 +6763,19 @@ impl GetKubernetesCluster {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::GET,
@@ -6280,6 +6891,19 @@ impl DeleteKubernetesCluster {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -6487,6 +7111,19 @@ impl GetInstances {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -6705,6 +7342,19 @@ impl PutInstanceStatus {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::PATCH,
@@ -6822,6 +7472,19 @@ impl GetInstanceStatus {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -6961,6 +7624,19 @@ impl RefreshInstanceBootDisk {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::POST,
@@ -7085,6 +7761,19 @@ impl RestartVm {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -7274,6 +7963,19 @@ impl GetInstanceStatusHistory {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -7536,6 +8238,19 @@ impl GetInstancePricingHistory {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::GET,
@@ -7716,6 +8431,19 @@ impl GetInstanceTypes {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::GET,
@@ -7820,6 +8548,19 @@ impl GetProjects {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -7928,6 +8669,19 @@ impl GetImageVersions {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -8047,6 +8801,19 @@ impl GetMccImageVersions {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::GET,
@@ -8157,6 +8924,19 @@ impl GetQuotas {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 

@@ -55,6 +55,19 @@ impl ShowSshKeys {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::GET,
@@ -177,6 +190,19 @@ impl AttachSshKey {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -303,6 +329,19 @@ impl InitiateRemoteRsync {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::PUT,
@@ -418,6 +457,19 @@ impl CancelRemoteRsync {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -539,6 +591,19 @@ impl CancelMaint {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::PUT,
@@ -656,6 +721,19 @@ impl CloudCopy {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::POST,
@@ -769,6 +847,19 @@ impl CancelSync {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -895,6 +986,19 @@ impl ChangeBid {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -1031,6 +1135,19 @@ impl CleanupMachine {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::PUT,
@@ -1141,6 +1258,19 @@ impl ShowApiKeys {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -1261,6 +1391,19 @@ impl CreateApiKey {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::POST,
@@ -1368,6 +1511,19 @@ impl ShowWorkergroup {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -1488,6 +1644,19 @@ impl CreateWorkergroup {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::POST,
@@ -1600,6 +1769,19 @@ impl ShowEndpoints {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -1720,6 +1902,19 @@ impl CreateEndpoint {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::POST,
@@ -1829,6 +2024,19 @@ impl ShowEnvVars {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -1943,6 +2151,19 @@ impl UpdateEnvVar {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -2063,6 +2284,19 @@ impl CreateEnvVar {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::POST,
@@ -2179,6 +2413,19 @@ impl DeleteUserSecret {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -2318,6 +2565,19 @@ impl CreateInstance {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::PUT,
@@ -2427,6 +2687,19 @@ impl GetSshKeysUser {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -2548,6 +2821,19 @@ impl CreateSshKey {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::POST,
@@ -2660,6 +2946,19 @@ impl SetUser {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -2778,6 +3077,19 @@ impl CreateSubaccount {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -2904,6 +3216,19 @@ impl CreateTeam {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::POST,
@@ -3011,6 +3336,19 @@ impl DestroyTeam {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -3128,6 +3466,19 @@ impl CreateTeamRole {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -3271,6 +3622,19 @@ impl SearchTemplates {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::GET,
@@ -3403,6 +3767,19 @@ impl EditTemplate {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::PUT,
@@ -3522,6 +3899,19 @@ impl CreateTemplate {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -3647,6 +4037,19 @@ impl DeleteTemplate {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::DELETE,
@@ -3766,6 +4169,19 @@ impl DeleteApiKey {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::DELETE,
@@ -3878,6 +4294,19 @@ impl UpdateWorkergroup {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -3998,6 +4427,19 @@ impl DeleteWorkergroup {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -4123,6 +4565,19 @@ impl UpdateEndpoint {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::PUT,
@@ -4240,6 +4695,19 @@ impl DeleteEndpoint {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -4364,6 +4832,19 @@ impl UpdateSshKey {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::PUT,
@@ -4479,6 +4960,19 @@ impl DeleteSshKey {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::DELETE,
@@ -4585,6 +5079,19 @@ impl ListVolumes {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -4699,6 +5206,19 @@ impl RentVolume {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -4817,6 +5337,19 @@ impl DeleteVolume {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::DELETE,
@@ -4932,6 +5465,19 @@ impl ShowInstance {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -5063,6 +5609,19 @@ impl ManageInstance {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::PUT,
@@ -5183,6 +5742,19 @@ impl DestroyInstance {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::DELETE,
@@ -5297,6 +5869,19 @@ impl DetachSshKey {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -5421,6 +6006,19 @@ impl Execute {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::PUT,
@@ -5541,6 +6139,19 @@ impl GetWorkergroupLogs {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -5669,6 +6280,19 @@ impl GetWorkergroupWorkers {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::POST,
@@ -5791,6 +6415,19 @@ impl GetEndpointLogs {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::POST,
@@ -5908,6 +6545,19 @@ impl GetEndpointWorkers {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -6033,6 +6683,19 @@ impl InviteTeamMember {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::POST,
@@ -6146,6 +6809,19 @@ impl ListMachine {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -6269,6 +6945,19 @@ impl ShowLogs {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -6416,6 +7105,19 @@ impl ShowGpuMetrics {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::GET,
@@ -6531,6 +7233,19 @@ impl ShowGpuLocations {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -6707,6 +7422,19 @@ impl ShowGpuTrends {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::GET,
@@ -6835,6 +7563,19 @@ impl ListNotificationTypes {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::GET,
@@ -6950,6 +7691,19 @@ impl GetNotificationPreferences {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -7082,6 +7836,19 @@ impl UpdateNotificationPreferences {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::PUT,
@@ -7193,6 +7960,19 @@ impl ListNotificationWebhooks {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -7314,6 +8094,19 @@ impl CreateNotificationWebhook {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -7446,6 +8239,19 @@ impl UpdateNotificationWebhook {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::PUT,
@@ -7561,6 +8367,19 @@ impl DeleteNotificationWebhook {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -7682,6 +8501,19 @@ impl RotateNotificationWebhookSecret {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::POST,
@@ -7796,6 +8628,19 @@ impl TestNotificationWebhook {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -7925,6 +8770,19 @@ impl PrepayInstance {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::PUT,
@@ -8037,6 +8895,19 @@ impl RebootInstance {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -8158,6 +9029,19 @@ impl RecycleInstance {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::PUT,
@@ -8272,6 +9156,19 @@ impl RemoveDefjob {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -8392,6 +9289,19 @@ impl RemoveTeamMember {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::DELETE,
@@ -8506,6 +9416,19 @@ impl ShowTeamRole {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -8634,6 +9557,19 @@ impl UpdateTeamRole {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::PUT,
@@ -8738,6 +9674,19 @@ impl RemoveTeamRole {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -8855,6 +9804,19 @@ impl ShowReports {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -8976,6 +9938,19 @@ impl Route {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -9106,6 +10081,19 @@ impl ScheduleMaint {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::PUT,
@@ -9226,6 +10214,19 @@ impl SearchBenchmarks {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -9367,6 +10368,19 @@ impl SearchOffers {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::POST,
@@ -9497,6 +10511,19 @@ impl SearchVolumes {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::POST,
@@ -9618,6 +10645,19 @@ impl SetDefjob {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -9744,6 +10784,19 @@ impl SetMinBid {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -9905,6 +10958,19 @@ impl ShowCharges {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -10078,6 +11144,19 @@ impl ShowConnections {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::GET,
@@ -10195,6 +11274,19 @@ impl ShowDeployment {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::GET,
@@ -10301,6 +11393,19 @@ impl ShowDeployments {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -10415,6 +11520,19 @@ impl ShowDeposit {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -10561,6 +11679,19 @@ impl ShowEarnings {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -10739,6 +11870,19 @@ impl ShowInstances {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -10961,6 +12105,19 @@ impl ShowInvoices {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::GET,
@@ -11136,6 +12293,19 @@ impl ShowIpaddrs {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::GET,
@@ -11252,6 +12422,19 @@ impl GetMachines {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::GET,
@@ -11362,6 +12545,19 @@ impl ShowSubaccounts {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::GET,
@@ -11468,6 +12664,19 @@ impl ShowTeamMembers {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -11583,6 +12792,19 @@ impl ShowTeamRoles {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::GET,
@@ -11692,6 +12914,19 @@ impl ShowUser {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -11809,6 +13044,19 @@ impl StartDeployment {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::POST,
@@ -11920,6 +13168,19 @@ impl StopDeployment {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -12039,6 +13300,19 @@ impl TransferCredit {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 
@@ -12162,6 +13436,19 @@ impl UnlistMachine {
         self
     }
 
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
     fn request(&self) -> sdkgen_runtime::Request {
         let mut request = sdkgen_runtime::Request::new(
             sdkgen_runtime::Method::DELETE,
@@ -12275,6 +13562,19 @@ impl UnlistVolume {
     /// Overrides the client's timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Bounds this call as a whole: every attempt and the waits between them.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options = self.options.deadline(deadline);
+        self
+    }
+
+    /// Adds a header to this call (`Idempotency-Key`…). An invalid name or value, or
+    /// `Authorization`, fails the call with `Error::InvalidRequest`.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
         self
     }
 

@@ -45,6 +45,7 @@
 pub mod builders;
 pub mod errors;
 pub mod types;
+pub mod waiters;
 pub use sdkgen_runtime::{
     BuildError, CallOptions, ClientBuilder, Error, Items, Pages, Response, RetryPolicy,
 };
