@@ -210,6 +210,18 @@ impl fmt::Debug for TestServer {
     }
 }
 
+/// A spec file as JSON, read as the generator reads it: JSON for `.json`, YAML otherwise.
+/// Panics with the path when the file cannot be read or parsed.
+pub fn read_spec(path: &std::path::Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    if path.extension().is_some_and(|e| e == "json") {
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    } else {
+        serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    }
+}
+
 /// A URL on `127.0.0.1` where nothing listens (connections are refused).
 pub fn unused_local_url() -> String {
     let listener = std::net::TcpListener::bind(("127.0.0.1", 0)).expect("bind a loopback port");

@@ -16,6 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+use sdk_tests::read_spec as read;
 use sdkgen::config::ArrayStyle;
 use sdkgen::diag::escape_token;
 use sdkgen::ir::{
@@ -66,17 +67,6 @@ fn spec_files() -> Vec<PathBuf> {
     files.sort();
     assert!(!files.is_empty(), "no spec in {}", dir.display());
     files
-}
-
-/// The spec file as JSON, read as the generator reads it: JSON for `.json`, YAML otherwise.
-fn read(path: &Path) -> Value {
-    let text = std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    if path.extension().is_some_and(|e| e == "json") {
-        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-    } else {
-        serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-    }
 }
 
 /// One spec lowered one way.

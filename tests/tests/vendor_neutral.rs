@@ -12,8 +12,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use sdk_tests::read_spec as read;
 use sdkgen::{Config, Diagnostics};
-use serde_json::Value;
 
 /// Words an API's title, package or host may carry that describe APIs in general, not a vendor.
 const GENERIC: &[&str] = &[
@@ -26,17 +26,6 @@ fn workspace() -> PathBuf {
         .parent()
         .expect("the test crate lives inside the workspace")
         .to_path_buf()
-}
-
-/// The spec file as JSON: JSON for `.json`, YAML otherwise, as the generator reads it.
-fn read(path: &Path) -> Value {
-    let text = std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    if path.extension().is_some_and(|e| e == "json") {
-        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-    } else {
-        serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-    }
 }
 
 /// The words of `text` that could name a vendor, lower-cased.
