@@ -16,6 +16,7 @@ use crate::File;
 mod builders;
 mod errors;
 mod lib_rs;
+mod mock;
 mod types;
 
 /// Emits `Cargo.toml` and the Rust files of the crate. `source` names the spec in the headers.
@@ -41,6 +42,17 @@ pub(crate) fn emit(api: &Api, source: &str) -> Result<Vec<File>, String> {
             file_jobs(errors::header, &api.operations, PIECE, errors::error_enum),
         ),
     ];
+    let mut mock_jobs: Vec<Job> = vec![Box::new(|| render(mock::header(api)))];
+    for piece in api.operations.chunks(PIECE) {
+        mock_jobs.push(Box::new(move || {
+            let mut out = String::new();
+            for op in piece {
+                out.push_str(&render(mock::route(op))?);
+            }
+            Ok(out)
+        }));
+    }
+    per_file.push(("src/mock.rs", mock_jobs));
     if !api.waiters.is_empty() {
         per_file.push((
             "src/waiters.rs",
@@ -483,6 +495,11 @@ serde = {{ version = "1", features = ["derive"] }}
 [dev-dependencies]
 futures-util = {{ version = "0.3", default-features = false }}
 tokio = {{ version = "1", features = ["macros", "rt-multi-thread", "time"] }}
+
+[features]
+# `mock`: a typed test double of the API on 127.0.0.1 (the `mock` module), for the tests of code
+# that uses this crate.
+mock = ["sdkgen-runtime/mock"]
 "#,
         package = api.package,
         version = api.version,

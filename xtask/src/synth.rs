@@ -3,10 +3,11 @@
 //! Writes the synthetic spec of `N` operations (default 2,000; see `sdk_synth`) to
 //! `target/synth/synthetic-<N>.json` and the crate generated from it to `target/synth/client`,
 //! inside a throwaway workspace (`target/synth/Cargo.toml`) that depends on this repository's
-//! runtime. With `--check`, it then runs `cargo clippy --all-targets -- -D warnings` and
-//! `cargo doc --no-deps` with rustdoc's warnings denied on that crate, in a target directory of
-//! its own (`target/synth/target`, kept between runs so only the first run builds the
-//! dependencies), and fails if either does. Prints how long each step took.
+//! runtime. With `--check`, it then runs `cargo clippy --all-targets --all-features -- -D warnings`
+//! and `cargo doc --no-deps --all-features` (the `mock` module and every runtime feature) with
+//! rustdoc's warnings denied on that crate, in a target directory of its own
+//! (`target/synth/target`, kept between runs so only the first run builds the dependencies),
+//! and fails if either does. Prints how long each step took.
 
 use std::path::Path;
 use std::process::Command;
@@ -134,6 +135,7 @@ pub fn synth(root: &Path, args: &[String]) -> Result<(), String> {
         "--manifest-path",
         &manifest,
         "--all-targets",
+        "--all-features",
         "--",
         "-D",
         "warnings",
@@ -145,7 +147,7 @@ pub fn synth(root: &Path, args: &[String]) -> Result<(), String> {
         &format!("clippy -D warnings on {ops} operations"),
     );
     // The docs are checked even when clippy failed, so that one run reports both.
-    let doc = ["doc", "--manifest-path", &manifest, "--no-deps"];
+    let doc = ["doc", "--manifest-path", &manifest, "--no-deps", "--all-features"];
     let doc = run_cargo(
         &dir,
         &doc,

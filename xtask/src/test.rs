@@ -1,8 +1,9 @@
 //! `cargo xtask test`: the project's whole test command, as CI runs it.
 //!
 //! 1. generated crates are up to date (`codegen --check`);
-//! 2. `cargo clippy --workspace --all-targets -- -D warnings`;
-//! 3. `cargo doc` of the runtime and the generated crates, warnings denied;
+//! 2. `cargo clippy --workspace --all-targets --all-features -- -D warnings` (every optional
+//!    part: the runtime's date-time conversions and tracing, the crates' `mock` modules);
+//! 3. `cargo doc` of the runtime and the generated crates, all features, warnings denied;
 //! 4. the contract-test tools are installed (`npm ci` in `tests/contract`, pinned by its lockfile);
 //! 5. `cargo test --workspace` (unit, snapshot, loopback and contract tests).
 
@@ -38,6 +39,7 @@ pub fn test(root: &Path, args: &[String]) -> Result<(), String> {
             "clippy",
             "--workspace",
             "--all-targets",
+            "--all-features",
             "--",
             "-D",
             "warnings",
@@ -50,6 +52,7 @@ pub fn test(root: &Path, args: &[String]) -> Result<(), String> {
         &[
             "doc",
             "--no-deps",
+            "--all-features",
             "-p",
             "sdkgen-runtime",
             "-p",

@@ -124,6 +124,8 @@ mod datetime;
 mod enums;
 mod error;
 mod hook;
+#[cfg(feature = "mock")]
+pub mod mock;
 mod paginate;
 mod request;
 mod retry;

@@ -122,6 +122,8 @@ pub(super) fn lib_rs(api: &Api) -> TokenStream {
 
         pub mod builders;
         pub mod errors;
+        #[cfg(feature = "mock")]
+        pub mod mock;
         pub mod types;
         #waiters_mod
 

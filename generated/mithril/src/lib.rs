@@ -25,6 +25,8 @@
 #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
 pub mod builders;
 pub mod errors;
+#[cfg(feature = "mock")]
+pub mod mock;
 pub mod types;
 pub mod waiters;
 pub use sdkgen_runtime::{
