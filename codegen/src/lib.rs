@@ -114,10 +114,9 @@ fn lower_with(
     runtime_dep: &str,
     diags: &mut Diagnostics,
 ) -> Option<(ir::Api, serde_json::Value)> {
+    // Diagnosis goes on after a customisation entry fails: the document's own findings are
+    // reported with it.
     let resolved_spec = load::fix_and_normalize(&mut doc, config, diags);
-    if diags.has_errors() {
-        return None;
-    }
     let api = load::parse_openapi(&doc, diags)?;
     let model = lower::lower(&api, &doc, config, runtime_dep, diags);
     if diags.has_errors() {

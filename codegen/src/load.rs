@@ -3,11 +3,12 @@
 //!
 //! Every step records located diagnostics instead of stopping at the first problem.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use serde_json::{Map, Value};
 
-use crate::config::{Config, PatchOp};
+use crate::config::{Config, Patch, PatchOp};
 use crate::diag::{self, Diagnostics};
 
 /// Reads and parses a spec file (YAML or JSON, by extension; content sniffed otherwise).
@@ -47,54 +48,192 @@ pub fn parse_value(path: &Path, bytes: &[u8], diags: &mut Diagnostics) -> Option
     }
 }
 
-/// Applies the customisation's fixes: patches first, then format aliases.
+/// Applies the customisation's fixes: patches first, then format aliases. A fix that cannot be
+/// applied, or that has nothing left to fix, is an error naming the entry; the others are
+/// applied all the same, so that one run reports every finding.
 pub fn apply_fixes(doc: &mut Value, config: &Config, diags: &mut Diagnostics) {
     for (i, patch) in config.fixes.patch.iter().enumerate() {
-        let value = patch
-            .value
-            .as_ref()
-            .map(|v| serde_json::to_value(v).unwrap_or(Value::Null));
-        if let Err(e) = apply_patch(doc, patch.op, &patch.path, value) {
+        let entry = describe_patch(i, patch);
+        let pointer = match &patch.target {
+            None => {
+                let p = patch.path.strip_prefix('#').unwrap_or(&patch.path);
+                if !p.starts_with('/') {
+                    diags.error(
+                        "",
+                        format!("customisation {entry}: `path` must be a JSON pointer starting with '/' (or give a `target`)"),
+                    );
+                    continue;
+                }
+                p.to_string()
+            }
+            Some(place) => {
+                if !patch.path.is_empty() && !patch.path.starts_with('/') {
+                    diags.error(
+                        "",
+                        format!("customisation {entry}: `path` must be empty or a JSON pointer relative to the target, starting with '/'"),
+                    );
+                    continue;
+                }
+                match place.locate(doc) {
+                    Ok(base) => format!("{base}{}", patch.path),
+                    Err(miss) => {
+                        diags.error(
+                            format!("#{}", miss.pointer),
+                            format!("customisation {entry} addresses nothing: {}", miss.message),
+                        );
+                        continue;
+                    }
+                }
+            }
+        };
+        let json = |v: &Option<toml::Value>| {
+            v.as_ref()
+                .map(|v| serde_json::to_value(v).unwrap_or(Value::Null))
+        };
+        if let Err(e) = apply_patch(
+            doc,
+            patch.op,
+            &pointer,
+            json(&patch.value),
+            json(&patch.was),
+        ) {
             diags.error(
-                format!("#{}", patch.path),
-                format!("customisation fixes.patch[{i}] cannot be applied: {e}"),
+                format!("#{pointer}"),
+                format!("customisation {entry} cannot be applied: {e}"),
             );
         }
     }
     if !config.fixes.format_aliases.is_empty() {
-        rename_formats(doc, &config.fixes.format_aliases);
+        let mut used = BTreeSet::new();
+        rename_formats(doc, &config.fixes.format_aliases, &mut used);
+        for (from, to) in &config.fixes.format_aliases {
+            if !used.contains(from) {
+                diags.error(
+                    "",
+                    format!(
+                        "customisation fixes.format_aliases {from:?} = {to:?} renames nothing: \
+                         no schema of the spec has `format: {from:?}`"
+                    ),
+                );
+            }
+        }
     }
 }
 
-fn rename_formats(v: &mut Value, aliases: &std::collections::BTreeMap<String, String>) {
+/// How findings name a patch: `fixes.patch[2] (add "/explode" at GET /items parameter ids;
+/// reason: "…")`.
+fn describe_patch(i: usize, patch: &Patch) -> String {
+    let op = match patch.op {
+        PatchOp::Add => "add",
+        PatchOp::Replace => "replace",
+        PatchOp::Remove => "remove",
+    };
+    let what = match &patch.target {
+        None => format!("{op} {}", patch.path),
+        Some(place) if patch.path.is_empty() => format!("{op} at {place}"),
+        Some(place) => format!("{op} {:?} at {place}", patch.path),
+    };
+    match &patch.reason {
+        Some(r) => format!("fixes.patch[{i}] ({what}; reason: {r:?})"),
+        None => format!("fixes.patch[{i}] ({what})"),
+    }
+}
+
+fn rename_formats(v: &mut Value, aliases: &BTreeMap<String, String>, used: &mut BTreeSet<String>) {
     match v {
         Value::Object(m) => {
             if let Some(Value::String(f)) = m.get_mut("format") {
                 if let Some(to) = aliases.get(f.as_str()) {
+                    used.insert(f.clone());
                     *f = to.clone();
                 }
             }
-            m.values_mut().for_each(|c| rename_formats(c, aliases));
+            m.values_mut()
+                .for_each(|c| rename_formats(c, aliases, used));
         }
-        Value::Array(a) => a.iter_mut().for_each(|c| rename_formats(c, aliases)),
+        Value::Array(a) => a.iter_mut().for_each(|c| rename_formats(c, aliases, used)),
         _ => {}
     }
 }
 
+/// Equality of JSON values as the spec means them: numbers by value (`1` is `1.0`), members in
+/// any order.
+fn same(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => {
+            x == y || matches!((x.as_f64(), y.as_f64()), (Some(x), Some(y)) if x == y)
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same(x, y))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
+        }
+        _ => a == b,
+    }
+}
+
+/// A value in a finding: its JSON, cut short when long.
+fn shown(v: &Value) -> String {
+    let text = v.to_string();
+    if text.chars().count() <= 120 {
+        return text;
+    }
+    let cut: String = text.chars().take(100).collect();
+    format!("{cut}… ({} characters)", text.chars().count())
+}
+
+/// Applies one edit at `pointer` (without `#`). `was`, when given, must be what stands there
+/// (JSON Patch's `test`); `replace` needs it. `add` never overwrites a member: one that is
+/// already there with the same value means the fix is no longer needed, with another value
+/// that the spec says something the fix did not expect; both are errors.
 fn apply_patch(
     doc: &mut Value,
     op: PatchOp,
     pointer: &str,
     value: Option<Value>,
+    was: Option<Value>,
 ) -> Result<(), String> {
-    let pointer = pointer.strip_prefix('#').unwrap_or(pointer);
     let (parent_ptr, last) = pointer
         .rsplit_once('/')
         .ok_or("the path must start with '/'")?;
     let last = diag::unescape_token(last);
+    let current = doc.pointer(pointer).cloned();
+    match (op, &was, &current) {
+        (PatchOp::Add, Some(_), _) => {
+            return Err(
+                "`was` is for `replace` and `remove`; an `add` inserts what is not there".into(),
+            )
+        }
+        (PatchOp::Replace, None, _) => return Err(match &current {
+            Some(c) => format!(
+                "a `replace` must say the value it replaces: `was = {}` (what the spec says now)",
+                shown(c)
+            ),
+            None => "a `replace` must say the value it replaces (`was`)".into(),
+        }),
+        (PatchOp::Replace | PatchOp::Remove, Some(was), Some(current)) if !same(was, current) => {
+            let already =
+                op == PatchOp::Replace && value.as_ref().is_some_and(|v| same(v, current));
+            return Err(if already {
+                format!(
+                    "the spec already says {}: the fix is no longer needed; remove it",
+                    shown(current)
+                )
+            } else {
+                format!(
+                    "the spec says {}, not {} (`was`): it changed since the fix was written; \
+                     check whether the fix is still needed, and what `was` and `value` should now be",
+                    shown(current),
+                    shown(was)
+                )
+            });
+        }
+        _ => {}
+    }
     let parent = doc
         .pointer_mut(parent_ptr)
-        .ok_or_else(|| format!("no value at {parent_ptr:?}"))?;
+        .ok_or_else(|| format!("no value at #{parent_ptr}"))?;
     match (op, parent) {
         (PatchOp::Remove, Value::Object(m)) => m
             .remove(&last)
@@ -112,8 +251,25 @@ fn apply_patch(
             let value = value.ok_or("add and replace need a value")?;
             match parent {
                 Value::Object(m) => {
-                    if op == PatchOp::Replace && !m.contains_key(&last) {
-                        return Err(format!("no member {last:?} to replace"));
+                    match (op, m.get(&last)) {
+                        (PatchOp::Replace, None) => {
+                            return Err(format!("no member {last:?} to replace"))
+                        }
+                        (PatchOp::Add, Some(existing)) if same(existing, &value) => {
+                            return Err(format!(
+                                "the spec already has {last:?} = {}: the fix is no longer needed; remove it",
+                                shown(existing)
+                            ))
+                        }
+                        (PatchOp::Add, Some(existing)) => {
+                            return Err(format!(
+                                "the spec already has {last:?} = {}, and an `add` never overwrites it; \
+                                 if it must change, write `op = \"replace\"` with `was = {}`",
+                                shown(existing),
+                                shown(existing)
+                            ))
+                        }
+                        _ => {}
                     }
                     m.insert(last, value);
                     Ok(())
@@ -413,9 +569,62 @@ pub fn parse_openapi(doc: &Value, diags: &mut Diagnostics) -> Option<openapiv3::
             if diags.items().len() == before {
                 diags.error(pointer_of("#", e.path()), e.inner().to_string());
             }
+            // Lowering, which follows every reference, does not run on a document that does
+            // not parse: the references are checked here instead.
+            check_references(doc, doc, "#", "", diags);
         }
     }
     None
+}
+
+/// Records every local `$ref` of `v` (at `ptr` in `doc`, under the member `key`) that points to
+/// nothing. Values that are data, not spec (examples, defaults, enums, extensions), are not
+/// looked into, unless the word is the name of a property, a response and the like.
+fn check_references(doc: &Value, v: &Value, ptr: &str, key: &str, diags: &mut Diagnostics) {
+    const NAME_MAPS: &[&str] = &[
+        "properties",
+        "patternProperties",
+        "$defs",
+        "definitions",
+        "responses",
+        "schemas",
+        "parameters",
+        "requestBodies",
+        "headers",
+        "examples",
+        "links",
+        "callbacks",
+        "securitySchemes",
+        "pathItems",
+    ];
+    match v {
+        Value::Object(m) => {
+            if let Some(Value::String(r)) = m.get("$ref") {
+                if let Some(target) = r.strip_prefix('#') {
+                    if doc.pointer(target).is_none() {
+                        diags.error(
+                            diag::join(ptr, "$ref"),
+                            format!("reference {r:?} points to nothing"),
+                        );
+                    }
+                }
+            }
+            let names = NAME_MAPS.contains(&key);
+            for (k, child) in m {
+                let data = matches!(k.as_str(), "example" | "default" | "enum" | "const")
+                    || k.starts_with("x-");
+                if names || !data {
+                    check_references(doc, child, &diag::join(ptr, k), k, diags);
+                }
+            }
+        }
+        Value::Array(a) => {
+            for (i, child) in a.iter().enumerate() {
+                check_references(doc, child, &diag::join(ptr, i), "", diags);
+            }
+        }
+        _ => {}
+    }
 }
 
 fn locate_failures(doc: &Value, diags: &mut Diagnostics) {
@@ -551,11 +760,251 @@ mod tests {
     #[test]
     fn patches_apply_and_fail_clearly() {
         let mut doc = json!({"a": {"b": [1, 2]}});
-        apply_patch(&mut doc, PatchOp::Replace, "/a/b/0", Some(json!(5))).unwrap();
-        apply_patch(&mut doc, PatchOp::Add, "/a/c", Some(json!(true))).unwrap();
-        apply_patch(&mut doc, PatchOp::Remove, "/a/b/1", None).unwrap();
-        assert_eq!(doc, json!({"a": {"b": [5], "c": true}}));
-        assert!(apply_patch(&mut doc, PatchOp::Replace, "/a/zz", Some(json!(1))).is_err());
-        assert!(apply_patch(&mut doc, PatchOp::Remove, "/x/y", None).is_err());
+        apply_patch(
+            &mut doc,
+            PatchOp::Replace,
+            "/a/b/0",
+            Some(json!(5)),
+            Some(json!(1.0)),
+        )
+        .unwrap();
+        apply_patch(&mut doc, PatchOp::Add, "/a/c", Some(json!(true)), None).unwrap();
+        apply_patch(&mut doc, PatchOp::Remove, "/a/b/1", None, Some(json!(2))).unwrap();
+        apply_patch(&mut doc, PatchOp::Add, "/a/b/0", Some(json!(4)), None).unwrap();
+        assert_eq!(doc, json!({"a": {"b": [4, 5], "c": true}}));
+        let err = |r: Result<(), String>| r.unwrap_err();
+        assert!(err(apply_patch(
+            &mut doc,
+            PatchOp::Replace,
+            "/a/zz",
+            Some(json!(1)),
+            Some(json!(0))
+        ))
+        .contains("no member \"zz\""));
+        assert!(
+            err(apply_patch(&mut doc, PatchOp::Remove, "/x/y", None, None)).contains("no value")
+        );
+        assert!(err(apply_patch(
+            &mut doc,
+            PatchOp::Remove,
+            "/a/c",
+            None,
+            Some(json!(false))
+        ))
+        .contains("the spec says true, not false"));
+        assert_eq!(doc["a"]["c"], json!(true), "a failed edit changes nothing");
+    }
+
+    /// A customisation file and a document, run through the fixes: the findings, one a line.
+    fn fix(toml: &str, mut doc: Value) -> (Value, Vec<String>) {
+        let mut d = Diagnostics::new(Path::new("widgets.json"));
+        let config = Config::parse(toml, &mut d).expect("valid customisation");
+        apply_fixes(&mut doc, &config, &mut d);
+        let lines = d.items().iter().map(|d| d.to_string()).collect();
+        (doc, lines)
+    }
+
+    fn widgets() -> Value {
+        json!({
+            "paths": {"/widgets": {"get": {
+                "parameters": [
+                    {"name": "limit", "in": "query", "schema": {"type": "integer"}},
+                    {"$ref": "#/components/parameters/Colour"}
+                ],
+                "responses": {"200": {"description": "ok"}}
+            }}},
+            "components": {
+                "parameters": {"Colour": {"name": "colour", "in": "query", "schema": {"type": "array"}}},
+                "schemas": {"Widget": {"properties": {"size": {"type": "string", "example": 7}}}}
+            }
+        })
+    }
+
+    #[test]
+    fn a_patch_by_target_lands_where_its_place_is() {
+        let (doc, lines) = fix(
+            r#"
+            [[fixes.patch]]
+            op = "add"
+            target = { operation = "GET /widgets", parameter = "colour" }
+            path = "/explode"
+            value = false
+            [[fixes.patch]]
+            op = "replace"
+            target = "Widget.size"
+            path = "/example"
+            was = 7
+            value = "7"
+            [[fixes.patch]]
+            op = "remove"
+            target = { operation = "GET /widgets", parameter = "limit", in = "query" }
+            "#,
+            widgets(),
+        );
+        assert!(lines.is_empty(), "{lines:#?}");
+        assert_eq!(
+            doc["components"]["parameters"]["Colour"]["explode"],
+            json!(false)
+        );
+        assert_eq!(
+            doc["components"]["schemas"]["Widget"]["properties"]["size"]["example"],
+            json!("7")
+        );
+        let params = doc["paths"]["/widgets"]["get"]["parameters"]
+            .as_array()
+            .unwrap();
+        assert_eq!(
+            params.len(),
+            1,
+            "the parameter `limit` is removed: {params:?}"
+        );
+    }
+
+    /// (what the customisation says, what the finding must say: entry, place, reason)
+    const FAILING_PATCHES: &[(&str, &[&str])] = &[
+        // A stale target: the parameter is gone.
+        (
+            r#"op = "add"
+            target = { operation = "GET /widgets", parameter = "shade" }
+            path = "/explode"
+            value = false
+            reason = "shade is comma-separated""#,
+            &[
+                "at #/paths/~1widgets/get:",
+                "fixes.patch[0] (add \"/explode\" at GET /widgets parameter shade; reason: \"shade is comma-separated\") addresses nothing",
+                "GET /widgets has no parameter named \"shade\"",
+            ],
+        ),
+        // A stale pointer.
+        (
+            r#"op = "remove"
+            path = "/paths/~1widgets/get/parameters/5""#,
+            &["at #/paths/~1widgets/get/parameters/5:", "fixes.patch[0] (remove /paths/~1widgets/get/parameters/5) cannot be applied", "index 5 out of range"],
+        ),
+        // `was` is not what the spec says any more.
+        (
+            r#"op = "replace"
+            target = { schema = "Widget", property = "size" }
+            path = "/example"
+            was = 6
+            value = "6""#,
+            &[
+                "at #/components/schemas/Widget/properties/size/example:",
+                "fixes.patch[0] (replace \"/example\" at Widget.size)",
+                "the spec says 7, not 6 (`was`)",
+            ],
+        ),
+        // The spec already says what the fix would.
+        (
+            r#"op = "replace"
+            target = "Widget.size"
+            path = "/example"
+            was = "seven"
+            value = 7"#,
+            &["at #/components/schemas/Widget/properties/size/example:", "already says 7: the fix is no longer needed"],
+        ),
+        // `replace` without `was`.
+        (
+            r#"op = "replace"
+            target = "Widget.size"
+            path = "/type"
+            value = "integer""#,
+            &["at #/components/schemas/Widget/properties/size/type:", "must say the value it replaces: `was = \"string\"`"],
+        ),
+        // `add` over a member with the same value: nothing left to fix.
+        (
+            r#"op = "add"
+            target = { schema = "Widget", property = "size" }
+            path = "/type"
+            value = "string""#,
+            &["at #/components/schemas/Widget/properties/size/type:", "already has \"type\" = \"string\": the fix is no longer needed"],
+        ),
+        // `add` over a member with another value: never overwritten.
+        (
+            r#"op = "add"
+            target = { schema = "Widget", property = "size" }
+            path = "/type"
+            value = "integer""#,
+            &["already has \"type\" = \"string\", and an `add` never overwrites it", "`was = \"string\"`"],
+        ),
+        // A relative path without a leading '/'.
+        (
+            r#"op = "add"
+            target = "GET /widgets parameter limit"
+            path = "explode"
+            value = false"#,
+            &["fixes.patch[0]", "relative to the target"],
+        ),
+    ];
+
+    #[test]
+    fn a_patch_that_does_not_fit_is_an_error_naming_it() {
+        for (patch, wanted) in FAILING_PATCHES {
+            let (doc, lines) = fix(&format!("[[fixes.patch]]\n{patch}"), widgets());
+            assert_eq!(lines.len(), 1, "{patch}: {lines:#?}");
+            assert!(lines[0].starts_with("error: widgets.json"), "{}", lines[0]);
+            for w in *wanted {
+                assert!(lines[0].contains(w), "{patch}:\n{}\nlacks {w:?}", lines[0]);
+            }
+            assert_eq!(doc, widgets(), "{patch}: a failed edit changes nothing");
+        }
+    }
+
+    #[test]
+    fn a_format_alias_that_renames_nothing_is_an_error() {
+        let (_, lines) = fix(
+            "[fixes]\nformat_aliases = { datetime = \"date-time\" }",
+            widgets(),
+        );
+        assert_eq!(lines.len(), 1, "{lines:#?}");
+        assert!(
+            lines[0].contains("fixes.format_aliases \"datetime\" = \"date-time\" renames nothing"),
+            "{}",
+            lines[0]
+        );
+    }
+
+    #[test]
+    fn every_finding_is_reported_together() {
+        // The document's own errors (`info` is not an object, a reference to nothing) and a
+        // failing customisation entry, in one run.
+        let doc = json!({
+            "openapi": "3.1.0",
+            "info": 7,
+            "paths": {"/widgets": {"get": {
+                "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer"}}],
+                "responses": {"200": {"description": "ok", "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/Gone"}
+                }}}}
+            }}}
+        });
+        let mut d = Diagnostics::new(Path::new("widgets.json"));
+        let config = Config::parse(
+            r#"
+            [[fixes.patch]]
+            op = "add"
+            target = { operation = "GET /widgets", parameter = "size" }
+            path = "/explode"
+            value = false
+            "#,
+            &mut d,
+        )
+        .unwrap();
+        assert!(crate::lower_value(doc, &config, &mut d).is_none());
+        let errors: Vec<String> = d
+            .items()
+            .iter()
+            .filter(|d| d.severity == crate::Severity::Error)
+            .map(|d| d.to_string())
+            .collect();
+        let wanted = [
+            "error: widgets.json at #/paths/~1widgets/get: customisation fixes.patch[0]",
+            "error: widgets.json at #/info: invalid type: integer `7`",
+            "error: widgets.json at #/paths/~1widgets/get/responses/200/content/application~1json/schema/$ref: reference \"#/components/schemas/Gone\" points to nothing",
+        ];
+        assert_eq!(errors.len(), wanted.len(), "{errors:#?}");
+        for (e, w) in errors.iter().zip(wanted) {
+            assert!(e.starts_with(w), "{e}\nis not\n{w}…");
+        }
     }
 }

@@ -145,6 +145,7 @@ pub(crate) fn lower(
         components: HashMap::new(),
         component_done: BTreeSet::new(),
         collecting: BTreeSet::new(),
+        query_keys_used: BTreeSet::new(),
     };
     l.run(runtime_dep)
 }
@@ -168,6 +169,8 @@ struct Lowerer<'a> {
     /// Components whose fields an `allOf` is taking from their schema, because they are still
     /// being lowered (see [`Lowerer::collect_pending`]).
     collecting: BTreeSet<DefId>,
+    /// The `[query] params` keys some parameter took its style from.
+    query_keys_used: BTreeSet<String>,
 }
 
 fn non_empty(s: &Option<String>) -> Option<String> {

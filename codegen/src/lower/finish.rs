@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use crate::config::Place;
 use crate::ir::{self, TypeRef};
 use crate::naming;
 
@@ -41,7 +42,8 @@ impl<'a> Lowerer<'a> {
     /// settled by [`naming::resolve_names`]: components and customised names first, then inline
     /// ones, each group in pointer order.
     fn type_names(&mut self) -> Names {
-        let custom = &self.config.names.types;
+        let (custom, entries) = self.custom_type_names();
+        let custom = &custom;
         // (order key, wanted, fallback) for components and customised names, and for the others.
         let mut claimed_first: Vec<((Origin, String, DefId), String, String)> = Vec::new();
         let mut inline: Vec<((Origin, String, DefId), String, String)> = Vec::new();
@@ -136,13 +138,27 @@ impl<'a> Lowerer<'a> {
                 naming::type_ident(&fallback),
             ));
         }
-        for key in custom.keys() {
-            if !used_custom.contains(key) {
-                self.diags.warn(
-                    "",
-                    format!("customisation names type {key:?}, which the spec does not have"),
-                );
+        for (key, (entry, name)) in &entries {
+            if used_custom.contains(key) {
+                continue;
             }
+            let (pointer, why) = if !key.starts_with('#') {
+                (
+                    String::new(),
+                    format!("no type is named {key:?}, by the spec or by the naming rules"),
+                )
+            } else if key == entry {
+                (key.clone(), format!("no type of the spec stands at {key}"))
+            } else {
+                (
+                    key.clone(),
+                    format!("{entry} ({key}) is not a type of its own (only objects, enums, unions and components are)"),
+                )
+            };
+            self.diags.error(
+                pointer,
+                format!("customisation [names.types] {entry:?} = {name:?} names nothing: {why}"),
+            );
         }
         let first = naming::resolve_names(claimed_first, &BTreeSet::new());
         let taken: BTreeSet<String> = first.values().cloned().collect();
@@ -152,6 +168,64 @@ impl<'a> Lowerer<'a> {
             .chain(rest)
             .map(|((_, _, id), name)| (id, name))
             .collect()
+    }
+
+    /// `[names.types]` as [`type_names`](Self::type_names) looks it up: by the pointer of a
+    /// schema (the key itself, or where a place resolves to in the document) or by a name, each
+    /// with its entry (key and name) for findings. An entry whose place is not in the document,
+    /// or that says the same place as another, is an error here.
+    fn custom_type_names(
+        &mut self,
+    ) -> (BTreeMap<String, String>, BTreeMap<String, (String, String)>) {
+        let def_pointers: BTreeSet<&str> = self
+            .defs
+            .iter()
+            .flat_map(|(_, d)| d.names.iter().map(|n| n.2.as_str()))
+            .collect();
+        let mut lookup = BTreeMap::new();
+        let mut entries: BTreeMap<String, (String, String)> = BTreeMap::new();
+        for (key, name) in &self.config.names.types {
+            let at = match Place::parse_key(key) {
+                None => key.clone(),
+                Some(Err(e)) => {
+                    self.diags.error(
+                        "",
+                        format!("customisation [names.types] {key:?} = {name:?}: {e}"),
+                    );
+                    continue;
+                }
+                Some(Ok(place)) => match place.schema_pointers(self.raw) {
+                    Ok(chain) => {
+                        let chain: Vec<String> = chain.iter().map(|p| format!("#{p}")).collect();
+                        chain
+                            .iter()
+                            .find(|p| def_pointers.contains(p.as_str()))
+                            .unwrap_or(&chain[0])
+                            .clone()
+                    }
+                    Err(miss) => {
+                        self.diags.error(
+                            format!("#{}", miss.pointer),
+                            format!(
+                                "customisation [names.types] {key:?} = {name:?} addresses nothing: {}",
+                                miss.message
+                            ),
+                        );
+                        continue;
+                    }
+                },
+            };
+            if let Some((other, _)) = entries.get(&at) {
+                self.diags.error(
+                    at.clone(),
+                    format!("customisation [names.types] {key:?} = {name:?} says the same place as {other:?}"),
+                );
+                continue;
+            }
+            lookup.insert(at.clone(), name.clone());
+            entries.insert(at, (key.clone(), name.clone()));
+        }
+        (lookup, entries)
     }
 
     /// A name for a merged object from what it holds and the role of its places (see

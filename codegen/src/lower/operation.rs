@@ -43,7 +43,48 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
+        self.check_operation_names();
+        self.check_query_keys();
         drafts
+    }
+
+    /// Every `[names.operations]` key must name an operation, by `"METHOD /path"` or by
+    /// operation id, and one that no key by route names already.
+    fn check_operation_names(&mut self) {
+        let names = &self.config.names.operations;
+        if names.is_empty() {
+            return;
+        }
+        let mut routes = BTreeSet::new();
+        let mut ids: HashMap<&str, String> = HashMap::new();
+        for (path, item) in self.api.paths.paths.iter() {
+            let ReferenceOr::Item(item) = item else {
+                continue;
+            };
+            for (method, op) in methods(item) {
+                let route = format!("{} {path}", method.as_str());
+                if let Some(id) = &op.operation_id {
+                    ids.insert(id, route.clone());
+                }
+                routes.insert(route);
+            }
+        }
+        for (key, name) in names {
+            if routes.contains(key) {
+                continue;
+            }
+            let why = match ids.get(key.as_str()) {
+                None => format!("the spec has no operation {key} and none with this operationId"),
+                Some(route) if names.contains_key(route) => {
+                    format!("the operation {route} is named by its route, [names.operations] {route:?}, instead")
+                }
+                Some(_) => continue,
+            };
+            self.diags.error(
+                "",
+                format!("customisation [names.operations] {key:?} = {name:?} names nothing: {why}"),
+            );
+        }
     }
 
     pub(super) fn custom_op_name(
@@ -320,18 +361,9 @@ pub(super) fn methods(item: &PathItem) -> Vec<(ir::Method, &OaOperation)> {
     .collect()
 }
 
+/// The media types read as JSON (the customisation's places read the same ones).
 pub(super) fn is_json(content_type: &str) -> bool {
-    let ct = content_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    ct == "application/json"
-        || ct.ends_with("+json")
-        || ct == "*/*"
-        || ct == "application/*"
-        || ct.ends_with("/json")
+    crate::config::is_json_media(content_type)
 }
 
 pub(super) fn substitute_server(s: &openapiv3::Server) -> String {

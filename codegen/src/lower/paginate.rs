@@ -1,5 +1,6 @@
 //! Pagination: recognising cursor-paginated list operations, and checking the hints.
 
+use crate::config::PaginationHint;
 use crate::diag;
 use crate::ir::{self, ParamValue, TypeRef};
 use crate::naming;
@@ -9,8 +10,8 @@ use super::param::Param;
 use super::*;
 
 impl<'a> Lowerer<'a> {
-    /// Finds the pagination of every operation, and warns about hints that fit nothing and about
-    /// lists that look paginated but are not made so.
+    /// Finds the pagination of every operation; a hint that fits nothing (or is no longer
+    /// needed) is an error, a list that looks paginated but is not made so a warning.
     pub(super) fn attach_pagination(
         &mut self,
         drafts: &[OpDraft],
@@ -20,12 +21,30 @@ impl<'a> Lowerer<'a> {
             let route = draft.route();
             let hint = self.config.pagination.get(&route);
             let ptr = format!("#/paths/{}", diag::escape_token(&draft.path));
-            let result = self.detect_pagination(draft);
+            let result = self.detect_pagination(draft, hint.cloned().unwrap_or_default());
             match (&result, hint) {
-                (Err(Miss::Refused(reason)), Some(h)) if !h.disabled => self.diags.warn(
+                (Err(Miss::Refused(reason)), Some(h)) if !h.disabled => self.diags.error(
                     ptr,
-                    format!("pagination hint for {route:?} does not fit the operation: {reason}"),
+                    format!("customisation [pagination] {route:?} does not fit the operation: {reason}"),
                 ),
+                (Err(Miss::NotAList), Some(h)) if !h.disabled => self.diags.error(
+                    ptr,
+                    format!(
+                        "customisation [pagination] {route:?} names no part, and the operation does not look paginated"
+                    ),
+                ),
+                (Err(Miss::NotAList), Some(_)) => {
+                    let unhinted = self.detect_pagination(draft, PaginationHint::default());
+                    if matches!(unhinted, Err(Miss::NotAList)) {
+                        self.diags.error(
+                            ptr,
+                            format!(
+                                "customisation [pagination] {route:?} disables pagination, but the operation \
+                                 does not look paginated: the hint is no longer needed"
+                            ),
+                        );
+                    }
+                }
                 (Err(Miss::Refused(reason)), None) => self.diags.warn(
                     ptr,
                     format!(
@@ -39,9 +58,11 @@ impl<'a> Lowerer<'a> {
         }
         for key in self.config.pagination.keys() {
             if !drafts.iter().any(|d| d.route() == *key) {
-                self.diags.warn(
+                self.diags.error(
                     "",
-                    format!("customisation names pagination for {key:?}, which is not an operation of the spec"),
+                    format!(
+                        "customisation [pagination] {key:?} addresses nothing: the spec has no operation {key}"
+                    ),
                 );
             }
         }
@@ -52,13 +73,11 @@ impl<'a> Lowerer<'a> {
     /// of the page that gives the next one, and the page's array of items (which may be
     /// optional: an absent array is an empty page). Each part is found by its name, or named by
     /// the customisation file's hint.
-    fn detect_pagination(&self, op: &OpDraft) -> Result<ir::Pagination<DefId>, Miss> {
-        let hint = self
-            .config
-            .pagination
-            .get(&op.route())
-            .cloned()
-            .unwrap_or_default();
+    fn detect_pagination(
+        &self,
+        op: &OpDraft,
+        hint: PaginationHint,
+    ) -> Result<ir::Pagination<DefId>, Miss> {
         if hint.disabled {
             return Err(Miss::NotAList);
         }

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use openapiv3::{Parameter, ParameterSchemaOrContent, ReferenceOr};
 
-use crate::config::ArrayStyle;
+use crate::config::{ArrayStyle, OperationPart, Place, PlaceRoot};
 use crate::diag;
 use crate::ir::{self, ListStyle, ParamIn, ParamValue, TypeRef};
 use crate::naming;
@@ -168,11 +168,12 @@ impl<'a> Lowerer<'a> {
                 false,
             ),
             ParameterSchemaOrContent::Content(c) => {
-                let t = c
-                    .iter()
-                    .next()
-                    .and_then(|(_, mt)| mt.schema.as_ref())
-                    .map(|s| self.lower_schema(s, &diag::join(ptr, "content"), &type_name, None));
+                let t = c.iter().next().and_then(|(ct, mt)| {
+                    let at = diag::join(&diag::join(&diag::join(ptr, "content"), ct), "schema");
+                    mt.schema
+                        .as_ref()
+                        .map(|s| self.lower_schema(s, &at, &type_name, None))
+                });
                 (t.unwrap_or(TypeRef::Json), true)
             }
         };
@@ -219,6 +220,48 @@ impl<'a> Lowerer<'a> {
         })
     }
 
+    /// Every `[query] params` key that no parameter took its style from is an error, saying
+    /// what is missing: the operation, the query parameter, or a list to write.
+    pub(super) fn check_query_keys(&mut self) {
+        for key in self.config.query.params.keys() {
+            if self.query_keys_used.contains(key) {
+                continue;
+            }
+            let words: Vec<&str> = key.split_whitespace().collect();
+            let (pointer, why) = match words.as_slice() {
+                [method, path, name] => {
+                    let place = Place::new(
+                        PlaceRoot::Operation {
+                            method: method.to_ascii_uppercase(),
+                            path: path.to_string(),
+                            part: Some(OperationPart::Parameter {
+                                name: name.to_string(),
+                                location: Some("query".into()),
+                            }),
+                        },
+                        Vec::new(),
+                    );
+                    match place.locate(self.raw) {
+                        Err(miss) => (format!("#{}", miss.pointer), miss.message),
+                        Ok(p) => (
+                            format!("#{p}"),
+                            "the parameter is not a list of plain values, so no list style applies"
+                                .into(),
+                        ),
+                    }
+                }
+                _ => (
+                    String::new(),
+                    "the key must be \"METHOD /path name\"".into(),
+                ),
+            };
+            self.diags.error(
+                pointer,
+                format!("customisation [query] params {key:?} addresses nothing: {why}"),
+            );
+        }
+    }
+
     /// What a parameter given by a schema of type `ty` is on the wire.
     fn param_value(
         &mut self,
@@ -244,13 +287,11 @@ impl<'a> Lowerer<'a> {
                     }
                 };
                 let key = format!("{} {path} {}", method.as_str(), d.name);
-                let configured = self
-                    .config
-                    .query
-                    .params
-                    .get(&key)
-                    .copied()
-                    .or(self.config.query.array_style);
+                let by_key = self.config.query.params.get(&key).copied();
+                if by_key.is_some() && location == ParamIn::Query {
+                    self.query_keys_used.insert(key);
+                }
+                let configured = by_key.or(self.config.query.array_style);
                 // The prose may stand on the parameter or on its schema.
                 let schema_doc = match &d.format {
                     ParameterSchemaOrContent::Schema(ReferenceOr::Item(s)) => {

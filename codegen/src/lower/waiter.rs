@@ -2,8 +2,8 @@
 //!
 //! A waiter names an operation (`"METHOD /path"`), a field of its success response (a dot path
 //! of wire names) that must be a string or a string enum, the states that end the wait, and its
-//! timing. Anything that does not fit is a warning naming the waiter, and the waiter is left
-//! out: a customisation that no longer matches the spec never stops generation.
+//! timing. Anything that does not fit (an operation, a field or a state the spec no longer has)
+//! is an error naming the waiter: a waiter never silently disappears from the client.
 
 use std::collections::BTreeSet;
 
@@ -18,25 +18,40 @@ pub(super) fn waiters(config: &Config, api: &ir::Api, diags: &mut Diagnostics) -
     let mut builders: BTreeSet<String> = api.operations.iter().map(|o| o.builder.clone()).collect();
     for (name, w) in &config.waiters {
         let refuse = |diags: &mut Diagnostics, why: String| {
-            diags.warn("", format!("customisation waiter {name:?} is left out: {why}"));
+            diags.error(
+                "",
+                format!("customisation [waiters.{name}] does not fit the spec: {why}"),
+            );
         };
         let Some(index) = api
             .operations
             .iter()
             .position(|o| format!("{} {}", o.method.as_str(), o.path) == w.operation)
         else {
-            refuse(diags, format!("{:?} is not an operation of the spec", w.operation));
+            refuse(
+                diags,
+                format!("{:?} is not an operation of the spec", w.operation),
+            );
             continue;
         };
         let op = &api.operations[index];
         if op.success.body_may_be_absent {
-            refuse(diags, format!("{} has a success without a body", w.operation));
+            refuse(
+                diags,
+                format!("{} has a success without a body", w.operation),
+            );
             continue;
         }
         let (path, values) = match field_path(api, &op.success.body, &w.field) {
             Ok(found) => found,
             Err(why) => {
-                refuse(diags, format!("field {:?} of the response of {}: {why}", w.field, w.operation));
+                refuse(
+                    diags,
+                    format!(
+                        "field {:?} of the response of {}: {why}",
+                        w.field, w.operation
+                    ),
+                );
                 continue;
             }
         };
@@ -48,17 +63,21 @@ pub(super) fn waiters(config: &Config, api: &ir::Api, diags: &mut Diagnostics) -
                 .filter(|s| !values.contains(s))
                 .collect();
             if !unknown.is_empty() {
-                diags.warn(
-                    "",
+                refuse(
+                    diags,
                     format!(
-                        "customisation waiter {name:?} names states the spec does not list for {:?}: {unknown:?}",
+                        "it names states the spec does not list for {:?}: {unknown:?} (the spec lists {values:?})",
                         w.field
                     ),
                 );
+                continue;
             }
         }
         if w.success.is_empty() {
-            refuse(diags, "it names no state that ends the wait successfully".into());
+            refuse(
+                diags,
+                "it names no state that ends the wait successfully".into(),
+            );
             continue;
         }
         let ms = |secs: f64| (secs.max(0.0) * 1000.0).round() as u64;
@@ -97,7 +116,9 @@ fn field_path(
             other => return Err(format!("`{wire}` is read from a {other}, not an object")),
         };
         let Some(TypeDef::Struct(s)) = api.types.iter().find(|t| t.name() == name) else {
-            return Err(format!("`{wire}` is read from `{name}`, which is not a struct"));
+            return Err(format!(
+                "`{wire}` is read from `{name}`, which is not a struct"
+            ));
         };
         let Some(f) = s.fields.iter().find(|f| f.wire == wire) else {
             return Err(format!("`{name}` has no field `{wire}`"));
