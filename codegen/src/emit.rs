@@ -27,20 +27,20 @@ pub(crate) fn emit(api: &Api, source: &str) -> Result<Vec<File>, String> {
     // The Rust files, as pieces of work: each file's header, then its units (types or
     // operations) in runs of `PIECE`.
     const PIECE: usize = 64;
+    let mut types_jobs = file_jobs(types::header, &api.types, PIECE, types::type_def);
+    let mut builder_jobs = file_jobs(builders::header, &api.operations, PIECE, builders::builder);
+    let mut error_jobs = file_jobs(errors::header, &api.operations, PIECE, errors::error_enum);
+    // The deprecated names of items renamed upstream end their files.
+    if !api.aliases.is_empty() {
+        types_jobs.push(Box::new(|| render(alias_types(&api.aliases.types))));
+        builder_jobs.push(Box::new(|| render(builders::aliases(api))));
+        error_jobs.push(Box::new(|| render(alias_types(&api.aliases.errors))));
+    }
     let mut per_file: Vec<(&str, Vec<Job>)> = vec![
         ("src/lib.rs", vec![Box::new(|| render(lib_rs::lib_rs(api)))]),
-        (
-            "src/types.rs",
-            file_jobs(types::header, &api.types, PIECE, types::type_def),
-        ),
-        (
-            "src/builders.rs",
-            file_jobs(builders::header, &api.operations, PIECE, builders::builder),
-        ),
-        (
-            "src/errors.rs",
-            file_jobs(errors::header, &api.operations, PIECE, errors::error_enum),
-        ),
+        ("src/types.rs", types_jobs),
+        ("src/builders.rs", builder_jobs),
+        ("src/errors.rs", error_jobs),
     ];
     let mut mock_jobs: Vec<Job> = vec![Box::new(|| render(mock::header(api)))];
     for piece in api.operations.chunks(PIECE) {
@@ -148,6 +148,21 @@ fn run_jobs(jobs: &[Job]) -> Vec<Result<String, String>> {
         .into_iter()
         .map(|printed| printed.unwrap_or_else(|| Err("a rendering thread panicked".into())))
         .collect()
+}
+
+/// `#[deprecated] pub type Old = New;` for each alias (old name → current name) of a module.
+fn alias_types(aliases: &std::collections::BTreeMap<String, String>) -> TokenStream {
+    let items = aliases.iter().map(|(old, new)| {
+        let (o, n) = (ident(old), ident(new));
+        let note = format!("renamed upstream: use `{new}`");
+        let doc = format!(" Renamed upstream to [`{new}`].");
+        quote! {
+            #[doc = #doc]
+            #[deprecated(note = #note)]
+            pub type #o = #n;
+        }
+    });
+    quote!(#(#items)*)
 }
 
 /// Puts a blank line between consecutive items (prettyplease leaves none), for readability.

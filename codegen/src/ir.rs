@@ -8,6 +8,7 @@
 //! the final names (`N = String`, the default) once every name is chosen, so no placeholder can
 //! reach emission.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 /// A whole API, ready to emit.
@@ -45,6 +46,39 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// Waiters, in name order.
     pub waiters: Vec<Waiter>,
+    /// Where each named type stands in the spec: its JSON pointers, with parameters written by
+    /// place and name (`parameters/query:limit`) rather than position. What identifies a type
+    /// from one version of the spec to the next.
+    pub places: BTreeMap<String, Vec<String>>,
+    /// Deprecated names kept for items that were renamed upstream.
+    pub aliases: Aliases,
+}
+
+/// Deprecated names of renamed items, each the old name → the current one.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Aliases {
+    /// Client methods.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub methods: BTreeMap<String, String>,
+    /// Request builders (`builders` module).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub builders: BTreeMap<String, String>,
+    /// Error enums (`errors` module).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub errors: BTreeMap<String, String>,
+    /// Types (`types` module).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub types: BTreeMap<String, String>,
+}
+
+impl Aliases {
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.methods.is_empty()
+            && self.builders.is_empty()
+            && self.errors.is_empty()
+            && self.types.is_empty()
+    }
 }
 
 /// A waiter: `client.wait_until_<name>(…)` polls an operation until a field of its response

@@ -7,15 +7,18 @@
 //! outputs. Every problem is a [`diag::Diagnostic`] naming the file, the JSON pointer and the
 //! reason; nothing is written unless the whole spec lowers without errors.
 
+pub mod changes;
 pub mod config;
 pub mod diag;
 mod doc;
 mod emit;
 pub mod ir;
 mod load;
+pub mod lock;
 mod lower;
 mod naming;
 mod report;
+pub mod surface;
 pub mod write;
 
 use std::path::{Path, PathBuf};
@@ -56,10 +59,47 @@ pub struct Output {
     pub warnings: Vec<Diagnostic>,
     /// The spec after the customisation's fixes (before normalisation), for tools such as mock servers.
     pub resolved_spec: serde_json::Value,
+    /// The name lock to keep beside the spec for the next generation ([`lock`]).
+    pub lock: String,
+    /// What changed for users since the generation the [`History`] recorded (empty for a first
+    /// generation), breaking first.
+    pub changes: Vec<changes::Change>,
+    /// The version of that generation, if there was one.
+    pub previous_version: Option<String>,
+    /// This crate's version: the previous one bumped by the changes, unless the customisation
+    /// file sets it.
+    pub version: String,
 }
 
-/// Runs the whole pipeline in memory. On failure, returns every error (and warning) found.
+/// What the earlier generations of a crate left, for the next one to compare with.
+#[derive(Debug, Clone, Default)]
+pub struct History {
+    /// The name lock written last time (`specs/<api>.lock.json`); a path that does not exist
+    /// means a first generation.
+    pub lock: Option<PathBuf>,
+    /// The crate's `CHANGELOG.md` as it stands, which the new entry is put on top of.
+    pub changelog: Option<String>,
+    /// Whether to drop the deprecated aliases kept so far (a breaking change, reported).
+    pub drop_aliases: bool,
+}
+
+/// The file the name lock of the spec `spec` is kept in (`specs/petstore.yaml` →
+/// `specs/petstore.lock.json`).
+pub fn lock_beside(spec: &Path) -> PathBuf {
+    spec.with_extension("lock.json")
+}
+
+/// Runs the whole pipeline in memory, as a first generation (no [`History`]). On failure,
+/// returns every error (and warning) found.
 pub fn generate(input: &Input) -> Result<Output, Vec<Diagnostic>> {
+    generate_with(input, &History::default())
+}
+
+/// Runs the whole pipeline in memory after the generation `history` recorded: items renamed
+/// since keep their old names as deprecated aliases, the changes are classified, the version
+/// follows from them and `CHANGELOG.md` gains an entry. On failure, returns every error (and
+/// warning) found.
+pub fn generate_with(input: &Input, history: &History) -> Result<Output, Vec<Diagnostic>> {
     let mut diags = Diagnostics::new(&input.spec);
     let config = match &input.config {
         Some(path) => {
@@ -73,10 +113,50 @@ pub fn generate(input: &Input) -> Result<Output, Vec<Diagnostic>> {
     let Some(doc) = load::read_value(&input.spec, &mut diags) else {
         return Err(diags.into_items());
     };
-    let Some((model, resolved_spec)) = lower_with(doc, &config, &input.runtime_dep, &mut diags)
+    let previous = match &history.lock {
+        Some(path) if path.exists() => {
+            let mut ldiags = Diagnostics::new(path);
+            let lock = std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read the name lock: {e}"))
+                .and_then(|text| lock::Lock::parse(&text));
+            match lock {
+                Ok(lock) => Some(lock),
+                Err(e) => {
+                    ldiags.error("", e);
+                    diags.extend(ldiags);
+                    None
+                }
+            }
+        }
+        _ => None,
+    };
+    let Some((mut model, resolved_spec)) =
+        lower_with(doc, &config, &input.runtime_dep, &mut diags)
     else {
         return Err(diags.into_items());
     };
+    if diags.has_errors() {
+        return Err(diags.into_items());
+    }
+    lock::carry_over(&mut model, previous.as_ref(), history.drop_aliases);
+    let surface = surface::surface(&model);
+    let changes = previous
+        .as_ref()
+        .map(|p| changes::diff(&p.surface, &surface))
+        .unwrap_or_default();
+    if config.package.version.is_none() {
+        if let Some(p) = &previous {
+            model.version = changes::bump(&p.version, changes::worst(&changes));
+        }
+    }
+    let changelog = changes::changelog(
+        history.changelog.as_deref(),
+        &model,
+        &surface,
+        previous.is_some(),
+        &changes,
+        &input.source_label,
+    );
     let mut files = match emit::emit(&model, &input.source_label) {
         Ok(f) => f,
         Err(e) => {
@@ -88,10 +168,18 @@ pub fn generate(input: &Input) -> Result<Output, Vec<Diagnostic>> {
         path: "API.md".into(),
         content: report::report(&model, diags.items(), &input.source_label),
     });
+    files.push(File {
+        path: "CHANGELOG.md".into(),
+        content: changelog,
+    });
     Ok(Output {
         files,
         warnings: diags.into_items(),
         resolved_spec,
+        lock: lock::Lock::of(&model, surface).to_text(),
+        changes,
+        previous_version: previous.map(|p| p.version),
+        version: model.version,
     })
 }
 

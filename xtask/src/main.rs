@@ -50,7 +50,7 @@ fn main() -> ExitCode {
 
 fn usage() -> String {
     "usage:
-  cargo xtask codegen [--check] [--root <dir with specs/ and generated/>]
+  cargo xtask codegen [--check] [--drop-aliases] [--root <dir with specs/ and generated/>]
   cargo xtask generate <spec.yaml|json> [--config <file.toml>] --out <dir>
   cargo xtask resolved-spec <spec.yaml|json> [--config <file.toml>] --out <file.json>
   cargo xtask test
@@ -77,9 +77,39 @@ fn specs(root: &Path) -> Result<Vec<PathBuf>, String> {
             p.extension()
                 .is_some_and(|e| e == "yaml" || e == "yml" || e == "json")
         })
+        // The name locks beside the specs (`<api>.lock.json`).
+        .filter(|p| !p.to_string_lossy().ends_with(".lock.json"))
         .collect();
     specs.sort();
     Ok(specs)
+}
+
+/// The API-change report of one crate: its version step and the changelog entry it wrote.
+fn print_changes(source: &str, out: &sdkgen::Output) {
+    let Some(previous) = &out.previous_version else {
+        return;
+    };
+    if out.changes.is_empty() {
+        return;
+    }
+    use sdkgen::changes::Class;
+    let count = |c: Class| out.changes.iter().filter(|x| x.class == c).count();
+    eprintln!(
+        "{source}: {previous} -> {}: {} breaking, {} additive, {} internal change(s); written to CHANGELOG.md",
+        out.version,
+        count(Class::Breaking),
+        count(Class::Additive),
+        count(Class::Internal)
+    );
+    let entry = sdkgen::changes::changelog_entry(&out.version, source, "", &out.changes);
+    // The entry without its heading and summary line.
+    for line in entry.lines().skip(3).filter(|l| !l.is_empty()) {
+        // The list of new types can be long: the changelog has it whole.
+        match line.char_indices().nth(160) {
+            Some((at, _)) => eprintln!("  {}…", &line[..at]),
+            None => eprintln!("  {line}"),
+        }
+    }
 }
 
 fn print_diagnostics(diags: &[Diagnostic], root: &Path) {
@@ -94,11 +124,13 @@ fn print_diagnostics(diags: &[Diagnostic], root: &Path) {
 
 fn codegen(args: &[String]) -> Result<(), String> {
     let mut check = false;
+    let mut drop_aliases = false;
     let mut root = root();
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--check" => check = true,
+            "--drop-aliases" => drop_aliases = true,
             // Another tree with `specs/` and `generated/` (used by the tests).
             "--root" => root = PathBuf::from(it.next().ok_or_else(usage)?),
             _ => return Err(usage()),
@@ -124,10 +156,17 @@ fn codegen(args: &[String]) -> Result<(), String> {
             ),
             spec,
         };
-        match sdkgen::generate(&input) {
+        let dir = root.join("generated").join(&name);
+        let history = sdkgen::History {
+            lock: Some(sdkgen::lock_beside(&input.spec)),
+            changelog: std::fs::read_to_string(dir.join("CHANGELOG.md")).ok(),
+            drop_aliases,
+        };
+        match sdkgen::generate_with(&input, &history) {
             Ok(out) => {
                 print_diagnostics(&out.warnings, &root);
-                outputs.push((root.join("generated").join(&name), out));
+                print_changes(&input.source_label, &out);
+                outputs.push((dir, sdkgen::lock_beside(&input.spec), out));
             }
             Err(diags) => {
                 print_diagnostics(&diags, &root);
@@ -147,11 +186,18 @@ fn codegen(args: &[String]) -> Result<(), String> {
         return Err("codegen failed".into());
     }
     let mut stale = Vec::new();
-    for (dir, out) in &outputs {
+    for (dir, lock, out) in &outputs {
         let report = sdkgen::write::sync(dir, &out.files, check)
             .map_err(|e| format!("writing {}: {e}", dir.display()))?;
         for p in report.changed.iter().chain(&report.removed) {
             stale.push(p.strip_prefix(&root).unwrap_or(p).display().to_string());
+        }
+        if std::fs::read_to_string(lock).ok().as_deref() != Some(out.lock.as_str()) {
+            stale.push(lock.strip_prefix(&root).unwrap_or(lock).display().to_string());
+            if !check {
+                std::fs::write(lock, &out.lock)
+                    .map_err(|e| format!("writing {}: {e}", lock.display()))?;
+            }
         }
     }
     if check {

@@ -789,3 +789,44 @@ fn waiter(op: &Operation, w: &ir::Waiter) -> TokenStream {
         }
     }
 }
+
+/// The deprecated aliases of `builders.rs`: a forwarding method for each client method renamed
+/// upstream, a type alias for each renamed request builder.
+pub(super) fn aliases(api: &ir::Api) -> TokenStream {
+    let methods = api.aliases.methods.iter().filter_map(|(old, new)| {
+        let op = api.operations.iter().find(|o| unraw(&o.ident) == new)?;
+        let inputs = inputs(op);
+        let required: Vec<&Input> = inputs.iter().filter(|i| i.required).collect();
+        let args = required.iter().map(|i| {
+            let (f, arg) = (&i.field, &i.arg);
+            quote!(#f: #arg)
+        });
+        let pass = required.iter().map(|i| &i.field);
+        let old_m = ident(&crate::naming::escape_keyword(old.clone()));
+        let (new_m, b) = (ident(&op.ident), ident(&op.builder));
+        let note = format!("renamed upstream: use `{new}`");
+        let doc = format!(" Renamed upstream to [`{new}`](Self::{new}), which it calls.");
+        Some(quote! {
+            #[doc = #doc]
+            #[deprecated(note = #note)]
+            pub fn #old_m(&self, #(#args),*) -> #b {
+                self.#new_m(#(#pass),*)
+            }
+        })
+    });
+    let methods: Vec<TokenStream> = methods.collect();
+    let methods = if methods.is_empty() {
+        quote!()
+    } else {
+        quote! {
+            impl crate::Client {
+                #(#methods)*
+            }
+        }
+    };
+    let builders = super::alias_types(&api.aliases.builders);
+    quote! {
+        #methods
+        #builders
+    }
+}

@@ -31,6 +31,7 @@ impl<'a> Lowerer<'a> {
         mark_checked(&mut types, &mut operations);
         let mut api = self.package(types, operations, runtime_dep);
         api.waiters = super::waiter::waiters(self.config, &api, self.diags);
+        api.places = self.places(&names);
         api
     }
 
@@ -167,6 +168,24 @@ impl<'a> Lowerer<'a> {
             .into_iter()
             .chain(rest)
             .map(|((_, _, id), name)| (id, name))
+            .collect()
+    }
+
+    /// Where each named type stands: every pointer of its definition, parameters by place and
+    /// name (see [`ir::Api::places`]).
+    fn places(&self, names: &Names) -> BTreeMap<String, Vec<String>> {
+        names
+            .iter()
+            .map(|(&id, name)| {
+                let mut places: Vec<String> = self.defs[id]
+                    .names
+                    .iter()
+                    .map(|(_, _, ptr)| stable_pointer(self.raw, ptr))
+                    .collect();
+                places.sort();
+                places.dedup();
+                (name.clone(), places)
+            })
             .collect()
     }
 
@@ -505,8 +524,38 @@ impl<'a> Lowerer<'a> {
             types,
             operations,
             waiters: Vec::new(),
+            places: BTreeMap::new(),
+            aliases: ir::Aliases::default(),
         }
     }
+}
+
+/// `pointer` (`#/paths/~1x/get/parameters/2/schema`) with each parameter index written as the
+/// parameter's place and name (`parameters/query:limit`), which survive a reordering upstream.
+fn stable_pointer(raw: &serde_json::Value, pointer: &str) -> String {
+    let body = pointer.strip_prefix('#').unwrap_or(pointer);
+    let mut out = String::from("#");
+    let mut at = String::new();
+    let mut previous = "";
+    for segment in body.split('/').skip(1) {
+        at.push('/');
+        at.push_str(segment);
+        let mut shown = segment.to_string();
+        if previous == "parameters" && segment.parse::<usize>().is_ok() {
+            if let Some(param) = raw.pointer(&at) {
+                if let (Some(place), Some(name)) = (
+                    param.get("in").and_then(|v| v.as_str()),
+                    param.get("name").and_then(|v| v.as_str()),
+                ) {
+                    shown = format!("{place}:{}", name.replace('~', "~0").replace('/', "~1"));
+                }
+            }
+        }
+        out.push('/');
+        out.push_str(&shown);
+        previous = segment;
+    }
+    out
 }
 
 /// The role every place (JSON pointer) of a merged type shares: `Body` for bodies of more than
