@@ -224,17 +224,10 @@ pub(super) fn string_type(format: &str) -> Ty {
     }
 }
 
+/// The Rust integer of an integer schema of this `format` (`i64` unless it says otherwise); the
+/// schema's bounds were read against the same type while loading.
 pub(super) fn int_type(format: &str) -> Ty {
-    TypeRef::Integer(match format {
-        "int32" => "i32",
-        "uint32" => "u32",
-        "uint64" => "u64",
-        "int8" => "i8",
-        "int16" => "i16",
-        "uint8" => "u8",
-        "uint16" => "u16",
-        _ => "i64",
-    })
+    TypeRef::Integer(crate::load::integer_type(format).0)
 }
 
 pub(super) fn float_type(_format: &str) -> Ty {

@@ -3974,7 +3974,9 @@ impl CreateReservation {
             "/v2/reservation",
             "/v2/reservation".to_owned(),
         );
-        request.json_body(&self.body);
+        let body = &self.body;
+        sdkgen_runtime::Constrained::check_constraints(body, "body", &mut request);
+        request.json_body(body);
         request.options(&self.options);
         request
     }
@@ -4248,7 +4250,9 @@ impl ExtendReservation {
                 .reservation_fid)
             ),
         );
-        request.json_body(&self.body);
+        let body = &self.body;
+        sdkgen_runtime::Constrained::check_constraints(body, "body", &mut request);
+        request.json_body(body);
         request.options(&self.options);
         request
     }

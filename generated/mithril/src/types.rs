@@ -582,6 +582,16 @@ pub struct CreateReservationRequest {
     pub notification_email: Option<String>,
 }
 
+impl sdkgen_runtime::Constrained for CreateReservationRequest {
+    fn check_constraints(&self, at: &str, request: &mut sdkgen_runtime::Request) {
+        sdkgen_runtime::Constrained::check_constraints(
+            &self.price_specification,
+            &format!("{at}.price_specification"),
+            request,
+        );
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSshKeyRequest {
     /// Example `"proj_abc123456"`.
@@ -663,6 +673,16 @@ pub struct ExtendReservationRequest {
     pub end_time: sdkgen_runtime::Timestamp,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_specification: Option<PriceSpecification>,
+}
+
+impl sdkgen_runtime::Constrained for ExtendReservationRequest {
+    fn check_constraints(&self, at: &str, request: &mut sdkgen_runtime::Request) {
+        sdkgen_runtime::Constrained::check_constraints(
+            &self.price_specification,
+            &format!("{at}.price_specification"),
+            request,
+        );
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -1829,9 +1849,17 @@ pub struct PriceSpecification {
     /// Default `"standard"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offer_key: Option<String>,
-    /// Example `500`.
+    /// Range `0..`; example `500`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_unit_price: Option<i64>,
+}
+
+impl sdkgen_runtime::Constrained for PriceSpecification {
+    fn check_constraints(&self, at: &str, request: &mut sdkgen_runtime::Request) {
+        if let Some(value) = &self.max_unit_price {
+            request.check_field(*value >= 0, at, "max_unit_price", "at least 0", *value);
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -1929,13 +1957,38 @@ pub struct QuotaModel {
     /// Type of product (e.g., 'Spot', 'Reservations', 'Storage')
     pub product_type: String,
     /// Total quota quantity used
+    ///
+    /// Range `0..`.
     pub total_quantity: i64,
     /// Total quota quantity used
+    ///
+    /// Range `0..`.
     pub used_quantity: i64,
     /// Units for the quota (e.g., 'instances', 'GB')
     pub units: String,
     /// Human-readable display name for the quota
     pub name: String,
+}
+
+impl sdkgen_runtime::Constrained for QuotaModel {
+    fn check_constraints(&self, at: &str, request: &mut sdkgen_runtime::Request) {
+        request
+            .check_field(
+                self.total_quantity >= 0,
+                at,
+                "total_quantity",
+                "at least 0",
+                self.total_quantity,
+            );
+        request
+            .check_field(
+                self.used_quantity >= 0,
+                at,
+                "used_quantity",
+                "at least 0",
+                self.used_quantity,
+            );
+    }
 }
 
 /// Request body for the refresh-boot-disk endpoint.
