@@ -287,12 +287,22 @@ fn generate(args: &[String]) -> Result<(), String> {
         spec: a.spec,
         config: a.config,
     };
-    let out = sdkgen::generate(&input).map_err(|diags| {
+    // The name lock lives in the crate, so that regenerating it into the same place keeps
+    // renamed items as deprecated aliases and reports what changed.
+    let lock = a.out.join("sdkgen.lock.json");
+    let history = sdkgen::History {
+        lock: Some(lock.clone()),
+        changelog: std::fs::read_to_string(a.out.join("CHANGELOG.md")).ok(),
+        drop_aliases: false,
+    };
+    let out = sdkgen::generate_with(&input, &history).map_err(|diags| {
         print_diagnostics(&diags, Path::new(""));
         "generation failed; nothing was written".to_string()
     })?;
     print_diagnostics(&out.warnings, Path::new(""));
+    print_changes(&input.source_label, &out);
     sdkgen::write::sync(&a.out, &out.files, false).map_err(|e| e.to_string())?;
+    std::fs::write(&lock, &out.lock).map_err(|e| format!("writing {}: {e}", lock.display()))?;
     eprintln!("wrote a crate to {}", a.out.display());
     Ok(())
 }
