@@ -654,7 +654,7 @@ pub(crate) fn changelog(
         )
     };
     match existing.find("\n## ") {
-        Some(at) => format!("{}\n{entry}{}", &existing[..at + 1], &existing[at..]),
+        Some(at) => format!("{}{entry}\n{}", &existing[..at + 1], &existing[at + 1..]),
         None => format!("{}\n{entry}", existing.trim_end_matches('\n').to_string() + "\n"),
     }
 }

@@ -28,6 +28,15 @@ pub(crate) fn emit(api: &Api, source: &str) -> Result<Vec<File>, String> {
     // operations) in runs of `PIECE`.
     const PIECE: usize = 64;
     let mut types_jobs = file_jobs(types::header, &api.types, PIECE, types::type_def);
+    if api.operations.iter().any(|op| {
+        op.body.as_ref().is_some_and(|b| {
+            std::iter::once(&b.media)
+                .chain(b.alternatives.iter().map(|v| &v.media))
+                .any(|m| matches!(m, ir::BodyMedia::Multipart { .. }))
+        })
+    }) {
+        types_jobs.push(Box::new(|| render(types::forms(api))));
+    }
     let mut builder_jobs = file_jobs(builders::header, &api.operations, PIECE, builders::builder);
     let mut error_jobs = file_jobs(errors::header, &api.operations, PIECE, errors::error_enum);
     // The deprecated names of items renamed upstream end their files.
@@ -273,6 +282,7 @@ fn ty(t: &TypeRef, in_types: bool) -> TokenStream {
             quote!(Option<#i>)
         }
         TypeRef::Unit => quote!(()),
+        TypeRef::File => quote!(sdkgen_runtime::FilePart),
     }
 }
 
@@ -308,10 +318,11 @@ fn sorted_outcomes(list: &[ir::Outcome]) -> Vec<&ir::Outcome> {
 
 /// How the body of a response documented as `o` is decoded.
 fn decode_expr(o: &ir::Outcome) -> TokenStream {
-    match (&o.ty, o.json) {
+    match (&o.ty, o.format) {
         (TypeRef::Unit, _) => quote!(sdkgen_runtime::empty(body)),
-        (_, true) => quote!(sdkgen_runtime::json(body)),
-        (_, false) => quote!(Ok(body.to_vec())),
+        (_, ir::ResponseFormat::Json) => quote!(sdkgen_runtime::json(body)),
+        (_, ir::ResponseFormat::Text) => quote!(sdkgen_runtime::text(body)),
+        _ => quote!(Ok(body.to_vec())),
     }
 }
 

@@ -136,6 +136,9 @@ pub enum TypeRef<N = String> {
     Nullable(Box<TypeRef<N>>),
     /// `()`: no body.
     Unit,
+    /// A file part of a multipart body (`sdkgen_runtime::FilePart`: bytes or a file read once,
+    /// with a file name and a content type).
+    File,
 }
 
 impl<N> TypeRef<N> {
@@ -181,6 +184,7 @@ impl<N> TypeRef<N> {
             TypeRef::Bytes => TypeRef::Bytes,
             TypeRef::Formatted(f) => TypeRef::Formatted(*f),
             TypeRef::Unit => TypeRef::Unit,
+            TypeRef::File => TypeRef::File,
             TypeRef::Named(n) => f(n),
             TypeRef::Array(i) => TypeRef::Array(Box::new(i.map_named(f))),
             TypeRef::Map(i) => TypeRef::Map(Box::new(i.map_named(f))),
@@ -226,6 +230,7 @@ impl fmt::Display for TypeRef {
             TypeRef::Map(i) => write!(f, "BTreeMap<String, {i}>"),
             TypeRef::Nullable(i) => write!(f, "Option<{i}>"),
             TypeRef::Unit => f.write_str("()"),
+            TypeRef::File => f.write_str("file"),
         }
     }
 }
@@ -531,14 +536,118 @@ pub enum PathPart {
 /// The request body.
 #[derive(Debug, Clone)]
 pub struct Body<N = String> {
-    /// Its type.
+    /// Its type: what the caller gives (for a multipart body, the form type of its fields; for
+    /// a binary one, `Bytes`).
     pub ty: TypeRef<N>,
+    /// How it is put on the wire.
+    pub media: BodyMedia<N>,
+    /// The other media types the spec documents for it, which the caller may choose instead
+    /// (the body is then an enum of the choices, `ty`/`media` its first variant).
+    pub alternatives: Vec<BodyVariant<N>>,
     /// Whether its type has constraints to check before sending (see [`StructDef::checked`]).
     pub checked: bool,
     /// Whether it must be sent.
     pub required: bool,
     /// Rustdoc.
     pub doc: Option<String>,
+}
+
+/// A media type a request body may be sent as, besides its first.
+#[derive(Debug, Clone)]
+pub struct BodyVariant<N = String> {
+    /// Its type.
+    pub ty: TypeRef<N>,
+    /// How it is put on the wire.
+    pub media: BodyMedia<N>,
+}
+
+impl<N> BodyMedia<N> {
+    /// The name of the choice of this media type (`Json`, `Form`, `Multipart`, `Bytes`, `Text`).
+    pub fn choice(&self) -> &'static str {
+        match self {
+            BodyMedia::Json => "Json",
+            BodyMedia::Form { .. } => "Form",
+            BodyMedia::Multipart { .. } => "Multipart",
+            BodyMedia::Binary { .. } => "Bytes",
+            BodyMedia::Text { .. } => "Text",
+        }
+    }
+}
+
+/// How a request body is put on the wire.
+#[derive(Debug, Clone)]
+pub enum BodyMedia<N = String> {
+    /// JSON (`application/json`, `…+json`).
+    Json,
+    /// `application/x-www-form-urlencoded`: the fields of the body's type as form pairs.
+    Form {
+        /// The media type as the spec writes it.
+        content_type: String,
+        /// What the spec's `encoding` object says of each property that has one.
+        encoding: Vec<PartEncoding>,
+    },
+    /// `multipart/form-data`: one part per field of the form type.
+    Multipart {
+        /// The media type as the spec writes it.
+        content_type: String,
+        /// The form's fields, in schema order.
+        fields: Vec<FormField<N>>,
+    },
+    /// Bytes given as they are (`application/octet-stream`, `image/png`…).
+    Binary {
+        /// The media type sent.
+        content_type: String,
+    },
+    /// Text (`text/plain`…).
+    Text {
+        /// The media type sent.
+        content_type: String,
+    },
+}
+
+/// The `encoding` of one property of a form or multipart body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartEncoding {
+    /// The property's wire name.
+    pub wire: String,
+    /// `explode`, when the spec states it.
+    pub explode: Option<bool>,
+    /// `contentType`, when the spec states it.
+    pub content_type: Option<String>,
+}
+
+/// One field of a multipart form.
+#[derive(Debug, Clone)]
+pub struct FormField<N = String> {
+    /// Rust field name.
+    pub ident: String,
+    /// The part's name.
+    pub wire: String,
+    /// Its type: [`TypeRef::File`] (or a list of them) for files, otherwise a value sent as
+    /// text (a string, a number, …) or as JSON (objects and arrays).
+    pub ty: TypeRef<N>,
+    /// Whether it must be given.
+    pub required: bool,
+    /// The part's content type when the `encoding` object states one.
+    pub content_type: Option<String>,
+    /// Rustdoc.
+    pub doc: Option<String>,
+}
+
+/// How a response body is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResponseFormat {
+    /// JSON, decoded into the type.
+    Json,
+    /// Text (`text/plain`…), as a `String`.
+    Text,
+    /// Bytes (`application/octet-stream`, images…): a download, limited by the client's
+    /// download limit and also readable as a stream.
+    Binary,
+    /// `text/event-stream`: server-sent events, each event's data decoded into the type.
+    Events,
+    /// No body.
+    Empty,
 }
 
 /// One documented response.
@@ -550,8 +659,10 @@ pub struct Outcome<N = String> {
     pub variant: String,
     /// Body type; `Unit` when there is none.
     pub ty: TypeRef<N>,
-    /// Whether the body is JSON (else raw bytes or nothing).
+    /// Whether the body is JSON (else raw bytes, text, events or nothing).
     pub json: bool,
+    /// How the body is read.
+    pub format: ResponseFormat,
     /// Rustdoc (the response description).
     pub doc: Option<String>,
 }

@@ -520,6 +520,7 @@ pub(crate) fn variant_label(t: &TypeRef) -> String {
         TypeRef::Map(i) => format!("{}Map", variant_label(i)),
         TypeRef::Nullable(i) => variant_label(i),
         TypeRef::Unit => "Null".into(),
+        TypeRef::File => "File".into(),
     }
 }
 

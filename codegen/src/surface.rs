@@ -137,6 +137,7 @@ pub fn type_text(t: &TypeRef) -> String {
         TypeRef::Map(i) => format!("BTreeMap<String, {}>", type_text(i)),
         TypeRef::Nullable(i) => format!("Option<{}>", type_text(i)),
         TypeRef::Unit => "()".into(),
+        TypeRef::File => "FilePart".into(),
     }
 }
 
@@ -250,7 +251,14 @@ fn method(op: &ir::Operation) -> Method {
         operation: format!("{} {}", op.method.as_str(), op.path),
         args,
         setters,
-        returns: type_text(&op.success.returns()),
+        returns: match op
+            .successes
+            .iter()
+            .find(|o| o.format == ir::ResponseFormat::Events)
+        {
+            Some(o) => format!("EventStream<{}>", type_text(&o.ty)),
+            None => type_text(&op.success.returns()),
+        },
         builder: op.builder.clone(),
         error: op.error.clone(),
         errors,

@@ -842,6 +842,7 @@ fn rust_type(t: &TypeRef, lib: &str) -> String {
         TypeRef::Map(i) => format!("std::collections::BTreeMap<String, {}>", rust_type(i, lib)),
         TypeRef::Nullable(i) => format!("Option<{}>", rust_type(i, lib)),
         TypeRef::Unit => "()".into(),
+        TypeRef::File => "sdkgen_runtime::FilePart".into(),
     }
 }
 

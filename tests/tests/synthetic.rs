@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use sdk_tests::synth;
-use sdkgen::ir::{Api, ListStyle, ParamIn, ParamValue, StatusMatch, TypeDef, TypeRef};
+use sdkgen::ir::{Api, BodyMedia, ListStyle, ParamIn, ParamValue, StatusMatch, TypeDef, TypeRef};
 use sdkgen::RESERVED_TYPE_NAMES;
 use sdkgen::{Config, Diagnostic, Diagnostics, Severity};
 use serde_json::{json, Value};
@@ -358,6 +358,25 @@ fn every_combination_is_in_the_model() {
         }
         if let Some(b) = &op.body {
             found.insert(format!("body, required: {}", b.required));
+            found.insert(format!(
+                "body as {}",
+                match &b.media {
+                    BodyMedia::Json => "json",
+                    BodyMedia::Form { .. } => "form",
+                    BodyMedia::Multipart { fields, .. } => {
+                        if fields.iter().any(|f| f.ty.non_null() == &TypeRef::File) {
+                            "multipart with a file"
+                        } else {
+                            "multipart"
+                        }
+                    }
+                    BodyMedia::Binary { .. } => "bytes",
+                    BodyMedia::Text { .. } => "text",
+                }
+            ));
+        }
+        for o in &op.successes {
+            found.insert(format!("success read as {:?}", o.format));
         }
         let s = &op.success;
         found.insert(format!(
@@ -423,12 +442,18 @@ fn every_combination_is_in_the_model() {
         "success typed, may be absent: false",
         "success typed, may be absent: true",
         "success without body, may be absent: false",
-        "success of bytes, may be absent: true",
+        "success of bytes, may be absent: false",
         "success nullable, may be absent: true",
     ] {
         wanted.push(s.to_string());
     }
-    for e in ["typed", "without body", "of bytes"] {
+    for media in ["json", "form", "multipart with a file", "bytes", "text"] {
+        wanted.push(format!("body as {media}"));
+    }
+    for format in ["Json", "Text", "Binary", "Events", "Empty"] {
+        wanted.push(format!("success read as {format}"));
+    }
+    for e in ["typed", "without body", "of bytes", "other"] {
         wanted.push(format!("error {e} for a code"));
     }
     wanted.push("error without body for a range".into());

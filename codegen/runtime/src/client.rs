@@ -20,6 +20,10 @@ use crate::trace::{retry_cause, CallSpan};
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// Default connect timeout: 10 s.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default largest accepted download (the success body of an operation whose response is a
+/// file, not JSON): 4 GiB, or the address space of a 32-bit target.
+pub const DEFAULT_MAX_DOWNLOAD_BYTES: usize = if usize::BITS > 32 { 1 << 32 } else { usize::MAX };
+
 /// Default largest accepted response body: 64 MiB.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
 
@@ -66,6 +70,7 @@ struct Inner {
     connect_timeout: Option<Duration>,
     retry: RetryPolicy,
     max_response_bytes: usize,
+    max_download_bytes: usize,
     /// Whether a request that breaks a constraint of the spec fails before it is sent.
     check_requests: bool,
     hooks: Hooks,
@@ -82,6 +87,7 @@ impl Debug for Client {
             .field("connect_timeout", &inner.connect_timeout)
             .field("retry", &inner.retry)
             .field("max_response_bytes", &inner.max_response_bytes)
+            .field("max_download_bytes", &inner.max_download_bytes)
             .field("check_requests", &inner.check_requests)
             .field("user_agent", &inner.user_agent)
             .field("hooks", &inner.hooks)
@@ -120,6 +126,11 @@ impl Client {
     /// The default retry policy.
     pub fn retry_policy(&self) -> &RetryPolicy {
         &self.inner.retry
+    }
+
+    /// The largest accepted download, in bytes (see [`ClientBuilder::max_download_bytes`]).
+    pub fn max_download_bytes(&self) -> usize {
+        self.inner.max_download_bytes
     }
 
     /// The largest accepted response body, in bytes.
@@ -166,8 +177,9 @@ impl Client {
         decoder: Decoder<T, E>,
     ) -> Result<Response<T>, Error<E>> {
         let span = CallSpan::new(&request.method, request.template);
-        match span.instrument(self.execute(request, &span)).await {
-            Ok(raw) => decode(raw, decoder),
+        match span.instrument(self.execute(request, &span, false)).await {
+            Ok(Answer::Read(raw)) => decode(raw, decoder),
+            Ok(Answer::Open(open)) => decode(open.into_empty(), decoder),
             Err(failure) => Err(failure.into()),
         }
     }
@@ -178,7 +190,15 @@ impl Client {
     /// attempt, and the optional deadline of the whole call, started here.
     /// Each attempt ends at the earlier of the two, and which one it was
     /// decides between [`Error::Timeout`] and [`Error::DeadlineExceeded`].
-    async fn execute(&self, mut request: Request, span: &CallSpan) -> Result<RawResponse, Failure> {
+    ///
+    /// With `open`, a success response is returned with its body unread ([`Answer::Open`]), for
+    /// the caller to stream; other responses are read as usual.
+    pub(crate) async fn execute(
+        &self,
+        mut request: Request,
+        span: &CallSpan,
+        open: bool,
+    ) -> Result<Answer, Failure> {
         let inner = &*self.inner;
         let policy = request.options.retry_policy().unwrap_or(&inner.retry);
         let timeout = request.options.total_timeout().unwrap_or(inner.timeout);
@@ -238,6 +258,15 @@ impl Client {
         );
         let extra_headers = std::mem::take(&mut request.headers);
         let method = &request.method;
+        let body_limit = BodyLimit {
+            success: if request.download {
+                inner.max_download_bytes
+            } else {
+                inner.max_response_bytes
+            },
+            other: inner.max_response_bytes,
+            open,
+        };
 
         let mut retries = 0;
         let mut waited = Duration::ZERO;
@@ -325,7 +354,7 @@ impl Client {
                     });
                 }
                 (_, Outcome::Answered(response)) => {
-                    return self.finish(response, context, limit, span).await
+                    return self.finish(response, context, limit, body_limit, span).await
                 }
                 (_, Outcome::TimedOut) => return Err(limit.failure(context, span)),
                 (_, Outcome::Failed(source)) => {
@@ -414,24 +443,40 @@ impl Client {
         inner.http.execute(request).await
     }
 
-    /// Reads the body of the final response.
+    /// Reads the body of the final response (or, for a success when the call streams it,
+    /// hands it over unread).
     async fn finish(
         &self,
         mut response: reqwest::Response,
         context: RequestContext,
         time: Limit,
+        body_limit: BodyLimit,
         span: &CallSpan,
-    ) -> Result<RawResponse, Failure> {
+    ) -> Result<Answer, Failure> {
         let status = response.status();
+        if body_limit.open && status.is_success() {
+            let headers = response.headers().clone();
+            return Ok(Answer::Open(OpenResponse {
+                context,
+                status,
+                headers,
+                response,
+                limit: body_limit.success,
+            }));
+        }
         let headers = std::mem::take(response.headers_mut());
-        let limit = self.inner.max_response_bytes;
+        let limit = if status.is_success() {
+            body_limit.success
+        } else {
+            body_limit.other
+        };
         match read_body(&mut response, limit, time.end).await {
-            Ok(body) => Ok(RawResponse {
+            Ok(body) => Ok(Answer::Read(RawResponse {
                 context,
                 status,
                 headers,
                 body,
-            }),
+            })),
             Err(BodyFailure::TimedOut) => Err(time.failure(context, span)),
             Err(BodyFailure::Read(error, partial)) => {
                 let error = error.without_url();
@@ -615,16 +660,55 @@ async fn read_body(
     }
 }
 
+/// The largest bodies a call reads: of a success, of anything else; and whether a success is
+/// handed over unread.
+#[derive(Clone, Copy)]
+struct BodyLimit {
+    success: usize,
+    other: usize,
+    open: bool,
+}
+
+/// How the transport loop ends for a call that was answered.
+pub(crate) enum Answer {
+    /// The response, body read.
+    Read(RawResponse),
+    /// A success, body unread (the call streams it).
+    Open(OpenResponse),
+}
+
+/// A success response whose body is still to be read.
+pub(crate) struct OpenResponse {
+    pub(crate) context: RequestContext,
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) response: reqwest::Response,
+    /// The most bytes the body may have.
+    pub(crate) limit: usize,
+}
+
+impl OpenResponse {
+    /// The response as if its body were empty (for decoding a body-less answer).
+    fn into_empty(self) -> RawResponse {
+        RawResponse {
+            context: self.context,
+            status: self.status,
+            headers: self.headers,
+            body: Bytes::new(),
+        }
+    }
+}
+
 /// A complete response, before decoding.
-struct RawResponse {
-    context: RequestContext,
-    status: StatusCode,
-    headers: HeaderMap,
-    body: Bytes,
+pub(crate) struct RawResponse {
+    pub(crate) context: RequestContext,
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Bytes,
 }
 
 impl RawResponse {
-    fn into_context(self) -> Box<ResponseContext> {
+    pub(crate) fn into_context(self) -> Box<ResponseContext> {
         Box::new(ResponseContext::new(
             self.context,
             self.status,
@@ -636,7 +720,7 @@ impl RawResponse {
 }
 
 /// The only generic step of a call.
-fn decode<T, E>(raw: RawResponse, decoder: Decoder<T, E>) -> Result<Response<T>, Error<E>> {
+pub(crate) fn decode<T, E>(raw: RawResponse, decoder: Decoder<T, E>) -> Result<Response<T>, Error<E>> {
     let code = raw.status.as_u16();
     if let Some(result) = (decoder.success)(code, &raw.body) {
         return match result {
@@ -651,18 +735,24 @@ fn decode<T, E>(raw: RawResponse, decoder: Decoder<T, E>) -> Result<Response<T>,
             }),
         };
     }
-    match (decoder.error)(code, &raw.body) {
-        Some(Ok(error)) => Err(Error::Api {
+    Err(decode_error(raw, decoder.error))
+}
+
+/// The error a response that is not a documented success stands for: a documented error, an
+/// undecodable one, or an unexpected status.
+pub(crate) fn decode_error<E>(raw: RawResponse, error: DecodeFn<E>) -> Error<E> {
+    match error(raw.status.as_u16(), &raw.body) {
+        Some(Ok(error)) => Error::Api {
             error,
             response: raw.into_context(),
-        }),
-        Some(Err(source)) => Err(Error::Decode {
+        },
+        Some(Err(source)) => Error::Decode {
             source,
             response: raw.into_context(),
-        }),
-        None => Err(Error::UnexpectedStatus {
+        },
+        None => Error::UnexpectedStatus {
             response: raw.into_context(),
-        }),
+        },
     }
 }
 
@@ -706,6 +796,12 @@ impl<T, E> Debug for Decoder<T, E> {
 /// Decodes a JSON body.
 pub fn json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, serde_json::Error> {
     serde_json::from_slice(body)
+}
+
+/// Decodes a text body (`text/plain`…) as UTF-8.
+pub fn text(body: &[u8]) -> Result<String, serde_json::Error> {
+    String::from_utf8(body.to_vec())
+        .map_err(|e| <serde_json::Error as serde::de::Error>::custom(format!("the text is not UTF-8: {e}")))
 }
 
 /// Ignores the body (for statuses documented without content).
@@ -817,6 +913,7 @@ pub struct ClientBuilder<C = Client> {
     retry: RetryPolicy,
     user_agent: Option<String>,
     max_response_bytes: usize,
+    max_download_bytes: usize,
     check_requests: bool,
     hooks: Hooks,
     client: PhantomData<fn() -> C>,
@@ -838,6 +935,7 @@ impl<C> Clone for ClientBuilder<C> {
             retry: self.retry.clone(),
             user_agent: self.user_agent.clone(),
             max_response_bytes: self.max_response_bytes,
+            max_download_bytes: self.max_download_bytes,
             check_requests: self.check_requests,
             hooks: self.hooks.clone(),
             client: PhantomData,
@@ -861,6 +959,7 @@ impl<C> Debug for ClientBuilder<C> {
             .field("retry", &self.retry)
             .field("user_agent", &self.user_agent)
             .field("max_response_bytes", &self.max_response_bytes)
+            .field("max_download_bytes", &self.max_download_bytes)
             .field("check_requests", &self.check_requests)
             .field("hooks", &self.hooks)
             .finish()
@@ -885,6 +984,7 @@ impl<C: From<Client>> ClientBuilder<C> {
             retry: RetryPolicy::new(),
             user_agent: None,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            max_download_bytes: DEFAULT_MAX_DOWNLOAD_BYTES,
             check_requests: true,
             hooks: Hooks::default(),
             client: PhantomData,
@@ -1063,6 +1163,15 @@ impl<C: From<Client>> ClientBuilder<C> {
         self
     }
 
+    /// Largest accepted download in bytes (default 4 GiB): the limit of the success body of an
+    /// operation that answers with a file (`application/octet-stream`, images, archives…)
+    /// rather than JSON, read whole by `.await`. Streamed downloads (`send_stream`) count
+    /// against it too. Error bodies keep [`max_response_bytes`](Self::max_response_bytes).
+    pub fn max_download_bytes(mut self, limit: usize) -> Self {
+        self.max_download_bytes = limit;
+        self
+    }
+
     /// Whether a request that breaks a constraint the spec states for a parameter (a range, a
     /// length, a number of items, a list of allowed numbers) fails with
     /// [`Error::InvalidRequest`](crate::Error::InvalidRequest) before anything is sent (the
@@ -1142,6 +1251,7 @@ impl<C: From<Client>> ClientBuilder<C> {
                 connect_timeout,
                 retry: self.retry,
                 max_response_bytes: self.max_response_bytes,
+                max_download_bytes: self.max_download_bytes,
                 check_requests: self.check_requests,
                 hooks: self.hooks,
             }),
@@ -1167,6 +1277,7 @@ impl<C> ClientBuilder<C> {
             retry: self.retry,
             user_agent: self.user_agent,
             max_response_bytes: self.max_response_bytes,
+            max_download_bytes: self.max_download_bytes,
             check_requests: self.check_requests,
             hooks: self.hooks,
             client: PhantomData,

@@ -119,19 +119,24 @@
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod body;
 mod client;
 mod datetime;
 mod enums;
 mod error;
+pub mod events;
 mod hook;
 #[cfg(feature = "mock")]
 pub mod mock;
 mod paginate;
 mod request;
 mod retry;
+mod sse;
+mod stream;
 mod trace;
 mod wait;
 
+pub use body::{form_urlencoded, FilePart, FormEncoding, Multipart};
 pub use bytes::Bytes;
 pub use futures_core::Stream;
 pub use reqwest;
@@ -140,8 +145,9 @@ pub use reqwest::{Method, StatusCode};
 pub use serde_json;
 
 pub use client::{
-    empty, json, BuildError, Client, ClientBuilder, DecodeFn, Decoder, Response,
-    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
+    empty, json, text, BuildError, Client, ClientBuilder, DecodeFn, Decoder, Response,
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_DOWNLOAD_BYTES, DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_TIMEOUT,
 };
 pub use datetime::{Date, IsoDuration, TimeError, Timestamp};
 pub use enums::deserialize_str_enum;
@@ -149,5 +155,11 @@ pub use error::{Error, RequestContext, ResponseContext};
 pub use hook::{RequestInfo, ResponseInfo};
 pub use paginate::{BoxFuture, Items, Pages, Paginate};
 pub use request::{encode_path, encode_path_list, CallOptions, Constrained, Request};
+pub use events::{json_event, text_event, Event, EventError, EventStream};
 pub use retry::RetryPolicy;
+pub use sse::{
+    SseError, SseErrorKind, SseEvent, SseParser, DEFAULT_MAX_EVENT_LEN, DEFAULT_MAX_LINE_LEN,
+    DEFAULT_RECONNECTION_TIME,
+};
+pub use stream::{ByteStream, StreamError};
 pub use wait::{wait, WaitError, WaitOptions};

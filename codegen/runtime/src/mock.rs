@@ -98,6 +98,25 @@ impl Reply {
         }
     }
 
+    /// A `text/event-stream` reply: one event per value, its `data` the value's JSON (a string
+    /// value as its text), with ids `1`, `2`, … .
+    pub fn events<T: serde::Serialize>(status: u16, values: &[T]) -> Reply {
+        let mut body = String::new();
+        for (i, value) in values.iter().enumerate() {
+            let data = match serde_json::to_value(value) {
+                Ok(serde_json::Value::String(s)) => s,
+                Ok(v) => v.to_string(),
+                Err(e) => format!("the mock could not serialise the event: {e}"),
+            };
+            body.push_str(&format!("id: {}\n", i + 1));
+            for line in data.lines() {
+                body.push_str(&format!("data: {line}\n"));
+            }
+            body.push('\n');
+        }
+        Reply::bytes(status, body).header("content-type", "text/event-stream")
+    }
+
     /// Adds a header (`Retry-After`, `X-Request-Id`…); a header of the same name set before is
     /// replaced.
     pub fn header(mut self, name: &str, value: impl Into<String>) -> Reply {

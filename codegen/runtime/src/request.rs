@@ -1,5 +1,6 @@
 //! Description of one call: method, path, query, headers, body, options.
 
+use crate::body::{form_urlencoded, FormEncoding, Multipart};
 use std::fmt::{self, Display};
 use std::time::Duration;
 
@@ -38,6 +39,8 @@ pub struct Request {
     /// The first constraint of the spec the request breaks (see [`Request::check`]); an error
     /// only when the client checks requests.
     pub(crate) violation: Option<String>,
+    /// Whether the success body is a download (see [`Request::download`]).
+    pub(crate) download: bool,
 }
 
 impl Request {
@@ -61,7 +64,15 @@ impl Request {
             server: None,
             error: None,
             violation: None,
+            download: false,
         }
+    }
+
+    /// Marks the success body as a download (a file, not JSON): it is read up to
+    /// [`ClientBuilder::max_download_bytes`](crate::ClientBuilder::max_download_bytes) rather
+    /// than the JSON limit.
+    pub fn download(&mut self) {
+        self.download = true;
     }
 
     /// The HTTP method.
@@ -197,6 +208,59 @@ impl Request {
             }
             Err(e) => self.fail(format!("cannot serialise the request body as JSON: {e}")),
         }
+    }
+
+    /// Sets `value` as an `application/x-www-form-urlencoded` body (`content_type` as the spec
+    /// writes it): its fields as form pairs, as `encoding` says (see [`form_urlencoded`]).
+    pub fn form_body<B: serde::Serialize + ?Sized>(
+        &mut self,
+        content_type: &str,
+        value: &B,
+        encoding: &FormEncoding,
+    ) {
+        let encoded = serde_json::to_value(value)
+            .map_err(|e| e.to_string())
+            .and_then(|v| form_urlencoded(&v, encoding));
+        match encoded {
+            Ok(text) => self.raw_body(content_type, text),
+            Err(e) => self.fail(format!("cannot encode the request body as a form: {e}")),
+        }
+    }
+
+    /// Sets `form` as the `multipart/form-data` body.
+    pub fn multipart(&mut self, form: Multipart) {
+        let content_type = form.content_type();
+        self.raw_body(&content_type, form.into_body());
+    }
+
+    /// Adds the value of a field that is not a file to `form`: a string, number or boolean as
+    /// its text, `null` as no part, anything else (an object, a list) as a JSON part; a
+    /// `content_type` from the spec's `encoding` is the part's.
+    pub fn form_part<T: serde::Serialize + ?Sized>(
+        &mut self,
+        form: &mut Multipart,
+        name: &str,
+        value: &T,
+        content_type: Option<&str>,
+    ) {
+        let value = match serde_json::to_value(value) {
+            Ok(v) => v,
+            Err(e) => return self.fail(format!("cannot encode the part `{name}`: {e}")),
+        };
+        let text = match value {
+            serde_json::Value::Null => return,
+            serde_json::Value::String(s) => s,
+            v @ (serde_json::Value::Number(_) | serde_json::Value::Bool(_)) => v.to_string(),
+            v => {
+                let json = v.to_string();
+                form.text_with_type(name, json, content_type.unwrap_or("application/json"));
+                return;
+            }
+        };
+        match content_type {
+            Some(ct) => form.text_with_type(name, text, ct),
+            None => form.text(name, text),
+        };
     }
 
     /// Sets a raw body with its content type (for operations whose request

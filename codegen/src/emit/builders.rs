@@ -43,12 +43,31 @@ fn inputs(op: &Operation) -> Vec<Input> {
     let mut inputs: Vec<Input> = op.params.iter().map(param_input).collect();
     if let Some(body) = &op.body {
         let bt = ty(&body.ty, false);
+        // Bytes are taken as anything that becomes `Bytes` (a `Vec<u8>`, a `&'static [u8]`,
+        // `Bytes` itself), and kept so: sent without another copy, on every attempt.
+        let binary = matches!(body.media, ir::BodyMedia::Binary { .. });
+        let choice = !body.alternatives.is_empty();
+        let (arg, stored) = if choice {
+            let c = choice_ident(op);
+            (quote!(impl Into<#c>), quote!(#c))
+        } else if binary {
+            (
+                quote!(impl Into<sdkgen_runtime::Bytes>),
+                quote!(sdkgen_runtime::Bytes),
+            )
+        } else {
+            (bt.clone(), bt)
+        };
         inputs.push(Input {
             field: format_ident!("body"),
             required: body.required,
-            arg: bt.clone(),
-            stored: bt,
-            convert: |v| quote!(#v),
+            arg,
+            stored,
+            convert: if binary || choice {
+                |v| quote!(#v.into())
+            } else {
+                |v| quote!(#v)
+            },
             doc: if body.required {
                 format!(
                     "- `body`: {}",
@@ -181,26 +200,136 @@ fn request_lines(op: &Operation) -> Vec<TokenStream> {
         let check = body.checked.then(
             || quote!(sdkgen_runtime::Constrained::check_constraints(body, "body", &mut request);),
         );
-        lines.push(if body.required {
-            match check {
-                Some(_) => quote!(
+        let send = |by_ref: TokenStream, place: TokenStream| {
+            if body.alternatives.is_empty() {
+                return send_body(&body.media, by_ref, place);
+            }
+            let c = choice_ident(op);
+            let arms = std::iter::once(&body.media)
+                .chain(body.alternatives.iter().map(|v| &v.media))
+                .map(|m| {
+                    let v = ident(m.choice());
+                    let send = send_body(m, quote!(body), quote!(body));
+                    quote!(#c::#v(body) => { #send })
+                });
+            quote!(match #by_ref { #(#arms)* })
+        };
+        lines.push(match (body.required, &check) {
+            (true, None) => send(quote!(&self.body), quote!(self.body)),
+            (true, Some(check)) => {
+                let send = send(quote!(body), quote!(body));
+                quote!(
                     let body = &self.body;
                     #check
-                    request.json_body(body);
-                ),
-                None => quote!(request.json_body(&self.body);),
+                    #send
+                )
             }
-        } else {
-            quote!(if let Some(body) = &self.body {
-                #check
-                request.json_body(body);
-            })
+            (false, check) => {
+                let send = send(quote!(body), quote!(body));
+                quote!(if let Some(body) = &self.body {
+                    #check
+                    #send
+                })
+            }
         });
+    }
+    if op
+        .successes
+        .iter()
+        .any(|o| o.format == ir::ResponseFormat::Binary)
+    {
+        lines.push(quote!(request.download();));
     }
     if let Some(server) = &op.server {
         lines.push(quote!(request.server(#server);));
     }
     lines
+}
+
+/// The name of the enum of the media types a body may be sent as.
+fn choice_ident(op: &Operation) -> Ident {
+    ident(&format!("{}Body", op.builder))
+}
+
+/// Puts a body sent as `media` on the request: `by_ref` is a reference to the body, `place` the
+/// body itself (for method calls).
+fn send_body(media: &ir::BodyMedia, by_ref: TokenStream, place: TokenStream) -> TokenStream {
+    match media {
+        ir::BodyMedia::Json => quote!(request.json_body(#by_ref);),
+        ir::BodyMedia::Form {
+            content_type,
+            encoding,
+        } => {
+            let rules = encoding.iter().map(|e| {
+                let wire = &e.wire;
+                let explode = e.explode.map(|x| quote!(.explode(#wire, #x)));
+                let ct = e.content_type.as_ref().map(|c| quote!(.content_type(#wire, #c)));
+                quote!(#explode #ct)
+            });
+            quote!(request.form_body(#content_type, #by_ref, &sdkgen_runtime::FormEncoding::new() #(#rules)*);)
+        }
+        ir::BodyMedia::Multipart { .. } => quote!(#place.write(&mut request);),
+        ir::BodyMedia::Binary { content_type } | ir::BodyMedia::Text { content_type } => {
+            quote!(request.raw_body(#content_type, #place.clone());)
+        }
+    }
+}
+
+/// The enum of the media types the body of `op` may be sent as, with a `From` for each choice
+/// whose type no other choice has.
+fn body_choice(op: &Operation) -> TokenStream {
+    let Some(body) = op.body.as_ref().filter(|b| !b.alternatives.is_empty()) else {
+        return quote!();
+    };
+    let c = choice_ident(op);
+    let choices: Vec<(&ir::BodyMedia, TokenStream)> = std::iter::once((&body.media, &body.ty))
+        .chain(body.alternatives.iter().map(|v| (&v.media, &v.ty)))
+        .map(|(m, t)| {
+            let t = match m {
+                ir::BodyMedia::Binary { .. } => quote!(sdkgen_runtime::Bytes),
+                _ => ty(t, false),
+            };
+            (m, t)
+        })
+        .collect();
+    let variants = choices.iter().map(|(m, t)| {
+        let v = ident(m.choice());
+        let doc = match m {
+            ir::BodyMedia::Json => " Sent as JSON.".to_string(),
+            ir::BodyMedia::Form { content_type, .. }
+            | ir::BodyMedia::Multipart { content_type, .. }
+            | ir::BodyMedia::Binary { content_type }
+            | ir::BodyMedia::Text { content_type } => format!(" Sent as `{content_type}`."),
+        };
+        quote!(#[doc = #doc] #v(#t),)
+    });
+    let mut seen = std::collections::BTreeSet::new();
+    let froms = choices.iter().filter_map(|(m, t)| {
+        if !seen.insert(t.to_string()) || choices.iter().filter(|(_, u)| u.to_string() == t.to_string()).count() > 1 {
+            return None;
+        }
+        let v = ident(m.choice());
+        Some(quote! {
+            impl From<#t> for #c {
+                fn from(body: #t) -> Self {
+                    Self::#v(body)
+                }
+            }
+        })
+    });
+    let doc = format!(
+        " The request body of [`Client::{0}`](crate::Client::{0}), in one of the media types the spec documents for it.",
+        unraw(&op.ident)
+    );
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone)]
+        pub enum #c {
+            #(#variants)*
+        }
+
+        #(#froms)*
+    }
 }
 
 /// Where `request()` reads a parameter's value: the builder's field for a required parameter,
@@ -326,7 +455,10 @@ fn success_decoder(op: &Operation) -> TokenStream {
             (_, true) if success.body_may_be_absent && !success.body.is_nullable() => {
                 quote!(sdkgen_runtime::json(body).map(Some))
             }
-            (_, false) if success.body_may_be_absent => quote!(Ok(Some(body.to_vec()))),
+            (_, false) if success.body_may_be_absent => match o.format {
+                ir::ResponseFormat::Text => quote!(sdkgen_runtime::text(body).map(Some)),
+                _ => quote!(Ok(Some(body.to_vec()))),
+            },
             _ => decode_expr(o),
         };
         quote!(#pat => #expr,)
@@ -379,7 +511,17 @@ pub(super) fn builder(op: &Operation) -> TokenStream {
     let b = ident(&op.builder);
     let e = ident(&op.error);
     let m = ident(&op.ident);
-    let success = ty(&op.success.returns(), false);
+    let events = op
+        .successes
+        .iter()
+        .find(|o| o.format == ir::ResponseFormat::Events);
+    let success = match events {
+        Some(o) => {
+            let data = ty(&o.ty, false);
+            quote!(sdkgen_runtime::EventStream<#data, crate::errors::#e>)
+        }
+        None => ty(&op.success.returns(), false),
+    };
     let route = format!("{} {}", op.method.as_str(), op.path);
     let inputs = inputs(op);
     let fields = fields(&inputs);
@@ -418,6 +560,59 @@ pub(super) fn builder(op: &Operation) -> TokenStream {
         unraw(&op.ident)
     );
     let pagination = op.pagination.as_ref().map(|p| pagination_impl(op, p));
+    let choice = body_choice(op);
+    let download = op
+        .successes
+        .iter()
+        .any(|o| o.format == ir::ResponseFormat::Binary)
+        .then(|| {
+            quote! {
+                /// Sends the request and hands over a successful response's body as it arrives,
+                /// a stream of chunks (for large downloads: nothing is held but the chunk read).
+                /// The client's download limit applies; reading has no timeout of its own.
+                pub async fn send_stream(self) -> Result<sdkgen_runtime::ByteStream, sdkgen_runtime::Error<crate::errors::#e>> {
+                    self.client.inner.send_stream(self.request(), crate::errors::#e::decode).await
+                }
+            }
+        });
+    let sending = match events {
+        Some(o) => {
+            let data = ty(&o.ty, false);
+            let decode = if o.ty == TypeRef::String {
+                quote!(sdkgen_runtime::text_event)
+            } else {
+                quote!(sdkgen_runtime::json_event::<#data>)
+            };
+            quote! {
+                /// Sends the request and opens the event stream: each event's data decoded, the
+                /// stream reconnecting with `Last-Event-ID` when the connection drops (see
+                /// [`sdkgen_runtime::events`]).
+                pub async fn send(self) -> Result<#success, sdkgen_runtime::Error<crate::errors::#e>> {
+                    self.client.inner.events(self.request(), crate::errors::#e::decode, #decode).await
+                }
+            }
+        }
+        None => quote! {
+            fn decode(status: u16, body: &[u8]) -> Option<Result<#success, sdkgen_runtime::serde_json::Error>> {
+                #success_body
+            }
+
+            const DECODER: sdkgen_runtime::Decoder<#success, crate::errors::#e> =
+                sdkgen_runtime::Decoder { success: Self::decode, error: crate::errors::#e::decode };
+
+            /// Sends the request and decodes the response.
+            pub async fn send(self) -> Result<#success, sdkgen_runtime::Error<crate::errors::#e>> {
+                self.client.inner.send(self.request(), Self::DECODER).await
+            }
+
+            /// Sends the request; the value comes with the response's status and headers.
+            pub async fn send_with_response(self) -> Result<sdkgen_runtime::Response<#success>, sdkgen_runtime::Error<crate::errors::#e>> {
+                self.client.inner.send_with_response(self.request(), Self::DECODER).await
+            }
+
+            #download
+        },
+    };
 
     quote! {
         impl crate::Client {
@@ -482,23 +677,10 @@ pub(super) fn builder(op: &Operation) -> TokenStream {
                 request
             }
 
-            fn decode(status: u16, body: &[u8]) -> Option<Result<#success, sdkgen_runtime::serde_json::Error>> {
-                #success_body
-            }
-
-            const DECODER: sdkgen_runtime::Decoder<#success, crate::errors::#e> =
-                sdkgen_runtime::Decoder { success: Self::decode, error: crate::errors::#e::decode };
-
-            /// Sends the request and decodes the response.
-            pub async fn send(self) -> Result<#success, sdkgen_runtime::Error<crate::errors::#e>> {
-                self.client.inner.send(self.request(), Self::DECODER).await
-            }
-
-            /// Sends the request; the value comes with the response's status and headers.
-            pub async fn send_with_response(self) -> Result<sdkgen_runtime::Response<#success>, sdkgen_runtime::Error<crate::errors::#e>> {
-                self.client.inner.send_with_response(self.request(), Self::DECODER).await
-            }
+            #sending
         }
+
+        #choice
 
         impl std::future::IntoFuture for #b {
             type Output = Result<#success, sdkgen_runtime::Error<crate::errors::#e>>;

@@ -55,7 +55,7 @@ pub(super) fn error_enum(op: &Operation) -> TokenStream {
         let expr = decode_expr(o);
         match &o.ty {
             TypeRef::Unit => quote!(#pat => #expr.map(|()| Self::#v),),
-            _ if !o.json => quote!(#pat => Ok(Self::#v(body.to_vec())),),
+            _ if o.format == ir::ResponseFormat::Binary => quote!(#pat => Ok(Self::#v(body.to_vec())),),
             _ => quote!(#pat => #expr.map(Self::#v),),
         }
     });
@@ -77,7 +77,7 @@ pub(super) fn error_enum(op: &Operation) -> TokenStream {
         let expr = decode_expr(o);
         let value = match &o.ty {
             TypeRef::Unit => quote!(#expr.map(|()| Self::#v)),
-            _ if !o.json => quote!(Ok(Self::#v(body.to_vec()))),
+            _ if o.format == ir::ResponseFormat::Binary => quote!(Ok(Self::#v(body.to_vec()))),
             _ => quote!(#expr.map(Self::#v)),
         };
         quote! {

@@ -116,10 +116,11 @@ fn reply_status(o: &ir::Outcome, among: &[&ir::Outcome], classes: &[u16]) -> u16
 
 /// A reply holding `value` (a reference to the body) as outcome `o` sends it.
 fn body_reply(o: &ir::Outcome, status: u16, value: TokenStream) -> TokenStream {
-    if o.json {
-        quote!(Reply::json(#status, #value))
-    } else {
-        quote!(Reply::bytes(#status, #value.as_slice()))
+    match o.format {
+        ir::ResponseFormat::Json => quote!(Reply::json(#status, #value)),
+        ir::ResponseFormat::Text => quote!(Reply::text(#status, #value.as_str())),
+        ir::ResponseFormat::Events => quote!(Reply::events(#status, std::slice::from_ref(#value))),
+        _ => quote!(Reply::bytes(#status, #value.as_slice())),
     }
 }
 

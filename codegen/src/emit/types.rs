@@ -338,3 +338,72 @@ fn union_def(u: &ir::UnionDef) -> TokenStream {
         }
     }
 }
+
+/// The form type of every multipart request body: one public field per part, and how it
+/// becomes the body.
+pub(super) fn forms(api: &ir::Api) -> TokenStream {
+    let forms = api.operations.iter().flat_map(|op| {
+        op.body.iter().flat_map(move |body| {
+            std::iter::once((&body.media, &body.ty))
+                .chain(body.alternatives.iter().map(|v| (&v.media, &v.ty)))
+                .map(move |(media, ty)| (op, media, ty))
+        })
+    });
+    let forms = forms.filter_map(|(op, media, form_ty)| {
+        let ir::BodyMedia::Multipart { fields, .. } = media else {
+            return None;
+        };
+        let name = ident(form_ty.name()?);
+        let doc = format!(
+            " The multipart form of [`Client::{0}`](crate::Client::{0}): one part per field; files are [`FilePart`](sdkgen_runtime::FilePart)s.",
+            crate::naming::unraw(&op.ident)
+        );
+        let members = fields.iter().map(|f| {
+            let fi = ident(&f.ident);
+            let t = ty(&f.ty, true);
+            let d = docs(f.doc.as_deref());
+            quote!(#d pub #fi: #t,)
+        });
+        let parts = fields.iter().map(|f| {
+            let fi = ident(&f.ident);
+            let wire = &f.wire;
+            let ct = match &f.content_type {
+                Some(c) => quote!(Some(#c)),
+                None => quote!(None),
+            };
+            // `value` is a reference to the part's value.
+            let add = |value: TokenStream, t: &TypeRef| match t {
+                TypeRef::File => quote!(form.file(#wire, #value.clone());),
+                TypeRef::Array(i) if **i == TypeRef::File => {
+                    quote!(for file in #value { form.file(#wire, file.clone()); })
+                }
+                _ => quote!(request.form_part(&mut form, #wire, #value, #ct);),
+            };
+            match &f.ty {
+                TypeRef::Nullable(inner) => {
+                    let line = add(quote!(value), inner);
+                    quote!(if let Some(value) = &self.#fi { #line })
+                }
+                TypeRef::File => quote!(form.file(#wire, self.#fi.clone());),
+                t => add(quote!(&self.#fi), t),
+            }
+        });
+        Some(quote! {
+            #[doc = #doc]
+            #[derive(Debug, Clone)]
+            pub struct #name {
+                #(#members)*
+            }
+
+            impl #name {
+                /// Writes the form as the body of `request`.
+                pub(crate) fn write(&self, request: &mut sdkgen_runtime::Request) {
+                    let mut form = sdkgen_runtime::Multipart::new();
+                    #(#parts)*
+                    request.multipart(form);
+                }
+            }
+        })
+    });
+    quote!(#(#forms)*)
+}

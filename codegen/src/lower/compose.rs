@@ -196,7 +196,7 @@ impl<'a> Lowerer<'a> {
             return;
         }
         match t {
-            TypeRef::String | TypeRef::Bytes | TypeRef::Formatted(_) => {
+            TypeRef::String | TypeRef::Bytes | TypeRef::Formatted(_) | TypeRef::File => {
                 out.insert("string");
             }
             TypeRef::Integer(_) => {

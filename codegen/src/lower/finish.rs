@@ -22,6 +22,7 @@ impl<'a> Lowerer<'a> {
         let names = self.type_names();
         let mut types = self.type_defs(&names);
         let mut operations = self.resolve_operations(drafts, pagination, &names);
+        name_forms(&mut operations, &names);
         let pointers: HashMap<String, String> = names
             .iter()
             .map(|(&id, n)| (n.clone(), self.defs[id].pointer.clone()))
@@ -381,11 +382,45 @@ impl<'a> Lowerer<'a> {
         let idents = naming::operation_idents(wanted);
         let mut builders = BTreeSet::new();
         let resolve = |t: &Ty| self.final_type(t, names);
+        let resolve_media = |m: &ir::BodyMedia<DefId>| match m {
+            ir::BodyMedia::Json => ir::BodyMedia::Json,
+            ir::BodyMedia::Form {
+                content_type,
+                encoding,
+            } => ir::BodyMedia::Form {
+                content_type: content_type.clone(),
+                encoding: encoding.clone(),
+            },
+            ir::BodyMedia::Multipart {
+                content_type,
+                fields,
+            } => ir::BodyMedia::Multipart {
+                content_type: content_type.clone(),
+                fields: fields
+                    .iter()
+                    .map(|f| ir::FormField {
+                        ident: f.ident.clone(),
+                        wire: f.wire.clone(),
+                        ty: resolve(&f.ty),
+                        required: f.required,
+                        content_type: f.content_type.clone(),
+                        doc: f.doc.clone(),
+                    })
+                    .collect(),
+            },
+            ir::BodyMedia::Binary { content_type } => ir::BodyMedia::Binary {
+                content_type: content_type.clone(),
+            },
+            ir::BodyMedia::Text { content_type } => ir::BodyMedia::Text {
+                content_type: content_type.clone(),
+            },
+        };
         let outcome = |o: &ir::Outcome<DefId>| ir::Outcome {
             status: o.status,
             variant: o.variant.clone(),
             ty: resolve(&o.ty),
             json: o.json,
+            format: o.format,
             doc: o.doc.clone(),
         };
         drafts
@@ -426,6 +461,15 @@ impl<'a> Lowerer<'a> {
                         .collect(),
                     body: d.body.as_ref().map(|b| ir::Body {
                         ty: resolve(&b.ty),
+                        media: resolve_media(&b.media),
+                        alternatives: b
+                            .alternatives
+                            .iter()
+                            .map(|v| ir::BodyVariant {
+                                ty: resolve(&v.ty),
+                                media: resolve_media(&v.media),
+                            })
+                            .collect(),
                         checked: false,
                         required: b.required,
                         doc: b.doc.clone(),
@@ -526,6 +570,25 @@ impl<'a> Lowerer<'a> {
             waiters: Vec::new(),
             places: BTreeMap::new(),
             aliases: ir::Aliases::default(),
+        }
+    }
+}
+
+/// Names the form type of every multipart body (`{Builder}Form`, numbered past any type or
+/// other form of that name): the body's type is that form.
+fn name_forms(operations: &mut [ir::Operation], names: &Names) {
+    let mut taken: BTreeSet<String> = names.values().cloned().collect();
+    for op in operations {
+        let Some(body) = &mut op.body else { continue };
+        if matches!(body.media, ir::BodyMedia::Multipart { .. }) {
+            let name = naming::unique(&format!("{}Form", op.builder), &mut taken);
+            body.ty = TypeRef::Named(name);
+        }
+        for v in &mut body.alternatives {
+            if matches!(v.media, ir::BodyMedia::Multipart { .. }) {
+                let name = naming::unique(&format!("{}Form", op.builder), &mut taken);
+                v.ty = TypeRef::Named(name);
+            }
         }
     }
 }

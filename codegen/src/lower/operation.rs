@@ -249,27 +249,279 @@ impl<'a> Lowerer<'a> {
         op_pascal: &str,
     ) -> Option<ir::Body<DefId>> {
         let (rb, ptr) = self.resolve(rb, ptr, "request body")?;
-        let Some((ct, mt)) = rb.content.iter().find(|(ct, _)| is_json(ct)) else {
+        let content = diag::join(&ptr, "content");
+        // JSON when the spec offers it, else the first media type of a kind the client sends.
+        let chosen = rb
+            .content
+            .iter()
+            .find(|(ct, _)| is_json(ct))
+            .or_else(|| {
+                rb.content
+                    .iter()
+                    .find(|(ct, _)| body_kind(ct) != BodyKind::Other)
+            });
+        let Some((ct, mt)) = chosen else {
             let types: Vec<&str> = rb.content.keys().map(String::as_str).collect();
-            self.diags.warn(ptr.clone(), format!("request body of type {types:?} is not supported (JSON only); the operation is generated without a body"));
-            return None;
+            if types.is_empty() {
+                return None;
+            }
+            self.diags.warn(
+                ptr.clone(),
+                format!("request body of type {types:?}: sent as raw bytes of the first type"),
+            );
+            return Some(self.binary_body(types[0], &rb));
         };
-        let ty = match &mt.schema {
-            Some(s) => self.lower_schema(
-                s,
-                &diag::join(&diag::join(&diag::join(&ptr, "content"), ct), "schema"),
-                &naming::inline::request_body(op_pascal),
-                None,
-            ),
-            None => TypeRef::Json,
-        };
+        // The other media types of a kind the client sends, one of each kind, as choices.
+        let mut kinds = vec![body_kind(ct)];
+        let mut choices = Vec::new();
+        for (other, omt) in rb.content.iter() {
+            let kind = body_kind(other);
+            if other == ct || kind == BodyKind::Other || kinds.contains(&kind) {
+                continue;
+            }
+            kinds.push(kind);
+            choices.push((other.clone(), omt.clone()));
+        }
+        let name = naming::inline::request_body(op_pascal);
+        let (ty, media) = self.lower_media(ct, mt, &content, &name);
+        let mut alternatives = Vec::new();
+        for (other, omt) in &choices {
+            let (ty, media) = self.lower_media(other, omt, &content, &name);
+            alternatives.push(ir::BodyVariant { ty, media });
+        }
         Some(ir::Body {
             ty,
+            media,
+            alternatives,
             checked: false,
             required: rb.required,
             doc: non_empty(&rb.description),
         })
     }
+
+    /// The type and wire form of a body sent as the media type `ct` (`content` points at the
+    /// request body's `content`).
+    fn lower_media(
+        &mut self,
+        ct: &str,
+        mt: &openapiv3::MediaType,
+        content: &str,
+        name: &str,
+    ) -> (Ty, ir::BodyMedia<DefId>) {
+        let mptr = diag::join(&diag::join(content, ct), "schema");
+        match body_kind(ct) {
+            BodyKind::Json => (
+                self.schema_or_json(mt.schema.as_ref(), &mptr, name),
+                ir::BodyMedia::Json,
+            ),
+            BodyKind::Form => (
+                self.schema_or_json(mt.schema.as_ref(), &mptr, name),
+                ir::BodyMedia::Form {
+                    content_type: ct.to_string(),
+                    encoding: self.encodings(&diag::join(content, ct)),
+                },
+            ),
+            BodyKind::Multipart => {
+                let fields = self.form_fields(&mptr, &diag::join(content, ct), name);
+                (
+                    TypeRef::Unit,
+                    ir::BodyMedia::Multipart {
+                        content_type: ct.to_string(),
+                        fields,
+                    },
+                )
+            }
+            BodyKind::Text => (
+                TypeRef::String,
+                ir::BodyMedia::Text {
+                    content_type: ct.to_string(),
+                },
+            ),
+            BodyKind::Binary | BodyKind::Other => (
+                TypeRef::Bytes,
+                ir::BodyMedia::Binary {
+                    content_type: ct.to_string(),
+                },
+            ),
+        }
+    }
+
+    /// A body sent as the caller's bytes, with this media type.
+    fn binary_body(&self, ct: &str, rb: &openapiv3::RequestBody) -> ir::Body<DefId> {
+        ir::Body {
+            ty: TypeRef::Bytes,
+            media: ir::BodyMedia::Binary {
+                content_type: ct.to_string(),
+            },
+            alternatives: Vec::new(),
+            checked: false,
+            required: rb.required,
+            doc: non_empty(&rb.description),
+        }
+    }
+
+    fn schema_or_json(&mut self, schema: Option<&ReferenceOr<openapiv3::Schema>>, ptr: &str, name: &str) -> Ty {
+        match schema {
+            Some(s) => self.lower_schema(s, ptr, name, None),
+            None => TypeRef::Json,
+        }
+    }
+
+    /// The `encoding` object of the media type at `media` (a pointer), property by property.
+    fn encodings(&self, media: &str) -> Vec<ir::PartEncoding> {
+        let Some(map) = self
+            .raw
+            .pointer(media.trim_start_matches('#'))
+            .and_then(|m| m.get("encoding"))
+            .and_then(|e| e.as_object())
+        else {
+            return Vec::new();
+        };
+        map.iter()
+            .map(|(wire, e)| ir::PartEncoding {
+                wire: wire.clone(),
+                explode: e.get("explode").and_then(|v| v.as_bool()),
+                content_type: e
+                    .get("contentType")
+                    .and_then(|v| v.as_str())
+                    .map(str::to_string),
+            })
+            .collect()
+    }
+
+    /// The fields of a multipart body whose schema stands at `ptr`: each property of the object
+    /// it is (through `$ref`s), a file when it is binary (`format: binary`, `contentMediaType`,
+    /// or a list of such), else lowered as any schema.
+    fn form_fields(&mut self, ptr: &str, media: &str, name: &str) -> Vec<ir::FormField<DefId>> {
+        let mut at = ptr.trim_start_matches('#').to_string();
+        let mut schema = self.raw.pointer(&at).cloned();
+        // Follow `$ref`s (and one-part `allOf`s) to the object.
+        for _ in 0..16 {
+            let Some(s) = &schema else { break };
+            if let Some(r) = s.get("$ref").and_then(|r| r.as_str()) {
+                at = r.trim_start_matches('#').to_string();
+                schema = self.raw.pointer(&at).cloned();
+                continue;
+            }
+            match s.get("allOf").and_then(|a| a.as_array()) {
+                Some(parts) if parts.len() == 1 => {
+                    at = format!("{at}/allOf/0");
+                    schema = Some(parts[0].clone());
+                }
+                _ => break,
+            }
+        }
+        let Some(schema) = schema else {
+            return Vec::new();
+        };
+        let Some(props) = schema.get("properties").and_then(|p| p.as_object()) else {
+            self.diags.warn(
+                format!("#{at}"),
+                "a multipart body whose schema is not an object with properties has no fields",
+            );
+            return Vec::new();
+        };
+        let required: BTreeSet<&str> = schema
+            .get("required")
+            .and_then(|r| r.as_array())
+            .map(|r| r.iter().filter_map(|v| v.as_str()).collect())
+            .unwrap_or_default();
+        let encodings = self.encodings(media);
+        let mut taken = BTreeSet::new();
+        let mut fields = Vec::new();
+        for (wire, prop) in props {
+            let pptr = diag::join(&diag::join(&format!("#{at}"), "properties"), wire);
+            let ty = if is_file(prop, self.raw) {
+                TypeRef::File
+            } else if prop.get("type").and_then(|t| t.as_str()) == Some("array")
+                && prop.get("items").is_some_and(|i| is_file(i, self.raw))
+            {
+                TypeRef::Array(Box::new(TypeRef::File))
+            } else {
+                match serde_json::from_value::<ReferenceOr<openapiv3::Schema>>(prop.clone()) {
+                    Ok(s) => self.lower_schema(&s, &pptr, &naming::inline::property(name, wire), None),
+                    Err(e) => {
+                        self.diags.warn(pptr.clone(), format!("the part's schema cannot be read ({e}); sent as JSON"));
+                        TypeRef::Json
+                    }
+                }
+            };
+            let required = required.contains(wire.as_str());
+            fields.push(ir::FormField {
+                ident: naming::param_ident(wire, &mut taken),
+                wire: wire.clone(),
+                ty: if required { ty } else { ty.or_null() },
+                required,
+                content_type: encodings
+                    .iter()
+                    .find(|e| &e.wire == wire)
+                    .and_then(|e| e.content_type.clone()),
+                doc: prop
+                    .get("description")
+                    .and_then(|d| d.as_str())
+                    .map(str::to_string),
+            });
+        }
+        fields
+    }
+}
+
+/// What kind of body a media type is, for sending it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BodyKind {
+    Json,
+    Form,
+    Multipart,
+    Text,
+    Binary,
+    Other,
+}
+
+fn body_kind(content_type: &str) -> BodyKind {
+    let ct = media_essence(content_type);
+    if is_json(&ct) {
+        BodyKind::Json
+    } else if ct == "application/x-www-form-urlencoded" {
+        BodyKind::Form
+    } else if ct == "multipart/form-data" || ct == "multipart/mixed" {
+        BodyKind::Multipart
+    } else if ct.starts_with("text/") {
+        BodyKind::Text
+    } else if ct == "application/octet-stream"
+        || ct.starts_with("image/")
+        || ct.starts_with("audio/")
+        || ct.starts_with("video/")
+        || ct.starts_with("application/")
+    {
+        BodyKind::Binary
+    } else {
+        BodyKind::Other
+    }
+}
+
+/// A media type without its parameters, in lower case (`Text/Plain; charset=utf-8` →
+/// `text/plain`).
+pub(super) fn media_essence(content_type: &str) -> String {
+    content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
+}
+
+/// Whether a property schema (JSON) is a file: binary content (`format: binary`, or
+/// `contentMediaType` as OpenAPI 3.1 writes it), through one `$ref`.
+fn is_file(schema: &serde_json::Value, raw: &serde_json::Value) -> bool {
+    let schema = match schema.get("$ref").and_then(|r| r.as_str()) {
+        Some(r) => match raw.pointer(r.trim_start_matches('#')) {
+            Some(s) => s,
+            None => return false,
+        },
+        None => schema,
+    };
+    schema.get("format").and_then(|f| f.as_str()) == Some("binary")
+        || schema.get("contentMediaType").is_some()
 }
 
 /// An operation as lowering leaves it for the finishing passes: everything but its final

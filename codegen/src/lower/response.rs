@@ -6,7 +6,8 @@ use crate::diag;
 use crate::ir::{self, TypeRef};
 use crate::naming;
 
-use super::operation::is_json;
+use super::operation::{is_json, media_essence};
+use crate::ir::ResponseFormat;
 use super::*;
 
 /// A documented response while lowering.
@@ -78,27 +79,47 @@ impl<'a> Lowerer<'a> {
             } else {
                 naming::inline::error_body(op_pascal, &variant)
             };
-            let (ty, json) = match resp.content.iter().find(|(ct, _)| is_json(ct)) {
-                Some((ct, mt)) => (
-                    match &mt.schema {
-                        Some(s) => self.lower_schema(
-                            s,
-                            &diag::join(&diag::join(&diag::join(&p, "content"), ct), "schema"),
-                            &name,
-                            None,
-                        ),
-                        None => TypeRef::Json,
+            let media = |pick: fn(&str) -> bool| resp.content.iter().find(|(ct, _)| pick(ct));
+            let (ty, format) = if let Some((ct, mt)) = media(is_json) {
+                let ty = match &mt.schema {
+                    Some(s) => self.lower_schema(
+                        s,
+                        &diag::join(&diag::join(&diag::join(&p, "content"), ct), "schema"),
+                        &name,
+                        None,
+                    ),
+                    None => TypeRef::Json,
+                };
+                (ty, ResponseFormat::Json)
+            } else if let Some((ct, mt)) = media(is_event_stream).filter(|_| is_success) {
+                // Each event's data: text for a string schema (or none), else JSON.
+                let ty = match &mt.schema {
+                    Some(s) => match self.lower_schema(
+                        s,
+                        &diag::join(&diag::join(&diag::join(&p, "content"), ct), "schema"),
+                        &format!("{name}Event"),
+                        None,
+                    ) {
+                        TypeRef::String => TypeRef::String,
+                        other => other,
                     },
-                    true,
-                ),
-                None if resp.content.is_empty() => (TypeRef::Unit, false),
-                None => (TypeRef::Bytes, false),
+                    None => TypeRef::String,
+                };
+                (ty, ResponseFormat::Events)
+            } else if media(is_text).is_some() {
+                (TypeRef::String, ResponseFormat::Text)
+            } else if resp.content.is_empty() {
+                (TypeRef::Unit, ResponseFormat::Empty)
+            } else {
+                (TypeRef::Bytes, ResponseFormat::Binary)
             };
+            let json = format == ResponseFormat::Json;
             let outcome = Outcome {
                 status,
                 variant,
                 ty,
                 json,
+                format,
                 doc: non_empty(&Some(resp.description.clone())),
             };
             if also_success {
@@ -134,6 +155,7 @@ impl<'a> Lowerer<'a> {
                 variant: String::new(),
                 ty: TypeRef::Unit,
                 json: false,
+                format: ResponseFormat::Empty,
                 doc: None,
             });
         }
@@ -171,4 +193,14 @@ impl<'a> Lowerer<'a> {
             errors,
         }
     }
+}
+
+/// `text/event-stream`: server-sent events.
+fn is_event_stream(content_type: &str) -> bool {
+    media_essence(content_type) == "text/event-stream"
+}
+
+/// Text other than events (`text/plain`, `text/csv`…).
+fn is_text(content_type: &str) -> bool {
+    media_essence(content_type).starts_with("text/")
 }

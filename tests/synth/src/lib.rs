@@ -9,10 +9,11 @@
 //! optional), an array in every style (query: `form` with `explode` true and false,
 //! `spaceDelimited`, `pipeDelimited`, no style at all; path and header: `simple`). The
 //! combination operations also cycle through the request body shapes (none, required, optional;
-//! an object, a referenced object, an array, a string) and the response shapes (a typed 2xx, a
-//! body-less one, both side by side, a non-JSON body beside a body-less one, a nullable body, an
-//! array; errors with a JSON body, without body, with a non-JSON body, `default`, and `4XX` and
-//! `5XX` beside codes they cover). One of them takes parameters named like keywords, like the
+//! JSON: an object, a referenced object, an array, a string; a multipart form with files, a list
+//! of files, an enum, a map sent as JSON; a form with a list not exploded; bytes; text) and the
+//! response shapes (a typed 2xx, a body-less one, both side by side, text beside a body-less
+//! one, a nullable body, an array, a download, an event stream; errors with a JSON body, without
+//! body, with text, with bytes, `default`, and `4XX` and `5XX` beside codes they cover). One of them takes parameters named like keywords, like the
 //! builder's own methods, or alike after case conversion, and errors whose variants all end in
 //! `Error`. Their descriptions are prose rustdoc and clippy read closely (lists and quotes with
 //! lazy continuation lines, tabs, HTML, bare URLs and brackets, unclosed code spans and fences,
@@ -659,10 +660,62 @@ fn add_awkward_names(n: usize, paths: &mut Map<String, Value>) {
     item[method] = Value::Object(op);
 }
 
-/// The request body of combination operation `n`, if any (none, an inline object, a referenced
-/// object, an array, a string; required and optional in turn), and its method.
+/// The request body of combination operation `n`, if any (none; JSON: an inline object, a
+/// referenced object, an array, a string; a multipart form with files; a form; bytes; text;
+/// required and optional in turn), and its method.
 fn combination_body(n: usize, op: &mut Map<String, Value>) -> &'static str {
-    let (method, schema) = match n % 5 {
+    let media = match n % 9 {
+        5 => Some((
+            "post",
+            json!({ "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file", "purpose"],
+                    "properties": {
+                        "file": { "type": "string", "format": "binary", "description": "The file." },
+                        "attachments": { "type": "array", "items": { "type": "string", "contentMediaType": "image/png" } },
+                        "purpose": { "type": "string", "enum": ["fine-tune", "eval"] },
+                        "retries": { "type": "integer" },
+                        "labels": { "type": "object", "additionalProperties": { "type": "string" } },
+                        "selection": schema_ref("Selection"),
+                    },
+                },
+                "encoding": { "labels": { "contentType": "application/json" } },
+            } }),
+        )),
+        6 => Some((
+            "post",
+            json!({ "application/x-www-form-urlencoded": {
+                "schema": {
+                    "type": "object",
+                    "required": ["grant_type"],
+                    "properties": {
+                        "grant_type": { "type": "string" },
+                        "scope": { "type": "array", "items": { "type": "string" } },
+                        "audience": { "type": "array", "items": { "type": "string" } },
+                    },
+                },
+                "encoding": { "scope": { "explode": false } },
+            } }),
+        )),
+        7 => Some((
+            "put",
+            json!({ "application/octet-stream": { "schema": { "type": "string", "format": "binary" } } }),
+        )),
+        8 => Some((
+            "post",
+            json!({ "text/plain; charset=utf-8": { "schema": { "type": "string" } } }),
+        )),
+        _ => None,
+    };
+    if let Some((method, content)) = media {
+        op.insert(
+            "requestBody".into(),
+            json!({ "required": (n / 9) % 2 == 0, "content": content }),
+        );
+        return method;
+    }
+    let (method, schema) = match n % 9 {
         0 => return "get",
         1 => (
             "post",
@@ -689,13 +742,24 @@ fn combination_body(n: usize, op: &mut Map<String, Value>) -> &'static str {
     method
 }
 
-/// The responses of combination operation `n`: one of six success shapes, and errors with a
-/// JSON body, without one, with a non-JSON one, `default` and a range.
+/// The responses of combination operation `n`: one of eight success shapes (a download and an
+/// event stream among them), and errors with a JSON body, without one, with text, with bytes,
+/// `default` and a range.
 fn combination_responses(n: usize) -> Map<String, Value> {
     let mut responses = Map::new();
     let result = schema_ref("CombinationResult");
     let text = json!({ "description": "A report", "content": { "text/plain": { "schema": { "type": "string" } } } });
-    match n % 6 {
+    let bytes = json!({ "description": "A dump", "content": { "application/octet-stream": { "schema": { "type": "string", "format": "binary" } } } });
+    match n % 8 {
+        6 => {
+            responses.insert("200".into(), bytes.clone());
+        }
+        7 => {
+            responses.insert(
+                "200".into(),
+                json!({ "description": "Progress", "content": { "text/event-stream": { "schema": result.clone() } } }),
+            );
+        }
         0 => {
             responses.insert("200".into(), json_response("The result", result));
         }
@@ -740,6 +804,9 @@ fn combination_responses(n: usize) -> Map<String, Value> {
     );
     if n % 2 == 1 {
         responses.insert("503".into(), text);
+    }
+    if n % 4 == 2 {
+        responses.insert("502".into(), bytes);
     }
     if n % 3 == 0 {
         responses.insert(
