@@ -85,7 +85,7 @@ pub fn diff(old: &Surface, new: &Surface) -> Vec<Change> {
 }
 
 /// `text` (a Rust type) with every name in `renamed` replaced by its new name.
-fn rename_in(text: &str, renamed: &BTreeMap<String, String>) -> String {
+pub(crate) fn rename_in(text: &str, renamed: &BTreeMap<String, String>) -> String {
     let mut out = String::with_capacity(text.len());
     let mut word = String::new();
     let flush = |word: &mut String, out: &mut String| {
@@ -106,7 +106,7 @@ fn rename_in(text: &str, renamed: &BTreeMap<String, String>) -> String {
 
 /// `surface` with the type names of `renamed` replaced wherever a type is written (the keys of
 /// its type map stay as they are).
-fn under_new_names(surface: &Surface, renamed: &BTreeMap<String, String>) -> Surface {
+pub(crate) fn under_new_names(surface: &Surface, renamed: &BTreeMap<String, String>) -> Surface {
     if renamed.is_empty() {
         return surface.clone();
     }
@@ -210,6 +210,23 @@ fn methods(old: &Surface, new: &Surface, out: &mut Vec<Change>) {
 
 fn method_changes(item: &str, was: &Method, now: &Method, new: &Surface, out: &mut Vec<Change>) {
     let place = now.operation.as_str();
+    if was.operation != now.operation {
+        // The same method and path but for a trailing slash is the same endpoint to most
+        // servers; anything else sends the calls elsewhere.
+        let loose = |op: &str| op.trim_end_matches('/').to_string();
+        let class = if loose(&was.operation) == loose(&now.operation) {
+            Class::Internal
+        } else {
+            Class::Breaking
+        };
+        push(
+            out,
+            class,
+            item,
+            format!("now calls `{}` (was `{}`)", now.operation, was.operation),
+            place,
+        );
+    }
     if was.args != now.args {
         push(
             out,
@@ -608,12 +625,22 @@ pub fn changelog_entry(version: &str, source: &str, api_version: &str, changes: 
     }
     let internal: Vec<&Change> = changes.iter().filter(|c| c.class == Class::Internal).collect();
     if !internal.is_empty() {
-        let items: Vec<&str> = internal.iter().map(|c| c.item.as_str()).collect();
-        s.push_str(&format!(
-            "\n### Internal\n\n- documentation of {} item(s) changed: {}\n",
-            items.len(),
-            items.join(", ")
-        ));
+        s.push_str("\n### Internal\n\n");
+        let docs: Vec<&str> = internal
+            .iter()
+            .filter(|c| c.what == "documentation changed")
+            .map(|c| c.item.as_str())
+            .collect();
+        for c in internal.iter().filter(|c| c.what != "documentation changed") {
+            s.push_str(&format!("- {c}\n"));
+        }
+        if !docs.is_empty() {
+            s.push_str(&format!(
+                "- documentation of {} item(s) changed: {}\n",
+                docs.len(),
+                docs.join(", ")
+            ));
+        }
     }
     s
 }

@@ -61,6 +61,9 @@ pub(crate) fn emit(api: &Api, source: &str) -> Result<Vec<File>, String> {
             Ok(out)
         }));
     }
+    if !api.aliases.methods.is_empty() {
+        mock_jobs.push(Box::new(|| render(mock::aliases(api))));
+    }
     per_file.push(("src/mock.rs", mock_jobs));
     if !api.waiters.is_empty() {
         per_file.push((

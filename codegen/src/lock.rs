@@ -141,29 +141,53 @@ pub fn carry_over(api: &mut Api, previous: Option<&Lock>, drop_aliases: bool) {
             _ => unmatched.push(old_name),
         }
     }
-    let taken: BTreeSet<&String> = renamed_types.values().collect();
-    let new_shapes: Vec<(&String, String)> = fresh
+    // By shape, until no more are found: the old types read under the renames found so far,
+    // so that a moved `Vec<Thing>` holder is matched when `Thing` was renamed too.
+    let new_shapes: Vec<(&String, &Type)> = fresh
         .types
         .iter()
-        .filter(|(n, _)| !previous.surface.types.contains_key(*n) && !taken.contains(n))
-        .map(|(n, t)| (n, shape(t)))
+        .filter(|(n, _)| !previous.surface.types.contains_key(*n))
         .collect();
-    for old_name in unmatched {
-        let old_shape = shape(&previous.surface.types[old_name]);
-        let same: Vec<&&String> = new_shapes
+    loop {
+        let mut known = previous.surface.aliases.types.clone();
+        known.extend(renamed_types.iter().map(|(a, b)| (a.clone(), b.clone())));
+        let old_under_new = crate::changes::under_new_names(&previous.surface, &known);
+        let taken: BTreeSet<&String> = renamed_types.values().collect();
+        let free: Vec<(&String, String)> = new_shapes
             .iter()
-            .filter(|(_, s)| *s == old_shape)
-            .map(|(n, _)| n)
+            .filter(|(n, _)| !taken.contains(n))
+            .map(|(n, t)| (*n, shape(t)))
             .collect();
-        let olds_of_that_shape = previous
-            .surface
-            .types
+        let waiting: Vec<&String> = unmatched
             .iter()
-            .filter(|(n, t)| !fresh.types.contains_key(*n) && shape(t) == old_shape)
-            .count();
-        if let ([one], 1) = (same.as_slice(), olds_of_that_shape) {
-            renamed_types.insert(old_name.clone(), (**one).clone());
+            .copied()
+            .filter(|n| !renamed_types.contains_key(*n))
+            .collect();
+        let mut found = Vec::new();
+        for old_name in waiting {
+            let old_shape = shape(&old_under_new.types[old_name]);
+            let same: Vec<&String> = free
+                .iter()
+                .filter(|(_, s)| *s == old_shape)
+                .map(|(n, _)| *n)
+                .collect();
+            let olds_of_that_shape = old_under_new
+                .types
+                .iter()
+                .filter(|(n, t)| {
+                    !fresh.types.contains_key(*n)
+                        && !renamed_types.contains_key(*n)
+                        && shape(t) == old_shape
+                })
+                .count();
+            if let ([one], 1) = (same.as_slice(), olds_of_that_shape) {
+                found.push((old_name.clone(), (*one).clone()));
+            }
         }
+        if found.is_empty() {
+            break;
+        }
+        renamed_types.extend(found);
     }
 
     let method_names: BTreeSet<&String> = fresh.methods.keys().collect();

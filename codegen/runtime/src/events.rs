@@ -166,7 +166,8 @@ impl<T, E: Send + 'static> EventStream<T, E> {
             if !wait.is_zero() {
                 tokio::time::sleep(wait).await;
             }
-            client.open(request, error).await
+            let open = client.open(request, error).await?;
+            client.check_event_stream(open).await
         }));
         true
     }
@@ -200,7 +201,7 @@ impl<T: Unpin, E: Send + 'static> Stream for EventStream<T, E> {
                             this.done = true;
                             return Poll::Ready(None);
                         }
-                        this.body = Some(ByteStream::new(open));
+                        this.body = Some(ByteStream::unbounded(open));
                     }
                     Poll::Ready(Err(error)) => {
                         this.reconnecting = None;
@@ -250,6 +251,34 @@ impl<T: Unpin, E: Send + 'static> Stream for EventStream<T, E> {
 }
 
 impl Client {
+    /// `open` if it is an event stream (or a `204`); otherwise the error it stands for: a
+    /// success of another media type is an [`Error::Decode`] holding what of its body the
+    /// JSON limit lets through.
+    async fn check_event_stream<E>(&self, open: OpenResponse) -> Result<OpenResponse, Error<E>> {
+        let media = open
+            .headers
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        let essence = media.split(';').next().unwrap_or("").trim();
+        if open.status == StatusCode::NO_CONTENT || essence.eq_ignore_ascii_case("text/event-stream") {
+            return Ok(open);
+        }
+        let message = format!(
+            "the response is not an event stream (content type `{media}`)"
+        );
+        let (context, status, headers) = (open.context.clone(), open.status, open.headers.clone());
+        let mut stream = ByteStream::new(open);
+        stream.limit = self.max_response_bytes();
+        let body = stream.bytes().await.unwrap_or_default();
+        Err(Error::Decode {
+            source: <serde_json::Error as serde::de::Error>::custom(message),
+            response: Box::new(crate::error::ResponseContext::new(
+                context, status, headers, body, false,
+            )),
+        })
+    }
+
     /// Sends `request` and opens the event stream of a successful response (see the
     /// [module docs](crate::events)); any other response is decoded with `error` as usual.
     /// A `204 No Content` answer is an empty stream.
@@ -262,6 +291,7 @@ impl Client {
         let mut request = request;
         request.header("Accept", "text/event-stream");
         let open = self.open(request.clone(), error).await?;
+        let open = self.check_event_stream(open).await?;
         let done = open.status == StatusCode::NO_CONTENT;
         Ok(EventStream {
             client: self.clone(),
@@ -269,7 +299,7 @@ impl Client {
             error,
             decode,
             parser: SseParser::new(),
-            body: (!done).then(|| ByteStream::new(open)),
+            body: (!done).then(|| ByteStream::unbounded(open)),
             pending: VecDeque::new(),
             reconnecting: None,
             fruitless: 0,

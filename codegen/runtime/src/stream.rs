@@ -68,7 +68,7 @@ pub struct ByteStream {
     response: Option<reqwest::Response>,
     reading: Option<Pin<Box<dyn Future<Output = Chunk> + Send>>>,
     seen: usize,
-    limit: usize,
+    pub(crate) limit: usize,
 }
 
 impl fmt::Debug for ByteStream {
@@ -90,6 +90,15 @@ impl ByteStream {
             reading: None,
             seen: 0,
             limit: open.limit,
+        }
+    }
+
+    /// A stream of a body with no limit of its own (an event stream, whose parser bounds what
+    /// it holds).
+    pub(crate) fn unbounded(open: OpenResponse) -> Self {
+        ByteStream {
+            limit: usize::MAX,
+            ..ByteStream::new(open)
         }
     }
 
