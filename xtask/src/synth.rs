@@ -1,6 +1,7 @@
-//! `cargo xtask synth [--ops N] [--seed S] [--check]`: the generator at scale.
+//! `cargo xtask synth [--ops N] [--schemas M] [--seed S] [--check]`: the generator at scale.
 //!
-//! Writes the synthetic spec of `N` operations (default 2,000; see `sdk_synth`) to
+//! Writes the synthetic spec of `N` operations (default 2,000; with `--schemas`, padded to `M`
+//! component schemas with union-heavy groups, see `sdk_synth::spec_with_schemas`) to
 //! `target/synth/synthetic-<N>.json` and the crate generated from it to `target/synth/client`,
 //! inside a throwaway workspace (`target/synth/Cargo.toml`) that depends on this repository's
 //! runtime. With `--check`, it then runs `cargo clippy --all-targets --all-features -- -D warnings`
@@ -16,17 +17,21 @@ use std::time::Instant;
 use sdkgen::{Input, Severity};
 
 fn usage() -> String {
-    "usage: cargo xtask synth [--ops N] [--seed S] [--check]".into()
+    "usage: cargo xtask synth [--ops N] [--schemas M] [--seed S] [--check]".into()
 }
 
 /// Runs `cargo xtask synth` with the arguments after `synth`, from the workspace at `root`.
 pub fn synth(root: &Path, args: &[String]) -> Result<(), String> {
     let (mut ops, mut seed, mut check) = (2000usize, 1u64, false);
+    let mut schemas: Option<usize> = None;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--ops" => ops = it.next().and_then(|v| v.parse().ok()).ok_or_else(usage)?,
             "--seed" => seed = it.next().and_then(|v| v.parse().ok()).ok_or_else(usage)?,
+            "--schemas" => {
+                schemas = Some(it.next().and_then(|v| v.parse().ok()).ok_or_else(usage)?)
+            }
             "--check" => check = true,
             _ => return Err(usage()),
         }
@@ -38,7 +43,10 @@ pub fn synth(root: &Path, args: &[String]) -> Result<(), String> {
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
 
     let started = Instant::now();
-    let spec = sdk_synth::spec(ops, seed);
+    let spec = match schemas {
+        Some(schemas) => sdk_synth::spec_with_schemas(ops, schemas, seed),
+        None => sdk_synth::spec(ops, seed),
+    };
     let spec_path = dir.join(format!("synthetic-{ops}.json"));
     let text = serde_json::to_vec_pretty(&spec).map_err(|e| e.to_string())?;
     std::fs::write(&spec_path, &text)
@@ -95,8 +103,22 @@ pub fn synth(root: &Path, args: &[String]) -> Result<(), String> {
         .iter()
         .filter(|w| !sdk_synth::is_expected_warning(&w.message))
         .collect();
+    let operations: usize = spec["paths"].as_object().map_or(0, |paths| {
+        paths
+            .values()
+            .filter_map(|item| item.as_object())
+            .map(|item| {
+                item.keys()
+                    .filter(|k| {
+                        ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
+                            .contains(&k.as_str())
+                    })
+                    .count()
+            })
+            .sum()
+    });
     eprintln!(
-        "synthetic spec: {ops} operations, {} component schemas, {} KiB ({:.2?})",
+        "synthetic spec: {operations} operations, {} component schemas, {} KiB ({:.2?})",
         spec["components"]["schemas"]
             .as_object()
             .map_or(0, |s| s.len()),

@@ -246,6 +246,121 @@ fn schema_ref(name: &str) -> Value {
     json!({ "$ref": format!("#/components/schemas/{name}") })
 }
 
+/// [`spec`], padded to at least `schemas` component schemas with union-heavy groups, as large
+/// public APIs are written: per group, a discriminated `oneOf` of three `allOf` extensions of a
+/// base object (with a mapping), an `anyOf` of an object and a string, a nullable `oneOf`, an
+/// enum, and an object holding them all, which one operation of every group returns.
+///
+/// The groups' operations count among the `operations` (about: the first estimate of how many
+/// groups are needed decides how many operations are left to [`spec`]).
+pub fn spec_with_schemas(operations: usize, schemas: usize, seed: u64) -> Value {
+    const PER_GROUP: usize = 9;
+    let count = |doc: &Value| doc["components"]["schemas"].as_object().map_or(0, Map::len);
+    let estimate = schemas
+        .saturating_sub(count(&spec(operations, seed)))
+        .div_ceil(PER_GROUP);
+    let mut doc = spec(operations.saturating_sub(estimate).max(1), seed);
+    let groups = schemas.saturating_sub(count(&doc)).div_ceil(PER_GROUP);
+    let mut group = 0;
+    let mut added = Map::new();
+    let mut paths = Map::new();
+    while group < groups {
+        let g = format!("Catalog{}", group + 1);
+        let base = format!("{g}Base");
+        let kinds = ["Disk", "Gpu", "Network"];
+        added.insert(
+            base.clone(),
+            json!({
+                "type": "object",
+                "required": ["kind", "id"],
+                "properties": {
+                    "kind": { "type": "string" },
+                    "id": { "type": "string" },
+                    "labels": { "type": "object", "additionalProperties": { "type": "string" } },
+                },
+            }),
+        );
+        for (i, kind) in kinds.iter().enumerate() {
+            added.insert(
+                format!("{g}{kind}"),
+                json!({
+                    "allOf": [
+                        schema_ref(&base),
+                        { "type": "object", "properties": {
+                            format!("{}_size", kind.to_lowercase()): { "type": "integer", "minimum": i },
+                            "tier": { "type": ["string", "null"] },
+                        } },
+                    ],
+                }),
+            );
+        }
+        let mapping: Map<String, Value> = kinds
+            .iter()
+            .map(|k| {
+                (
+                    k.to_lowercase(),
+                    Value::String(format!("#/components/schemas/{g}{k}")),
+                )
+            })
+            .collect();
+        added.insert(
+            format!("{g}Item"),
+            json!({
+                "oneOf": kinds.iter().map(|k| schema_ref(&format!("{g}{k}"))).collect::<Vec<_>>(),
+                "discriminator": { "propertyName": "kind", "mapping": mapping },
+            }),
+        );
+        added.insert(
+            format!("{g}Reference"),
+            json!({ "anyOf": [
+                { "type": "object", "required": ["href"], "properties": { "href": { "type": "string" } } },
+                { "type": "string" },
+            ] }),
+        );
+        added.insert(
+            format!("{g}Note"),
+            json!({ "oneOf": [ { "type": "string", "maxLength": 280 }, { "type": "null" } ] }),
+        );
+        added.insert(
+            format!("{g}State"),
+            json!({ "type": "string", "enum": ["draft", "active", "retired", format!("state-{group}")] }),
+        );
+        added.insert(
+            format!("{g}Page"),
+            json!({
+                "type": "object",
+                "required": ["items"],
+                "properties": {
+                    "items": { "type": "array", "items": schema_ref(&format!("{g}Item")) },
+                    "source": schema_ref(&format!("{g}Reference")),
+                    "note": schema_ref(&format!("{g}Note")),
+                    "state": schema_ref(&format!("{g}State")),
+                    "next_cursor": { "type": ["string", "null"] },
+                },
+            }),
+        );
+        paths.insert(
+            format!("/v1/catalogs/{}", group + 1),
+            json!({ "get": {
+                "operationId": format!("listCatalog{}", group + 1),
+                "parameters": [
+                    { "name": "next_cursor", "in": "query", "schema": { "type": "string" } },
+                    { "name": "state", "in": "query", "schema": schema_ref(&format!("{g}State")) },
+                ],
+                "responses": { "200": json_response("A page", schema_ref(&format!("{g}Page"))) },
+            } }),
+        );
+        group += 1;
+    }
+    if let Some(schemas) = doc["components"]["schemas"].as_object_mut() {
+        schemas.extend(added);
+    }
+    if let Some(all) = doc["paths"].as_object_mut() {
+        all.extend(paths);
+    }
+    doc
+}
+
 /// A synthetic OpenAPI 3.1 document with exactly `operations` operations (see the crate docs).
 pub fn spec(operations: usize, seed: u64) -> Value {
     let mut rng = Rng(seed ^ 0x5eed_0fa9_1c0d);
