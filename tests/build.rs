@@ -28,17 +28,8 @@ fn main() {
         "cargo:rerun-if-changed={}",
         root.join("codegen").join("src").display()
     );
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(&specs)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", specs.display()))
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            matches!(
-                p.extension().and_then(|e| e.to_str()),
-                Some("yaml" | "yml" | "json")
-            )
-        })
-        .collect();
-    entries.sort();
+    let entries = sdkgen::specs_in(&specs)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", specs.display()));
     for spec in entries {
         let name = spec
             .file_stem()

@@ -83,6 +83,23 @@ pub struct History {
     pub drop_aliases: bool,
 }
 
+/// The specs in `dir` (`specs/`): every `.yaml`, `.yml` or `.json` file but the name locks
+/// (`*.lock.json`), in name order.
+pub fn specs_in(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut specs = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        let spec_like = path
+            .extension()
+            .is_some_and(|e| e == "yaml" || e == "yml" || e == "json");
+        if spec_like && !path.to_string_lossy().ends_with(".lock.json") {
+            specs.push(path);
+        }
+    }
+    specs.sort();
+    Ok(specs)
+}
+
 /// The file the name lock of the spec `spec` is kept in (`specs/petstore.yaml` →
 /// `specs/petstore.lock.json`).
 pub fn lock_beside(spec: &Path) -> PathBuf {

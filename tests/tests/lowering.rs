@@ -56,15 +56,7 @@ const CLIENT_HEADERS: &[&str] = &["authorization", "content-type", "accept"];
 /// Every spec of `specs/`, in name order.
 fn spec_files() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
-        .map(|e| e.expect("a directory entry").path())
-        .filter(|p| {
-            p.extension()
-                .is_some_and(|e| e == "yaml" || e == "yml" || e == "json")
-        })
-        .collect();
-    files.sort();
+    let files = sdkgen::specs_in(&dir).unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()));
     assert!(!files.is_empty(), "no spec in {}", dir.display());
     files
 }
@@ -480,15 +472,32 @@ enum Carries {
     Json,
     /// JSON without a schema: any JSON value.
     AnyJson,
-    /// Only media types that are not JSON.
+    /// No JSON; `text/event-stream`.
+    Events,
+    /// No JSON; other text (`text/plain`…).
+    Text,
+    /// Only media types that are neither JSON nor text.
     Bytes,
 }
 
+/// A media type without parameters, in lower case.
+fn essence(content_type: &str) -> String {
+    content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
+}
+
 fn carries(content: Option<&Value>) -> Carries {
+    let media: Vec<String> = members(content).map(|(ct, _)| essence(ct)).collect();
     match json_content(content) {
         Some((_, mt)) if mt.get("schema").is_some() => Carries::Json,
         Some(_) => Carries::AnyJson,
-        None if members(content).next().is_none() => Carries::Nothing,
+        None if media.is_empty() => Carries::Nothing,
+        None if media.iter().any(|m| m == "text/event-stream") => Carries::Events,
+        None if media.iter().any(|m| m.starts_with("text/")) => Carries::Text,
         None => Carries::Bytes,
     }
 }
@@ -1159,6 +1168,8 @@ fn every_documented_status_is_an_outcome() {
                         Carries::Json => e.json && !matches!(e.ty, TypeRef::Unit | TypeRef::Bytes),
                         Carries::AnyJson => e.json && e.ty == TypeRef::Json,
                         Carries::Bytes => !e.json && e.ty == TypeRef::Bytes,
+                        // An error body is never a stream: event streams read as text.
+                        Carries::Text | Carries::Events => !e.json && e.ty == TypeRef::String,
                         Carries::Nothing => !e.json && e.ty == TypeRef::Unit,
                     };
                     if *c == Carries::Json {
@@ -1244,10 +1255,38 @@ fn request_bodies_are_the_documents() {
                         )
                     });
                 }
-                (_, Some(b)) => t.expect(false, || {
-                    format!("{ptr}: no JSON, but a body of type {:?}", b.ty)
+                (Carries::Nothing, Some(b)) => t.expect(false, || {
+                    format!("{ptr}: no content, but a body of type {:?}", b.ty)
                 }),
-                (_, None) => t.count("bodies that are not JSON (left out)"),
+                (Carries::Nothing, None) => {}
+                (_, None) => t.expect(false, || {
+                    format!("{ptr}: a body of media types {:?} the operation does not take", rb.get("content").map(|c| c.as_object().map(|o| o.keys().collect::<Vec<_>>())))
+                }),
+                (_, Some(b)) => {
+                    // Sent as the first media type of a kind the client sends: multipart,
+                    // form, text, else bytes.
+                    t.count("request bodies that are not JSON");
+                    let first = members(rb.get("content"))
+                        .map(|(ct, _)| essence(ct))
+                        .next()
+                        .unwrap_or_default();
+                    let want = if first.starts_with("multipart/") {
+                        "Multipart"
+                    } else if first == "application/x-www-form-urlencoded" {
+                        "Form"
+                    } else if first.starts_with("text/") {
+                        "Text"
+                    } else {
+                        "Bytes"
+                    };
+                    t.expect(b.media.choice() == want && b.required == required, || {
+                        format!(
+                            "{ptr}: {first} sent as {} (required {}), not as {want}",
+                            b.media.choice(),
+                            b.required
+                        )
+                    });
+                }
             }
         }
     });

@@ -50,15 +50,7 @@ type Sources = BTreeMap<String, Vec<&'static str>>;
 /// Panics when a spec gives no name at all: the check would then pass without checking it.
 fn vendor_names(specs: &Path) -> BTreeMap<String, Sources> {
     let mut names: BTreeMap<String, Sources> = BTreeMap::new();
-    let entries = std::fs::read_dir(specs).expect("specs/ is readable");
-    let mut spec_files: Vec<PathBuf> = entries
-        .map(|e| e.expect("a directory entry").path())
-        .filter(|p| {
-            p.extension()
-                .is_some_and(|e| e == "yaml" || e == "yml" || e == "json")
-        })
-        .collect();
-    spec_files.sort();
+    let spec_files = sdkgen::specs_in(specs).expect("specs/ is readable");
     assert!(!spec_files.is_empty(), "no spec in {}", specs.display());
     for spec in &spec_files {
         let file = format!("specs/{}", spec.file_name().unwrap().to_string_lossy());

@@ -70,18 +70,7 @@ fn root() -> PathBuf {
 /// The specs under `specs/`: every `.yaml`, `.yml` or `.json` file, in name order.
 fn specs(root: &Path) -> Result<Vec<PathBuf>, String> {
     let dir = root.join("specs");
-    let mut specs: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            p.extension()
-                .is_some_and(|e| e == "yaml" || e == "yml" || e == "json")
-        })
-        // The name locks beside the specs (`<api>.lock.json`).
-        .filter(|p| !p.to_string_lossy().ends_with(".lock.json"))
-        .collect();
-    specs.sort();
-    Ok(specs)
+    sdkgen::specs_in(&dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))
 }
 
 /// The API-change report of one crate: its version step and the changelog entry it wrote.

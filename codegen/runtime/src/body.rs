@@ -607,7 +607,7 @@ fn is_json_media_type(content_type: &str) -> bool {
 /// ```
 /// use sdkgen_runtime::{form_urlencoded, serde_json::json, FormEncoding};
 ///
-/// let body = json!({ "q": "a b&c", "tags": ["x", "y"], "page": 2, "cursor": null });
+/// let body = json!({ "cursor": null, "page": 2, "q": "a b&c", "tags": ["x", "y"] });
 /// let encoding = FormEncoding::new().explode("tags", false);
 /// assert_eq!(form_urlencoded(&body, &encoding).unwrap(), "page=2&q=a+b%26c&tags=x,y");
 /// ```
@@ -622,6 +622,53 @@ pub fn form_urlencoded(value: &Value, encoding: &FormEncoding) -> Result<String,
             json_kind(value)
         ));
     };
+    Ok(encode_pairs(properties.iter(), encoding))
+}
+
+/// [`form_urlencoded`] of the fields of `value` (a struct, a map) in the order it serialises
+/// them, whatever the order of a `serde_json` map in the build.
+///
+/// # Errors
+///
+/// A message when `value` does not serialise as an object.
+pub fn form_urlencoded_fields<T: serde::Serialize + ?Sized>(
+    value: &T,
+    encoding: &FormEncoding,
+) -> Result<String, String> {
+    let text = serde_json::to_string(value).map_err(|e| e.to_string())?;
+    let Fields(fields) = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+    // `fields` keeps the order of `text`, in which serde_json writes a struct's fields.
+    Ok(encode_pairs(fields.iter().map(|(k, v)| (k, v)), encoding))
+}
+
+/// The members of a JSON object in the order they are written.
+struct Fields(Vec<(String, Value)>);
+
+impl<'de> serde::Deserialize<'de> for Fields {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = Fields;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object (a form body's fields)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Fields, A::Error> {
+                let mut fields = Vec::new();
+                while let Some(entry) = map.next_entry::<String, Value>()? {
+                    fields.push(entry);
+                }
+                Ok(Fields(fields))
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+
+/// The form pairs of `properties`, as [`form_urlencoded`] describes.
+fn encode_pairs<'a>(
+    properties: impl Iterator<Item = (&'a String, &'a Value)>,
+    encoding: &FormEncoding,
+) -> String {
     let mut out = String::new();
     for (name, value) in properties {
         if value.is_null() {
@@ -671,7 +718,7 @@ pub fn form_urlencoded(value: &Value, encoding: &FormEncoding) -> Result<String,
             }
         }
     }
-    Ok(out)
+    out
 }
 
 /// The text of a value inside a form body: a string raw, a number or a
@@ -933,8 +980,58 @@ Content-Type: application/octet-stream\r\n\r\n\r\n\
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
+    /// The form body of `value`, its pairs in name order (as the names read decoded), each name's
+    /// pairs in the order written: the order of a `serde_json` map depends on whether its
+    /// `preserve_order` feature is on somewhere in the build.
     fn form(value: Value, encoding: &FormEncoding) -> String {
-        form_urlencoded(&value, encoding).unwrap()
+        let text = form_urlencoded(&value, encoding).unwrap();
+        if text.is_empty() {
+            return text;
+        }
+        let decode = |name: &str| {
+            let bytes = name.as_bytes();
+            let mut out = Vec::new();
+            let mut i = 0;
+            while i < bytes.len() {
+                match bytes[i] {
+                    b'%' if i + 2 < bytes.len() => {
+                        let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap();
+                        out.push(u8::from_str_radix(hex, 16).unwrap());
+                        i += 3;
+                        continue;
+                    }
+                    b'+' => out.push(b' '),
+                    b => out.push(b),
+                }
+                i += 1;
+            }
+            out
+        };
+        let mut pairs: Vec<&str> = text.split('&').collect();
+        pairs.sort_by_key(|pair| decode(pair.split('=').next().unwrap_or("")));
+        pairs.join("&")
+    }
+
+    #[test]
+    fn form_fields_keep_their_order() {
+        #[derive(serde::Serialize)]
+        struct Token<'a> {
+            zone: &'a str,
+            grant_type: &'a str,
+            audience: Vec<&'a str>,
+            after: Option<u8>,
+        }
+        let token = Token {
+            zone: "eu",
+            grant_type: "client credentials",
+            audience: vec!["x", "y"],
+            after: None,
+        };
+        assert_eq!(
+            form_urlencoded_fields(&token, &FormEncoding::new()).unwrap(),
+            "zone=eu&grant_type=client+credentials&audience=x&audience=y"
+        );
+        assert!(form_urlencoded_fields(&[1, 2], &FormEncoding::new()).is_err());
     }
 
     #[test]
@@ -987,7 +1084,8 @@ Content-Type: application/octet-stream\r\n\r\n\r\n\
 
     #[test]
     fn form_objects_as_form_and_as_json() {
-        let value = json!({ "color": { "R": 100, "G": 200, "B": null, "name": "sky blue" } });
+        let value = json!({ "color": { "B": null, "G": 200, "R": 100, "name": "sky blue" } });
+        // (Written in name order, which a map keeps whether or not it keeps insertion order.)
         assert_eq!(
             form(value.clone(), &FormEncoding::new()),
             "G=200&R=100&name=sky+blue"

@@ -131,12 +131,12 @@ pub mod mock;
 mod paginate;
 mod request;
 mod retry;
-mod sse;
+pub mod sse;
 mod stream;
 mod trace;
 mod wait;
 
-pub use body::{form_urlencoded, FilePart, FormEncoding, Multipart};
+pub use body::{form_urlencoded, form_urlencoded_fields, FilePart, FormEncoding, Multipart};
 pub use bytes::Bytes;
 pub use futures_core::Stream;
 pub use reqwest;

@@ -1,6 +1,6 @@
 //! Description of one call: method, path, query, headers, body, options.
 
-use crate::body::{form_urlencoded, FormEncoding, Multipart};
+use crate::body::{form_urlencoded_fields, FormEncoding, Multipart};
 use std::fmt::{self, Display};
 use std::time::Duration;
 
@@ -211,16 +211,15 @@ impl Request {
     }
 
     /// Sets `value` as an `application/x-www-form-urlencoded` body (`content_type` as the spec
-    /// writes it): its fields as form pairs, as `encoding` says (see [`form_urlencoded`]).
+    /// writes it): its fields as form pairs in their order, as `encoding` says (see
+    /// [`form_urlencoded`](crate::form_urlencoded)).
     pub fn form_body<B: serde::Serialize + ?Sized>(
         &mut self,
         content_type: &str,
         value: &B,
         encoding: &FormEncoding,
     ) {
-        let encoded = serde_json::to_value(value)
-            .map_err(|e| e.to_string())
-            .and_then(|v| form_urlencoded(&v, encoding));
+        let encoded = form_urlencoded_fields(value, encoding);
         match encoded {
             Ok(text) => self.raw_body(content_type, text),
             Err(e) => self.fail(format!("cannot encode the request body as a form: {e}")),

@@ -2,7 +2,7 @@
 //! synthetic specs of growing size.
 
 use std::fmt::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
 
 use sdkgen::{Config, Diagnostics, Input};
@@ -52,15 +52,7 @@ impl Size {
 }
 
 fn cases(root: &Path, scratch: &Path) -> Result<Vec<Case>, String> {
-    let mut specs: Vec<PathBuf> = std::fs::read_dir(root.join("specs"))
-        .map_err(|e| format!("cannot read specs/: {e}"))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            p.extension()
-                .is_some_and(|e| e == "yaml" || e == "yml" || e == "json")
-        })
-        .collect();
-    specs.sort();
+    let specs = sdkgen::specs_in(&root.join("specs")).map_err(|e| format!("cannot read specs/: {e}"))?;
     let mut cases = Vec::new();
     for spec in specs {
         let name = spec
