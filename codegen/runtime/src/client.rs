@@ -10,6 +10,7 @@ use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, USER_AGENT}
 use reqwest::{StatusCode, Url};
 use tokio::time::Instant;
 
+use crate::paginate::BoxFuture;
 use crate::error::{request_id, Error, Failure, RequestContext, ResponseContext};
 use crate::hook::{AttemptOutcome, Hooks, RequestInfo, ResponseInfo};
 use crate::request::Request;
@@ -182,6 +183,38 @@ impl Client {
             Ok(Answer::Open(open)) => decode(open.into_empty(), decoder),
             Err(failure) => Err(failure.into()),
         }
+    }
+
+    /// [`send`](Self::send) as one boxed future: the transport loop is boxed once, not
+    /// generic, and only the decoding step is generic. What a generated operation's `send()`
+    /// and `.await` return, so that each operation adds one small future to its crate.
+    pub fn call<T: 'static, E: 'static>(
+        &self,
+        request: Request,
+        decoder: Decoder<T, E>,
+    ) -> BoxFuture<Result<T, Error<E>>> {
+        let answer = self.answer(request);
+        Box::pin(async move { finish_call(answer.await, decoder).map(Response::into_value) })
+    }
+
+    /// [`send_with_response`](Self::send_with_response) as one boxed future (see
+    /// [`call`](Self::call)).
+    pub fn call_with_response<T: 'static, E: 'static>(
+        &self,
+        request: Request,
+        decoder: Decoder<T, E>,
+    ) -> BoxFuture<Result<Response<T>, Error<E>>> {
+        let answer = self.answer(request);
+        Box::pin(async move { finish_call(answer.await, decoder) })
+    }
+
+    /// The transport loop of one call, in its span, boxed: one copy for every operation.
+    fn answer(&self, request: Request) -> BoxFuture<Result<Answer, Failure>> {
+        let client = self.clone();
+        Box::pin(async move {
+            let span = CallSpan::new(&request.method, request.template);
+            span.instrument(client.execute(request, &span, false)).await
+        })
     }
 
     /// The transport loop: everything except decoding, not generic.
@@ -716,6 +749,18 @@ impl RawResponse {
             self.body,
             false,
         ))
+    }
+}
+
+/// How a call ends: its answer decoded, or its failure.
+fn finish_call<T, E>(
+    answer: Result<Answer, Failure>,
+    decoder: Decoder<T, E>,
+) -> Result<Response<T>, Error<E>> {
+    match answer {
+        Ok(Answer::Read(raw)) => decode(raw, decoder),
+        Ok(Answer::Open(open)) => decode(open.into_empty(), decoder),
+        Err(failure) => Err(failure.into()),
     }
 }
 

@@ -561,6 +561,12 @@ pub(super) fn builder(op: &Operation) -> TokenStream {
     );
     let pagination = op.pagination.as_ref().map(|p| pagination_impl(op, p));
     let choice = body_choice(op);
+    // `send` is the boxed future itself, but for an event stream's, which is an `async fn`.
+    let into_future = if events.is_some() {
+        quote!(Box::pin(self.send()))
+    } else {
+        quote!(self.send())
+    };
     let download = op
         .successes
         .iter()
@@ -600,14 +606,14 @@ pub(super) fn builder(op: &Operation) -> TokenStream {
             const DECODER: sdkgen_runtime::Decoder<#success, crate::errors::#e> =
                 sdkgen_runtime::Decoder { success: Self::decode, error: crate::errors::#e::decode };
 
-            /// Sends the request and decodes the response.
-            pub async fn send(self) -> Result<#success, sdkgen_runtime::Error<crate::errors::#e>> {
-                self.client.inner.send(self.request(), Self::DECODER).await
+            /// Sends the request and decodes the response (what `.await` does).
+            pub fn send(self) -> sdkgen_runtime::BoxFuture<Result<#success, sdkgen_runtime::Error<crate::errors::#e>>> {
+                self.client.inner.call(self.request(), Self::DECODER)
             }
 
             /// Sends the request; the value comes with the response's status and headers.
-            pub async fn send_with_response(self) -> Result<sdkgen_runtime::Response<#success>, sdkgen_runtime::Error<crate::errors::#e>> {
-                self.client.inner.send_with_response(self.request(), Self::DECODER).await
+            pub fn send_with_response(self) -> sdkgen_runtime::BoxFuture<Result<sdkgen_runtime::Response<#success>, sdkgen_runtime::Error<crate::errors::#e>>> {
+                self.client.inner.call_with_response(self.request(), Self::DECODER)
             }
 
             #download
@@ -687,7 +693,7 @@ pub(super) fn builder(op: &Operation) -> TokenStream {
             type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
 
             fn into_future(self) -> Self::IntoFuture {
-                Box::pin(self.send())
+                #into_future
             }
         }
 
@@ -787,7 +793,7 @@ pub(super) fn pagination_impl(op: &Operation, p: &ir::Pagination) -> TokenStream
             }
 
             fn fetch(self) -> sdkgen_runtime::BoxFuture<Result<Self::Page, sdkgen_runtime::Error<Self::Error>>> {
-                Box::pin(self.send())
+                self.send()
             }
 
             fn next_cursor(page: &Self::Page) -> Option<&str> {

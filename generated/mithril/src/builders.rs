@@ -93,24 +93,28 @@ impl GetApiKeys {
         error: crate::errors::GetApiKeysError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        Vec<crate::types::ApiKeyModel>,
-        sdkgen_runtime::Error<crate::errors::GetApiKeysError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            Vec<crate::types::ApiKeyModel>,
+            sdkgen_runtime::Error<crate::errors::GetApiKeysError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<Vec<crate::types::ApiKeyModel>>,
-        sdkgen_runtime::Error<crate::errors::GetApiKeysError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<Vec<crate::types::ApiKeyModel>>,
+            sdkgen_runtime::Error<crate::errors::GetApiKeysError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -121,7 +125,7 @@ impl std::future::IntoFuture for GetApiKeys {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -222,24 +226,28 @@ impl CreateApiKey {
         error: crate::errors::CreateApiKeyError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::CreateApiKeyResponse,
-        sdkgen_runtime::Error<crate::errors::CreateApiKeyError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::CreateApiKeyResponse,
+            sdkgen_runtime::Error<crate::errors::CreateApiKeyError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::CreateApiKeyResponse>,
-        sdkgen_runtime::Error<crate::errors::CreateApiKeyError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::CreateApiKeyResponse>,
+            sdkgen_runtime::Error<crate::errors::CreateApiKeyError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -250,7 +258,7 @@ impl std::future::IntoFuture for CreateApiKey {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -342,21 +350,25 @@ impl RevokeApiKey {
         error: crate::errors::RevokeApiKeyError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<(), sdkgen_runtime::Error<crate::errors::RevokeApiKeyError>> {
-        self.client.inner.send(self.request(), Self::DECODER).await
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<(), sdkgen_runtime::Error<crate::errors::RevokeApiKeyError>>,
+    > {
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<()>,
-        sdkgen_runtime::Error<crate::errors::RevokeApiKeyError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<()>,
+            sdkgen_runtime::Error<crate::errors::RevokeApiKeyError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -364,7 +376,7 @@ impl std::future::IntoFuture for RevokeApiKey {
     type Output = Result<(), sdkgen_runtime::Error<crate::errors::RevokeApiKeyError>>;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -454,24 +466,28 @@ impl GetMe {
         error: crate::errors::GetMeError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::MeResponse,
-        sdkgen_runtime::Error<crate::errors::GetMeError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::MeResponse,
+            sdkgen_runtime::Error<crate::errors::GetMeError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::MeResponse>,
-        sdkgen_runtime::Error<crate::errors::GetMeError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::MeResponse>,
+            sdkgen_runtime::Error<crate::errors::GetMeError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -482,7 +498,7 @@ impl std::future::IntoFuture for GetMe {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -578,24 +594,28 @@ impl GetMyTeammates {
         error: crate::errors::GetMyTeammatesError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        Vec<crate::types::TeammateResponse>,
-        sdkgen_runtime::Error<crate::errors::GetMyTeammatesError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            Vec<crate::types::TeammateResponse>,
+            sdkgen_runtime::Error<crate::errors::GetMyTeammatesError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<Vec<crate::types::TeammateResponse>>,
-        sdkgen_runtime::Error<crate::errors::GetMyTeammatesError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<Vec<crate::types::TeammateResponse>>,
+            sdkgen_runtime::Error<crate::errors::GetMyTeammatesError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -606,7 +626,7 @@ impl std::future::IntoFuture for GetMyTeammates {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -704,24 +724,28 @@ impl GetSshKeys {
         error: crate::errors::GetSshKeysError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        Vec<crate::types::NewSshKeyModel>,
-        sdkgen_runtime::Error<crate::errors::GetSshKeysError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            Vec<crate::types::NewSshKeyModel>,
+            sdkgen_runtime::Error<crate::errors::GetSshKeysError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<Vec<crate::types::NewSshKeyModel>>,
-        sdkgen_runtime::Error<crate::errors::GetSshKeysError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<Vec<crate::types::NewSshKeyModel>>,
+            sdkgen_runtime::Error<crate::errors::GetSshKeysError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -732,7 +756,7 @@ impl std::future::IntoFuture for GetSshKeys {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -834,24 +858,28 @@ impl CreateSshKey {
         error: crate::errors::CreateSshKeyError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::CreatedSshKeyModel,
-        sdkgen_runtime::Error<crate::errors::CreateSshKeyError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::CreatedSshKeyModel,
+            sdkgen_runtime::Error<crate::errors::CreateSshKeyError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::CreatedSshKeyModel>,
-        sdkgen_runtime::Error<crate::errors::CreateSshKeyError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::CreatedSshKeyModel>,
+            sdkgen_runtime::Error<crate::errors::CreateSshKeyError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -862,7 +890,7 @@ impl std::future::IntoFuture for CreateSshKey {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -955,21 +983,25 @@ impl DeleteSshKey {
         error: crate::errors::DeleteSshKeyError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<(), sdkgen_runtime::Error<crate::errors::DeleteSshKeyError>> {
-        self.client.inner.send(self.request(), Self::DECODER).await
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<(), sdkgen_runtime::Error<crate::errors::DeleteSshKeyError>>,
+    > {
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<()>,
-        sdkgen_runtime::Error<crate::errors::DeleteSshKeyError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<()>,
+            sdkgen_runtime::Error<crate::errors::DeleteSshKeyError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -977,7 +1009,7 @@ impl std::future::IntoFuture for DeleteSshKey {
     type Output = Result<(), sdkgen_runtime::Error<crate::errors::DeleteSshKeyError>>;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1086,24 +1118,28 @@ impl UpdateSshKey {
         error: crate::errors::UpdateSshKeyError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::NewSshKeyModel,
-        sdkgen_runtime::Error<crate::errors::UpdateSshKeyError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::NewSshKeyModel,
+            sdkgen_runtime::Error<crate::errors::UpdateSshKeyError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::NewSshKeyModel>,
-        sdkgen_runtime::Error<crate::errors::UpdateSshKeyError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::NewSshKeyModel>,
+            sdkgen_runtime::Error<crate::errors::UpdateSshKeyError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -1114,7 +1150,7 @@ impl std::future::IntoFuture for UpdateSshKey {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1316,24 +1352,28 @@ impl GetBids {
         error: crate::errors::GetBidsError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::GetBidsResponse,
-        sdkgen_runtime::Error<crate::errors::GetBidsError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::GetBidsResponse,
+            sdkgen_runtime::Error<crate::errors::GetBidsError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::GetBidsResponse>,
-        sdkgen_runtime::Error<crate::errors::GetBidsError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::GetBidsResponse>,
+            sdkgen_runtime::Error<crate::errors::GetBidsError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -1344,7 +1384,7 @@ impl std::future::IntoFuture for GetBids {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1361,7 +1401,7 @@ impl sdkgen_runtime::Paginate for GetBids {
     ) -> sdkgen_runtime::BoxFuture<
         Result<Self::Page, sdkgen_runtime::Error<Self::Error>>,
     > {
-        Box::pin(self.send())
+        self.send()
     }
 
     fn next_cursor(page: &Self::Page) -> Option<&str> {
@@ -1487,24 +1527,28 @@ impl CreateBid {
         error: crate::errors::CreateBidError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::BidModel,
-        sdkgen_runtime::Error<crate::errors::CreateBidError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::BidModel,
+            sdkgen_runtime::Error<crate::errors::CreateBidError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::BidModel>,
-        sdkgen_runtime::Error<crate::errors::CreateBidError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::BidModel>,
+            sdkgen_runtime::Error<crate::errors::CreateBidError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -1515,7 +1559,7 @@ impl std::future::IntoFuture for CreateBid {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1610,24 +1654,25 @@ impl GetBid {
         error: crate::errors::GetBidError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::BidModel,
-        sdkgen_runtime::Error<crate::errors::GetBidError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<crate::types::BidModel, sdkgen_runtime::Error<crate::errors::GetBidError>>,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::BidModel>,
-        sdkgen_runtime::Error<crate::errors::GetBidError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::BidModel>,
+            sdkgen_runtime::Error<crate::errors::GetBidError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -1638,7 +1683,7 @@ impl std::future::IntoFuture for GetBid {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1730,21 +1775,25 @@ impl CancelBid {
         error: crate::errors::CancelBidError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<(), sdkgen_runtime::Error<crate::errors::CancelBidError>> {
-        self.client.inner.send(self.request(), Self::DECODER).await
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<(), sdkgen_runtime::Error<crate::errors::CancelBidError>>,
+    > {
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<()>,
-        sdkgen_runtime::Error<crate::errors::CancelBidError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<()>,
+            sdkgen_runtime::Error<crate::errors::CancelBidError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -1752,7 +1801,7 @@ impl std::future::IntoFuture for CancelBid {
     type Output = Result<(), sdkgen_runtime::Error<crate::errors::CancelBidError>>;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1859,24 +1908,28 @@ impl UpdateBid {
         error: crate::errors::UpdateBidError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::BidModel,
-        sdkgen_runtime::Error<crate::errors::UpdateBidError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::BidModel,
+            sdkgen_runtime::Error<crate::errors::UpdateBidError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::BidModel>,
-        sdkgen_runtime::Error<crate::errors::UpdateBidError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::BidModel>,
+            sdkgen_runtime::Error<crate::errors::UpdateBidError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -1887,7 +1940,7 @@ impl std::future::IntoFuture for UpdateBid {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1992,24 +2045,28 @@ impl GetBidStatus {
         error: crate::errors::GetBidStatusError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::BidStatusResponse,
-        sdkgen_runtime::Error<crate::errors::GetBidStatusError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::BidStatusResponse,
+            sdkgen_runtime::Error<crate::errors::GetBidStatusError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::BidStatusResponse>,
-        sdkgen_runtime::Error<crate::errors::GetBidStatusError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::BidStatusResponse>,
+            sdkgen_runtime::Error<crate::errors::GetBidStatusError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -2020,7 +2077,7 @@ impl std::future::IntoFuture for GetBidStatus {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2126,24 +2183,28 @@ impl GetBidHistory {
         error: crate::errors::GetBidHistoryError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::BidHistoryResponse,
-        sdkgen_runtime::Error<crate::errors::GetBidHistoryError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::BidHistoryResponse,
+            sdkgen_runtime::Error<crate::errors::GetBidHistoryError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::BidHistoryResponse>,
-        sdkgen_runtime::Error<crate::errors::GetBidHistoryError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::BidHistoryResponse>,
+            sdkgen_runtime::Error<crate::errors::GetBidHistoryError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -2154,7 +2215,7 @@ impl std::future::IntoFuture for GetBidHistory {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2246,24 +2307,28 @@ impl GetAuctions {
         error: crate::errors::GetAuctionsError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        Vec<crate::types::AuctionModel>,
-        sdkgen_runtime::Error<crate::errors::GetAuctionsError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            Vec<crate::types::AuctionModel>,
+            sdkgen_runtime::Error<crate::errors::GetAuctionsError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<Vec<crate::types::AuctionModel>>,
-        sdkgen_runtime::Error<crate::errors::GetAuctionsError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<Vec<crate::types::AuctionModel>>,
+            sdkgen_runtime::Error<crate::errors::GetAuctionsError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -2274,7 +2339,7 @@ impl std::future::IntoFuture for GetAuctions {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2427,24 +2492,28 @@ impl ListLifecycleScripts {
         error: crate::errors::ListLifecycleScriptsError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::ListLifecycleScriptsResponse,
-        sdkgen_runtime::Error<crate::errors::ListLifecycleScriptsError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::ListLifecycleScriptsResponse,
+            sdkgen_runtime::Error<crate::errors::ListLifecycleScriptsError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::ListLifecycleScriptsResponse>,
-        sdkgen_runtime::Error<crate::errors::ListLifecycleScriptsError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::ListLifecycleScriptsResponse>,
+            sdkgen_runtime::Error<crate::errors::ListLifecycleScriptsError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -2455,7 +2524,7 @@ impl std::future::IntoFuture for ListLifecycleScripts {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2472,7 +2541,7 @@ impl sdkgen_runtime::Paginate for ListLifecycleScripts {
     ) -> sdkgen_runtime::BoxFuture<
         Result<Self::Page, sdkgen_runtime::Error<Self::Error>>,
     > {
-        Box::pin(self.send())
+        self.send()
     }
 
     fn next_cursor(page: &Self::Page) -> Option<&str> {
@@ -2608,24 +2677,28 @@ impl CreateLifecycleScript {
         error: crate::errors::CreateLifecycleScriptError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::LifecycleScriptModel,
-        sdkgen_runtime::Error<crate::errors::CreateLifecycleScriptError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::LifecycleScriptModel,
+            sdkgen_runtime::Error<crate::errors::CreateLifecycleScriptError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::LifecycleScriptModel>,
-        sdkgen_runtime::Error<crate::errors::CreateLifecycleScriptError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::LifecycleScriptModel>,
+            sdkgen_runtime::Error<crate::errors::CreateLifecycleScriptError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -2636,7 +2709,7 @@ impl std::future::IntoFuture for CreateLifecycleScript {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2737,24 +2810,28 @@ impl GetLifecycleScriptContent {
         error: crate::errors::GetLifecycleScriptContentError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        sdkgen_runtime::serde_json::Value,
-        sdkgen_runtime::Error<crate::errors::GetLifecycleScriptContentError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::serde_json::Value,
+            sdkgen_runtime::Error<crate::errors::GetLifecycleScriptContentError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<sdkgen_runtime::serde_json::Value>,
-        sdkgen_runtime::Error<crate::errors::GetLifecycleScriptContentError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<sdkgen_runtime::serde_json::Value>,
+            sdkgen_runtime::Error<crate::errors::GetLifecycleScriptContentError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -2765,7 +2842,7 @@ impl std::future::IntoFuture for GetLifecycleScriptContent {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2863,21 +2940,25 @@ impl DeleteLifecycleScript {
         error: crate::errors::DeleteLifecycleScriptError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<(), sdkgen_runtime::Error<crate::errors::DeleteLifecycleScriptError>> {
-        self.client.inner.send(self.request(), Self::DECODER).await
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<(), sdkgen_runtime::Error<crate::errors::DeleteLifecycleScriptError>>,
+    > {
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<()>,
-        sdkgen_runtime::Error<crate::errors::DeleteLifecycleScriptError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<()>,
+            sdkgen_runtime::Error<crate::errors::DeleteLifecycleScriptError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -2888,7 +2969,7 @@ impl std::future::IntoFuture for DeleteLifecycleScript {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2999,24 +3080,28 @@ impl UpdateLifecycleScript {
         error: crate::errors::UpdateLifecycleScriptError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::LifecycleScriptModel,
-        sdkgen_runtime::Error<crate::errors::UpdateLifecycleScriptError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::LifecycleScriptModel,
+            sdkgen_runtime::Error<crate::errors::UpdateLifecycleScriptError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::LifecycleScriptModel>,
-        sdkgen_runtime::Error<crate::errors::UpdateLifecycleScriptError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::LifecycleScriptModel>,
+            sdkgen_runtime::Error<crate::errors::UpdateLifecycleScriptError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -3027,7 +3112,7 @@ impl std::future::IntoFuture for UpdateLifecycleScript {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3124,24 +3209,28 @@ impl GetReservationInstanceTypes {
         error: crate::errors::GetReservationInstanceTypesError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        Vec<crate::types::InstanceTypeModel>,
-        sdkgen_runtime::Error<crate::errors::GetReservationInstanceTypesError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            Vec<crate::types::InstanceTypeModel>,
+            sdkgen_runtime::Error<crate::errors::GetReservationInstanceTypesError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<Vec<crate::types::InstanceTypeModel>>,
-        sdkgen_runtime::Error<crate::errors::GetReservationInstanceTypesError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<Vec<crate::types::InstanceTypeModel>>,
+            sdkgen_runtime::Error<crate::errors::GetReservationInstanceTypesError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -3152,7 +3241,7 @@ impl std::future::IntoFuture for GetReservationInstanceTypes {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3300,24 +3389,28 @@ impl GetReservationQuote {
         error: crate::errors::GetReservationQuoteError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::ReservationQuoteResponse,
-        sdkgen_runtime::Error<crate::errors::GetReservationQuoteError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::ReservationQuoteResponse,
+            sdkgen_runtime::Error<crate::errors::GetReservationQuoteError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::ReservationQuoteResponse>,
-        sdkgen_runtime::Error<crate::errors::GetReservationQuoteError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::ReservationQuoteResponse>,
+            sdkgen_runtime::Error<crate::errors::GetReservationQuoteError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -3328,7 +3421,7 @@ impl std::future::IntoFuture for GetReservationQuote {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3613,24 +3706,28 @@ impl GetAvailability {
         error: crate::errors::GetAvailabilityError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        Vec<crate::types::AvailabilitySlotModel>,
-        sdkgen_runtime::Error<crate::errors::GetAvailabilityError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            Vec<crate::types::AvailabilitySlotModel>,
+            sdkgen_runtime::Error<crate::errors::GetAvailabilityError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<Vec<crate::types::AvailabilitySlotModel>>,
-        sdkgen_runtime::Error<crate::errors::GetAvailabilityError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<Vec<crate::types::AvailabilitySlotModel>>,
+            sdkgen_runtime::Error<crate::errors::GetAvailabilityError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -3641,7 +3738,7 @@ impl std::future::IntoFuture for GetAvailability {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3825,24 +3922,28 @@ impl GetReservations {
         error: crate::errors::GetReservationsError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::GetReservationsResponse,
-        sdkgen_runtime::Error<crate::errors::GetReservationsError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::GetReservationsResponse,
+            sdkgen_runtime::Error<crate::errors::GetReservationsError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::GetReservationsResponse>,
-        sdkgen_runtime::Error<crate::errors::GetReservationsError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::GetReservationsResponse>,
+            sdkgen_runtime::Error<crate::errors::GetReservationsError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -3853,7 +3954,7 @@ impl std::future::IntoFuture for GetReservations {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3870,7 +3971,7 @@ impl sdkgen_runtime::Paginate for GetReservations {
     ) -> sdkgen_runtime::BoxFuture<
         Result<Self::Page, sdkgen_runtime::Error<Self::Error>>,
     > {
-        Box::pin(self.send())
+        self.send()
     }
 
     fn next_cursor(page: &Self::Page) -> Option<&str> {
@@ -4003,24 +4104,28 @@ impl CreateReservation {
         error: crate::errors::CreateReservationError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::ReservationModel,
-        sdkgen_runtime::Error<crate::errors::CreateReservationError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::ReservationModel,
+            sdkgen_runtime::Error<crate::errors::CreateReservationError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::ReservationModel>,
-        sdkgen_runtime::Error<crate::errors::CreateReservationError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::ReservationModel>,
+            sdkgen_runtime::Error<crate::errors::CreateReservationError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -4031,7 +4136,7 @@ impl std::future::IntoFuture for CreateReservation {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4137,24 +4242,28 @@ impl GetExtensionAvailability {
         error: crate::errors::GetExtensionAvailabilityError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::ExtensionAvailabilityResponse,
-        sdkgen_runtime::Error<crate::errors::GetExtensionAvailabilityError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::ExtensionAvailabilityResponse,
+            sdkgen_runtime::Error<crate::errors::GetExtensionAvailabilityError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::ExtensionAvailabilityResponse>,
-        sdkgen_runtime::Error<crate::errors::GetExtensionAvailabilityError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::ExtensionAvailabilityResponse>,
+            sdkgen_runtime::Error<crate::errors::GetExtensionAvailabilityError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -4165,7 +4274,7 @@ impl std::future::IntoFuture for GetExtensionAvailability {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4279,24 +4388,28 @@ impl ExtendReservation {
         error: crate::errors::ExtendReservationError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::ReservationModel,
-        sdkgen_runtime::Error<crate::errors::ExtendReservationError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::ReservationModel,
+            sdkgen_runtime::Error<crate::errors::ExtendReservationError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::ReservationModel>,
-        sdkgen_runtime::Error<crate::errors::ExtendReservationError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::ReservationModel>,
+            sdkgen_runtime::Error<crate::errors::ExtendReservationError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -4307,7 +4420,7 @@ impl std::future::IntoFuture for ExtendReservation {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4418,24 +4531,28 @@ impl UpdateReservation {
         error: crate::errors::UpdateReservationError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::ReservationModel,
-        sdkgen_runtime::Error<crate::errors::UpdateReservationError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::ReservationModel,
+            sdkgen_runtime::Error<crate::errors::UpdateReservationError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::ReservationModel>,
-        sdkgen_runtime::Error<crate::errors::UpdateReservationError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::ReservationModel>,
+            sdkgen_runtime::Error<crate::errors::UpdateReservationError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -4446,7 +4563,7 @@ impl std::future::IntoFuture for UpdateReservation {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4569,24 +4686,28 @@ impl TerminateInstance {
         error: crate::errors::TerminateInstanceError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        sdkgen_runtime::serde_json::Value,
-        sdkgen_runtime::Error<crate::errors::TerminateInstanceError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::serde_json::Value,
+            sdkgen_runtime::Error<crate::errors::TerminateInstanceError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<sdkgen_runtime::serde_json::Value>,
-        sdkgen_runtime::Error<crate::errors::TerminateInstanceError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<sdkgen_runtime::serde_json::Value>,
+            sdkgen_runtime::Error<crate::errors::TerminateInstanceError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -4597,7 +4718,7 @@ impl std::future::IntoFuture for TerminateInstance {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4708,24 +4829,28 @@ impl GetReservationHistory {
         error: crate::errors::GetReservationHistoryError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::ReservationHistoryResponse,
-        sdkgen_runtime::Error<crate::errors::GetReservationHistoryError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::ReservationHistoryResponse,
+            sdkgen_runtime::Error<crate::errors::GetReservationHistoryError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::ReservationHistoryResponse>,
-        sdkgen_runtime::Error<crate::errors::GetReservationHistoryError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::ReservationHistoryResponse>,
+            sdkgen_runtime::Error<crate::errors::GetReservationHistoryError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -4736,7 +4861,7 @@ impl std::future::IntoFuture for GetReservationHistory {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4839,24 +4964,28 @@ impl GetReservationUsage {
         error: crate::errors::GetReservationUsageError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::ReservationUsageResponse,
-        sdkgen_runtime::Error<crate::errors::GetReservationUsageError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::ReservationUsageResponse,
+            sdkgen_runtime::Error<crate::errors::GetReservationUsageError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::ReservationUsageResponse>,
-        sdkgen_runtime::Error<crate::errors::GetReservationUsageError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::ReservationUsageResponse>,
+            sdkgen_runtime::Error<crate::errors::GetReservationUsageError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -4867,7 +4996,7 @@ impl std::future::IntoFuture for GetReservationUsage {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5005,24 +5134,28 @@ impl GetVolumes {
         error: crate::errors::GetVolumesError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        Vec<crate::types::VolumeModel>,
-        sdkgen_runtime::Error<crate::errors::GetVolumesError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            Vec<crate::types::VolumeModel>,
+            sdkgen_runtime::Error<crate::errors::GetVolumesError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<Vec<crate::types::VolumeModel>>,
-        sdkgen_runtime::Error<crate::errors::GetVolumesError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<Vec<crate::types::VolumeModel>>,
+            sdkgen_runtime::Error<crate::errors::GetVolumesError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -5033,7 +5166,7 @@ impl std::future::IntoFuture for GetVolumes {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5144,24 +5277,28 @@ impl CreateVolume {
         error: crate::errors::CreateVolumeError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::VolumeModel,
-        sdkgen_runtime::Error<crate::errors::CreateVolumeError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::VolumeModel,
+            sdkgen_runtime::Error<crate::errors::CreateVolumeError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::VolumeModel>,
-        sdkgen_runtime::Error<crate::errors::CreateVolumeError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::VolumeModel>,
+            sdkgen_runtime::Error<crate::errors::CreateVolumeError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -5172,7 +5309,7 @@ impl std::future::IntoFuture for CreateVolume {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5273,21 +5410,25 @@ impl DeleteVolume {
         error: crate::errors::DeleteVolumeError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<(), sdkgen_runtime::Error<crate::errors::DeleteVolumeError>> {
-        self.client.inner.send(self.request(), Self::DECODER).await
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<(), sdkgen_runtime::Error<crate::errors::DeleteVolumeError>>,
+    > {
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<()>,
-        sdkgen_runtime::Error<crate::errors::DeleteVolumeError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<()>,
+            sdkgen_runtime::Error<crate::errors::DeleteVolumeError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -5295,7 +5436,7 @@ impl std::future::IntoFuture for DeleteVolume {
     type Output = Result<(), sdkgen_runtime::Error<crate::errors::DeleteVolumeError>>;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5415,24 +5556,28 @@ impl UpdateVolume {
         error: crate::errors::UpdateVolumeError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::VolumeModel,
-        sdkgen_runtime::Error<crate::errors::UpdateVolumeError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::VolumeModel,
+            sdkgen_runtime::Error<crate::errors::UpdateVolumeError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::VolumeModel>,
-        sdkgen_runtime::Error<crate::errors::UpdateVolumeError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::VolumeModel>,
+            sdkgen_runtime::Error<crate::errors::UpdateVolumeError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -5443,7 +5588,7 @@ impl std::future::IntoFuture for UpdateVolume {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5549,24 +5694,28 @@ impl GetOrganizationQuotas {
         error: crate::errors::GetOrganizationQuotasError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        Vec<crate::types::OrganizationStorageQuotaModel>,
-        sdkgen_runtime::Error<crate::errors::GetOrganizationQuotasError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            Vec<crate::types::OrganizationStorageQuotaModel>,
+            sdkgen_runtime::Error<crate::errors::GetOrganizationQuotasError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<Vec<crate::types::OrganizationStorageQuotaModel>>,
-        sdkgen_runtime::Error<crate::errors::GetOrganizationQuotasError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<Vec<crate::types::OrganizationStorageQuotaModel>>,
+            sdkgen_runtime::Error<crate::errors::GetOrganizationQuotasError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -5577,7 +5726,7 @@ impl std::future::IntoFuture for GetOrganizationQuotas {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5714,24 +5863,28 @@ impl GetCurrentPricesV2 {
         error: crate::errors::GetCurrentPricesV2Error::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::CurrentPricesResponse,
-        sdkgen_runtime::Error<crate::errors::GetCurrentPricesV2Error>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::CurrentPricesResponse,
+            sdkgen_runtime::Error<crate::errors::GetCurrentPricesV2Error>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::CurrentPricesResponse>,
-        sdkgen_runtime::Error<crate::errors::GetCurrentPricesV2Error>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::CurrentPricesResponse>,
+            sdkgen_runtime::Error<crate::errors::GetCurrentPricesV2Error>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -5742,7 +5895,7 @@ impl std::future::IntoFuture for GetCurrentPricesV2 {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5910,24 +6063,28 @@ impl GetHistoricalPricesV2 {
         error: crate::errors::GetHistoricalPricesV2Error::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::HistoricalPricesResponseModel,
-        sdkgen_runtime::Error<crate::errors::GetHistoricalPricesV2Error>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::HistoricalPricesResponseModel,
+            sdkgen_runtime::Error<crate::errors::GetHistoricalPricesV2Error>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::HistoricalPricesResponseModel>,
-        sdkgen_runtime::Error<crate::errors::GetHistoricalPricesV2Error>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::HistoricalPricesResponseModel>,
+            sdkgen_runtime::Error<crate::errors::GetHistoricalPricesV2Error>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -5938,7 +6095,7 @@ impl std::future::IntoFuture for GetHistoricalPricesV2 {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6035,24 +6192,28 @@ impl GetCpuInstanceTypes {
         error: crate::errors::GetCpuInstanceTypesError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        Vec<crate::types::InstanceTypeModel>,
-        sdkgen_runtime::Error<crate::errors::GetCpuInstanceTypesError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            Vec<crate::types::InstanceTypeModel>,
+            sdkgen_runtime::Error<crate::errors::GetCpuInstanceTypesError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<Vec<crate::types::InstanceTypeModel>>,
-        sdkgen_runtime::Error<crate::errors::GetCpuInstanceTypesError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<Vec<crate::types::InstanceTypeModel>>,
+            sdkgen_runtime::Error<crate::errors::GetCpuInstanceTypesError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -6063,7 +6224,7 @@ impl std::future::IntoFuture for GetCpuInstanceTypes {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6159,24 +6320,28 @@ impl GetCpuRegions {
         error: crate::errors::GetCpuRegionsError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        Vec<crate::types::RegionDto>,
-        sdkgen_runtime::Error<crate::errors::GetCpuRegionsError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            Vec<crate::types::RegionDto>,
+            sdkgen_runtime::Error<crate::errors::GetCpuRegionsError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<Vec<crate::types::RegionDto>>,
-        sdkgen_runtime::Error<crate::errors::GetCpuRegionsError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<Vec<crate::types::RegionDto>>,
+            sdkgen_runtime::Error<crate::errors::GetCpuRegionsError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -6187,7 +6352,7 @@ impl std::future::IntoFuture for GetCpuRegions {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6290,24 +6455,28 @@ impl CreateCpuInstance {
         error: crate::errors::CreateCpuInstanceError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::InstanceModel,
-        sdkgen_runtime::Error<crate::errors::CreateCpuInstanceError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::InstanceModel,
+            sdkgen_runtime::Error<crate::errors::CreateCpuInstanceError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::InstanceModel>,
-        sdkgen_runtime::Error<crate::errors::CreateCpuInstanceError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::InstanceModel>,
+            sdkgen_runtime::Error<crate::errors::CreateCpuInstanceError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -6318,7 +6487,7 @@ impl std::future::IntoFuture for CreateCpuInstance {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6421,21 +6590,25 @@ impl TerminateCpuInstance {
         error: crate::errors::TerminateCpuInstanceError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<(), sdkgen_runtime::Error<crate::errors::TerminateCpuInstanceError>> {
-        self.client.inner.send(self.request(), Self::DECODER).await
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<(), sdkgen_runtime::Error<crate::errors::TerminateCpuInstanceError>>,
+    > {
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<()>,
-        sdkgen_runtime::Error<crate::errors::TerminateCpuInstanceError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<()>,
+            sdkgen_runtime::Error<crate::errors::TerminateCpuInstanceError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -6446,7 +6619,7 @@ impl std::future::IntoFuture for TerminateCpuInstance {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6550,24 +6723,28 @@ impl GetKubernetesClusters {
         error: crate::errors::GetKubernetesClustersError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        Vec<crate::types::KubernetesClusterModel>,
-        sdkgen_runtime::Error<crate::errors::GetKubernetesClustersError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            Vec<crate::types::KubernetesClusterModel>,
+            sdkgen_runtime::Error<crate::errors::GetKubernetesClustersError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<Vec<crate::types::KubernetesClusterModel>>,
-        sdkgen_runtime::Error<crate::errors::GetKubernetesClustersError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<Vec<crate::types::KubernetesClusterModel>>,
+            sdkgen_runtime::Error<crate::errors::GetKubernetesClustersError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -6578,7 +6755,7 @@ impl std::future::IntoFuture for GetKubernetesClusters {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6684,24 +6861,28 @@ impl CreateKubernetesCluster {
         error: crate::errors::CreateKubernetesClusterError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::KubernetesClusterModel,
-        sdkgen_runtime::Error<crate::errors::CreateKubernetesClusterError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::KubernetesClusterModel,
+            sdkgen_runtime::Error<crate::errors::CreateKubernetesClusterError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::KubernetesClusterModel>,
-        sdkgen_runtime::Error<crate::errors::CreateKubernetesClusterError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::KubernetesClusterModel>,
+            sdkgen_runtime::Error<crate::errors::CreateKubernetesClusterError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -6712,7 +6893,7 @@ impl std::future::IntoFuture for CreateKubernetesCluster {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6815,24 +6996,28 @@ impl GetKubernetesCluster {
         error: crate::errors::GetKubernetesClusterError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::KubernetesClusterModel,
-        sdkgen_runtime::Error<crate::errors::GetKubernetesClusterError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::KubernetesClusterModel,
+            sdkgen_runtime::Error<crate::errors::GetKubernetesClusterError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::KubernetesClusterModel>,
-        sdkgen_runtime::Error<crate::errors::GetKubernetesClusterError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::KubernetesClusterModel>,
+            sdkgen_runtime::Error<crate::errors::GetKubernetesClusterError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -6843,7 +7028,7 @@ impl std::future::IntoFuture for GetKubernetesCluster {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6944,21 +7129,25 @@ impl DeleteKubernetesCluster {
         error: crate::errors::DeleteKubernetesClusterError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<(), sdkgen_runtime::Error<crate::errors::DeleteKubernetesClusterError>> {
-        self.client.inner.send(self.request(), Self::DECODER).await
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<(), sdkgen_runtime::Error<crate::errors::DeleteKubernetesClusterError>>,
+    > {
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<()>,
-        sdkgen_runtime::Error<crate::errors::DeleteKubernetesClusterError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<()>,
+            sdkgen_runtime::Error<crate::errors::DeleteKubernetesClusterError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -6969,7 +7158,7 @@ impl std::future::IntoFuture for DeleteKubernetesCluster {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7195,24 +7384,28 @@ impl GetInstances {
         error: crate::errors::GetInstancesError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::GetInstancesResponse,
-        sdkgen_runtime::Error<crate::errors::GetInstancesError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::GetInstancesResponse,
+            sdkgen_runtime::Error<crate::errors::GetInstancesError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::GetInstancesResponse>,
-        sdkgen_runtime::Error<crate::errors::GetInstancesError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::GetInstancesResponse>,
+            sdkgen_runtime::Error<crate::errors::GetInstancesError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -7223,7 +7416,7 @@ impl std::future::IntoFuture for GetInstances {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7240,7 +7433,7 @@ impl sdkgen_runtime::Paginate for GetInstances {
     ) -> sdkgen_runtime::BoxFuture<
         Result<Self::Page, sdkgen_runtime::Error<Self::Error>>,
     > {
-        Box::pin(self.send())
+        self.send()
     }
 
     fn next_cursor(page: &Self::Page) -> Option<&str> {
@@ -7395,24 +7588,28 @@ impl PutInstanceStatus {
         error: crate::errors::PutInstanceStatusError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::PatchInstanceStatusResponse,
-        sdkgen_runtime::Error<crate::errors::PutInstanceStatusError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::PatchInstanceStatusResponse,
+            sdkgen_runtime::Error<crate::errors::PutInstanceStatusError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::PatchInstanceStatusResponse>,
-        sdkgen_runtime::Error<crate::errors::PutInstanceStatusError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::PatchInstanceStatusResponse>,
+            sdkgen_runtime::Error<crate::errors::PutInstanceStatusError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -7423,7 +7620,7 @@ impl std::future::IntoFuture for PutInstanceStatus {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7527,24 +7724,28 @@ impl GetInstanceStatus {
         error: crate::errors::GetInstanceStatusError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::InstanceStatusResponse,
-        sdkgen_runtime::Error<crate::errors::GetInstanceStatusError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::InstanceStatusResponse,
+            sdkgen_runtime::Error<crate::errors::GetInstanceStatusError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::InstanceStatusResponse>,
-        sdkgen_runtime::Error<crate::errors::GetInstanceStatusError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::InstanceStatusResponse>,
+            sdkgen_runtime::Error<crate::errors::GetInstanceStatusError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -7555,7 +7756,7 @@ impl std::future::IntoFuture for GetInstanceStatus {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7679,24 +7880,28 @@ impl RefreshInstanceBootDisk {
         error: crate::errors::RefreshInstanceBootDiskError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::RefreshBootDiskResponse,
-        sdkgen_runtime::Error<crate::errors::RefreshInstanceBootDiskError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::RefreshBootDiskResponse,
+            sdkgen_runtime::Error<crate::errors::RefreshInstanceBootDiskError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::RefreshBootDiskResponse>,
-        sdkgen_runtime::Error<crate::errors::RefreshInstanceBootDiskError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::RefreshBootDiskResponse>,
+            sdkgen_runtime::Error<crate::errors::RefreshInstanceBootDiskError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -7707,7 +7912,7 @@ impl std::future::IntoFuture for RefreshInstanceBootDisk {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7816,24 +8021,28 @@ impl RestartVm {
         error: crate::errors::RestartVmError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::RestartVmResponse,
-        sdkgen_runtime::Error<crate::errors::RestartVmError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::RestartVmResponse,
+            sdkgen_runtime::Error<crate::errors::RestartVmError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::RestartVmResponse>,
-        sdkgen_runtime::Error<crate::errors::RestartVmError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::RestartVmResponse>,
+            sdkgen_runtime::Error<crate::errors::RestartVmError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -7844,7 +8053,7 @@ impl std::future::IntoFuture for RestartVm {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8041,24 +8250,28 @@ impl GetInstanceStatusHistory {
         error: crate::errors::GetInstanceStatusHistoryError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::InstanceStatusHistoryResponse,
-        sdkgen_runtime::Error<crate::errors::GetInstanceStatusHistoryError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::InstanceStatusHistoryResponse,
+            sdkgen_runtime::Error<crate::errors::GetInstanceStatusHistoryError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::InstanceStatusHistoryResponse>,
-        sdkgen_runtime::Error<crate::errors::GetInstanceStatusHistoryError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::InstanceStatusHistoryResponse>,
+            sdkgen_runtime::Error<crate::errors::GetInstanceStatusHistoryError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -8069,7 +8282,7 @@ impl std::future::IntoFuture for GetInstanceStatusHistory {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8086,7 +8299,7 @@ impl sdkgen_runtime::Paginate for GetInstanceStatusHistory {
     ) -> sdkgen_runtime::BoxFuture<
         Result<Self::Page, sdkgen_runtime::Error<Self::Error>>,
     > {
-        Box::pin(self.send())
+        self.send()
     }
 
     fn next_cursor(page: &Self::Page) -> Option<&str> {
@@ -8313,24 +8526,28 @@ impl GetInstancePricingHistory {
         error: crate::errors::GetInstancePricingHistoryError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::InstancePricingHistoryResponse,
-        sdkgen_runtime::Error<crate::errors::GetInstancePricingHistoryError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::InstancePricingHistoryResponse,
+            sdkgen_runtime::Error<crate::errors::GetInstancePricingHistoryError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::InstancePricingHistoryResponse>,
-        sdkgen_runtime::Error<crate::errors::GetInstancePricingHistoryError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::InstancePricingHistoryResponse>,
+            sdkgen_runtime::Error<crate::errors::GetInstancePricingHistoryError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -8341,7 +8558,7 @@ impl std::future::IntoFuture for GetInstancePricingHistory {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8358,7 +8575,7 @@ impl sdkgen_runtime::Paginate for GetInstancePricingHistory {
     ) -> sdkgen_runtime::BoxFuture<
         Result<Self::Page, sdkgen_runtime::Error<Self::Error>>,
     > {
-        Box::pin(self.send())
+        self.send()
     }
 
     fn next_cursor(page: &Self::Page) -> Option<&str> {
@@ -8480,24 +8697,28 @@ impl GetInstanceTypes {
         error: crate::errors::GetInstanceTypesError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        Vec<crate::types::InstanceTypeModel>,
-        sdkgen_runtime::Error<crate::errors::GetInstanceTypesError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            Vec<crate::types::InstanceTypeModel>,
+            sdkgen_runtime::Error<crate::errors::GetInstanceTypesError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<Vec<crate::types::InstanceTypeModel>>,
-        sdkgen_runtime::Error<crate::errors::GetInstanceTypesError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<Vec<crate::types::InstanceTypeModel>>,
+            sdkgen_runtime::Error<crate::errors::GetInstanceTypesError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -8508,7 +8729,7 @@ impl std::future::IntoFuture for GetInstanceTypes {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8600,24 +8821,28 @@ impl GetProjects {
         error: crate::errors::GetProjectsError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        Vec<crate::types::ProjectModel>,
-        sdkgen_runtime::Error<crate::errors::GetProjectsError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            Vec<crate::types::ProjectModel>,
+            sdkgen_runtime::Error<crate::errors::GetProjectsError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<Vec<crate::types::ProjectModel>>,
-        sdkgen_runtime::Error<crate::errors::GetProjectsError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<Vec<crate::types::ProjectModel>>,
+            sdkgen_runtime::Error<crate::errors::GetProjectsError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -8628,7 +8853,7 @@ impl std::future::IntoFuture for GetProjects {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8721,24 +8946,28 @@ impl GetImageVersions {
         error: crate::errors::GetImageVersionsError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        Vec<crate::types::ImageVersionModel>,
-        sdkgen_runtime::Error<crate::errors::GetImageVersionsError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            Vec<crate::types::ImageVersionModel>,
+            sdkgen_runtime::Error<crate::errors::GetImageVersionsError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<Vec<crate::types::ImageVersionModel>>,
-        sdkgen_runtime::Error<crate::errors::GetImageVersionsError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<Vec<crate::types::ImageVersionModel>>,
+            sdkgen_runtime::Error<crate::errors::GetImageVersionsError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -8749,7 +8978,7 @@ impl std::future::IntoFuture for GetImageVersions {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8851,24 +9080,28 @@ impl GetMccImageVersions {
         error: crate::errors::GetMccImageVersionsError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        Vec<crate::types::ImageVersionModel>,
-        sdkgen_runtime::Error<crate::errors::GetMccImageVersionsError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            Vec<crate::types::ImageVersionModel>,
+            sdkgen_runtime::Error<crate::errors::GetMccImageVersionsError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<Vec<crate::types::ImageVersionModel>>,
-        sdkgen_runtime::Error<crate::errors::GetMccImageVersionsError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<Vec<crate::types::ImageVersionModel>>,
+            sdkgen_runtime::Error<crate::errors::GetMccImageVersionsError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -8879,7 +9112,7 @@ impl std::future::IntoFuture for GetMccImageVersions {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8977,24 +9210,28 @@ impl GetQuotas {
         error: crate::errors::GetQuotasError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        Vec<crate::types::QuotaModel>,
-        sdkgen_runtime::Error<crate::errors::GetQuotasError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            Vec<crate::types::QuotaModel>,
+            sdkgen_runtime::Error<crate::errors::GetQuotasError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<Vec<crate::types::QuotaModel>>,
-        sdkgen_runtime::Error<crate::errors::GetQuotasError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<Vec<crate::types::QuotaModel>>,
+            sdkgen_runtime::Error<crate::errors::GetQuotasError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -9005,6 +9242,6 @@ impl std::future::IntoFuture for GetQuotas {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

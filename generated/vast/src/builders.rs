@@ -100,24 +100,28 @@ impl ShowSshKeys {
         error: crate::errors::ShowSshKeysError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::ShowSshKeysResponse,
-        sdkgen_runtime::Error<crate::errors::ShowSshKeysError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::ShowSshKeysResponse,
+            sdkgen_runtime::Error<crate::errors::ShowSshKeysError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::ShowSshKeysResponse>,
-        sdkgen_runtime::Error<crate::errors::ShowSshKeysError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::ShowSshKeysResponse>,
+            sdkgen_runtime::Error<crate::errors::ShowSshKeysError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -128,7 +132,7 @@ impl std::future::IntoFuture for ShowSshKeys {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -241,24 +245,28 @@ impl AttachSshKey {
         error: crate::errors::AttachSshKeyError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::SuccessResponse,
-        sdkgen_runtime::Error<crate::errors::AttachSshKeyError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::SuccessResponse,
+            sdkgen_runtime::Error<crate::errors::AttachSshKeyError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::SuccessResponse>,
-        sdkgen_runtime::Error<crate::errors::AttachSshKeyError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::SuccessResponse>,
+            sdkgen_runtime::Error<crate::errors::AttachSshKeyError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -269,7 +277,7 @@ impl std::future::IntoFuture for AttachSshKey {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -375,24 +383,28 @@ impl InitiateRemoteRsync {
         error: crate::errors::InitiateRemoteRsyncError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::SuccessResponse,
-        sdkgen_runtime::Error<crate::errors::InitiateRemoteRsyncError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::SuccessResponse,
+            sdkgen_runtime::Error<crate::errors::InitiateRemoteRsyncError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::SuccessResponse>,
-        sdkgen_runtime::Error<crate::errors::InitiateRemoteRsyncError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::SuccessResponse>,
+            sdkgen_runtime::Error<crate::errors::InitiateRemoteRsyncError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -403,7 +415,7 @@ impl std::future::IntoFuture for InitiateRemoteRsync {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -509,24 +521,28 @@ impl CancelRemoteRsync {
         error: crate::errors::CancelRemoteRsyncError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::SimpleBooleanSuccessResponse,
-        sdkgen_runtime::Error<crate::errors::CancelRemoteRsyncError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::SimpleBooleanSuccessResponse,
+            sdkgen_runtime::Error<crate::errors::CancelRemoteRsyncError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::SimpleBooleanSuccessResponse>,
-        sdkgen_runtime::Error<crate::errors::CancelRemoteRsyncError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::SimpleBooleanSuccessResponse>,
+            sdkgen_runtime::Error<crate::errors::CancelRemoteRsyncError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -537,7 +553,7 @@ impl std::future::IntoFuture for CancelRemoteRsync {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -639,24 +655,28 @@ impl CancelMaint {
         error: crate::errors::CancelMaintError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::CancelMaintResponse,
-        sdkgen_runtime::Error<crate::errors::CancelMaintError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::CancelMaintResponse,
+            sdkgen_runtime::Error<crate::errors::CancelMaintError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::CancelMaintResponse>,
-        sdkgen_runtime::Error<crate::errors::CancelMaintError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::CancelMaintResponse>,
+            sdkgen_runtime::Error<crate::errors::CancelMaintError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -667,7 +687,7 @@ impl std::future::IntoFuture for CancelMaint {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -767,24 +787,28 @@ impl CloudCopy {
         error: crate::errors::CloudCopyError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::CloudCopyResponse,
-        sdkgen_runtime::Error<crate::errors::CloudCopyError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::CloudCopyResponse,
+            sdkgen_runtime::Error<crate::errors::CloudCopyError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::CloudCopyResponse>,
-        sdkgen_runtime::Error<crate::errors::CloudCopyError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::CloudCopyResponse>,
+            sdkgen_runtime::Error<crate::errors::CloudCopyError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -795,7 +819,7 @@ impl std::future::IntoFuture for CloudCopy {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -896,24 +920,28 @@ impl CancelSync {
         error: crate::errors::CancelSyncError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::SuccessResponse,
-        sdkgen_runtime::Error<crate::errors::CancelSyncError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::SuccessResponse,
+            sdkgen_runtime::Error<crate::errors::CancelSyncError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::SuccessResponse>,
-        sdkgen_runtime::Error<crate::errors::CancelSyncError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::SuccessResponse>,
+            sdkgen_runtime::Error<crate::errors::CancelSyncError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -924,7 +952,7 @@ impl std::future::IntoFuture for CancelSync {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1042,24 +1070,28 @@ impl ChangeBid {
         error: crate::errors::ChangeBidError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::SimpleBooleanSuccessResponse,
-        sdkgen_runtime::Error<crate::errors::ChangeBidError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::SimpleBooleanSuccessResponse,
+            sdkgen_runtime::Error<crate::errors::ChangeBidError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::SimpleBooleanSuccessResponse>,
-        sdkgen_runtime::Error<crate::errors::ChangeBidError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::SimpleBooleanSuccessResponse>,
+            sdkgen_runtime::Error<crate::errors::ChangeBidError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -1070,7 +1102,7 @@ impl std::future::IntoFuture for ChangeBid {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1184,24 +1216,28 @@ impl CleanupMachine {
         error: crate::errors::CleanupMachineError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::CleanupMachineResponse,
-        sdkgen_runtime::Error<crate::errors::CleanupMachineError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::CleanupMachineResponse,
+            sdkgen_runtime::Error<crate::errors::CleanupMachineError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::CleanupMachineResponse>,
-        sdkgen_runtime::Error<crate::errors::CleanupMachineError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::CleanupMachineResponse>,
+            sdkgen_runtime::Error<crate::errors::CleanupMachineError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -1212,7 +1248,7 @@ impl std::future::IntoFuture for CleanupMachine {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1306,24 +1342,28 @@ impl ShowApiKeys {
         error: crate::errors::ShowApiKeysError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::ShowApiKeysResponse,
-        sdkgen_runtime::Error<crate::errors::ShowApiKeysError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::ShowApiKeysResponse,
+            sdkgen_runtime::Error<crate::errors::ShowApiKeysError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::ShowApiKeysResponse>,
-        sdkgen_runtime::Error<crate::errors::ShowApiKeysError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::ShowApiKeysResponse>,
+            sdkgen_runtime::Error<crate::errors::ShowApiKeysError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -1334,7 +1374,7 @@ impl std::future::IntoFuture for ShowApiKeys {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1437,24 +1477,28 @@ impl CreateApiKey {
         error: crate::errors::CreateApiKeyError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::CreateApiKeyResponse,
-        sdkgen_runtime::Error<crate::errors::CreateApiKeyError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::CreateApiKeyResponse,
+            sdkgen_runtime::Error<crate::errors::CreateApiKeyError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::CreateApiKeyResponse>,
-        sdkgen_runtime::Error<crate::errors::CreateApiKeyError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::CreateApiKeyResponse>,
+            sdkgen_runtime::Error<crate::errors::CreateApiKeyError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -1465,7 +1509,7 @@ impl std::future::IntoFuture for CreateApiKey {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1559,24 +1603,28 @@ impl ShowWorkergroup {
         error: crate::errors::ShowWorkergroupError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::ShowWorkergroupResponse,
-        sdkgen_runtime::Error<crate::errors::ShowWorkergroupError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::ShowWorkergroupResponse,
+            sdkgen_runtime::Error<crate::errors::ShowWorkergroupError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::ShowWorkergroupResponse>,
-        sdkgen_runtime::Error<crate::errors::ShowWorkergroupError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::ShowWorkergroupResponse>,
+            sdkgen_runtime::Error<crate::errors::ShowWorkergroupError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -1587,7 +1635,7 @@ impl std::future::IntoFuture for ShowWorkergroup {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1695,24 +1743,28 @@ impl CreateWorkergroup {
         error: crate::errors::CreateWorkergroupError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::CreateWorkergroupResponse,
-        sdkgen_runtime::Error<crate::errors::CreateWorkergroupError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::CreateWorkergroupResponse,
+            sdkgen_runtime::Error<crate::errors::CreateWorkergroupError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::CreateWorkergroupResponse>,
-        sdkgen_runtime::Error<crate::errors::CreateWorkergroupError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::CreateWorkergroupResponse>,
+            sdkgen_runtime::Error<crate::errors::CreateWorkergroupError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -1723,7 +1775,7 @@ impl std::future::IntoFuture for CreateWorkergroup {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1817,24 +1869,28 @@ impl ShowEndpoints {
         error: crate::errors::ShowEndpointsError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::ShowEndpointsResponse,
-        sdkgen_runtime::Error<crate::errors::ShowEndpointsError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::ShowEndpointsResponse,
+            sdkgen_runtime::Error<crate::errors::ShowEndpointsError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::ShowEndpointsResponse>,
-        sdkgen_runtime::Error<crate::errors::ShowEndpointsError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::ShowEndpointsResponse>,
+            sdkgen_runtime::Error<crate::errors::ShowEndpointsError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -1845,7 +1901,7 @@ impl std::future::IntoFuture for ShowEndpoints {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1950,24 +2006,28 @@ impl CreateEndpoint {
         error: crate::errors::CreateEndpointError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::CreateEndpointResponse,
-        sdkgen_runtime::Error<crate::errors::CreateEndpointError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::CreateEndpointResponse,
+            sdkgen_runtime::Error<crate::errors::CreateEndpointError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::CreateEndpointResponse>,
-        sdkgen_runtime::Error<crate::errors::CreateEndpointError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::CreateEndpointResponse>,
+            sdkgen_runtime::Error<crate::errors::CreateEndpointError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -1978,7 +2038,7 @@ impl std::future::IntoFuture for CreateEndpoint {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2072,24 +2132,28 @@ impl ShowEnvVars {
         error: crate::errors::ShowEnvVarsError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::ShowEnvVarsResponse,
-        sdkgen_runtime::Error<crate::errors::ShowEnvVarsError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::ShowEnvVarsResponse,
+            sdkgen_runtime::Error<crate::errors::ShowEnvVarsError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::ShowEnvVarsResponse>,
-        sdkgen_runtime::Error<crate::errors::ShowEnvVarsError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::ShowEnvVarsResponse>,
+            sdkgen_runtime::Error<crate::errors::ShowEnvVarsError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -2100,7 +2164,7 @@ impl std::future::IntoFuture for ShowEnvVars {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2200,24 +2264,28 @@ impl UpdateEnvVar {
         error: crate::errors::UpdateEnvVarError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::SuccessResponse,
-        sdkgen_runtime::Error<crate::errors::UpdateEnvVarError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::SuccessResponse,
+            sdkgen_runtime::Error<crate::errors::UpdateEnvVarError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::SuccessResponse>,
-        sdkgen_runtime::Error<crate::errors::UpdateEnvVarError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::SuccessResponse>,
+            sdkgen_runtime::Error<crate::errors::UpdateEnvVarError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -2228,7 +2296,7 @@ impl std::future::IntoFuture for UpdateEnvVar {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2330,24 +2398,28 @@ impl CreateEnvVar {
         error: crate::errors::CreateEnvVarError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::SuccessResponse,
-        sdkgen_runtime::Error<crate::errors::CreateEnvVarError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::SuccessResponse,
+            sdkgen_runtime::Error<crate::errors::CreateEnvVarError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::SuccessResponse>,
-        sdkgen_runtime::Error<crate::errors::CreateEnvVarError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::SuccessResponse>,
+            sdkgen_runtime::Error<crate::errors::CreateEnvVarError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -2358,7 +2430,7 @@ impl std::future::IntoFuture for CreateEnvVar {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2462,24 +2534,28 @@ impl DeleteUserSecret {
         error: crate::errors::DeleteUserSecretError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::SuccessResponse,
-        sdkgen_runtime::Error<crate::errors::DeleteUserSecretError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::SuccessResponse,
+            sdkgen_runtime::Error<crate::errors::DeleteUserSecretError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::SuccessResponse>,
-        sdkgen_runtime::Error<crate::errors::DeleteUserSecretError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::SuccessResponse>,
+            sdkgen_runtime::Error<crate::errors::DeleteUserSecretError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -2490,7 +2566,7 @@ impl std::future::IntoFuture for DeleteUserSecret {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2613,24 +2689,28 @@ impl CreateInstance {
         error: crate::errors::CreateInstanceError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::CreateInstanceResponse,
-        sdkgen_runtime::Error<crate::errors::CreateInstanceError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::CreateInstanceResponse,
+            sdkgen_runtime::Error<crate::errors::CreateInstanceError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::CreateInstanceResponse>,
-        sdkgen_runtime::Error<crate::errors::CreateInstanceError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::CreateInstanceResponse>,
+            sdkgen_runtime::Error<crate::errors::CreateInstanceError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -2641,7 +2721,7 @@ impl std::future::IntoFuture for CreateInstance {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2738,24 +2818,28 @@ impl GetSshKeysUser {
         error: crate::errors::GetSshKeysUserError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        Vec<crate::types::GetSshKeysUserResponseItem>,
-        sdkgen_runtime::Error<crate::errors::GetSshKeysUserError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            Vec<crate::types::GetSshKeysUserResponseItem>,
+            sdkgen_runtime::Error<crate::errors::GetSshKeysUserError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<Vec<crate::types::GetSshKeysUserResponseItem>>,
-        sdkgen_runtime::Error<crate::errors::GetSshKeysUserError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<Vec<crate::types::GetSshKeysUserResponseItem>>,
+            sdkgen_runtime::Error<crate::errors::GetSshKeysUserError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -2766,7 +2850,7 @@ impl std::future::IntoFuture for GetSshKeysUser {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2867,24 +2951,28 @@ impl CreateSshKey {
         error: crate::errors::CreateSshKeyError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::CreateSshKeyResponse,
-        sdkgen_runtime::Error<crate::errors::CreateSshKeyError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::CreateSshKeyResponse,
+            sdkgen_runtime::Error<crate::errors::CreateSshKeyError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::CreateSshKeyResponse>,
-        sdkgen_runtime::Error<crate::errors::CreateSshKeyError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::CreateSshKeyResponse>,
+            sdkgen_runtime::Error<crate::errors::CreateSshKeyError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -2895,7 +2983,7 @@ impl std::future::IntoFuture for CreateSshKey {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2995,24 +3083,28 @@ impl SetUser {
         error: crate::errors::SetUserError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::SuccessResponse,
-        sdkgen_runtime::Error<crate::errors::SetUserError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::SuccessResponse,
+            sdkgen_runtime::Error<crate::errors::SetUserError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::SuccessResponse>,
-        sdkgen_runtime::Error<crate::errors::SetUserError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::SuccessResponse>,
+            sdkgen_runtime::Error<crate::errors::SetUserError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -3023,7 +3115,7 @@ impl std::future::IntoFuture for SetUser {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3128,24 +3220,28 @@ impl CreateSubaccount {
         error: crate::errors::CreateSubaccountError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::CreateSubaccountResponse,
-        sdkgen_runtime::Error<crate::errors::CreateSubaccountError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::CreateSubaccountResponse,
+            sdkgen_runtime::Error<crate::errors::CreateSubaccountError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::CreateSubaccountResponse>,
-        sdkgen_runtime::Error<crate::errors::CreateSubaccountError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::CreateSubaccountResponse>,
+            sdkgen_runtime::Error<crate::errors::CreateSubaccountError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -3156,7 +3252,7 @@ impl std::future::IntoFuture for CreateSubaccount {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3262,24 +3358,28 @@ impl CreateTeam {
         error: crate::errors::CreateTeamError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::SuccessResponse,
-        sdkgen_runtime::Error<crate::errors::CreateTeamError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::SuccessResponse,
+            sdkgen_runtime::Error<crate::errors::CreateTeamError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::SuccessResponse>,
-        sdkgen_runtime::Error<crate::errors::CreateTeamError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::SuccessResponse>,
+            sdkgen_runtime::Error<crate::errors::CreateTeamError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -3290,7 +3390,7 @@ impl std::future::IntoFuture for CreateTeam {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3384,24 +3484,28 @@ impl DestroyTeam {
         error: crate::errors::DestroyTeamError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::DestroyTeamResponse,
-        sdkgen_runtime::Error<crate::errors::DestroyTeamError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::DestroyTeamResponse,
+            sdkgen_runtime::Error<crate::errors::DestroyTeamError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::DestroyTeamResponse>,
-        sdkgen_runtime::Error<crate::errors::DestroyTeamError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::DestroyTeamResponse>,
+            sdkgen_runtime::Error<crate::errors::DestroyTeamError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -3412,7 +3516,7 @@ impl std::future::IntoFuture for DestroyTeam {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3513,24 +3617,28 @@ impl CreateTeamRole {
         error: crate::errors::CreateTeamRoleError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::MsgBody,
-        sdkgen_runtime::Error<crate::errors::CreateTeamRoleError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::MsgBody,
+            sdkgen_runtime::Error<crate::errors::CreateTeamRoleError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::MsgBody>,
-        sdkgen_runtime::Error<crate::errors::CreateTeamRoleError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::MsgBody>,
+            sdkgen_runtime::Error<crate::errors::CreateTeamRoleError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -3541,7 +3649,7 @@ impl std::future::IntoFuture for CreateTeamRole {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3676,24 +3784,28 @@ impl SearchTemplates {
         error: crate::errors::SearchTemplatesError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::SearchTemplatesResponse,
-        sdkgen_runtime::Error<crate::errors::SearchTemplatesError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::SearchTemplatesResponse,
+            sdkgen_runtime::Error<crate::errors::SearchTemplatesError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::SearchTemplatesResponse>,
-        sdkgen_runtime::Error<crate::errors::SearchTemplatesError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::SearchTemplatesResponse>,
+            sdkgen_runtime::Error<crate::errors::SearchTemplatesError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -3704,7 +3816,7 @@ impl std::future::IntoFuture for SearchTemplates {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3813,24 +3925,28 @@ impl EditTemplate {
         error: crate::errors::EditTemplateError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::EditTemplateResponse,
-        sdkgen_runtime::Error<crate::errors::EditTemplateError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::EditTemplateResponse,
+            sdkgen_runtime::Error<crate::errors::EditTemplateError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::EditTemplateResponse>,
-        sdkgen_runtime::Error<crate::errors::EditTemplateError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::EditTemplateResponse>,
+            sdkgen_runtime::Error<crate::errors::EditTemplateError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -3841,7 +3957,7 @@ impl std::future::IntoFuture for EditTemplate {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3948,24 +4064,28 @@ impl CreateTemplate {
         error: crate::errors::CreateTemplateError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::CreateTemplateResponse,
-        sdkgen_runtime::Error<crate::errors::CreateTemplateError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::CreateTemplateResponse,
+            sdkgen_runtime::Error<crate::errors::CreateTemplateError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::CreateTemplateResponse>,
-        sdkgen_runtime::Error<crate::errors::CreateTemplateError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::CreateTemplateResponse>,
+            sdkgen_runtime::Error<crate::errors::CreateTemplateError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -3976,7 +4096,7 @@ impl std::future::IntoFuture for CreateTemplate {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4086,24 +4206,28 @@ impl DeleteTemplate {
         error: crate::errors::DeleteTemplateError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::SimpleBooleanSuccessResponse,
-        sdkgen_runtime::Error<crate::errors::DeleteTemplateError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::SimpleBooleanSuccessResponse,
+            sdkgen_runtime::Error<crate::errors::DeleteTemplateError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::SimpleBooleanSuccessResponse>,
-        sdkgen_runtime::Error<crate::errors::DeleteTemplateError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::SimpleBooleanSuccessResponse>,
+            sdkgen_runtime::Error<crate::errors::DeleteTemplateError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -4114,7 +4238,7 @@ impl std::future::IntoFuture for DeleteTemplate {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4210,21 +4334,25 @@ impl DeleteApiKey {
         error: crate::errors::DeleteApiKeyError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<String, sdkgen_runtime::Error<crate::errors::DeleteApiKeyError>> {
-        self.client.inner.send(self.request(), Self::DECODER).await
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<String, sdkgen_runtime::Error<crate::errors::DeleteApiKeyError>>,
+    > {
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<String>,
-        sdkgen_runtime::Error<crate::errors::DeleteApiKeyError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<String>,
+            sdkgen_runtime::Error<crate::errors::DeleteApiKeyError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -4235,7 +4363,7 @@ impl std::future::IntoFuture for DeleteApiKey {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4348,24 +4476,28 @@ impl UpdateWorkergroup {
         error: crate::errors::UpdateWorkergroupError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::SimpleBooleanSuccessResponse,
-        sdkgen_runtime::Error<crate::errors::UpdateWorkergroupError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::SimpleBooleanSuccessResponse,
+            sdkgen_runtime::Error<crate::errors::UpdateWorkergroupError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::SimpleBooleanSuccessResponse>,
-        sdkgen_runtime::Error<crate::errors::UpdateWorkergroupError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::SimpleBooleanSuccessResponse>,
+            sdkgen_runtime::Error<crate::errors::UpdateWorkergroupError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -4376,7 +4508,7 @@ impl std::future::IntoFuture for UpdateWorkergroup {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4475,24 +4607,28 @@ impl DeleteWorkergroup {
         error: crate::errors::DeleteWorkergroupError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::DeleteResponseResponse,
-        sdkgen_runtime::Error<crate::errors::DeleteWorkergroupError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::DeleteResponseResponse,
+            sdkgen_runtime::Error<crate::errors::DeleteWorkergroupError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::DeleteResponseResponse>,
-        sdkgen_runtime::Error<crate::errors::DeleteWorkergroupError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::DeleteResponseResponse>,
+            sdkgen_runtime::Error<crate::errors::DeleteWorkergroupError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -4503,7 +4639,7 @@ impl std::future::IntoFuture for DeleteWorkergroup {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4616,24 +4752,28 @@ impl UpdateEndpoint {
         error: crate::errors::UpdateEndpointError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::SimpleBooleanSuccessResponse,
-        sdkgen_runtime::Error<crate::errors::UpdateEndpointError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::SimpleBooleanSuccessResponse,
+            sdkgen_runtime::Error<crate::errors::UpdateEndpointError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::SimpleBooleanSuccessResponse>,
-        sdkgen_runtime::Error<crate::errors::UpdateEndpointError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::SimpleBooleanSuccessResponse>,
+            sdkgen_runtime::Error<crate::errors::UpdateEndpointError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -4644,7 +4784,7 @@ impl std::future::IntoFuture for UpdateEndpoint {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4743,24 +4883,28 @@ impl DeleteEndpoint {
         error: crate::errors::DeleteEndpointError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::DeleteResponseResponse,
-        sdkgen_runtime::Error<crate::errors::DeleteEndpointError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::DeleteResponseResponse,
+            sdkgen_runtime::Error<crate::errors::DeleteEndpointError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::DeleteResponseResponse>,
-        sdkgen_runtime::Error<crate::errors::DeleteEndpointError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::DeleteResponseResponse>,
+            sdkgen_runtime::Error<crate::errors::DeleteEndpointError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -4771,7 +4915,7 @@ impl std::future::IntoFuture for DeleteEndpoint {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4878,24 +5022,28 @@ impl UpdateSshKey {
         error: crate::errors::UpdateSshKeyError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::UpdateSshKeyResponse,
-        sdkgen_runtime::Error<crate::errors::UpdateSshKeyError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::UpdateSshKeyResponse,
+            sdkgen_runtime::Error<crate::errors::UpdateSshKeyError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::UpdateSshKeyResponse>,
-        sdkgen_runtime::Error<crate::errors::UpdateSshKeyError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::UpdateSshKeyResponse>,
+            sdkgen_runtime::Error<crate::errors::UpdateSshKeyError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -4906,7 +5054,7 @@ impl std::future::IntoFuture for UpdateSshKey {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5005,24 +5153,28 @@ impl DeleteSshKey {
         error: crate::errors::DeleteSshKeyError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::DeleteSshKeyResponse,
-        sdkgen_runtime::Error<crate::errors::DeleteSshKeyError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::DeleteSshKeyResponse,
+            sdkgen_runtime::Error<crate::errors::DeleteSshKeyError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::DeleteSshKeyResponse>,
-        sdkgen_runtime::Error<crate::errors::DeleteSshKeyError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::DeleteSshKeyResponse>,
+            sdkgen_runtime::Error<crate::errors::DeleteSshKeyError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -5033,7 +5185,7 @@ impl std::future::IntoFuture for DeleteSshKey {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5127,24 +5279,28 @@ impl ListVolumes {
         error: crate::errors::ListVolumesError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::ListVolumesResponse,
-        sdkgen_runtime::Error<crate::errors::ListVolumesError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::ListVolumesResponse,
+            sdkgen_runtime::Error<crate::errors::ListVolumesError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::ListVolumesResponse>,
-        sdkgen_runtime::Error<crate::errors::ListVolumesError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::ListVolumesResponse>,
+            sdkgen_runtime::Error<crate::errors::ListVolumesError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -5155,7 +5311,7 @@ impl std::future::IntoFuture for ListVolumes {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5255,24 +5411,28 @@ impl RentVolume {
         error: crate::errors::RentVolumeError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::RentVolumeResponse,
-        sdkgen_runtime::Error<crate::errors::RentVolumeError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::RentVolumeResponse,
+            sdkgen_runtime::Error<crate::errors::RentVolumeError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::RentVolumeResponse>,
-        sdkgen_runtime::Error<crate::errors::RentVolumeError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::RentVolumeResponse>,
+            sdkgen_runtime::Error<crate::errors::RentVolumeError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -5283,7 +5443,7 @@ impl std::future::IntoFuture for RentVolume {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5386,24 +5546,28 @@ impl DeleteVolume {
         error: crate::errors::DeleteVolumeError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::SimpleBooleanSuccessResponse,
-        sdkgen_runtime::Error<crate::errors::DeleteVolumeError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::SimpleBooleanSuccessResponse,
+            sdkgen_runtime::Error<crate::errors::DeleteVolumeError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::SimpleBooleanSuccessResponse>,
-        sdkgen_runtime::Error<crate::errors::DeleteVolumeError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::SimpleBooleanSuccessResponse>,
+            sdkgen_runtime::Error<crate::errors::DeleteVolumeError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -5414,7 +5578,7 @@ impl std::future::IntoFuture for DeleteVolume {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5513,24 +5677,28 @@ impl ShowInstance {
         error: crate::errors::ShowInstanceError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::ShowInstanceResponse,
-        sdkgen_runtime::Error<crate::errors::ShowInstanceError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::ShowInstanceResponse,
+            sdkgen_runtime::Error<crate::errors::ShowInstanceError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::ShowInstanceResponse>,
-        sdkgen_runtime::Error<crate::errors::ShowInstanceError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::ShowInstanceResponse>,
+            sdkgen_runtime::Error<crate::errors::ShowInstanceError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -5541,7 +5709,7 @@ impl std::future::IntoFuture for ShowInstance {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5660,24 +5828,28 @@ impl ManageInstance {
         error: crate::errors::ManageInstanceError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::SimpleBooleanSuccessResponse,
-        sdkgen_runtime::Error<crate::errors::ManageInstanceError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::SimpleBooleanSuccessResponse,
+            sdkgen_runtime::Error<crate::errors::ManageInstanceError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::SimpleBooleanSuccessResponse>,
-        sdkgen_runtime::Error<crate::errors::ManageInstanceError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::SimpleBooleanSuccessResponse>,
+            sdkgen_runtime::Error<crate::errors::ManageInstanceError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -5688,7 +5860,7 @@ impl std::future::IntoFuture for ManageInstance {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5787,24 +5959,28 @@ impl DestroyInstance {
         error: crate::errors::DestroyInstanceError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::SuccessResponse,
-        sdkgen_runtime::Error<crate::errors::DestroyInstanceError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::SuccessResponse,
+            sdkgen_runtime::Error<crate::errors::DestroyInstanceError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::SuccessResponse>,
-        sdkgen_runtime::Error<crate::errors::DestroyInstanceError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::SuccessResponse>,
+            sdkgen_runtime::Error<crate::errors::DestroyInstanceError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -5815,7 +5991,7 @@ impl std::future::IntoFuture for DestroyInstance {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5920,24 +6096,28 @@ impl DetachSshKey {
         error: crate::errors::DetachSshKeyError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::SuccessResponse,
-        sdkgen_runtime::Error<crate::errors::DetachSshKeyError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::SuccessResponse,
+            sdkgen_runtime::Error<crate::errors::DetachSshKeyError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::SuccessResponse>,
-        sdkgen_runtime::Error<crate::errors::DetachSshKeyError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::SuccessResponse>,
+            sdkgen_runtime::Error<crate::errors::DetachSshKeyError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -5948,7 +6128,7 @@ impl std::future::IntoFuture for DetachSshKey {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6054,24 +6234,28 @@ impl Execute {
         error: crate::errors::ExecuteError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::ExecuteResponse,
-        sdkgen_runtime::Error<crate::errors::ExecuteError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::ExecuteResponse,
+            sdkgen_runtime::Error<crate::errors::ExecuteError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::ExecuteResponse>,
-        sdkgen_runtime::Error<crate::errors::ExecuteError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::ExecuteResponse>,
+            sdkgen_runtime::Error<crate::errors::ExecuteError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -6082,7 +6266,7 @@ impl std::future::IntoFuture for Execute {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6194,24 +6378,28 @@ impl GetWorkergroupLogs {
         error: crate::errors::GetWorkergroupLogsError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::GetWorkergroupLogsResponse,
-        sdkgen_runtime::Error<crate::errors::GetWorkergroupLogsError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::GetWorkergroupLogsResponse,
+            sdkgen_runtime::Error<crate::errors::GetWorkergroupLogsError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::GetWorkergroupLogsResponse>,
-        sdkgen_runtime::Error<crate::errors::GetWorkergroupLogsError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::GetWorkergroupLogsResponse>,
+            sdkgen_runtime::Error<crate::errors::GetWorkergroupLogsError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -6222,7 +6410,7 @@ impl std::future::IntoFuture for GetWorkergroupLogs {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6330,24 +6518,28 @@ impl GetWorkergroupWorkers {
         error: crate::errors::GetWorkergroupWorkersError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::GetWorkergroupWorkersResponse,
-        sdkgen_runtime::Error<crate::errors::GetWorkergroupWorkersError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::GetWorkergroupWorkersResponse,
+            sdkgen_runtime::Error<crate::errors::GetWorkergroupWorkersError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::GetWorkergroupWorkersResponse>,
-        sdkgen_runtime::Error<crate::errors::GetWorkergroupWorkersError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::GetWorkergroupWorkersResponse>,
+            sdkgen_runtime::Error<crate::errors::GetWorkergroupWorkersError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -6358,7 +6550,7 @@ impl std::future::IntoFuture for GetWorkergroupWorkers {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6462,24 +6654,28 @@ impl GetEndpointLogs {
         error: crate::errors::GetEndpointLogsError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::GetEndpointLogsResponse,
-        sdkgen_runtime::Error<crate::errors::GetEndpointLogsError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::GetEndpointLogsResponse,
+            sdkgen_runtime::Error<crate::errors::GetEndpointLogsError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::GetEndpointLogsResponse>,
-        sdkgen_runtime::Error<crate::errors::GetEndpointLogsError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::GetEndpointLogsResponse>,
+            sdkgen_runtime::Error<crate::errors::GetEndpointLogsError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -6490,7 +6686,7 @@ impl std::future::IntoFuture for GetEndpointLogs {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6598,24 +6794,28 @@ impl GetEndpointWorkers {
         error: crate::errors::GetEndpointWorkersError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::GetEndpointWorkersResponse,
-        sdkgen_runtime::Error<crate::errors::GetEndpointWorkersError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::GetEndpointWorkersResponse,
+            sdkgen_runtime::Error<crate::errors::GetEndpointWorkersError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::GetEndpointWorkersResponse>,
-        sdkgen_runtime::Error<crate::errors::GetEndpointWorkersError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::GetEndpointWorkersResponse>,
+            sdkgen_runtime::Error<crate::errors::GetEndpointWorkersError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -6626,7 +6826,7 @@ impl std::future::IntoFuture for GetEndpointWorkers {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6729,24 +6929,28 @@ impl InviteTeamMember {
         error: crate::errors::InviteTeamMemberError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::SuccessResponse,
-        sdkgen_runtime::Error<crate::errors::InviteTeamMemberError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::SuccessResponse,
+            sdkgen_runtime::Error<crate::errors::InviteTeamMemberError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::SuccessResponse>,
-        sdkgen_runtime::Error<crate::errors::InviteTeamMemberError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::SuccessResponse>,
+            sdkgen_runtime::Error<crate::errors::InviteTeamMemberError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -6757,7 +6961,7 @@ impl std::future::IntoFuture for InviteTeamMember {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6858,24 +7062,28 @@ impl ListMachine {
         error: crate::errors::ListMachineError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::ListMachineResponse,
-        sdkgen_runtime::Error<crate::errors::ListMachineError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::ListMachineResponse,
+            sdkgen_runtime::Error<crate::errors::ListMachineError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::ListMachineResponse>,
-        sdkgen_runtime::Error<crate::errors::ListMachineError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::ListMachineResponse>,
+            sdkgen_runtime::Error<crate::errors::ListMachineError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -6886,7 +7094,7 @@ impl std::future::IntoFuture for ListMachine {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6998,24 +7206,28 @@ impl ShowLogs {
         error: crate::errors::ShowLogsError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::ShowLogsResponse,
-        sdkgen_runtime::Error<crate::errors::ShowLogsError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::ShowLogsResponse,
+            sdkgen_runtime::Error<crate::errors::ShowLogsError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::ShowLogsResponse>,
-        sdkgen_runtime::Error<crate::errors::ShowLogsError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::ShowLogsResponse>,
+            sdkgen_runtime::Error<crate::errors::ShowLogsError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -7026,7 +7238,7 @@ impl std::future::IntoFuture for ShowLogs {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7159,24 +7371,28 @@ impl ShowGpuMetrics {
         error: crate::errors::ShowGpuMetricsError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::ShowGpuMetricsResponse,
-        sdkgen_runtime::Error<crate::errors::ShowGpuMetricsError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::ShowGpuMetricsResponse,
+            sdkgen_runtime::Error<crate::errors::ShowGpuMetricsError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::ShowGpuMetricsResponse>,
-        sdkgen_runtime::Error<crate::errors::ShowGpuMetricsError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::ShowGpuMetricsResponse>,
+            sdkgen_runtime::Error<crate::errors::ShowGpuMetricsError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -7187,7 +7403,7 @@ impl std::future::IntoFuture for ShowGpuMetrics {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7281,24 +7497,28 @@ impl ShowGpuLocations {
         error: crate::errors::ShowGpuLocationsError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::ShowGpuLocationsResponse,
-        sdkgen_runtime::Error<crate::errors::ShowGpuLocationsError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::ShowGpuLocationsResponse,
+            sdkgen_runtime::Error<crate::errors::ShowGpuLocationsError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::ShowGpuLocationsResponse>,
-        sdkgen_runtime::Error<crate::errors::ShowGpuLocationsError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::ShowGpuLocationsResponse>,
+            sdkgen_runtime::Error<crate::errors::ShowGpuLocationsError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -7309,7 +7529,7 @@ impl std::future::IntoFuture for ShowGpuLocations {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7488,24 +7708,28 @@ impl ShowGpuTrends {
         error: crate::errors::ShowGpuTrendsError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::ShowGpuTrendsResponse,
-        sdkgen_runtime::Error<crate::errors::ShowGpuTrendsError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::ShowGpuTrendsResponse,
+            sdkgen_runtime::Error<crate::errors::ShowGpuTrendsError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::ShowGpuTrendsResponse>,
-        sdkgen_runtime::Error<crate::errors::ShowGpuTrendsError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::ShowGpuTrendsResponse>,
+            sdkgen_runtime::Error<crate::errors::ShowGpuTrendsError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -7516,7 +7740,7 @@ impl std::future::IntoFuture for ShowGpuTrends {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7611,24 +7835,28 @@ impl ListNotificationTypes {
         error: crate::errors::ListNotificationTypesError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::ListNotificationTypesResponse,
-        sdkgen_runtime::Error<crate::errors::ListNotificationTypesError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::ListNotificationTypesResponse,
+            sdkgen_runtime::Error<crate::errors::ListNotificationTypesError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::ListNotificationTypesResponse>,
-        sdkgen_runtime::Error<crate::errors::ListNotificationTypesError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::ListNotificationTypesResponse>,
+            sdkgen_runtime::Error<crate::errors::ListNotificationTypesError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -7639,7 +7867,7 @@ impl std::future::IntoFuture for ListNotificationTypes {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7745,24 +7973,28 @@ impl GetNotificationPreferences {
         error: crate::errors::GetNotificationPreferencesError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::NotificationPreferencesResponse,
-        sdkgen_runtime::Error<crate::errors::GetNotificationPreferencesError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::NotificationPreferencesResponse,
+            sdkgen_runtime::Error<crate::errors::GetNotificationPreferencesError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::NotificationPreferencesResponse>,
-        sdkgen_runtime::Error<crate::errors::GetNotificationPreferencesError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::NotificationPreferencesResponse>,
+            sdkgen_runtime::Error<crate::errors::GetNotificationPreferencesError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -7773,7 +8005,7 @@ impl std::future::IntoFuture for GetNotificationPreferences {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7888,24 +8120,28 @@ impl UpdateNotificationPreferences {
         error: crate::errors::UpdateNotificationPreferencesError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::NotificationPreferencesResponse,
-        sdkgen_runtime::Error<crate::errors::UpdateNotificationPreferencesError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::NotificationPreferencesResponse,
+            sdkgen_runtime::Error<crate::errors::UpdateNotificationPreferencesError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::NotificationPreferencesResponse>,
-        sdkgen_runtime::Error<crate::errors::UpdateNotificationPreferencesError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::NotificationPreferencesResponse>,
+            sdkgen_runtime::Error<crate::errors::UpdateNotificationPreferencesError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -7916,7 +8152,7 @@ impl std::future::IntoFuture for UpdateNotificationPreferences {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8011,24 +8247,28 @@ impl ListNotificationWebhooks {
         error: crate::errors::ListNotificationWebhooksError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::ListNotificationWebhooksResponse,
-        sdkgen_runtime::Error<crate::errors::ListNotificationWebhooksError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::ListNotificationWebhooksResponse,
+            sdkgen_runtime::Error<crate::errors::ListNotificationWebhooksError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::ListNotificationWebhooksResponse>,
-        sdkgen_runtime::Error<crate::errors::ListNotificationWebhooksError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::ListNotificationWebhooksResponse>,
+            sdkgen_runtime::Error<crate::errors::ListNotificationWebhooksError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -8039,7 +8279,7 @@ impl std::future::IntoFuture for ListNotificationWebhooks {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8148,24 +8388,28 @@ impl CreateNotificationWebhook {
         error: crate::errors::CreateNotificationWebhookError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::CreateNotificationWebhookResponse,
-        sdkgen_runtime::Error<crate::errors::CreateNotificationWebhookError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::CreateNotificationWebhookResponse,
+            sdkgen_runtime::Error<crate::errors::CreateNotificationWebhookError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::CreateNotificationWebhookResponse>,
-        sdkgen_runtime::Error<crate::errors::CreateNotificationWebhookError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::CreateNotificationWebhookResponse>,
+            sdkgen_runtime::Error<crate::errors::CreateNotificationWebhookError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -8176,7 +8420,7 @@ impl std::future::IntoFuture for CreateNotificationWebhook {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8290,24 +8534,28 @@ impl UpdateNotificationWebhook {
         error: crate::errors::UpdateNotificationWebhookError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::UpdateNotificationWebhookResponse,
-        sdkgen_runtime::Error<crate::errors::UpdateNotificationWebhookError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::UpdateNotificationWebhookResponse,
+            sdkgen_runtime::Error<crate::errors::UpdateNotificationWebhookError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::UpdateNotificationWebhookResponse>,
-        sdkgen_runtime::Error<crate::errors::UpdateNotificationWebhookError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::UpdateNotificationWebhookResponse>,
+            sdkgen_runtime::Error<crate::errors::UpdateNotificationWebhookError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -8318,7 +8566,7 @@ impl std::future::IntoFuture for UpdateNotificationWebhook {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8418,24 +8666,28 @@ impl DeleteNotificationWebhook {
         error: crate::errors::DeleteNotificationWebhookError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::SimpleBooleanSuccessResponse,
-        sdkgen_runtime::Error<crate::errors::DeleteNotificationWebhookError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::SimpleBooleanSuccessResponse,
+            sdkgen_runtime::Error<crate::errors::DeleteNotificationWebhookError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::SimpleBooleanSuccessResponse>,
-        sdkgen_runtime::Error<crate::errors::DeleteNotificationWebhookError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::SimpleBooleanSuccessResponse>,
+            sdkgen_runtime::Error<crate::errors::DeleteNotificationWebhookError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -8446,7 +8698,7 @@ impl std::future::IntoFuture for DeleteNotificationWebhook {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8551,24 +8803,30 @@ impl RotateNotificationWebhookSecret {
         error: crate::errors::RotateNotificationWebhookSecretError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::RotateNotificationWebhookSecretResponse,
-        sdkgen_runtime::Error<crate::errors::RotateNotificationWebhookSecretError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::RotateNotificationWebhookSecretResponse,
+            sdkgen_runtime::Error<crate::errors::RotateNotificationWebhookSecretError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::RotateNotificationWebhookSecretResponse>,
-        sdkgen_runtime::Error<crate::errors::RotateNotificationWebhookSecretError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<
+                crate::types::RotateNotificationWebhookSecretResponse,
+            >,
+            sdkgen_runtime::Error<crate::errors::RotateNotificationWebhookSecretError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -8579,7 +8837,7 @@ impl std::future::IntoFuture for RotateNotificationWebhookSecret {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8676,24 +8934,28 @@ impl TestNotificationWebhook {
         error: crate::errors::TestNotificationWebhookError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::SuccessResponse,
-        sdkgen_runtime::Error<crate::errors::TestNotificationWebhookError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::SuccessResponse,
+            sdkgen_runtime::Error<crate::errors::TestNotificationWebhookError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::SuccessResponse>,
-        sdkgen_runtime::Error<crate::errors::TestNotificationWebhookError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::SuccessResponse>,
+            sdkgen_runtime::Error<crate::errors::TestNotificationWebhookError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -8704,7 +8966,7 @@ impl std::future::IntoFuture for TestNotificationWebhook {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8816,24 +9078,28 @@ impl PrepayInstance {
         error: crate::errors::PrepayInstanceError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::PrepayInstanceResponse,
-        sdkgen_runtime::Error<crate::errors::PrepayInstanceError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::PrepayInstanceResponse,
+            sdkgen_runtime::Error<crate::errors::PrepayInstanceError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::PrepayInstanceResponse>,
-        sdkgen_runtime::Error<crate::errors::PrepayInstanceError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::PrepayInstanceResponse>,
+            sdkgen_runtime::Error<crate::errors::PrepayInstanceError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -8844,7 +9110,7 @@ impl std::future::IntoFuture for PrepayInstance {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8946,24 +9212,28 @@ impl RebootInstance {
         error: crate::errors::RebootInstanceError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::SimpleBooleanSuccessResponse,
-        sdkgen_runtime::Error<crate::errors::RebootInstanceError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::SimpleBooleanSuccessResponse,
+            sdkgen_runtime::Error<crate::errors::RebootInstanceError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::SimpleBooleanSuccessResponse>,
-        sdkgen_runtime::Error<crate::errors::RebootInstanceError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::SimpleBooleanSuccessResponse>,
+            sdkgen_runtime::Error<crate::errors::RebootInstanceError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -8974,7 +9244,7 @@ impl std::future::IntoFuture for RebootInstance {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -9077,24 +9347,28 @@ impl RecycleInstance {
         error: crate::errors::RecycleInstanceError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::SimpleBooleanSuccessResponse,
-        sdkgen_runtime::Error<crate::errors::RecycleInstanceError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::SimpleBooleanSuccessResponse,
+            sdkgen_runtime::Error<crate::errors::RecycleInstanceError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::SimpleBooleanSuccessResponse>,
-        sdkgen_runtime::Error<crate::errors::RecycleInstanceError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::SimpleBooleanSuccessResponse>,
+            sdkgen_runtime::Error<crate::errors::RecycleInstanceError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -9105,7 +9379,7 @@ impl std::future::IntoFuture for RecycleInstance {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -9207,24 +9481,28 @@ impl RemoveDefjob {
         error: crate::errors::RemoveDefjobError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::MachineIdUserIdResponse,
-        sdkgen_runtime::Error<crate::errors::RemoveDefjobError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::MachineIdUserIdResponse,
+            sdkgen_runtime::Error<crate::errors::RemoveDefjobError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::MachineIdUserIdResponse>,
-        sdkgen_runtime::Error<crate::errors::RemoveDefjobError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::MachineIdUserIdResponse>,
+            sdkgen_runtime::Error<crate::errors::RemoveDefjobError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -9235,7 +9513,7 @@ impl std::future::IntoFuture for RemoveDefjob {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -9337,24 +9615,28 @@ impl RemoveTeamMember {
         error: crate::errors::RemoveTeamMemberError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::RemoveTeamResponseResponse,
-        sdkgen_runtime::Error<crate::errors::RemoveTeamMemberError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::RemoveTeamResponseResponse,
+            sdkgen_runtime::Error<crate::errors::RemoveTeamMemberError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::RemoveTeamResponseResponse>,
-        sdkgen_runtime::Error<crate::errors::RemoveTeamMemberError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::RemoveTeamResponseResponse>,
+            sdkgen_runtime::Error<crate::errors::RemoveTeamMemberError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -9365,7 +9647,7 @@ impl std::future::IntoFuture for RemoveTeamMember {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -9464,24 +9746,28 @@ impl ShowTeamRole {
         error: crate::errors::ShowTeamRoleError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::ShowTeamRoleResponse,
-        sdkgen_runtime::Error<crate::errors::ShowTeamRoleError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::ShowTeamRoleResponse,
+            sdkgen_runtime::Error<crate::errors::ShowTeamRoleError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::ShowTeamRoleResponse>,
-        sdkgen_runtime::Error<crate::errors::ShowTeamRoleError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::ShowTeamRoleResponse>,
+            sdkgen_runtime::Error<crate::errors::ShowTeamRoleError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -9492,7 +9778,7 @@ impl std::future::IntoFuture for ShowTeamRole {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -9598,21 +9884,25 @@ impl UpdateTeamRole {
         error: crate::errors::UpdateTeamRoleError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<String, sdkgen_runtime::Error<crate::errors::UpdateTeamRoleError>> {
-        self.client.inner.send(self.request(), Self::DECODER).await
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<String, sdkgen_runtime::Error<crate::errors::UpdateTeamRoleError>>,
+    > {
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<String>,
-        sdkgen_runtime::Error<crate::errors::UpdateTeamRoleError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<String>,
+            sdkgen_runtime::Error<crate::errors::UpdateTeamRoleError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -9623,7 +9913,7 @@ impl std::future::IntoFuture for UpdateTeamRole {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -9725,24 +10015,28 @@ impl RemoveTeamRole {
         error: crate::errors::RemoveTeamRoleError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::RemoveTeamResponseResponse,
-        sdkgen_runtime::Error<crate::errors::RemoveTeamRoleError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::RemoveTeamResponseResponse,
+            sdkgen_runtime::Error<crate::errors::RemoveTeamRoleError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::RemoveTeamResponseResponse>,
-        sdkgen_runtime::Error<crate::errors::RemoveTeamRoleError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::RemoveTeamResponseResponse>,
+            sdkgen_runtime::Error<crate::errors::RemoveTeamRoleError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -9753,7 +10047,7 @@ impl std::future::IntoFuture for RemoveTeamRole {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -9858,24 +10152,28 @@ impl ShowReports {
         error: crate::errors::ShowReportsError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        Vec<crate::types::ShowReportsResponseItem>,
-        sdkgen_runtime::Error<crate::errors::ShowReportsError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            Vec<crate::types::ShowReportsResponseItem>,
+            sdkgen_runtime::Error<crate::errors::ShowReportsError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<Vec<crate::types::ShowReportsResponseItem>>,
-        sdkgen_runtime::Error<crate::errors::ShowReportsError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<Vec<crate::types::ShowReportsResponseItem>>,
+            sdkgen_runtime::Error<crate::errors::ShowReportsError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -9886,7 +10184,7 @@ impl std::future::IntoFuture for ShowReports {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -9988,24 +10286,28 @@ impl Route {
         error: crate::errors::RouteError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::RouteResponse,
-        sdkgen_runtime::Error<crate::errors::RouteError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::RouteResponse,
+            sdkgen_runtime::Error<crate::errors::RouteError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::RouteResponse>,
-        sdkgen_runtime::Error<crate::errors::RouteError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::RouteResponse>,
+            sdkgen_runtime::Error<crate::errors::RouteError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -10016,7 +10318,7 @@ impl std::future::IntoFuture for Route {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -10130,24 +10432,28 @@ impl ScheduleMaint {
         error: crate::errors::ScheduleMaintError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::ScheduleMaintResponse,
-        sdkgen_runtime::Error<crate::errors::ScheduleMaintError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::ScheduleMaintResponse,
+            sdkgen_runtime::Error<crate::errors::ScheduleMaintError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::ScheduleMaintResponse>,
-        sdkgen_runtime::Error<crate::errors::ScheduleMaintError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::ScheduleMaintResponse>,
+            sdkgen_runtime::Error<crate::errors::ScheduleMaintError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -10158,7 +10464,7 @@ impl std::future::IntoFuture for ScheduleMaint {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -10268,24 +10574,28 @@ impl SearchBenchmarks {
         error: crate::errors::SearchBenchmarksError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        Vec<crate::types::SearchBenchmarksResponseItem>,
-        sdkgen_runtime::Error<crate::errors::SearchBenchmarksError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            Vec<crate::types::SearchBenchmarksResponseItem>,
+            sdkgen_runtime::Error<crate::errors::SearchBenchmarksError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<Vec<crate::types::SearchBenchmarksResponseItem>>,
-        sdkgen_runtime::Error<crate::errors::SearchBenchmarksError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<Vec<crate::types::SearchBenchmarksResponseItem>>,
+            sdkgen_runtime::Error<crate::errors::SearchBenchmarksError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -10296,7 +10606,7 @@ impl std::future::IntoFuture for SearchBenchmarks {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -10416,24 +10726,28 @@ impl SearchOffers {
         error: crate::errors::SearchOffersError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::SearchOffersResponse,
-        sdkgen_runtime::Error<crate::errors::SearchOffersError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::SearchOffersResponse,
+            sdkgen_runtime::Error<crate::errors::SearchOffersError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::SearchOffersResponse>,
-        sdkgen_runtime::Error<crate::errors::SearchOffersError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::SearchOffersResponse>,
+            sdkgen_runtime::Error<crate::errors::SearchOffersError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -10444,7 +10758,7 @@ impl std::future::IntoFuture for SearchOffers {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -10566,24 +10880,28 @@ impl SearchVolumes {
         error: crate::errors::SearchVolumesError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::SearchVolumesResponse,
-        sdkgen_runtime::Error<crate::errors::SearchVolumesError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::SearchVolumesResponse,
+            sdkgen_runtime::Error<crate::errors::SearchVolumesError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::SearchVolumesResponse>,
-        sdkgen_runtime::Error<crate::errors::SearchVolumesError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::SearchVolumesResponse>,
+            sdkgen_runtime::Error<crate::errors::SearchVolumesError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -10594,7 +10912,7 @@ impl std::future::IntoFuture for SearchVolumes {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -10694,24 +11012,28 @@ impl SetDefjob {
         error: crate::errors::SetDefjobError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::SetDefjobResponse,
-        sdkgen_runtime::Error<crate::errors::SetDefjobError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::SetDefjobResponse,
+            sdkgen_runtime::Error<crate::errors::SetDefjobError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::SetDefjobResponse>,
-        sdkgen_runtime::Error<crate::errors::SetDefjobError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::SetDefjobResponse>,
+            sdkgen_runtime::Error<crate::errors::SetDefjobError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -10722,7 +11044,7 @@ impl std::future::IntoFuture for SetDefjob {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -10836,24 +11158,28 @@ impl SetMinBid {
         error: crate::errors::SetMinBidError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::SetMinBidResponse,
-        sdkgen_runtime::Error<crate::errors::SetMinBidError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::SetMinBidResponse,
+            sdkgen_runtime::Error<crate::errors::SetMinBidError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::SetMinBidResponse>,
-        sdkgen_runtime::Error<crate::errors::SetMinBidError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::SetMinBidResponse>,
+            sdkgen_runtime::Error<crate::errors::SetMinBidError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -10864,7 +11190,7 @@ impl std::future::IntoFuture for SetMinBid {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -11020,24 +11346,28 @@ impl ShowCharges {
         error: crate::errors::ShowChargesError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::ShowChargesResponse,
-        sdkgen_runtime::Error<crate::errors::ShowChargesError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::ShowChargesResponse,
+            sdkgen_runtime::Error<crate::errors::ShowChargesError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::ShowChargesResponse>,
-        sdkgen_runtime::Error<crate::errors::ShowChargesError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::ShowChargesResponse>,
+            sdkgen_runtime::Error<crate::errors::ShowChargesError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -11048,7 +11378,7 @@ impl std::future::IntoFuture for ShowCharges {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -11065,7 +11395,7 @@ impl sdkgen_runtime::Paginate for ShowCharges {
     ) -> sdkgen_runtime::BoxFuture<
         Result<Self::Page, sdkgen_runtime::Error<Self::Error>>,
     > {
-        Box::pin(self.send())
+        self.send()
     }
 
     fn next_cursor(page: &Self::Page) -> Option<&str> {
@@ -11192,24 +11522,28 @@ impl ShowConnections {
         error: crate::errors::ShowConnectionsError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        Vec<crate::types::ShowConnectionsResponseItem>,
-        sdkgen_runtime::Error<crate::errors::ShowConnectionsError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            Vec<crate::types::ShowConnectionsResponseItem>,
+            sdkgen_runtime::Error<crate::errors::ShowConnectionsError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<Vec<crate::types::ShowConnectionsResponseItem>>,
-        sdkgen_runtime::Error<crate::errors::ShowConnectionsError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<Vec<crate::types::ShowConnectionsResponseItem>>,
+            sdkgen_runtime::Error<crate::errors::ShowConnectionsError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -11220,7 +11554,7 @@ impl std::future::IntoFuture for ShowConnections {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -11319,24 +11653,28 @@ impl ShowDeployment {
         error: crate::errors::ShowDeploymentError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::ShowDeploymentResponse,
-        sdkgen_runtime::Error<crate::errors::ShowDeploymentError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::ShowDeploymentResponse,
+            sdkgen_runtime::Error<crate::errors::ShowDeploymentError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::ShowDeploymentResponse>,
-        sdkgen_runtime::Error<crate::errors::ShowDeploymentError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::ShowDeploymentResponse>,
+            sdkgen_runtime::Error<crate::errors::ShowDeploymentError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -11347,7 +11685,7 @@ impl std::future::IntoFuture for ShowDeployment {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -11441,24 +11779,28 @@ impl ShowDeployments {
         error: crate::errors::ShowDeploymentsError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::ShowDeploymentsResponse,
-        sdkgen_runtime::Error<crate::errors::ShowDeploymentsError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::ShowDeploymentsResponse,
+            sdkgen_runtime::Error<crate::errors::ShowDeploymentsError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::ShowDeploymentsResponse>,
-        sdkgen_runtime::Error<crate::errors::ShowDeploymentsError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::ShowDeploymentsResponse>,
+            sdkgen_runtime::Error<crate::errors::ShowDeploymentsError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -11469,7 +11811,7 @@ impl std::future::IntoFuture for ShowDeployments {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -11568,24 +11910,28 @@ impl ShowDeposit {
         error: crate::errors::ShowDepositError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::ShowDepositResponse,
-        sdkgen_runtime::Error<crate::errors::ShowDepositError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::ShowDepositResponse,
+            sdkgen_runtime::Error<crate::errors::ShowDepositError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::ShowDepositResponse>,
-        sdkgen_runtime::Error<crate::errors::ShowDepositError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::ShowDepositResponse>,
+            sdkgen_runtime::Error<crate::errors::ShowDepositError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -11596,7 +11942,7 @@ impl std::future::IntoFuture for ShowDeposit {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -11742,24 +12088,28 @@ impl ShowEarnings {
         error: crate::errors::ShowEarningsError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::ShowEarningsResponse,
-        sdkgen_runtime::Error<crate::errors::ShowEarningsError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::ShowEarningsResponse,
+            sdkgen_runtime::Error<crate::errors::ShowEarningsError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::ShowEarningsResponse>,
-        sdkgen_runtime::Error<crate::errors::ShowEarningsError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::ShowEarningsResponse>,
+            sdkgen_runtime::Error<crate::errors::ShowEarningsError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -11770,7 +12120,7 @@ impl std::future::IntoFuture for ShowEarnings {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -11934,24 +12284,28 @@ impl ShowInstances {
         error: crate::errors::ShowInstancesError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::ShowInstancesResponse,
-        sdkgen_runtime::Error<crate::errors::ShowInstancesError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::ShowInstancesResponse,
+            sdkgen_runtime::Error<crate::errors::ShowInstancesError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::ShowInstancesResponse>,
-        sdkgen_runtime::Error<crate::errors::ShowInstancesError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::ShowInstancesResponse>,
+            sdkgen_runtime::Error<crate::errors::ShowInstancesError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -11962,7 +12316,7 @@ impl std::future::IntoFuture for ShowInstances {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -11979,7 +12333,7 @@ impl sdkgen_runtime::Paginate for ShowInstances {
     ) -> sdkgen_runtime::BoxFuture<
         Result<Self::Page, sdkgen_runtime::Error<Self::Error>>,
     > {
-        Box::pin(self.send())
+        self.send()
     }
 
     fn next_cursor(page: &Self::Page) -> Option<&str> {
@@ -12164,24 +12518,28 @@ impl ShowInvoices {
         error: crate::errors::ShowInvoicesError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::ShowInvoicesResponse,
-        sdkgen_runtime::Error<crate::errors::ShowInvoicesError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::ShowInvoicesResponse,
+            sdkgen_runtime::Error<crate::errors::ShowInvoicesError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::ShowInvoicesResponse>,
-        sdkgen_runtime::Error<crate::errors::ShowInvoicesError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::ShowInvoicesResponse>,
+            sdkgen_runtime::Error<crate::errors::ShowInvoicesError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -12192,7 +12550,7 @@ impl std::future::IntoFuture for ShowInvoices {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -12209,7 +12567,7 @@ impl sdkgen_runtime::Paginate for ShowInvoices {
     ) -> sdkgen_runtime::BoxFuture<
         Result<Self::Page, sdkgen_runtime::Error<Self::Error>>,
     > {
-        Box::pin(self.send())
+        self.send()
     }
 
     fn next_cursor(page: &Self::Page) -> Option<&str> {
@@ -12340,24 +12698,28 @@ impl ShowIpaddrs {
         error: crate::errors::ShowIpaddrsError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::ShowIpaddrsResponse,
-        sdkgen_runtime::Error<crate::errors::ShowIpaddrsError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::ShowIpaddrsResponse,
+            sdkgen_runtime::Error<crate::errors::ShowIpaddrsError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::ShowIpaddrsResponse>,
-        sdkgen_runtime::Error<crate::errors::ShowIpaddrsError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::ShowIpaddrsResponse>,
+            sdkgen_runtime::Error<crate::errors::ShowIpaddrsError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -12368,7 +12730,7 @@ impl std::future::IntoFuture for ShowIpaddrs {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -12468,24 +12830,28 @@ impl GetMachines {
         error: crate::errors::GetMachinesError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::GetMachinesResponse,
-        sdkgen_runtime::Error<crate::errors::GetMachinesError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::GetMachinesResponse,
+            sdkgen_runtime::Error<crate::errors::GetMachinesError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::GetMachinesResponse>,
-        sdkgen_runtime::Error<crate::errors::GetMachinesError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::GetMachinesResponse>,
+            sdkgen_runtime::Error<crate::errors::GetMachinesError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -12496,7 +12862,7 @@ impl std::future::IntoFuture for GetMachines {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -12590,24 +12956,28 @@ impl ShowSubaccounts {
         error: crate::errors::ShowSubaccountsError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::ShowSubaccountsResponse,
-        sdkgen_runtime::Error<crate::errors::ShowSubaccountsError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::ShowSubaccountsResponse,
+            sdkgen_runtime::Error<crate::errors::ShowSubaccountsError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::ShowSubaccountsResponse>,
-        sdkgen_runtime::Error<crate::errors::ShowSubaccountsError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::ShowSubaccountsResponse>,
+            sdkgen_runtime::Error<crate::errors::ShowSubaccountsError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -12618,7 +12988,7 @@ impl std::future::IntoFuture for ShowSubaccounts {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -12715,24 +13085,28 @@ impl ShowTeamMembers {
         error: crate::errors::ShowTeamMembersError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        Vec<crate::types::ShowTeamMembersResponseItem>,
-        sdkgen_runtime::Error<crate::errors::ShowTeamMembersError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            Vec<crate::types::ShowTeamMembersResponseItem>,
+            sdkgen_runtime::Error<crate::errors::ShowTeamMembersError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<Vec<crate::types::ShowTeamMembersResponseItem>>,
-        sdkgen_runtime::Error<crate::errors::ShowTeamMembersError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<Vec<crate::types::ShowTeamMembersResponseItem>>,
+            sdkgen_runtime::Error<crate::errors::ShowTeamMembersError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -12743,7 +13117,7 @@ impl std::future::IntoFuture for ShowTeamMembers {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -12840,24 +13214,28 @@ impl ShowTeamRoles {
         error: crate::errors::ShowTeamRolesError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        Vec<crate::types::ShowTeamRolesResponseItem>,
-        sdkgen_runtime::Error<crate::errors::ShowTeamRolesError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            Vec<crate::types::ShowTeamRolesResponseItem>,
+            sdkgen_runtime::Error<crate::errors::ShowTeamRolesError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<Vec<crate::types::ShowTeamRolesResponseItem>>,
-        sdkgen_runtime::Error<crate::errors::ShowTeamRolesError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<Vec<crate::types::ShowTeamRolesResponseItem>>,
+            sdkgen_runtime::Error<crate::errors::ShowTeamRolesError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -12868,7 +13246,7 @@ impl std::future::IntoFuture for ShowTeamRoles {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -12962,24 +13340,28 @@ impl ShowUser {
         error: crate::errors::ShowUserError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::ShowUserResponse,
-        sdkgen_runtime::Error<crate::errors::ShowUserError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::ShowUserResponse,
+            sdkgen_runtime::Error<crate::errors::ShowUserError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::ShowUserResponse>,
-        sdkgen_runtime::Error<crate::errors::ShowUserError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::ShowUserResponse>,
+            sdkgen_runtime::Error<crate::errors::ShowUserError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -12990,7 +13372,7 @@ impl std::future::IntoFuture for ShowUser {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -13089,24 +13471,28 @@ impl StartDeployment {
         error: crate::errors::StartDeploymentError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::DeploymentResponse,
-        sdkgen_runtime::Error<crate::errors::StartDeploymentError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::DeploymentResponse,
+            sdkgen_runtime::Error<crate::errors::StartDeploymentError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::DeploymentResponse>,
-        sdkgen_runtime::Error<crate::errors::StartDeploymentError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::DeploymentResponse>,
+            sdkgen_runtime::Error<crate::errors::StartDeploymentError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -13117,7 +13503,7 @@ impl std::future::IntoFuture for StartDeployment {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -13216,24 +13602,28 @@ impl StopDeployment {
         error: crate::errors::StopDeploymentError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::DeploymentResponse,
-        sdkgen_runtime::Error<crate::errors::StopDeploymentError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::DeploymentResponse,
+            sdkgen_runtime::Error<crate::errors::StopDeploymentError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::DeploymentResponse>,
-        sdkgen_runtime::Error<crate::errors::StopDeploymentError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::DeploymentResponse>,
+            sdkgen_runtime::Error<crate::errors::StopDeploymentError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -13244,7 +13634,7 @@ impl std::future::IntoFuture for StopDeployment {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -13354,24 +13744,28 @@ impl TransferCredit {
         error: crate::errors::TransferCreditError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::SimpleBooleanSuccessResponse,
-        sdkgen_runtime::Error<crate::errors::TransferCreditError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::SimpleBooleanSuccessResponse,
+            sdkgen_runtime::Error<crate::errors::TransferCreditError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::SimpleBooleanSuccessResponse>,
-        sdkgen_runtime::Error<crate::errors::TransferCreditError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::SimpleBooleanSuccessResponse>,
+            sdkgen_runtime::Error<crate::errors::TransferCreditError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -13382,7 +13776,7 @@ impl std::future::IntoFuture for TransferCredit {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -13483,24 +13877,28 @@ impl UnlistMachine {
         error: crate::errors::UnlistMachineError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::MachineIdUserIdResponse,
-        sdkgen_runtime::Error<crate::errors::UnlistMachineError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::MachineIdUserIdResponse,
+            sdkgen_runtime::Error<crate::errors::UnlistMachineError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::MachineIdUserIdResponse>,
-        sdkgen_runtime::Error<crate::errors::UnlistMachineError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::MachineIdUserIdResponse>,
+            sdkgen_runtime::Error<crate::errors::UnlistMachineError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -13511,7 +13909,7 @@ impl std::future::IntoFuture for UnlistMachine {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -13611,24 +14009,28 @@ impl UnlistVolume {
         error: crate::errors::UnlistVolumeError::decode,
     };
 
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response (what `.await` does).
+    pub fn send(
         self,
-    ) -> Result<
-        crate::types::SuccessResponse,
-        sdkgen_runtime::Error<crate::errors::UnlistVolumeError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            crate::types::SuccessResponse,
+            sdkgen_runtime::Error<crate::errors::UnlistVolumeError>,
+        >,
     > {
-        self.client.inner.send(self.request(), Self::DECODER).await
+        self.client.inner.call(self.request(), Self::DECODER)
     }
 
     /// Sends the request; the value comes with the response's status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        sdkgen_runtime::Response<crate::types::SuccessResponse>,
-        sdkgen_runtime::Error<crate::errors::UnlistVolumeError>,
+    ) -> sdkgen_runtime::BoxFuture<
+        Result<
+            sdkgen_runtime::Response<crate::types::SuccessResponse>,
+            sdkgen_runtime::Error<crate::errors::UnlistVolumeError>,
+        >,
     > {
-        self.client.inner.send_with_response(self.request(), Self::DECODER).await
+        self.client.inner.call_with_response(self.request(), Self::DECODER)
     }
 }
 
@@ -13639,6 +14041,6 @@ impl std::future::IntoFuture for UnlistVolume {
     >;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
