@@ -295,7 +295,7 @@ pub fn surface(api: &Api) -> Surface {
             },
         );
     }
-    let types = api
+    let types: BTreeMap<String, Type> = api
         .types
         .iter()
         .map(|t| {
@@ -344,6 +344,39 @@ pub fn surface(api: &Api) -> Surface {
             (t.name().to_string(), surface)
         })
         .collect();
+    let mut types: BTreeMap<String, Type> = types;
+    // The form types of multipart bodies, which callers build.
+    for op in &api.operations {
+        let Some(body) = &op.body else { continue };
+        let media = std::iter::once((&body.media, &body.ty))
+            .chain(body.alternatives.iter().map(|v| (&v.media, &v.ty)));
+        for (media, ty) in media {
+            let (ir::BodyMedia::Multipart { fields, .. }, Some(name)) = (media, ty.name()) else {
+                continue;
+            };
+            let docs = digest(fields.iter().map(|f| opt(&f.doc)));
+            types.insert(
+                name.clone(),
+                Type::Struct {
+                    fields: fields
+                        .iter()
+                        .map(|f| {
+                            (
+                                unraw(&f.ident).to_string(),
+                                Field {
+                                    ty: type_text(&f.ty),
+                                    required: f.required,
+                                },
+                            )
+                        })
+                        .collect(),
+                    input: true,
+                    default: false,
+                    docs,
+                },
+            );
+        }
+    }
     Surface {
         methods,
         types,

@@ -1475,3 +1475,63 @@ fn the_excerpts_update_to_the_full_documents() {
         ("specs/mithril.json", "specs/mithril.toml"),
     );
 }
+
+/// The form type of a multipart body is public too: callers build it, so a new required part is
+/// breaking, and a new optional one as well (a form type has no `Default`).
+#[test]
+fn a_multipart_form_that_gains_a_part_is_reported() {
+    let scratch = Scratch::new("forms");
+    let spec_path = scratch.0.join("forms.json");
+    let lock_path = scratch.0.join("forms.lock.json");
+    let mut spec = serde_json::json!({
+        "openapi": "3.1.0",
+        "info": { "title": "Forms", "version": "1" },
+        "servers": [{ "url": "https://forms.example.test" }],
+        "paths": { "/uploads": { "post": {
+            "operationId": "upload",
+            "requestBody": { "required": true, "content": { "multipart/form-data": { "schema": {
+                "type": "object",
+                "required": ["file"],
+                "properties": {
+                    "file": { "type": "string", "format": "binary" },
+                    "note": { "type": "string" },
+                },
+            } } } },
+            "responses": { "204": { "description": "Stored" } },
+        } } },
+    });
+    let write = |spec: &Value| {
+        std::fs::write(&spec_path, serde_json::to_string_pretty(spec).expect("json"))
+            .expect("write the spec")
+    };
+    write(&spec);
+    let first = generate(&spec_path, None, "forms.json", &lock_path, None, false);
+    let form = lock_of(&first)
+        .surface
+        .methods
+        .get("upload")
+        .map(|m| m.args.clone())
+        .expect("the upload method");
+    assert_eq!(form, vec!["body: UploadForm".to_string()]);
+    let schema = &mut spec["paths"]["/uploads"]["post"]["requestBody"]["content"]
+        ["multipart/form-data"]["schema"];
+    schema["properties"]["purpose"] = serde_json::json!({ "type": "string" });
+    schema["required"] = serde_json::json!(["file", "purpose"]);
+    write(&spec);
+    let out = generate(
+        &spec_path,
+        None,
+        "forms.json",
+        &lock_path,
+        Some(file(&first, "CHANGELOG.md")),
+        false,
+    );
+    assert!(
+        out.changes.iter().any(|c| c.class == Class::Breaking
+            && c.item == "struct `UploadForm`"
+            && c.what.contains("new field `purpose`")),
+        "the new required part is reported:\n{}",
+        show_changes(&out.changes)
+    );
+    assert_eq!(out.version, "0.2.0");
+}
