@@ -70,17 +70,21 @@ pub fn diff(old: &Surface, new: &Surface) -> Vec<Change> {
     ] {
         for (alias, target) in before {
             if !after.contains_key(alias) {
-                out.push(Change {
-                    class: Class::Breaking,
-                    item: format!("{kind} `{alias}`"),
-                    what: format!("the deprecated alias of `{target}` is removed"),
-                    place: String::new(),
-                });
+                push(
+                    &mut out,
+                    Class::Breaking,
+                    &format!("{kind} `{alias}`"),
+                    format!("the deprecated alias of `{target}` is removed"),
+                    "",
+                );
             }
         }
     }
     // Breaking first; methods before types; then by item.
-    out.sort_by_key(|c| (std::cmp::Reverse(c.class), !c.item.starts_with("method"), c.clone()));
+    out.sort_by(|a, b| {
+        let key = |c: &Change| (std::cmp::Reverse(c.class), !c.item.starts_with("method"));
+        key(a).cmp(&key(b)).then_with(|| a.cmp(b))
+    });
     out
 }
 
@@ -198,12 +202,18 @@ fn methods(old: &Surface, new: &Surface, out: &mut Vec<Change>) {
         .collect();
     for (name, now) in &new.methods {
         if !old.methods.contains_key(name) && !renamed.contains(name.as_str()) {
-            let what = if now.operation.starts_with("waiter") {
+            let what = if now.is_waiter() {
                 "new waiter".to_string()
             } else {
                 "new operation".to_string()
             };
-            push(out, Class::Additive, &format!("method `{name}`"), what, &now.operation);
+            push(
+                out,
+                Class::Additive,
+                &format!("method `{name}`"),
+                what,
+                &now.operation,
+            );
         }
     }
 }
@@ -281,7 +291,12 @@ fn method_changes(item: &str, was: &Method, now: &Method, new: &Surface, out: &m
         );
     }
     for (what, old_name, new_name, aliases) in [
-        ("request builder", &was.builder, &now.builder, &new.aliases.builders),
+        (
+            "request builder",
+            &was.builder,
+            &now.builder,
+            &new.aliases.builders,
+        ),
         ("error enum", &was.error, &now.error, &new.aliases.errors),
     ] {
         if old_name != new_name {
@@ -367,10 +382,22 @@ fn method_changes(item: &str, was: &Method, now: &Method, new: &Surface, out: &m
         _ => {}
     }
     if now.deprecated && !was.deprecated {
-        push(out, Class::Additive, item, "deprecated upstream".into(), place);
+        push(
+            out,
+            Class::Additive,
+            item,
+            "deprecated upstream".into(),
+            place,
+        );
     }
     if was.docs != now.docs {
-        push(out, Class::Internal, item, "documentation changed".into(), place);
+        push(
+            out,
+            Class::Internal,
+            item,
+            "documentation changed".into(),
+            place,
+        );
     }
 }
 
@@ -392,7 +419,9 @@ fn types(old: &Surface, new: &Surface, out: &mut Vec<Change>) {
                         out,
                         Class::Additive,
                         &item,
-                        format!("renamed upstream to `{target}`; `{name}` stays as a deprecated alias"),
+                        format!(
+                            "renamed upstream to `{target}`; `{name}` stays as a deprecated alias"
+                        ),
                         "",
                     );
                     if let Some(now) = new.types.get(target) {
@@ -491,7 +520,13 @@ fn type_changes(item: &str, was: &Type, now: &Type, out: &mut Vec<Change>) {
         }
         (Type::Enum { values: a, .. }, Type::Enum { values: b, .. }) => {
             for v in a.difference(b) {
-                push(out, Class::Breaking, item, format!("value `{v}` removed"), "");
+                push(
+                    out,
+                    Class::Breaking,
+                    item,
+                    format!("value `{v}` removed"),
+                    "",
+                );
             }
             for v in b.difference(a) {
                 push(
@@ -554,7 +589,13 @@ fn type_changes(item: &str, was: &Type, now: &Type, out: &mut Vec<Change>) {
         }
     }
     if was.docs() != now.docs() {
-        push(out, Class::Internal, item, "documentation changed".into(), "");
+        push(
+            out,
+            Class::Internal,
+            item,
+            "documentation changed".into(),
+            "",
+        );
     }
 }
 
@@ -588,7 +629,12 @@ pub fn bump(version: &str, worst: Option<Class>) -> String {
 /// The changelog entry for `changes`, as Markdown (a `##` heading and lists), readable in a
 /// minute: every breaking and additive change of a method, new types in one line, and
 /// documentation changes counted.
-pub fn changelog_entry(version: &str, source: &str, api_version: &str, changes: &[Change]) -> String {
+pub fn changelog_entry(
+    version: &str,
+    source: &str,
+    api_version: &str,
+    changes: &[Change],
+) -> String {
     let count = |c: Class| changes.iter().filter(|x| x.class == c).count();
     let mut s = format!("## {version}\n\nGenerated from {source} (API version {api_version}): ");
     s.push_str(&format!(
@@ -597,14 +643,20 @@ pub fn changelog_entry(version: &str, source: &str, api_version: &str, changes: 
         count(Class::Additive),
         count(Class::Internal)
     ));
-    let breaking: Vec<&Change> = changes.iter().filter(|c| c.class == Class::Breaking).collect();
+    let breaking: Vec<&Change> = changes
+        .iter()
+        .filter(|c| c.class == Class::Breaking)
+        .collect();
     if !breaking.is_empty() {
         s.push_str("\n### Breaking\n\n");
         for c in breaking {
             s.push_str(&format!("- {c}\n"));
         }
     }
-    let additive: Vec<&Change> = changes.iter().filter(|c| c.class == Class::Additive).collect();
+    let additive: Vec<&Change> = changes
+        .iter()
+        .filter(|c| c.class == Class::Additive)
+        .collect();
     if !additive.is_empty() {
         s.push_str("\n### Additive\n\n");
         let new_types: Vec<&str> = additive
@@ -623,7 +675,10 @@ pub fn changelog_entry(version: &str, source: &str, api_version: &str, changes: 
             ));
         }
     }
-    let internal: Vec<&Change> = changes.iter().filter(|c| c.class == Class::Internal).collect();
+    let internal: Vec<&Change> = changes
+        .iter()
+        .filter(|c| c.class == Class::Internal)
+        .collect();
     if !internal.is_empty() {
         s.push_str("\n### Internal\n\n");
         let docs: Vec<&str> = internal
@@ -631,7 +686,10 @@ pub fn changelog_entry(version: &str, source: &str, api_version: &str, changes: 
             .filter(|c| c.what == "documentation changed")
             .map(|c| c.item.as_str())
             .collect();
-        for c in internal.iter().filter(|c| c.what != "documentation changed") {
+        for c in internal
+            .iter()
+            .filter(|c| c.what != "documentation changed")
+        {
             s.push_str(&format!("- {c}\n"));
         }
         if !docs.is_empty() {
@@ -682,7 +740,10 @@ pub(crate) fn changelog(
     };
     match existing.find("\n## ") {
         Some(at) => format!("{}{entry}\n{}", &existing[..at + 1], &existing[at + 1..]),
-        None => format!("{}\n{entry}", existing.trim_end_matches('\n').to_string() + "\n"),
+        None => format!(
+            "{}\n{entry}",
+            existing.trim_end_matches('\n').to_string() + "\n"
+        ),
     }
 }
 
@@ -692,10 +753,14 @@ mod tests {
 
     #[test]
     fn renamed_types_are_replaced_as_whole_names() {
-        let renamed: BTreeMap<String, String> =
-            [("Old".to_string(), "New".to_string())].into_iter().collect();
+        let renamed: BTreeMap<String, String> = [("Old".to_string(), "New".to_string())]
+            .into_iter()
+            .collect();
         assert_eq!(rename_in("Option<Vec<Old>>", &renamed), "Option<Vec<New>>");
-        assert_eq!(rename_in("BTreeMap<String, Old>", &renamed), "BTreeMap<String, New>");
+        assert_eq!(
+            rename_in("BTreeMap<String, Old>", &renamed),
+            "BTreeMap<String, New>"
+        );
         assert_eq!(rename_in("OldThing", &renamed), "OldThing");
         assert_eq!(rename_in("id: Old", &renamed), "id: New");
     }

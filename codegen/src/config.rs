@@ -863,14 +863,20 @@ fn find_step(doc: &Value, ptr: &str, step: &Step, depth: usize) -> Vec<String> {
     out
 }
 
-/// The media types read as JSON.
-pub(crate) fn is_json_media(content_type: &str) -> bool {
-    let ct = content_type
+/// A media type without its parameters, in lower case (`Text/Plain; charset=utf-8` →
+/// `text/plain`).
+pub(crate) fn media_essence(content_type: &str) -> String {
+    content_type
         .split(';')
         .next()
         .unwrap_or("")
         .trim()
-        .to_ascii_lowercase();
+        .to_ascii_lowercase()
+}
+
+/// The media types read as JSON.
+pub(crate) fn is_json_media(content_type: &str) -> bool {
+    let ct = media_essence(content_type);
     ct == "application/json"
         || ct.ends_with("+json")
         || ct == "*/*"

@@ -11,6 +11,7 @@ use quote::quote;
 
 use crate::doc;
 use crate::ir::{self, Api, StatusMatch, TypeRef};
+use crate::naming::unraw;
 use crate::File;
 
 mod builders;
@@ -30,9 +31,8 @@ pub(crate) fn emit(api: &Api, source: &str) -> Result<Vec<File>, String> {
     let mut types_jobs = file_jobs(types::header, &api.types, PIECE, types::type_def);
     if api.operations.iter().any(|op| {
         op.body.as_ref().is_some_and(|b| {
-            std::iter::once(&b.media)
-                .chain(b.alternatives.iter().map(|v| &v.media))
-                .any(|m| matches!(m, ir::BodyMedia::Multipart { .. }))
+            b.variants()
+                .any(|(m, _)| matches!(m, ir::BodyMedia::Multipart { .. }))
         })
     }) {
         types_jobs.push(Box::new(|| render(types::forms(api))));
@@ -51,16 +51,7 @@ pub(crate) fn emit(api: &Api, source: &str) -> Result<Vec<File>, String> {
         ("src/builders.rs", builder_jobs),
         ("src/errors.rs", error_jobs),
     ];
-    let mut mock_jobs: Vec<Job> = vec![Box::new(|| render(mock::header(api)))];
-    for piece in api.operations.chunks(PIECE) {
-        mock_jobs.push(Box::new(move || {
-            let mut out = String::new();
-            for op in piece {
-                out.push_str(&render(mock::route(op))?);
-            }
-            Ok(out)
-        }));
-    }
+    let mut mock_jobs = file_jobs(|| mock::header(api), &api.operations, PIECE, mock::route);
     if !api.aliases.methods.is_empty() {
         mock_jobs.push(Box::new(|| render(mock::aliases(api))));
     }
@@ -113,7 +104,7 @@ fn render(tokens: TokenStream) -> Result<String, String> {
 /// `prettyplease` prints a file's inner attributes and then each item in turn, so printing the
 /// pieces apart and joining the text gives the same bytes as printing the whole file.
 fn file_jobs<'a, T: Sync>(
-    header: fn() -> TokenStream,
+    header: impl Fn() -> TokenStream + Sync + 'a,
     units: &'a [T],
     per_piece: usize,
     unit: fn(&T) -> TokenStream,
@@ -160,6 +151,14 @@ fn run_jobs(jobs: &[Job]) -> Vec<Result<String, String>> {
         .into_iter()
         .map(|printed| printed.unwrap_or_else(|| Err("a rendering thread panicked".into())))
         .collect()
+}
+
+/// Each client method renamed upstream: its old name and the operation it calls now.
+fn renamed_operations(api: &Api) -> impl Iterator<Item = (&str, &ir::Operation)> {
+    api.aliases.methods.iter().filter_map(|(old, new)| {
+        let op = api.operations.iter().find(|o| unraw(&o.ident) == new)?;
+        Some((old.as_str(), op))
+    })
 }
 
 /// `#[deprecated] pub type Old = New;` for each alias (old name → current name) of a module.

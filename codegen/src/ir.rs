@@ -552,6 +552,20 @@ pub struct Body<N = String> {
     pub doc: Option<String>,
 }
 
+impl<N> Body<N> {
+    /// Every media type it may be sent as, the first one first, each with its type.
+    pub fn variants(&self) -> impl Iterator<Item = (&BodyMedia<N>, &TypeRef<N>)> {
+        std::iter::once((&self.media, &self.ty))
+            .chain(self.alternatives.iter().map(|v| (&v.media, &v.ty)))
+    }
+
+    /// [`variants`](Self::variants), their types to change.
+    pub fn variants_mut(&mut self) -> impl Iterator<Item = (&BodyMedia<N>, &mut TypeRef<N>)> {
+        std::iter::once((&self.media, &mut self.ty))
+            .chain(self.alternatives.iter_mut().map(|v| (&v.media, &mut v.ty)))
+    }
+}
+
 /// A media type a request body may be sent as, besides its first.
 #[derive(Debug, Clone)]
 pub struct BodyVariant<N = String> {
@@ -659,12 +673,17 @@ pub struct Outcome<N = String> {
     pub variant: String,
     /// Body type; `Unit` when there is none.
     pub ty: TypeRef<N>,
-    /// Whether the body is JSON (else raw bytes, text, events or nothing).
-    pub json: bool,
     /// How the body is read.
     pub format: ResponseFormat,
     /// Rustdoc (the response description).
     pub doc: Option<String>,
+}
+
+impl<N> Outcome<N> {
+    /// Whether the body is JSON (else raw bytes, text, events or nothing).
+    pub fn is_json(&self) -> bool {
+        self.format == ResponseFormat::Json
+    }
 }
 
 /// Which statuses a response covers.

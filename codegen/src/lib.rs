@@ -155,8 +155,9 @@ pub fn generate_with(input: &Input, history: &History) -> Result<Output, Vec<Dia
     if diags.has_errors() {
         return Err(diags.into_items());
     }
-    lock::carry_over(&mut model, previous.as_ref(), history.drop_aliases);
-    let surface = surface::surface(&model);
+    let mut surface = surface::surface(&model);
+    lock::carry_over(&mut model, &surface, previous.as_ref(), history.drop_aliases);
+    surface.aliases = model.aliases.clone();
     let changes = previous
         .as_ref()
         .map(|p| changes::diff(&p.surface, &surface))

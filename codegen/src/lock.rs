@@ -31,7 +31,8 @@ pub struct Lock {
     pub surface: Surface,
 }
 
-const ABOUT: &str = "Written by `cargo xtask codegen`; review its diff like code. It names what the \
+const ABOUT: &str =
+    "Written by `cargo xtask codegen`; review its diff like code. It names what the \
 last generation made of the spec, so that renamed items keep their old names as deprecated aliases \
 and each update's changes are classified (see the crate's CHANGELOG.md).";
 
@@ -75,13 +76,13 @@ fn shape(t: &Type) -> String {
 }
 
 /// Sets `api.aliases`: the aliases `previous` kept (unless `drop_aliases`), brought up to date,
-/// and one for every item `previous` had that now has another name. An alias whose name is
-/// taken by a current item, or whose item is gone, is not kept.
-pub fn carry_over(api: &mut Api, previous: Option<&Lock>, drop_aliases: bool) {
+/// and one for every item `previous` had that now has another name. `fresh` is the surface of
+/// `api` before (without aliases). An alias whose name is taken by a current item, or whose
+/// item is gone, is not kept.
+pub fn carry_over(api: &mut Api, fresh: &Surface, previous: Option<&Lock>, drop_aliases: bool) {
     let Some(previous) = previous else {
         return;
     };
-    let fresh = surface::surface(api);
     let mut aliases = if drop_aliases {
         ir::Aliases::default()
     } else {
@@ -92,7 +93,7 @@ pub fn carry_over(api: &mut Api, previous: Option<&Lock>, drop_aliases: bool) {
     let by_operation: BTreeMap<&str, (&String, &surface::Method)> = fresh
         .methods
         .iter()
-        .filter(|(_, m)| !m.operation.starts_with("waiter"))
+        .filter(|(_, m)| !m.is_waiter())
         .map(|(n, m)| (m.operation.as_str(), (n, m)))
         .collect();
     let mut renamed_methods = BTreeMap::new();
@@ -163,25 +164,21 @@ pub fn carry_over(api: &mut Api, previous: Option<&Lock>, drop_aliases: bool) {
             .copied()
             .filter(|n| !renamed_types.contains_key(*n))
             .collect();
+        // The shapes of the old types still to match, each computed once.
+        let old_shapes: Vec<(&String, String)> = waiting
+            .iter()
+            .map(|n| (*n, shape(&old_under_new.types[*n])))
+            .collect();
         let mut found = Vec::new();
-        for old_name in waiting {
-            let old_shape = shape(&old_under_new.types[old_name]);
+        for (old_name, old_shape) in &old_shapes {
             let same: Vec<&String> = free
                 .iter()
-                .filter(|(_, s)| *s == old_shape)
+                .filter(|(_, s)| s == old_shape)
                 .map(|(n, _)| *n)
                 .collect();
-            let olds_of_that_shape = old_under_new
-                .types
-                .iter()
-                .filter(|(n, t)| {
-                    !fresh.types.contains_key(*n)
-                        && !renamed_types.contains_key(*n)
-                        && shape(t) == old_shape
-                })
-                .count();
+            let olds_of_that_shape = old_shapes.iter().filter(|(_, s)| s == old_shape).count();
             if let ([one], 1) = (same.as_slice(), olds_of_that_shape) {
-                found.push((old_name.clone(), (*one).clone()));
+                found.push(((*old_name).clone(), (*one).clone()));
             }
         }
         if found.is_empty() {
@@ -197,8 +194,6 @@ pub fn carry_over(api: &mut Api, previous: Option<&Lock>, drop_aliases: bool) {
     settle(&mut aliases.methods, renamed_methods, &method_names);
     settle(&mut aliases.builders, renamed_builders, &builder_names);
     settle(&mut aliases.errors, renamed_errors, &error_names);
-    // A type alias must not take the name of a builder or an error enum either: they live in
-    // other modules, but the crate's documentation and users' imports would confuse them.
     settle(&mut aliases.types, renamed_types, &type_names);
     api.aliases = aliases;
 }

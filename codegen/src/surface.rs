@@ -27,7 +27,8 @@ pub struct Surface {
 /// One client method.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Method {
-    /// The operation it calls (`GET /things/{id}`), or what it is (`waiter of GET /things/{id}`).
+    /// The operation it calls (`GET /things/{id}`), or what it is (`waiter polling GET
+    /// /things/{id}`, see [`Method::is_waiter`]).
     pub operation: String,
     /// Its arguments in order, each `name: Type`.
     pub args: Vec<String>,
@@ -49,6 +50,16 @@ pub struct Method {
     pub deprecated: bool,
     /// A digest of its documentation.
     pub docs: String,
+}
+
+/// How the `operation` of a waiter starts.
+const WAITER: &str = "waiter polling ";
+
+impl Method {
+    /// Whether it is a waiter (`wait_until_…`) rather than an operation's method.
+    pub fn is_waiter(&self) -> bool {
+        self.operation.starts_with(WAITER)
+    }
 }
 
 /// One type.
@@ -245,7 +256,11 @@ fn method(op: &ir::Operation) -> Method {
         .collect();
     let mut doc_parts = vec![opt(&op.summary), opt(&op.description)];
     doc_parts.extend(op.params.iter().map(|p| opt(&p.doc)));
-    doc_parts.extend(op.params.iter().flat_map(|p| p.details.iter().map(String::as_str)));
+    doc_parts.extend(
+        op.params
+            .iter()
+            .flat_map(|p| p.details.iter().map(String::as_str)),
+    );
     doc_parts.extend(op.errors.iter().map(|o| opt(&o.doc)));
     Method {
         operation: format!("{} {}", op.method.as_str(), op.path),
@@ -282,7 +297,7 @@ pub fn surface(api: &Api) -> Surface {
         methods.insert(
             unraw(&w.ident).to_string(),
             Method {
-                operation: format!("waiter polling {}", polled.operation),
+                operation: format!("{WAITER}{}", polled.operation),
                 args: polled.args,
                 setters: BTreeMap::new(),
                 returns: polled.returns,
@@ -295,7 +310,7 @@ pub fn surface(api: &Api) -> Surface {
             },
         );
     }
-    let types: BTreeMap<String, Type> = api
+    let mut types: BTreeMap<String, Type> = api
         .types
         .iter()
         .map(|t| {
@@ -303,7 +318,11 @@ pub fn surface(api: &Api) -> Surface {
                 TypeDef::Struct(s) => {
                     let mut doc_parts = vec![opt(&s.doc)];
                     doc_parts.extend(s.fields.iter().map(|f| opt(&f.doc)));
-                    doc_parts.extend(s.fields.iter().flat_map(|f| f.details.iter().map(String::as_str)));
+                    doc_parts.extend(
+                        s.fields
+                            .iter()
+                            .flat_map(|f| f.details.iter().map(String::as_str)),
+                    );
                     Type::Struct {
                         fields: s
                             .fields
@@ -344,13 +363,10 @@ pub fn surface(api: &Api) -> Surface {
             (t.name().to_string(), surface)
         })
         .collect();
-    let mut types: BTreeMap<String, Type> = types;
     // The form types of multipart bodies, which callers build.
     for op in &api.operations {
         let Some(body) = &op.body else { continue };
-        let media = std::iter::once((&body.media, &body.ty))
-            .chain(body.alternatives.iter().map(|v| (&v.media, &v.ty)));
-        for (media, ty) in media {
+        for (media, ty) in body.variants() {
             let (ir::BodyMedia::Multipart { fields, .. }, Some(name)) = (media, ty.name()) else {
                 continue;
             };

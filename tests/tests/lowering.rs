@@ -1165,12 +1165,12 @@ fn every_documented_status_is_an_outcome() {
                         continue;
                     };
                     let ok = match c {
-                        Carries::Json => e.json && !matches!(e.ty, TypeRef::Unit | TypeRef::Bytes),
-                        Carries::AnyJson => e.json && e.ty == TypeRef::Json,
-                        Carries::Bytes => !e.json && e.ty == TypeRef::Bytes,
+                        Carries::Json => e.is_json() && !matches!(e.ty, TypeRef::Unit | TypeRef::Bytes),
+                        Carries::AnyJson => e.is_json() && e.ty == TypeRef::Json,
+                        Carries::Bytes => !e.is_json() && e.ty == TypeRef::Bytes,
                         // An error body is never a stream: event streams read as text.
-                        Carries::Text | Carries::Events => !e.json && e.ty == TypeRef::String,
-                        Carries::Nothing => !e.json && e.ty == TypeRef::Unit,
+                        Carries::Text | Carries::Events => !e.is_json() && e.ty == TypeRef::String,
+                        Carries::Nothing => !e.is_json() && e.ty == TypeRef::Unit,
                     };
                     if *c == Carries::Json {
                         t.count("error outcomes with a JSON schema (typed)");
@@ -1178,7 +1178,7 @@ fn every_documented_status_is_an_outcome() {
                     t.expect(ok, || {
                         format!(
                             "{ptr}: {c:?}, but the variant {} holds {:?} (json: {})",
-                            e.variant, e.ty, e.json
+                            e.variant, e.ty, e.is_json()
                         )
                     });
                     t.expect(!e.variant.is_empty(), || {

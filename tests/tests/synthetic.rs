@@ -390,7 +390,7 @@ fn every_combination_is_in_the_model() {
             s.body_may_be_absent
         ));
         for e in &op.errors {
-            let body = match (&e.ty, e.json) {
+            let body = match (&e.ty, e.is_json()) {
                 (TypeRef::Unit, _) => "without body",
                 (TypeRef::Bytes, _) => "of bytes",
                 (_, true) => "typed",

@@ -10,9 +10,9 @@ use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, USER_AGENT}
 use reqwest::{StatusCode, Url};
 use tokio::time::Instant;
 
-use crate::paginate::BoxFuture;
 use crate::error::{request_id, Error, Failure, RequestContext, ResponseContext};
 use crate::hook::{AttemptOutcome, Hooks, RequestInfo, ResponseInfo};
+use crate::paginate::BoxFuture;
 use crate::request::Request;
 use crate::retry::{full_jitter, Attempt, Decision, RetryPolicy, TransportFlags};
 use crate::trace::{retry_cause, CallSpan};
@@ -23,7 +23,11 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default largest accepted download (the success body of an operation whose response is a
 /// file, not JSON): 4 GiB, or the address space of a 32-bit target.
-pub const DEFAULT_MAX_DOWNLOAD_BYTES: usize = if usize::BITS > 32 { 1 << 32 } else { usize::MAX };
+pub const DEFAULT_MAX_DOWNLOAD_BYTES: usize = if usize::BITS > 32 {
+    1 << 32
+} else {
+    usize::MAX
+};
 
 /// Default largest accepted response body: 64 MiB.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
@@ -177,12 +181,7 @@ impl Client {
         request: Request,
         decoder: Decoder<T, E>,
     ) -> Result<Response<T>, Error<E>> {
-        let span = CallSpan::new(&request.method, request.template);
-        match span.instrument(self.execute(request, &span, false)).await {
-            Ok(Answer::Read(raw)) => decode(raw, decoder),
-            Ok(Answer::Open(open)) => decode(open.into_empty(), decoder),
-            Err(failure) => Err(failure.into()),
-        }
+        finish_call(self.run(request, false).await, decoder)
     }
 
     /// [`send`](Self::send) as one boxed future: the transport loop is boxed once, not
@@ -208,13 +207,16 @@ impl Client {
         Box::pin(async move { finish_call(answer.await, decoder) })
     }
 
-    /// The transport loop of one call, in its span, boxed: one copy for every operation.
+    /// [`run`](Self::run), boxed: one copy for every operation.
     fn answer(&self, request: Request) -> BoxFuture<Result<Answer, Failure>> {
         let client = self.clone();
-        Box::pin(async move {
-            let span = CallSpan::new(&request.method, request.template);
-            span.instrument(client.execute(request, &span, false)).await
-        })
+        Box::pin(async move { client.run(request, false).await })
+    }
+
+    /// The transport loop of one call in its span (see [`execute`](Self::execute)).
+    pub(crate) async fn run(&self, request: Request, open: bool) -> Result<Answer, Failure> {
+        let span = CallSpan::new(&request.method, request.template);
+        span.instrument(self.execute(request, &span, open)).await
     }
 
     /// The transport loop: everything except decoding, not generic.
@@ -387,7 +389,9 @@ impl Client {
                     });
                 }
                 (_, Outcome::Answered(response)) => {
-                    return self.finish(response, context, limit, body_limit, span).await
+                    return self
+                        .finish(response, context, limit, body_limit, span)
+                        .await
                 }
                 (_, Outcome::TimedOut) => return Err(limit.failure(context, span)),
                 (_, Outcome::Failed(source)) => {
@@ -630,14 +634,14 @@ enum BodyFailure {
 
 /// Collects chunks without copying when the body arrives in one chunk.
 #[derive(Default)]
-struct BodyBuffer {
+pub(crate) struct BodyBuffer {
     first: Option<Bytes>,
     rest: Vec<u8>,
     len: usize,
 }
 
 impl BodyBuffer {
-    fn push(&mut self, chunk: Bytes) {
+    pub(crate) fn push(&mut self, chunk: Bytes) {
         self.len += chunk.len();
         match self.first.take() {
             None if self.rest.is_empty() => self.first = Some(chunk),
@@ -650,7 +654,7 @@ impl BodyBuffer {
         }
     }
 
-    fn finish(self) -> Bytes {
+    pub(crate) fn finish(self) -> Bytes {
         match self.first {
             Some(first) => first,
             None => Bytes::from(self.rest),
@@ -765,7 +769,10 @@ fn finish_call<T, E>(
 }
 
 /// The only generic step of a call.
-pub(crate) fn decode<T, E>(raw: RawResponse, decoder: Decoder<T, E>) -> Result<Response<T>, Error<E>> {
+pub(crate) fn decode<T, E>(
+    raw: RawResponse,
+    decoder: Decoder<T, E>,
+) -> Result<Response<T>, Error<E>> {
     let code = raw.status.as_u16();
     if let Some(result) = (decoder.success)(code, &raw.body) {
         return match result {
@@ -845,8 +852,9 @@ pub fn json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, serde_json
 
 /// Decodes a text body (`text/plain`…) as UTF-8.
 pub fn text(body: &[u8]) -> Result<String, serde_json::Error> {
-    String::from_utf8(body.to_vec())
-        .map_err(|e| <serde_json::Error as serde::de::Error>::custom(format!("the text is not UTF-8: {e}")))
+    String::from_utf8(body.to_vec()).map_err(|e| {
+        <serde_json::Error as serde::de::Error>::custom(format!("the text is not UTF-8: {e}"))
+    })
 }
 
 /// Ignores the body (for statuses documented without content).

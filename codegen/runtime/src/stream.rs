@@ -18,10 +18,9 @@ use futures_core::Stream;
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 
-use crate::client::{decode_error, Answer, Client, DecodeFn, OpenResponse};
+use crate::client::{decode_error, Answer, BodyBuffer, Client, DecodeFn, OpenResponse};
 use crate::error::Error;
 use crate::request::Request;
-use crate::trace::CallSpan;
 
 /// Why reading a streamed body stopped early.
 #[derive(Debug)]
@@ -119,21 +118,11 @@ impl ByteStream {
 
     /// Reads the rest of the body into one buffer (the download limit applies).
     pub async fn bytes(mut self) -> Result<Bytes, StreamError> {
-        let mut first: Option<Bytes> = None;
-        let mut rest: Vec<u8> = Vec::new();
+        let mut buffer = BodyBuffer::default();
         while let Some(chunk) = self.chunk().await {
-            let chunk = chunk?;
-            match first.take() {
-                None if rest.is_empty() => first = Some(chunk),
-                earlier => {
-                    if let Some(earlier) = earlier {
-                        rest.extend_from_slice(&earlier);
-                    }
-                    rest.extend_from_slice(&chunk);
-                }
-            }
+            buffer.push(chunk?);
         }
-        Ok(first.unwrap_or_else(|| Bytes::from(rest)))
+        Ok(buffer.finish())
     }
 }
 
@@ -164,7 +153,10 @@ impl Stream for ByteStream {
                 this.seen = this.seen.saturating_add(bytes.len());
                 if this.seen > this.limit {
                     return Poll::Ready(Some(Err(StreamError::new(
-                        format!("the body is larger than the download limit of {} bytes", this.limit),
+                        format!(
+                            "the body is larger than the download limit of {} bytes",
+                            this.limit
+                        ),
                         None,
                     ))));
                 }
@@ -198,8 +190,7 @@ impl Client {
         request: Request,
         error: DecodeFn<E>,
     ) -> Result<OpenResponse, Error<E>> {
-        let span = CallSpan::new(&request.method, request.template);
-        match span.instrument(self.execute(request, &span, true)).await {
+        match self.run(request, true).await {
             Ok(Answer::Open(open)) => Ok(open),
             // Only a success is left unread: an answer read here is an error.
             Ok(Answer::Read(raw)) => Err(decode_error(raw, error)),

@@ -42,21 +42,21 @@ struct Input {
 fn inputs(op: &Operation) -> Vec<Input> {
     let mut inputs: Vec<Input> = op.params.iter().map(param_input).collect();
     if let Some(body) = &op.body {
-        let bt = ty(&body.ty, false);
-        // Bytes are taken as anything that becomes `Bytes` (a `Vec<u8>`, a `&'static [u8]`,
-        // `Bytes` itself), and kept so: sent without another copy, on every attempt.
+        // Bytes, and a choice of media types, are taken as anything that becomes them (a
+        // `Vec<u8>`, a `&'static [u8]`, `Bytes` itself; each choice's type); bytes are kept as
+        // `Bytes`: sent without another copy, on every attempt.
         let binary = matches!(body.media, ir::BodyMedia::Binary { .. });
         let choice = !body.alternatives.is_empty();
-        let (arg, stored) = if choice {
+        let stored = if choice {
             let c = choice_ident(op);
-            (quote!(impl Into<#c>), quote!(#c))
-        } else if binary {
-            (
-                quote!(impl Into<sdkgen_runtime::Bytes>),
-                quote!(sdkgen_runtime::Bytes),
-            )
+            quote!(#c)
         } else {
-            (bt.clone(), bt)
+            body_type(&body.media, &body.ty)
+        };
+        let arg = if binary || choice {
+            quote!(impl Into<#stored>)
+        } else {
+            stored.clone()
         };
         inputs.push(Input {
             field: format_ident!("body"),
@@ -205,13 +205,11 @@ fn request_lines(op: &Operation) -> Vec<TokenStream> {
                 return send_body(&body.media, by_ref, place);
             }
             let c = choice_ident(op);
-            let arms = std::iter::once(&body.media)
-                .chain(body.alternatives.iter().map(|v| &v.media))
-                .map(|m| {
-                    let v = ident(m.choice());
-                    let send = send_body(m, quote!(body), quote!(body));
-                    quote!(#c::#v(body) => { #send })
-                });
+            let arms = body.variants().map(|(m, _)| {
+                let v = ident(m.choice());
+                let send = send_body(m, quote!(body), quote!(body));
+                quote!(#c::#v(body) => { #send })
+            });
             quote!(match #by_ref { #(#arms)* })
         };
         lines.push(match (body.required, &check) {
@@ -233,17 +231,41 @@ fn request_lines(op: &Operation) -> Vec<TokenStream> {
             }
         });
     }
-    if op
-        .successes
-        .iter()
-        .any(|o| o.format == ir::ResponseFormat::Binary)
-    {
+    if downloads(op) {
         lines.push(quote!(request.download();));
     }
     if let Some(server) = &op.server {
         lines.push(quote!(request.server(#server);));
     }
     lines
+}
+
+/// The parameters of the client method that starts `inputs`' builder (`name: Type`, the
+/// required inputs), and the names that pass them on to it.
+fn method_args(inputs: &[Input]) -> (Vec<TokenStream>, Vec<&Ident>) {
+    inputs
+        .iter()
+        .filter(|i| i.required)
+        .map(|i| {
+            let (f, arg) = (&i.field, &i.arg);
+            (quote!(#f: #arg), f)
+        })
+        .unzip()
+}
+
+/// The type a body sent as `media` is kept as: bytes as `Bytes`, anything else as its type.
+fn body_type(media: &ir::BodyMedia, t: &TypeRef) -> TokenStream {
+    match media {
+        ir::BodyMedia::Binary { .. } => quote!(sdkgen_runtime::Bytes),
+        _ => ty(t, false),
+    }
+}
+
+/// Whether a success of `op` is a download (binary), read under the download limit.
+fn downloads(op: &Operation) -> bool {
+    op.successes
+        .iter()
+        .any(|o| o.format == ir::ResponseFormat::Binary)
 }
 
 /// The name of the enum of the media types a body may be sent as.
@@ -263,7 +285,10 @@ fn send_body(media: &ir::BodyMedia, by_ref: TokenStream, place: TokenStream) -> 
             let rules = encoding.iter().map(|e| {
                 let wire = &e.wire;
                 let explode = e.explode.map(|x| quote!(.explode(#wire, #x)));
-                let ct = e.content_type.as_ref().map(|c| quote!(.content_type(#wire, #c)));
+                let ct = e
+                    .content_type
+                    .as_ref()
+                    .map(|c| quote!(.content_type(#wire, #c)));
                 quote!(#explode #ct)
             });
             quote!(request.form_body(#content_type, #by_ref, &sdkgen_runtime::FormEncoding::new() #(#rules)*);)
@@ -282,16 +307,8 @@ fn body_choice(op: &Operation) -> TokenStream {
         return quote!();
     };
     let c = choice_ident(op);
-    let choices: Vec<(&ir::BodyMedia, TokenStream)> = std::iter::once((&body.media, &body.ty))
-        .chain(body.alternatives.iter().map(|v| (&v.media, &v.ty)))
-        .map(|(m, t)| {
-            let t = match m {
-                ir::BodyMedia::Binary { .. } => quote!(sdkgen_runtime::Bytes),
-                _ => ty(t, false),
-            };
-            (m, t)
-        })
-        .collect();
+    let choices: Vec<(&ir::BodyMedia, TokenStream)> =
+        body.variants().map(|(m, t)| (m, body_type(m, t))).collect();
     let variants = choices.iter().map(|(m, t)| {
         let v = ident(m.choice());
         let doc = match m {
@@ -303,9 +320,15 @@ fn body_choice(op: &Operation) -> TokenStream {
         };
         quote!(#[doc = #doc] #v(#t),)
     });
-    let mut seen = std::collections::BTreeSet::new();
     let froms = choices.iter().filter_map(|(m, t)| {
-        if !seen.insert(t.to_string()) || choices.iter().filter(|(_, u)| u.to_string() == t.to_string()).count() > 1 {
+        // Only a type no other choice has converts unambiguously.
+        let text = t.to_string();
+        if choices
+            .iter()
+            .filter(|(_, u)| u.to_string() == text)
+            .count()
+            > 1
+        {
             return None;
         }
         let v = ident(m.choice());
@@ -449,7 +472,7 @@ fn success_decoder(op: &Operation) -> TokenStream {
     let success = &op.success;
     let arms = successes.iter().map(|o| {
         let pat = status_pattern(o.status, &successes);
-        let expr = match (&o.ty, o.json) {
+        let expr = match (&o.ty, o.is_json()) {
             (TypeRef::Unit, _) if success.body_may_be_absent => quote!(Ok(None)),
             // A nullable body decodes into the `Option` itself (`null` is `None` too).
             (_, true) if success.body_may_be_absent && !success.body.is_nullable() => {
@@ -527,10 +550,7 @@ pub(super) fn builder(op: &Operation) -> TokenStream {
     let fields = fields(&inputs);
     let setters = setters(&inputs);
     let required: Vec<&Input> = inputs.iter().filter(|i| i.required).collect();
-    let ctor_args = required.iter().map(|i| {
-        let (f, arg) = (&i.field, &i.arg);
-        quote!(#f: #arg)
-    });
+    let (ctor_args, _) = method_args(&inputs);
     let ctor_params = required.iter().map(|i| {
         let (f, stored) = (&i.field, &i.stored);
         quote!(#f: #stored)
@@ -567,11 +587,7 @@ pub(super) fn builder(op: &Operation) -> TokenStream {
     } else {
         quote!(self.send())
     };
-    let download = op
-        .successes
-        .iter()
-        .any(|o| o.format == ir::ResponseFormat::Binary)
-        .then(|| {
+    let download = downloads(op).then(|| {
             quote! {
                 /// Sends the request and hands over a successful response's body as it arrives,
                 /// a stream of chunks (for large downloads: nothing is held but the chunk read).
@@ -832,7 +848,10 @@ pub(super) fn pagination_impl(op: &Operation, p: &ir::Pagination) -> TokenStream
 /// `src/waiters.rs`: per waiter, the client method that starts it and its builder, which polls
 /// the operation through `sdkgen_runtime::wait`.
 pub(super) fn waiters(api: &ir::Api) -> TokenStream {
-    let items = api.waiters.iter().map(|w| waiter(&api.operations[w.operation], w));
+    let items = api
+        .waiters
+        .iter()
+        .map(|w| waiter(&api.operations[w.operation], w));
     quote! {
         //! Waiters: poll an operation until a field of its response reaches a state, as the
         //! customisation file of the spec declares them.
@@ -849,12 +868,7 @@ fn waiter(op: &Operation, w: &ir::Waiter) -> TokenStream {
     let e = ident(&op.error);
     let response = ty(&op.success.returns(), false);
     let inputs = inputs(op);
-    let required: Vec<&Input> = inputs.iter().filter(|i| i.required).collect();
-    let args = required.iter().map(|i| {
-        let (f, arg) = (&i.field, &i.arg);
-        quote!(#f: #arg)
-    });
-    let pass = required.iter().map(|i| &i.field);
+    let (args, pass) = method_args(&inputs);
     // The state: each field in turn, `?` through the optional ones; strings and enums both
     // have `as_str`.
     let steps = w.path.iter().map(|(field, optional)| {
@@ -903,7 +917,10 @@ fn waiter(op: &Operation, w: &ir::Waiter) -> TokenStream {
         w.builder,
     ));
     let method_doc = doc_lines(&lines);
-    let bdoc = format!(" The wait started by [`Client::{0}`](crate::Client::{0}).", unraw(&w.ident));
+    let bdoc = format!(
+        " The wait started by [`Client::{0}`](crate::Client::{0}).",
+        unraw(&w.ident)
+    );
     quote! {
         impl crate::Client {
             #method_doc
@@ -981,26 +998,21 @@ fn waiter(op: &Operation, w: &ir::Waiter) -> TokenStream {
 /// The deprecated aliases of `builders.rs`: a forwarding method for each client method renamed
 /// upstream, a type alias for each renamed request builder.
 pub(super) fn aliases(api: &ir::Api) -> TokenStream {
-    let methods = api.aliases.methods.iter().filter_map(|(old, new)| {
-        let op = api.operations.iter().find(|o| unraw(&o.ident) == new)?;
+    let methods = renamed_operations(api).map(|(old, op)| {
+        let new = unraw(&op.ident);
         let inputs = inputs(op);
-        let required: Vec<&Input> = inputs.iter().filter(|i| i.required).collect();
-        let args = required.iter().map(|i| {
-            let (f, arg) = (&i.field, &i.arg);
-            quote!(#f: #arg)
-        });
-        let pass = required.iter().map(|i| &i.field);
-        let old_m = ident(&crate::naming::escape_keyword(old.clone()));
+        let (args, pass) = method_args(&inputs);
+        let old_m = ident(&crate::naming::escape_keyword(old.to_string()));
         let (new_m, b) = (ident(&op.ident), ident(&op.builder));
         let note = format!("renamed upstream: use `{new}`");
         let doc = format!(" Renamed upstream to [`{new}`](Self::{new}), which it calls.");
-        Some(quote! {
+        quote! {
             #[doc = #doc]
             #[deprecated(note = #note)]
             pub fn #old_m(&self, #(#args),*) -> #b {
                 self.#new_m(#(#pass),*)
             }
-        })
+        }
     });
     let methods: Vec<TokenStream> = methods.collect();
     let methods = if methods.is_empty() {

@@ -55,7 +55,9 @@ pub(super) fn error_enum(op: &Operation) -> TokenStream {
         let expr = decode_expr(o);
         match &o.ty {
             TypeRef::Unit => quote!(#pat => #expr.map(|()| Self::#v),),
-            _ if o.format == ir::ResponseFormat::Binary => quote!(#pat => Ok(Self::#v(body.to_vec())),),
+            _ if o.format == ir::ResponseFormat::Binary => {
+                quote!(#pat => Ok(Self::#v(body.to_vec())),)
+            }
             _ => quote!(#pat => #expr.map(Self::#v),),
         }
     });

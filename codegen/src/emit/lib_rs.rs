@@ -113,7 +113,9 @@ pub(super) fn lib_rs(api: &Api) -> TokenStream {
     let waiters_mod = if api.waiters.is_empty() {
         quote!()
     } else {
-        quote!(pub mod waiters;)
+        quote!(
+            pub mod waiters;
+        )
     };
     quote! {
         #crate_doc

@@ -173,21 +173,21 @@ fn error_reply(op: &Operation) -> TokenStream {
 
 /// Deprecated routes under the old names of operations renamed upstream.
 pub(super) fn aliases(api: &Api) -> TokenStream {
-    let routes = api.aliases.methods.iter().filter_map(|(old, new)| {
-        let op = api.operations.iter().find(|o| unraw(&o.ident) == new)?;
+    let routes = renamed_operations(api).map(|(old, op)| {
+        let new = unraw(&op.ident);
         let old_route = ident(&format!("on_{old}"));
-        let new_route = ident(&format!("on_{}", unraw(&op.ident)));
+        let new_route = ident(&format!("on_{new}"));
         let returns = ty(&op.success.returns(), false);
         let error = ident(&op.error);
         let note = format!("renamed upstream: use `on_{new}`");
         let doc = format!(" Renamed upstream to [`on_{new}`](Self::on_{new}), which it calls.");
-        Some(quote! {
+        quote! {
             #[doc = #doc]
             #[deprecated(note = #note)]
             pub fn #old_route(&self) -> Route<#returns, crate::errors::#error> {
                 self.#new_route()
             }
-        })
+        }
     });
     let routes: Vec<TokenStream> = routes.collect();
     if routes.is_empty() {

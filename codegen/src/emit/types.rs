@@ -343,11 +343,9 @@ fn union_def(u: &ir::UnionDef) -> TokenStream {
 /// becomes the body.
 pub(super) fn forms(api: &ir::Api) -> TokenStream {
     let forms = api.operations.iter().flat_map(|op| {
-        op.body.iter().flat_map(move |body| {
-            std::iter::once((&body.media, &body.ty))
-                .chain(body.alternatives.iter().map(|v| (&v.media, &v.ty)))
-                .map(move |(media, ty)| (op, media, ty))
-        })
+        op.body
+            .iter()
+            .flat_map(move |body| body.variants().map(move |(media, ty)| (op, media, ty)))
     });
     let forms = forms.filter_map(|(op, media, form_ty)| {
         let ir::BodyMedia::Multipart { fields, .. } = media else {

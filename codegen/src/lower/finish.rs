@@ -419,7 +419,6 @@ impl<'a> Lowerer<'a> {
             status: o.status,
             variant: o.variant.clone(),
             ty: resolve(&o.ty),
-            json: o.json,
             format: o.format,
             doc: o.doc.clone(),
         };
@@ -580,14 +579,9 @@ fn name_forms(operations: &mut [ir::Operation], names: &Names) {
     let mut taken: BTreeSet<String> = names.values().cloned().collect();
     for op in operations {
         let Some(body) = &mut op.body else { continue };
-        if matches!(body.media, ir::BodyMedia::Multipart { .. }) {
-            let name = naming::unique(&format!("{}Form", op.builder), &mut taken);
-            body.ty = TypeRef::Named(name);
-        }
-        for v in &mut body.alternatives {
-            if matches!(v.media, ir::BodyMedia::Multipart { .. }) {
-                let name = naming::unique(&format!("{}Form", op.builder), &mut taken);
-                v.ty = TypeRef::Named(name);
+        for (media, ty) in body.variants_mut() {
+            if matches!(media, ir::BodyMedia::Multipart { .. }) {
+                *ty = TypeRef::Named(naming::unique(&format!("{}Form", op.builder), &mut taken));
             }
         }
     }

@@ -4,6 +4,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use openapiv3::{Operation as OaOperation, Parameter, PathItem, ReferenceOr};
 
+use crate::config::media_essence;
 use crate::diag::{self};
 use crate::ir::{self, TypeRef};
 use crate::naming;
@@ -251,15 +252,11 @@ impl<'a> Lowerer<'a> {
         let (rb, ptr) = self.resolve(rb, ptr, "request body")?;
         let content = diag::join(&ptr, "content");
         // JSON when the spec offers it, else the first media type of a kind the client sends.
-        let chosen = rb
-            .content
-            .iter()
-            .find(|(ct, _)| is_json(ct))
-            .or_else(|| {
-                rb.content
-                    .iter()
-                    .find(|(ct, _)| body_kind(ct) != BodyKind::Other)
-            });
+        let chosen = rb.content.iter().find(|(ct, _)| is_json(ct)).or_else(|| {
+            rb.content
+                .iter()
+                .find(|(ct, _)| body_kind(ct) != BodyKind::Other)
+        });
         let Some((ct, mt)) = chosen else {
             let types: Vec<&str> = rb.content.keys().map(String::as_str).collect();
             if types.is_empty() {
@@ -360,7 +357,12 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn schema_or_json(&mut self, schema: Option<&ReferenceOr<openapiv3::Schema>>, ptr: &str, name: &str) -> Ty {
+    pub(super) fn schema_or_json(
+        &mut self,
+        schema: Option<&ReferenceOr<openapiv3::Schema>>,
+        ptr: &str,
+        name: &str,
+    ) -> Ty {
         match schema {
             Some(s) => self.lower_schema(s, ptr, name, None),
             None => TypeRef::Json,
@@ -393,30 +395,33 @@ impl<'a> Lowerer<'a> {
     /// it is (through `$ref`s), a file when it is binary (`format: binary`, `contentMediaType`,
     /// or a list of such), else lowered as any schema.
     fn form_fields(&mut self, ptr: &str, media: &str, name: &str) -> Vec<ir::FormField<DefId>> {
-        let mut at = ptr.trim_start_matches('#').to_string();
-        let mut schema = self.raw.pointer(&at).cloned();
-        // Follow `$ref`s (and one-part `allOf`s) to the object.
-        for _ in 0..16 {
-            let Some(s) = &schema else { break };
-            if let Some(r) = s.get("$ref").and_then(|r| r.as_str()) {
-                at = r.trim_start_matches('#').to_string();
-                schema = self.raw.pointer(&at).cloned();
-                continue;
-            }
-            match s.get("allOf").and_then(|a| a.as_array()) {
+        let Some(mut schema) = self.raw.pointer(ptr.trim_start_matches('#')).cloned() else {
+            return Vec::new();
+        };
+        // Through `$ref`s (the one resolver's rules and findings) and one-part `allOf`s, to the
+        // object.
+        let mut at = ptr.to_string();
+        for _ in 0..MAX_REFERENCE_HOPS {
+            let item: ReferenceOr<serde_json::Value> = match serde_json::from_value(schema.clone())
+            {
+                Ok(item) => item,
+                Err(_) => break,
+            };
+            let Some((resolved, place)) = self.resolve(&item, &at, "schema") else {
+                return Vec::new();
+            };
+            (schema, at) = (resolved, place);
+            match schema.get("allOf").and_then(|a| a.as_array()) {
                 Some(parts) if parts.len() == 1 => {
-                    at = format!("{at}/allOf/0");
-                    schema = Some(parts[0].clone());
+                    at = diag::join(&diag::join(&at, "allOf"), "0");
+                    schema = parts[0].clone();
                 }
                 _ => break,
             }
         }
-        let Some(schema) = schema else {
-            return Vec::new();
-        };
         let Some(props) = schema.get("properties").and_then(|p| p.as_object()) else {
             self.diags.warn(
-                format!("#{at}"),
+                at,
                 "a multipart body whose schema is not an object with properties has no fields",
             );
             return Vec::new();
@@ -430,7 +435,7 @@ impl<'a> Lowerer<'a> {
         let mut taken = BTreeSet::new();
         let mut fields = Vec::new();
         for (wire, prop) in props {
-            let pptr = diag::join(&diag::join(&format!("#{at}"), "properties"), wire);
+            let pptr = diag::join(&diag::join(&at, "properties"), wire);
             let ty = if is_file(prop, self.raw) {
                 TypeRef::File
             } else if prop.get("type").and_then(|t| t.as_str()) == Some("array")
@@ -439,9 +444,14 @@ impl<'a> Lowerer<'a> {
                 TypeRef::Array(Box::new(TypeRef::File))
             } else {
                 match serde_json::from_value::<ReferenceOr<openapiv3::Schema>>(prop.clone()) {
-                    Ok(s) => self.lower_schema(&s, &pptr, &naming::inline::property(name, wire), None),
+                    Ok(s) => {
+                        self.lower_schema(&s, &pptr, &naming::inline::property(name, wire), None)
+                    }
                     Err(e) => {
-                        self.diags.warn(pptr.clone(), format!("the part's schema cannot be read ({e}); sent as JSON"));
+                        self.diags.warn(
+                            pptr.clone(),
+                            format!("the part's schema cannot be read ({e}); sent as JSON"),
+                        );
                         TypeRef::Json
                     }
                 }
@@ -497,17 +507,6 @@ fn body_kind(content_type: &str) -> BodyKind {
     } else {
         BodyKind::Other
     }
-}
-
-/// A media type without its parameters, in lower case (`Text/Plain; charset=utf-8` →
-/// `text/plain`).
-pub(super) fn media_essence(content_type: &str) -> String {
-    content_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase()
 }
 
 /// Whether a property schema (JSON) is a file: binary content (`format: binary`, or

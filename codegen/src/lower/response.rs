@@ -6,9 +6,10 @@ use crate::diag;
 use crate::ir::{self, TypeRef};
 use crate::naming;
 
-use super::operation::{is_json, media_essence};
-use crate::ir::ResponseFormat;
+use super::operation::is_json;
 use super::*;
+use crate::config::media_essence;
+use crate::ir::ResponseFormat;
 
 /// A documented response while lowering.
 pub(super) type Outcome = ir::Outcome<DefId>;
@@ -80,29 +81,15 @@ impl<'a> Lowerer<'a> {
                 naming::inline::error_body(op_pascal, &variant)
             };
             let media = |pick: fn(&str) -> bool| resp.content.iter().find(|(ct, _)| pick(ct));
+            let schema_at =
+                |ct: &str| diag::join(&diag::join(&diag::join(&p, "content"), ct), "schema");
             let (ty, format) = if let Some((ct, mt)) = media(is_json) {
-                let ty = match &mt.schema {
-                    Some(s) => self.lower_schema(
-                        s,
-                        &diag::join(&diag::join(&diag::join(&p, "content"), ct), "schema"),
-                        &name,
-                        None,
-                    ),
-                    None => TypeRef::Json,
-                };
+                let ty = self.schema_or_json(mt.schema.as_ref(), &schema_at(ct), &name);
                 (ty, ResponseFormat::Json)
             } else if let Some((ct, mt)) = media(is_event_stream).filter(|_| is_success) {
-                // Each event's data: text for a string schema (or none), else JSON.
+                // Each event's data: the schema's type (a string schema: text), text without one.
                 let ty = match &mt.schema {
-                    Some(s) => match self.lower_schema(
-                        s,
-                        &diag::join(&diag::join(&diag::join(&p, "content"), ct), "schema"),
-                        &format!("{name}Event"),
-                        None,
-                    ) {
-                        TypeRef::String => TypeRef::String,
-                        other => other,
-                    },
+                    Some(s) => self.lower_schema(s, &schema_at(ct), &format!("{name}Event"), None),
                     None => TypeRef::String,
                 };
                 (ty, ResponseFormat::Events)
@@ -113,12 +100,10 @@ impl<'a> Lowerer<'a> {
             } else {
                 (TypeRef::Bytes, ResponseFormat::Binary)
             };
-            let json = format == ResponseFormat::Json;
             let outcome = Outcome {
                 status,
                 variant,
                 ty,
-                json,
                 format,
                 doc: non_empty(&Some(resp.description.clone())),
             };
@@ -154,7 +139,6 @@ impl<'a> Lowerer<'a> {
                 status: ir::StatusMatch::Range(2),
                 variant: String::new(),
                 ty: TypeRef::Unit,
-                json: false,
                 format: ResponseFormat::Empty,
                 doc: None,
             });
