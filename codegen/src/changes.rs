@@ -61,6 +61,7 @@ pub fn diff(old: &Surface, new: &Surface) -> Vec<Change> {
     let old = &under_new_names(old, &new.aliases.types);
     methods(old, new, &mut out);
     types(old, new, &mut out);
+    features(old, new, &mut out);
     let (was, now) = (&old.aliases, &new.aliases);
     for (kind, before, after) in [
         ("method", &was.methods, &now.methods),
@@ -398,6 +399,126 @@ fn method_changes(item: &str, was: &Method, now: &Method, new: &Surface, out: &m
             "documentation changed".into(),
             place,
         );
+    }
+}
+
+/// What changed in the cargo features: the crate's own, and which of them enable each method
+/// and type. Only builds with `default-features = false` can tell; for them, an item that
+/// needs a feature it did not need before is gone.
+fn features(old: &Surface, new: &Surface, out: &mut Vec<Change>) {
+    if old.features.is_empty() {
+        if !new.features.is_empty() {
+            push(
+                out,
+                Class::Breaking,
+                "crate",
+                format!(
+                    "operations are now in cargo features ({}), all on by default: a build with \
+                     `default-features = false` must name the ones it uses",
+                    listed(&new.features, "and")
+                ),
+                "",
+            );
+        }
+        return;
+    }
+    for f in &old.features {
+        if !new.features.contains(f) {
+            push(
+                out,
+                Class::Breaking,
+                &format!("feature `{f}`"),
+                "removed: a build that names it fails".into(),
+                "",
+            );
+        }
+    }
+    for f in &new.features {
+        if !old.features.contains(f) {
+            push(
+                out,
+                Class::Additive,
+                &format!("feature `{f}`"),
+                "new feature, on by default".into(),
+                "",
+            );
+        }
+    }
+    let no_gate = Vec::new();
+    for (name, was) in &old.methods {
+        let now = new.methods.get(name).or_else(|| {
+            new.aliases
+                .methods
+                .get(name)
+                .and_then(|t| new.methods.get(t))
+        });
+        if let Some(now) = now {
+            gate_change(
+                &format!("method `{name}`"),
+                &was.features,
+                &now.features,
+                &now.operation,
+                out,
+            );
+        }
+    }
+    for (name, was) in &old.types {
+        if new.types.contains_key(name) {
+            gate_change(
+                &format!("{} `{name}`", was.kind()),
+                old.gates.get(name).unwrap_or(&no_gate),
+                new.gates.get(name).unwrap_or(&no_gate),
+                "",
+                out,
+            );
+        }
+    }
+}
+
+/// The change of the features that enable one item (none: always compiled).
+fn gate_change(item: &str, was: &[String], now: &[String], place: &str, out: &mut Vec<Change>) {
+    if was == now {
+        return;
+    }
+    let (class, what) = if now.is_empty() {
+        (
+            Class::Additive,
+            "now always compiled, whatever the features".to_string(),
+        )
+    } else if was.is_empty() {
+        (
+            Class::Breaking,
+            format!("now needs the feature {}", listed(now, "or")),
+        )
+    } else {
+        let lost: Vec<String> = was.iter().filter(|f| !now.contains(f)).cloned().collect();
+        if lost.is_empty() {
+            let gained: Vec<String> = now.iter().filter(|f| !was.contains(f)).cloned().collect();
+            (
+                Class::Additive,
+                format!("also enabled by the feature {}", listed(&gained, "or")),
+            )
+        } else {
+            (
+                Class::Breaking,
+                format!(
+                    "no longer enabled by the feature {}; now by {}",
+                    listed(&lost, "or"),
+                    listed(now, "or")
+                ),
+            )
+        }
+    };
+    push(out, class, item, what, place);
+}
+
+/// `` `a` ``, `` `a` or `b` ``, `` `a`, `b` or `c` ``.
+fn listed(names: &[String], word: &str) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    match quoted.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} {word} {last}", rest.join(", ")),
     }
 }
 

@@ -37,6 +37,25 @@ pub struct Config {
     /// of its response reaches a state.
     #[serde(default)]
     pub waiters: BTreeMap<String, WaiterConfig>,
+    /// How operations are grouped into cargo features.
+    #[serde(default)]
+    pub features: FeatureConfig,
+}
+
+/// How operations are grouped into the generated crate's cargo features. By default each of
+/// the spec's tags is a feature (`SSH Keys` → `ssh-keys`), and operations without a tag share
+/// `other`; every feature is on by default.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeatureConfig {
+    /// `false`: no features, every operation always compiled.
+    pub enabled: Option<bool>,
+    /// The feature of a tag's operations, by tag: several tags may share one.
+    #[serde(default)]
+    pub tags: BTreeMap<String, String>,
+    /// The feature of one operation (`"METHOD /path"`), instead of its tags'.
+    #[serde(default)]
+    pub operations: BTreeMap<String, String>,
 }
 
 /// A waiter: which operation to poll, which field of its response to read, and which of its

@@ -28,7 +28,11 @@ pub(crate) fn emit(api: &Api, source: &str) -> Result<Vec<File>, String> {
     // The Rust files, as pieces of work: each file's header, then its units (types or
     // operations) in runs of `PIECE`.
     const PIECE: usize = 64;
-    let mut types_jobs = file_jobs(types::header, &api.types, PIECE, types::type_def);
+    let type_def = |t: &ir::TypeDef| gated(types::type_def(t), api.gate(t.name()));
+    let builder = |op: &ir::Operation| gated(builders::builder(op), &op.features);
+    let error_enum = |op: &ir::Operation| gated(errors::error_enum(op), &op.features);
+    let route = |op: &ir::Operation| gated(mock::route(op), &op.features);
+    let mut types_jobs = file_jobs(types::header, &api.types, PIECE, &type_def);
     if api.operations.iter().any(|op| {
         op.body.as_ref().is_some_and(|b| {
             b.variants()
@@ -37,13 +41,22 @@ pub(crate) fn emit(api: &Api, source: &str) -> Result<Vec<File>, String> {
     }) {
         types_jobs.push(Box::new(|| render(types::forms(api))));
     }
-    let mut builder_jobs = file_jobs(builders::header, &api.operations, PIECE, builders::builder);
-    let mut error_jobs = file_jobs(errors::header, &api.operations, PIECE, errors::error_enum);
+    let mut builder_jobs = file_jobs(builders::header, &api.operations, PIECE, &builder);
+    let mut error_jobs = file_jobs(errors::header, &api.operations, PIECE, &error_enum);
     // The deprecated names of items renamed upstream end their files.
     if !api.aliases.is_empty() {
-        types_jobs.push(Box::new(|| render(alias_types(&api.aliases.types))));
+        types_jobs.push(Box::new(|| {
+            render(alias_types(&api.aliases.types, |new| api.gate(new)))
+        }));
         builder_jobs.push(Box::new(|| render(builders::aliases(api))));
-        error_jobs.push(Box::new(|| render(alias_types(&api.aliases.errors))));
+        error_jobs.push(Box::new(|| {
+            render(alias_types(&api.aliases.errors, |new| {
+                api.operations
+                    .iter()
+                    .find(|op| op.error == new)
+                    .map_or(&[], |op| &op.features)
+            }))
+        }));
     }
     let mut per_file: Vec<(&str, Vec<Job>)> = vec![
         ("src/lib.rs", vec![Box::new(|| render(lib_rs::lib_rs(api)))]),
@@ -51,7 +64,7 @@ pub(crate) fn emit(api: &Api, source: &str) -> Result<Vec<File>, String> {
         ("src/builders.rs", builder_jobs),
         ("src/errors.rs", error_jobs),
     ];
-    let mut mock_jobs = file_jobs(|| mock::header(api), &api.operations, PIECE, mock::route);
+    let mut mock_jobs = file_jobs(|| mock::header(api), &api.operations, PIECE, &route);
     if !api.aliases.methods.is_empty() {
         mock_jobs.push(Box::new(|| render(mock::aliases(api))));
     }
@@ -107,7 +120,7 @@ fn file_jobs<'a, T: Sync>(
     header: impl Fn() -> TokenStream + Sync + 'a,
     units: &'a [T],
     per_piece: usize,
-    unit: fn(&T) -> TokenStream,
+    unit: &'a (dyn Fn(&T) -> TokenStream + Sync),
 ) -> Vec<Job<'a>> {
     let mut jobs: Vec<Job<'a>> = vec![Box::new(move || render(header()))];
     for piece in units.chunks(per_piece) {
@@ -161,19 +174,71 @@ fn renamed_operations(api: &Api) -> impl Iterator<Item = (&str, &ir::Operation)>
     })
 }
 
-/// `#[deprecated] pub type Old = New;` for each alias (old name → current name) of a module.
-fn alias_types(aliases: &std::collections::BTreeMap<String, String>) -> TokenStream {
+/// `#[deprecated] pub type Old = New;` for each alias (old name → current name) of a module,
+/// under the features of the current name (`gate`).
+fn alias_types<'a>(
+    aliases: &'a std::collections::BTreeMap<String, String>,
+    gate: impl Fn(&str) -> &'a [String],
+) -> TokenStream {
     let items = aliases.iter().map(|(old, new)| {
         let (o, n) = (ident(old), ident(new));
         let note = format!("renamed upstream: use `{new}`");
         let doc = format!(" Renamed upstream to [`{new}`].");
+        let cfg = cfg(gate(new));
         quote! {
             #[doc = #doc]
+            #cfg
             #[deprecated(note = #note)]
             pub type #o = #n;
         }
     });
     quote!(#(#items)*)
+}
+
+/// `#[cfg(feature = …)]` for what any one of `features` enables; nothing for no features
+/// (always compiled).
+fn cfg(features: &[String]) -> TokenStream {
+    match features {
+        [] => quote!(),
+        [one] => quote!(#[cfg(feature = #one)]),
+        many => quote!(#[cfg(any(#(feature = #many),*))]),
+    }
+}
+
+/// `tokens` (whole items) with each item under [`cfg`] of `features`, after its documentation.
+fn gated(tokens: TokenStream, features: &[String]) -> TokenStream {
+    if features.is_empty() {
+        return tokens;
+    }
+    let mut file: syn::File = match syn::parse2(tokens.clone()) {
+        Ok(file) => file,
+        // Left for `render` to report.
+        Err(_) => return tokens,
+    };
+    let cfg = cfg(features);
+    for item in &mut file.items {
+        let attrs = match item {
+            syn::Item::Const(i) => &mut i.attrs,
+            syn::Item::Enum(i) => &mut i.attrs,
+            syn::Item::Fn(i) => &mut i.attrs,
+            syn::Item::Impl(i) => &mut i.attrs,
+            syn::Item::Macro(i) => &mut i.attrs,
+            syn::Item::Mod(i) => &mut i.attrs,
+            syn::Item::Static(i) => &mut i.attrs,
+            syn::Item::Struct(i) => &mut i.attrs,
+            syn::Item::Trait(i) => &mut i.attrs,
+            syn::Item::Type(i) => &mut i.attrs,
+            syn::Item::Union(i) => &mut i.attrs,
+            syn::Item::Use(i) => &mut i.attrs,
+            _ => continue,
+        };
+        let at = attrs
+            .iter()
+            .position(|a| !a.path().is_ident("doc"))
+            .unwrap_or(attrs.len());
+        attrs.insert(at, syn::parse_quote!(#cfg));
+    }
+    quote!(#file)
 }
 
 /// Puts a blank line between consecutive items (prettyplease leaves none), for readability.
@@ -497,6 +562,33 @@ fn count_rule(min: Option<u64>, max: Option<u64>, unit: &str) -> Option<(TokenSt
     }
 }
 
+/// The `[features]` lines of the operation groups: `default` enables them all.
+fn feature_groups(api: &Api) -> String {
+    if api.features.is_empty() {
+        return String::new();
+    }
+    let names: Vec<String> = api
+        .features
+        .iter()
+        .map(|f| format!("\"{}\"", f.name))
+        .collect();
+    let mut out = format!(
+        "# One feature per group of operations, all on by default: with `default-features = false`\n\
+         # and only some of them, only their operations and the types those reach are compiled.\n\
+         default = [{}]\n",
+        names.join(", ")
+    );
+    for f in &api.features {
+        out.push_str(&format!(
+            "# {}\n{} = []\n",
+            f.doc.replace('\n', " "),
+            f.name
+        ));
+    }
+    out.push('\n');
+    out
+}
+
 fn cargo_toml(api: &Api, source: &str) -> String {
     format!(
         r#"# This file is generated by `cargo xtask codegen` from {source}.
@@ -525,10 +617,11 @@ futures-util = {{ version = "0.3", default-features = false }}
 tokio = {{ version = "1", features = ["macros", "rt-multi-thread", "time"] }}
 
 [features]
-# `mock`: a typed test double of the API on 127.0.0.1 (the `mock` module), for the tests of code
+{groups}# `mock`: a typed test double of the API on 127.0.0.1 (the `mock` module), for the tests of code
 # that uses this crate.
 mock = ["sdkgen-runtime/mock"]
 "#,
+        groups = feature_groups(api),
         package = api.package,
         version = api.version,
         description = api.description.replace('\\', "\\\\").replace('"', "\\\""),

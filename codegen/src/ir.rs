@@ -52,6 +52,29 @@ pub struct Api {
     pub places: BTreeMap<String, Vec<String>>,
     /// Deprecated names kept for items that were renamed upstream.
     pub aliases: Aliases,
+    /// The crate's cargo features that each enable a group of operations (by default the spec's
+    /// tags), in name order; empty when the operations are not grouped.
+    pub features: Vec<Feature>,
+    /// The features any one of which a type needs, by type name: those of the operations that
+    /// reach it. A type missing here is always compiled (every feature reaches it, or none
+    /// does).
+    pub gates: BTreeMap<String, Vec<String>>,
+}
+
+/// A cargo feature of the generated crate: a group of operations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Feature {
+    /// Its name in `Cargo.toml`.
+    pub name: String,
+    /// What it holds, for the comment beside it.
+    pub doc: String,
+}
+
+impl Api {
+    /// The features any one of which the type `name` needs (empty: always compiled).
+    pub fn gate(&self, name: &str) -> &[String] {
+        self.gates.get(name).map_or(&[], Vec::as_slice)
+    }
 }
 
 /// Deprecated names of renamed items, each the old name → the current one.
@@ -774,4 +797,8 @@ pub struct Operation {
     pub auth: bool,
     /// Pagination, when recognised.
     pub pagination: Option<Pagination>,
+    /// The tags the spec gives it, in its order.
+    pub tags: Vec<String>,
+    /// The cargo features any one of which enables it (empty: always compiled).
+    pub features: Vec<String>,
 }

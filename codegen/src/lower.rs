@@ -27,6 +27,7 @@ use crate::naming;
 
 mod compose;
 mod cycles;
+mod features;
 mod finish;
 mod intern;
 mod operation;

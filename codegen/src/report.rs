@@ -33,6 +33,13 @@ pub(crate) fn report(api: &Api, warnings: &[Diagnostic], source: &str) -> String
         api.operations.len(),
         api.types.len()
     );
+    if !api.features.is_empty() {
+        let _ = writeln!(s, "## Features\n");
+        for f in &api.features {
+            let _ = writeln!(s, "- `{}`: {}", f.name, f.doc);
+        }
+        let _ = writeln!(s);
+    }
     let _ = writeln!(s, "## Operations\n");
     for op in &api.operations {
         let _ = writeln!(
@@ -47,6 +54,9 @@ pub(crate) fn report(api: &Api, warnings: &[Diagnostic], source: &str) -> String
         }
         if op.deprecated {
             let _ = writeln!(s, "- deprecated");
+        }
+        if !op.features.is_empty() {
+            let _ = writeln!(s, "- feature {}", features(&op.features));
         }
         for p in &op.params {
             let place = match p.location {
@@ -178,4 +188,12 @@ pub(crate) fn report(api: &Api, warnings: &[Diagnostic], source: &str) -> String
         s.pop();
     }
     s
+}
+
+/// `` `a` `` or `` `a` or `b` ``.
+fn features(list: &[String]) -> String {
+    list.iter()
+        .map(|f| format!("`{f}`"))
+        .collect::<Vec<_>>()
+        .join(" or ")
 }

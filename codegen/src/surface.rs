@@ -22,6 +22,13 @@ pub struct Surface {
     /// Deprecated names kept for items renamed upstream.
     #[serde(default, skip_serializing_if = "ir::Aliases::is_empty")]
     pub aliases: ir::Aliases,
+    /// The cargo features that enable groups of operations (none: every operation always
+    /// compiled).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub features: Vec<String>,
+    /// The features any one of which a type needs, by type (absent: always compiled).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub gates: BTreeMap<String, Vec<String>>,
 }
 
 /// One client method.
@@ -48,6 +55,9 @@ pub struct Method {
     /// Whether the spec marks it deprecated.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub deprecated: bool,
+    /// The cargo features any one of which enables it (none: always compiled).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub features: Vec<String>,
     /// A digest of its documentation.
     pub docs: String,
 }
@@ -279,6 +289,7 @@ fn method(op: &ir::Operation) -> Method {
         errors,
         items: op.pagination.as_ref().map(|p| type_text(&p.item)),
         deprecated: op.deprecated,
+        features: op.features.clone(),
         docs: digest(doc_parts),
     }
 }
@@ -306,6 +317,7 @@ pub fn surface(api: &Api) -> Surface {
                 errors: BTreeMap::new(),
                 items: None,
                 deprecated: false,
+                features: polled.features,
                 docs: digest([opt(&w.doc), w.field.as_str()]),
             },
         );
@@ -363,6 +375,7 @@ pub fn surface(api: &Api) -> Surface {
             (t.name().to_string(), surface)
         })
         .collect();
+    let mut gates = api.gates.clone();
     // The form types of multipart bodies, which callers build.
     for op in &api.operations {
         let Some(body) = &op.body else { continue };
@@ -370,6 +383,9 @@ pub fn surface(api: &Api) -> Surface {
             let (ir::BodyMedia::Multipart { fields, .. }, Some(name)) = (media, ty.name()) else {
                 continue;
             };
+            if !op.features.is_empty() {
+                gates.insert(name.clone(), op.features.clone());
+            }
             let docs = digest(fields.iter().map(|f| opt(&f.doc)));
             types.insert(
                 name.clone(),
@@ -397,5 +413,7 @@ pub fn surface(api: &Api) -> Surface {
         methods,
         types,
         aliases: api.aliases.clone(),
+        features: api.features.iter().map(|f| f.name.clone()).collect(),
+        gates,
     }
 }

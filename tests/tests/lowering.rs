@@ -56,7 +56,8 @@ const CLIENT_HEADERS: &[&str] = &["authorization", "content-type", "accept"];
 /// Every spec of `specs/`, in name order.
 fn spec_files() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs");
-    let files = sdkgen::specs_in(&dir).unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()));
+    let files =
+        sdkgen::specs_in(&dir).unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()));
     assert!(!files.is_empty(), "no spec in {}", dir.display());
     files
 }
@@ -1165,7 +1166,9 @@ fn every_documented_status_is_an_outcome() {
                         continue;
                     };
                     let ok = match c {
-                        Carries::Json => e.is_json() && !matches!(e.ty, TypeRef::Unit | TypeRef::Bytes),
+                        Carries::Json => {
+                            e.is_json() && !matches!(e.ty, TypeRef::Unit | TypeRef::Bytes)
+                        }
                         Carries::AnyJson => e.is_json() && e.ty == TypeRef::Json,
                         Carries::Bytes => !e.is_json() && e.ty == TypeRef::Bytes,
                         // An error body is never a stream: event streams read as text.
@@ -1178,7 +1181,9 @@ fn every_documented_status_is_an_outcome() {
                     t.expect(ok, || {
                         format!(
                             "{ptr}: {c:?}, but the variant {} holds {:?} (json: {})",
-                            e.variant, e.ty, e.is_json()
+                            e.variant,
+                            e.ty,
+                            e.is_json()
                         )
                     });
                     t.expect(!e.variant.is_empty(), || {
@@ -1260,7 +1265,11 @@ fn request_bodies_are_the_documents() {
                 }),
                 (Carries::Nothing, None) => {}
                 (_, None) => t.expect(false, || {
-                    format!("{ptr}: a body of media types {:?} the operation does not take", rb.get("content").map(|c| c.as_object().map(|o| o.keys().collect::<Vec<_>>())))
+                    format!(
+                        "{ptr}: a body of media types {:?} the operation does not take",
+                        rb.get("content")
+                            .map(|c| c.as_object().map(|o| o.keys().collect::<Vec<_>>()))
+                    )
                 }),
                 (_, Some(b)) => {
                     // Sent as the first media type of a kind the client sends: multipart,
@@ -2008,6 +2017,142 @@ fn pagination_points_at_real_parts() {
                         page.name, p.cursor_field
                     )
                 }),
+            }
+        }
+    });
+}
+
+/// The names a type use holds.
+fn names_in<'a>(t: &'a TypeRef, out: &mut Vec<&'a str>) {
+    match t {
+        TypeRef::Named(n) => out.push(n),
+        TypeRef::Array(i) | TypeRef::Map(i) | TypeRef::Nullable(i) => names_in(i, out),
+        _ => {}
+    }
+}
+
+/// Whether what the features `inner` enable is compiled whenever what `outer` enable is (no
+/// features: always compiled).
+fn enabled_with(inner: &[String], outer: &[String]) -> bool {
+    inner.is_empty() || (!outer.is_empty() && outer.iter().all(|f| inner.contains(f)))
+}
+
+#[test]
+fn features_follow_the_tags_and_never_compile_out_what_is_used() {
+    check_every_case("features follow the tags", |case, t| {
+        let api = &case.api;
+        let declared: BTreeSet<&str> = api.features.iter().map(|f| f.name.as_str()).collect();
+        let used: BTreeSet<&str> = api
+            .operations
+            .iter()
+            .flat_map(|o| o.features.iter().map(String::as_str))
+            .collect();
+        t.expect(declared == used, || {
+            format!("features declared {declared:?}, used by operations {used:?}")
+        });
+        let grouped = case.config.features.enabled != Some(false)
+            && api.operations.iter().any(|o| !o.tags.is_empty());
+        // Operations of the same tags in the same features; each tag's feature the same for
+        // every operation that has it alone.
+        let mut by_tag: BTreeMap<&str, BTreeSet<&Vec<String>>> = BTreeMap::new();
+        for (d, o) in paired(case) {
+            t.count("operations");
+            let route = format!("{} {}", o.method.as_str(), o.path);
+            let tags: Vec<String> = elements(d.op.get("tags"))
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect();
+            t.expect(tags == o.tags, || {
+                format!("{route}: tags {:?}, the document's {tags:?}", o.tags)
+            });
+            let placed = case.config.features.operations.contains_key(&route);
+            t.expect(grouped != o.features.is_empty(), || {
+                format!("{route}: features {:?} (grouped: {grouped})", o.features)
+            });
+            if placed {
+                t.expect(
+                    o.features == [case.config.features.operations[&route].clone()],
+                    || format!("{route}: features {:?}, not the customised one", o.features),
+                );
+            } else if let [tag] = o.tags.as_slice() {
+                by_tag.entry(tag).or_default().insert(&o.features);
+            }
+            for f in &o.features {
+                t.expect(
+                    f.chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                        && !["default", "mock"].contains(&f.as_str()),
+                    || format!("{route}: feature {f:?} is not a name of its own"),
+                );
+            }
+        }
+        for (tag, sets) in by_tag {
+            t.expect(sets.len() == 1, || {
+                format!("tag {tag:?}: operations in different features {sets:?}")
+            });
+        }
+        // Nothing compiled needs what might not be: an operation's types are enabled by its
+        // features, and a type's fields by whatever enables the type.
+        for o in &api.operations {
+            let mut names = Vec::new();
+            for p in &o.params {
+                names_in(p.value.ty(), &mut names);
+            }
+            if let Some(b) = &o.body {
+                for (_, ty) in b.variants() {
+                    names_in(ty, &mut names);
+                }
+            }
+            for outcome in o.successes.iter().chain(&o.errors) {
+                names_in(&outcome.ty, &mut names);
+            }
+            for n in names {
+                t.count("types named by operations");
+                t.expect(
+                    !case.types.contains_key(n) || enabled_with(api.gate(n), &o.features),
+                    || {
+                        format!(
+                            "{} {}: type {n} needs {:?}, the operation is enabled by {:?}",
+                            o.method.as_str(),
+                            o.path,
+                            api.gate(n),
+                            o.features
+                        )
+                    },
+                );
+            }
+        }
+        for ty in &api.types {
+            let mut names = Vec::new();
+            match ty {
+                TypeDef::Struct(s) => {
+                    for f in &s.fields {
+                        names_in(&f.ty, &mut names);
+                    }
+                    if let Some(a) = &s.additional {
+                        names_in(a, &mut names);
+                    }
+                }
+                TypeDef::Union(u) => {
+                    for (_, v) in &u.variants {
+                        names_in(v, &mut names);
+                    }
+                }
+                TypeDef::Alias(a) => names_in(&a.target, &mut names),
+                TypeDef::Enum(_) => {}
+            }
+            let outer = api.gate(ty.name());
+            if !outer.is_empty() {
+                t.count("gated types");
+            }
+            for n in names {
+                t.count("type references");
+                t.expect(enabled_with(api.gate(n), outer), || {
+                    format!(
+                        "type {} (features {outer:?}) holds {n}, which needs {:?}",
+                        ty.name(),
+                        api.gate(n)
+                    )
+                });
             }
         }
     });

@@ -253,7 +253,8 @@ fn assert_aliases_emitted(step: &str, out: &Output) {
     let mock = file(out, "src/mock.rs");
     for (old, new) in &surface.aliases.methods {
         assert!(
-            mock.contains(&format!("pub fn on_{old}(")) && mock.contains(&format!("self.on_{new}(")),
+            mock.contains(&format!("pub fn on_{old}("))
+                && mock.contains(&format!("self.on_{new}(")),
             "{step}: no deprecated mock route `on_{old}` forwarding to `on_{new}` in mock.rs"
         );
     }
@@ -978,7 +979,110 @@ fn steps() -> Vec<Step> {
             expected: Vec::new(),
             compile: false,
         },
+        Step {
+            name: "(10) the operations tagged",
+            mutate: tag_operations,
+            drop_aliases: false,
+            version: "0.6.0",
+            expected: vec![(
+                Breaking,
+                "crate",
+                "operations are now in cargo features (`harvests` and `trees`), all on by default: a build with `default-features = false` must name the ones it uses",
+            )],
+            compile: false,
+        },
+        Step {
+            name: "(11) a second tag on one operation",
+            mutate: add_second_tag,
+            drop_aliases: false,
+            version: "0.6.1",
+            // Reached by both features now, what `fetch_tree` returns is no longer gated.
+            expected: vec![
+                (
+                    Additive,
+                    "method `fetch_tree`",
+                    "also enabled by the feature `harvests`",
+                ),
+                (
+                    Additive,
+                    "enum `TreeStatus`",
+                    "now always compiled, whatever the features",
+                ),
+                (
+                    Additive,
+                    "struct `Problem`",
+                    "now always compiled, whatever the features",
+                ),
+                (
+                    Additive,
+                    "struct `Tree`",
+                    "now always compiled, whatever the features",
+                ),
+            ],
+            compile: false,
+        },
+        Step {
+            name: "(12) an operation's tag replaced",
+            mutate: replace_tag,
+            drop_aliases: false,
+            version: "0.7.0",
+            // What every feature reached is gated now that `seasons` does not reach it.
+            expected: vec![
+                (
+                    Breaking,
+                    "method `list_tree_harvests`",
+                    "no longer enabled by the feature `harvests`; now by `seasons`",
+                ),
+                (
+                    Breaking,
+                    "struct `ListTreeHarvestsResponseItem`",
+                    "no longer enabled by the feature `harvests`; now by `seasons`",
+                ),
+                (
+                    Breaking,
+                    "enum `TreeStatus`",
+                    "now needs the feature `harvests` or `trees`",
+                ),
+                (
+                    Breaking,
+                    "struct `Problem`",
+                    "now needs the feature `harvests` or `trees`",
+                ),
+                (
+                    Breaking,
+                    "struct `Tree`",
+                    "now needs the feature `harvests` or `trees`",
+                ),
+                (Additive, "feature `seasons`", "new feature, on by default"),
+            ],
+            compile: false,
+        },
     ]
+}
+
+/// (10) Upstream tags every operation: `Trees` and `Harvests`.
+fn tag_operations(spec: &mut Value) {
+    let paths = spec["paths"].as_object_mut().expect("paths");
+    for (path, item) in paths.iter_mut() {
+        let tag = if path.ends_with("/harvests") {
+            "Harvests"
+        } else {
+            "Trees"
+        };
+        for op in item.as_object_mut().expect("a path item").values_mut() {
+            op["tags"] = json!([tag]);
+        }
+    }
+}
+
+/// (11) Upstream tags `GET /trees/{treeId}` `Harvests` too.
+fn add_second_tag(spec: &mut Value) {
+    operation(spec, "/trees/{treeId}", "get")["tags"] = json!(["Trees", "Harvests"]);
+}
+
+/// (12) Upstream moves `GET /trees/{treeId}/harvests` from `Harvests` to a new tag, `Seasons`.
+fn replace_tag(spec: &mut Value) {
+    operation(spec, "/trees/{treeId}/harvests", "get")["tags"] = json!(["Seasons"]);
 }
 
 #[test]
@@ -1066,8 +1170,10 @@ fn a_spec_updated_step_by_step_keeps_its_users_compiling() {
             );
         }
         for c in out.changes.iter().filter(|c| c.class == Class::Breaking) {
-            // `method `fell_tree`` → `fell_tree`.
-            let name = c.item.split('`').nth(1).expect("a named item");
+            // `method `fell_tree`` → `fell_tree`; a change of the crate's features names no item.
+            let Some(name) = c.item.split('`').nth(1) else {
+                continue;
+            };
             breaking_since_first.insert(name.to_string());
         }
 
@@ -1501,8 +1607,11 @@ fn a_multipart_form_that_gains_a_part_is_reported() {
         } } },
     });
     let write = |spec: &Value| {
-        std::fs::write(&spec_path, serde_json::to_string_pretty(spec).expect("json"))
-            .expect("write the spec")
+        std::fs::write(
+            &spec_path,
+            serde_json::to_string_pretty(spec).expect("json"),
+        )
+        .expect("write the spec")
     };
     write(&spec);
     let first = generate(&spec_path, None, "forms.json", &lock_path, None, false);

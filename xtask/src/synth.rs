@@ -8,7 +8,8 @@
 //! and `cargo doc --no-deps --all-features` (the `mock` module and every runtime feature) with
 //! rustdoc's warnings denied on that crate, in a target directory of its own
 //! (`target/synth/target`, kept between runs so only the first run builds the dependencies),
-//! and fails if either does. Prints how long each step took.
+//! then clippy again with no features and with each group of operations alone (its cargo
+//! feature and `mock`), and fails if any does. Prints how long each step took.
 
 use std::path::Path;
 use std::process::Command;
@@ -110,8 +111,10 @@ pub fn synth(root: &Path, args: &[String]) -> Result<(), String> {
             .map(|item| {
                 item.keys()
                     .filter(|k| {
-                        ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
-                            .contains(&k.as_str())
+                        [
+                            "get", "put", "post", "delete", "options", "head", "patch", "trace",
+                        ]
+                        .contains(&k.as_str())
                     })
                     .count()
             })
@@ -169,17 +172,83 @@ pub fn synth(root: &Path, args: &[String]) -> Result<(), String> {
         &format!("clippy -D warnings on {ops} operations"),
     );
     // The docs are checked even when clippy failed, so that one run reports both.
-    let doc = ["doc", "--manifest-path", &manifest, "--no-deps", "--all-features"];
+    let doc = [
+        "doc",
+        "--manifest-path",
+        &manifest,
+        "--no-deps",
+        "--all-features",
+    ];
     let doc = run_cargo(
         &dir,
         &doc,
         Some(("RUSTDOCFLAGS", "-D warnings")),
         &format!("cargo doc -D warnings on {ops} operations"),
     );
+    // Each group of operations alone (with the test double), and none: a subset of features
+    // must compile as cleanly as all of them.
+    let mut partial = Ok(());
+    for (subset, args) in subset_clippy(&dir.join("client").join("Cargo.toml")) {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let shown = if subset.is_empty() {
+            "no features"
+        } else {
+            &subset
+        };
+        partial = partial.and(run_cargo(
+            &dir,
+            &args,
+            None,
+            &format!("clippy -D warnings on {ops} operations, features: {shown}"),
+        ));
+    }
     match (clippy, doc) {
         (Err(clippy), Err(doc)) => Err(format!("{clippy}; {doc}")),
-        (clippy, doc) => clippy.and(doc),
+        (clippy, doc) => clippy.and(doc).and(partial),
     }
+}
+
+/// Clippy on a generated crate (`manifest`) with each of its operation groups alone (with
+/// `mock`), and with none, warnings denied: each subset with its arguments. Nothing for a crate
+/// without groups.
+pub(crate) fn subset_clippy(manifest: &Path) -> Vec<(String, Vec<String>)> {
+    let groups = features(manifest);
+    if groups.is_empty() {
+        return Vec::new();
+    }
+    let mut subsets = vec![String::new()];
+    subsets.extend(groups.iter().map(|g| format!("{g},mock")));
+    subsets
+        .into_iter()
+        .map(|subset| {
+            let mut args = vec!["clippy", "--quiet", "--manifest-path"]
+                .into_iter()
+                .map(String::from)
+                .collect::<Vec<_>>();
+            args.push(manifest.display().to_string());
+            args.push("--no-default-features".into());
+            if !subset.is_empty() {
+                args.extend(["--features".to_string(), subset.clone()]);
+            }
+            args.extend(["--", "-D", "warnings"].map(String::from));
+            (subset, args)
+        })
+        .collect()
+}
+
+/// The operation groups of a generated crate: its `default` features.
+fn features(manifest: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(manifest).unwrap_or_default();
+    let line = text
+        .lines()
+        .find_map(|l| l.strip_prefix("default = ["))
+        .unwrap_or("")
+        .trim_end_matches(']')
+        .to_string();
+    line.split(',')
+        .map(|f| f.trim().trim_matches('"').to_string())
+        .filter(|f| !f.is_empty())
+        .collect()
 }
 
 /// Runs `cargo` with `args` (and the environment variable `env`, if any) on the throwaway

@@ -3,6 +3,8 @@
 //! 1. generated crates are up to date (`codegen --check`);
 //! 2. `cargo clippy --workspace --all-targets --all-features -- -D warnings` (every optional
 //!    part: the runtime's date-time conversions and tracing, the crates' `mock` modules);
+//!    then clippy again on every generated crate (and fixture) with no features and with each
+//!    group of operations alone, beside `mock`: a consumer's subset of features compiles cleanly;
 //! 3. `cargo doc` of the runtime and the generated crates, all features, warnings denied;
 //! 4. the contract-test tools are installed (`npm ci` in `tests/contract`, pinned by its lockfile);
 //! 5. `cargo test --workspace` (unit, snapshot, loopback and contract tests).
@@ -46,6 +48,7 @@ pub fn test(root: &Path, args: &[String]) -> Result<(), String> {
         ],
         &[],
     )?;
+    feature_subsets(root, &cargo)?;
     run(
         root,
         &cargo,
@@ -73,5 +76,26 @@ pub fn test(root: &Path, args: &[String]) -> Result<(), String> {
     }
     run(root, &cargo, &["test", "--workspace"], &[])?;
     eprintln!("\nall checks passed");
+    Ok(())
+}
+
+/// Clippy, warnings denied, on each generated crate with `--no-default-features` and with each of
+/// its operation groups alone (with `mock`).
+fn feature_subsets(root: &Path, cargo: &str) -> Result<(), String> {
+    let mut crates = vec![root.join("generated/vast"), root.join("generated/mithril")];
+    let fixtures = root.join("tests").join("fixtures");
+    let mut expected: Vec<_> = std::fs::read_dir(&fixtures)
+        .map_err(|e| format!("cannot read {}: {e}", fixtures.display()))?
+        .filter_map(|e| Some(e.ok()?.path().join("expected")))
+        .filter(|p| p.join("Cargo.toml").exists())
+        .collect();
+    expected.sort();
+    crates.extend(expected);
+    for dir in crates {
+        for (_, args) in crate::synth::subset_clippy(&dir.join("Cargo.toml")) {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            run(root, cargo, &args, &[])?;
+        }
+    }
     Ok(())
 }

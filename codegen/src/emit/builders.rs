@@ -848,10 +848,10 @@ pub(super) fn pagination_impl(op: &Operation, p: &ir::Pagination) -> TokenStream
 /// `src/waiters.rs`: per waiter, the client method that starts it and its builder, which polls
 /// the operation through `sdkgen_runtime::wait`.
 pub(super) fn waiters(api: &ir::Api) -> TokenStream {
-    let items = api
-        .waiters
-        .iter()
-        .map(|w| waiter(&api.operations[w.operation], w));
+    let items = api.waiters.iter().map(|w| {
+        let op = &api.operations[w.operation];
+        super::gated(waiter(op, w), &op.features)
+    });
     quote! {
         //! Waiters: poll an operation until a field of its response reaches a state, as the
         //! customisation file of the spec declares them.
@@ -1006,8 +1006,10 @@ pub(super) fn aliases(api: &ir::Api) -> TokenStream {
         let (new_m, b) = (ident(&op.ident), ident(&op.builder));
         let note = format!("renamed upstream: use `{new}`");
         let doc = format!(" Renamed upstream to [`{new}`](Self::{new}), which it calls.");
+        let cfg = super::cfg(&op.features);
         quote! {
             #[doc = #doc]
+            #cfg
             #[deprecated(note = #note)]
             pub fn #old_m(&self, #(#args),*) -> #b {
                 self.#new_m(#(#pass),*)
@@ -1024,7 +1026,12 @@ pub(super) fn aliases(api: &ir::Api) -> TokenStream {
             }
         }
     };
-    let builders = super::alias_types(&api.aliases.builders);
+    let builders = super::alias_types(&api.aliases.builders, |new| {
+        api.operations
+            .iter()
+            .find(|op| op.builder == new)
+            .map_or(&[], |op| &op.features)
+    });
     quote! {
         #methods
         #builders

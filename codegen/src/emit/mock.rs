@@ -181,8 +181,10 @@ pub(super) fn aliases(api: &Api) -> TokenStream {
         let error = ident(&op.error);
         let note = format!("renamed upstream: use `on_{new}`");
         let doc = format!(" Renamed upstream to [`on_{new}`](Self::on_{new}), which it calls.");
+        let cfg = super::cfg(&op.features);
         quote! {
             #[doc = #doc]
+            #cfg
             #[deprecated(note = #note)]
             pub fn #old_route(&self) -> Route<#returns, crate::errors::#error> {
                 self.#new_route()

@@ -386,13 +386,16 @@ pub(super) fn forms(api: &ir::Api) -> TokenStream {
                 t => add(quote!(&self.#fi), t),
             }
         });
+        let cfg = super::cfg(&op.features);
         Some(quote! {
             #[doc = #doc]
+            #cfg
             #[derive(Debug, Clone)]
             pub struct #name {
                 #(#members)*
             }
 
+            #cfg
             impl #name {
                 /// Writes the form as the body of `request`.
                 pub(crate) fn write(&self, request: &mut sdkgen_runtime::Request) {

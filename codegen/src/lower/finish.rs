@@ -33,6 +33,7 @@ impl<'a> Lowerer<'a> {
         let mut api = self.package(types, operations, runtime_dep);
         api.waiters = super::waiter::waiters(self.config, &api, self.diags);
         api.places = self.places(&names);
+        super::features::group(self.api, self.config, &mut api, self.diags);
         api
     }
 
@@ -493,6 +494,8 @@ impl<'a> Lowerer<'a> {
                         item: resolve(&p.item),
                         limit_param: p.limit_param,
                     }),
+                    tags: d.tags,
+                    features: Vec::new(),
                 }
             })
             .collect()
@@ -569,6 +572,8 @@ impl<'a> Lowerer<'a> {
             waiters: Vec::new(),
             places: BTreeMap::new(),
             aliases: ir::Aliases::default(),
+            features: Vec::new(),
+            gates: BTreeMap::new(),
         }
     }
 }

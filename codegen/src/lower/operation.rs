@@ -232,6 +232,7 @@ impl<'a> Lowerer<'a> {
             deprecated: op.deprecated,
             server,
             auth: self.operation_auth(op),
+            tags: op.tags.clone(),
         })
     }
 
@@ -539,6 +540,7 @@ pub(super) struct OpDraft {
     pub(super) deprecated: bool,
     pub(super) server: Option<String>,
     pub(super) auth: bool,
+    pub(super) tags: Vec<String>,
 }
 
 impl OpDraft {

@@ -5,6 +5,7 @@
 //!
 //! Set optional parameters with the builder's methods, then `.await` it (or call `send`).
 
+#[cfg(feature = "api-keys")]
 impl crate::Client {
     /// Get Api Keys
     ///
@@ -21,6 +22,7 @@ impl crate::Client {
 /// Request builder for [`Client::get_api_keys`](crate::Client::get_api_keys): `GET /v2/api-keys`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "api-keys")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetApiKeys {
@@ -28,6 +30,7 @@ pub struct GetApiKeys {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "api-keys")]
 impl GetApiKeys {
     fn new(client: crate::Client) -> Self {
         Self {
@@ -118,6 +121,7 @@ impl GetApiKeys {
     }
 }
 
+#[cfg(feature = "api-keys")]
 impl std::future::IntoFuture for GetApiKeys {
     type Output = Result<
         Vec<crate::types::ApiKeyModel>,
@@ -129,6 +133,7 @@ impl std::future::IntoFuture for GetApiKeys {
     }
 }
 
+#[cfg(feature = "api-keys")]
 impl crate::Client {
     /// Create Api Key
     ///
@@ -151,6 +156,7 @@ impl crate::Client {
 /// Request builder for [`Client::create_api_key`](crate::Client::create_api_key): `POST /v2/api-keys`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "api-keys")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateApiKey {
@@ -159,6 +165,7 @@ pub struct CreateApiKey {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "api-keys")]
 impl CreateApiKey {
     fn new(client: crate::Client, body: crate::types::CreateApiKeyRequest) -> Self {
         Self {
@@ -251,6 +258,7 @@ impl CreateApiKey {
     }
 }
 
+#[cfg(feature = "api-keys")]
 impl std::future::IntoFuture for CreateApiKey {
     type Output = Result<
         crate::types::CreateApiKeyResponse,
@@ -262,6 +270,7 @@ impl std::future::IntoFuture for CreateApiKey {
     }
 }
 
+#[cfg(feature = "api-keys")]
 impl crate::Client {
     /// Revoke Api Key
     ///
@@ -281,6 +290,7 @@ impl crate::Client {
 /// Request builder for [`Client::revoke_api_key`](crate::Client::revoke_api_key): `DELETE /v2/api-keys/{key_fid}`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "api-keys")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RevokeApiKey {
@@ -289,6 +299,7 @@ pub struct RevokeApiKey {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "api-keys")]
 impl RevokeApiKey {
     fn new(client: crate::Client, key_fid: String) -> Self {
         Self {
@@ -372,6 +383,7 @@ impl RevokeApiKey {
     }
 }
 
+#[cfg(feature = "api-keys")]
 impl std::future::IntoFuture for RevokeApiKey {
     type Output = Result<(), sdkgen_runtime::Error<crate::errors::RevokeApiKeyError>>;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
@@ -380,6 +392,7 @@ impl std::future::IntoFuture for RevokeApiKey {
     }
 }
 
+#[cfg(feature = "profile")]
 impl crate::Client {
     /// Get Me
     ///
@@ -396,6 +409,7 @@ impl crate::Client {
 /// Request builder for [`Client::get_me`](crate::Client::get_me): `GET /v2/me`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "profile")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetMe {
@@ -403,6 +417,7 @@ pub struct GetMe {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "profile")]
 impl GetMe {
     fn new(client: crate::Client) -> Self {
         Self {
@@ -491,6 +506,7 @@ impl GetMe {
     }
 }
 
+#[cfg(feature = "profile")]
 impl std::future::IntoFuture for GetMe {
     type Output = Result<
         crate::types::MeResponse,
@@ -502,6 +518,7 @@ impl std::future::IntoFuture for GetMe {
     }
 }
 
+#[cfg(feature = "profile")]
 impl crate::Client {
     /// Get My Teammates
     ///
@@ -522,6 +539,7 @@ impl crate::Client {
 /// Request builder for [`Client::get_my_teammates`](crate::Client::get_my_teammates): `GET /v2/me/teammates`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "profile")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetMyTeammates {
@@ -529,6 +547,7 @@ pub struct GetMyTeammates {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "profile")]
 impl GetMyTeammates {
     fn new(client: crate::Client) -> Self {
         Self {
@@ -619,6 +638,7 @@ impl GetMyTeammates {
     }
 }
 
+#[cfg(feature = "profile")]
 impl std::future::IntoFuture for GetMyTeammates {
     type Output = Result<
         Vec<crate::types::TeammateResponse>,
@@ -630,6 +650,7 @@ impl std::future::IntoFuture for GetMyTeammates {
     }
 }
 
+#[cfg(feature = "ssh-keys")]
 impl crate::Client {
     /// Get Ssh Keys
     ///
@@ -649,6 +670,7 @@ impl crate::Client {
 /// Request builder for [`Client::get_ssh_keys`](crate::Client::get_ssh_keys): `GET /v2/ssh-keys`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "ssh-keys")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetSshKeys {
@@ -657,6 +679,7 @@ pub struct GetSshKeys {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "ssh-keys")]
 impl GetSshKeys {
     fn new(client: crate::Client, project: String) -> Self {
         Self {
@@ -749,6 +772,7 @@ impl GetSshKeys {
     }
 }
 
+#[cfg(feature = "ssh-keys")]
 impl std::future::IntoFuture for GetSshKeys {
     type Output = Result<
         Vec<crate::types::NewSshKeyModel>,
@@ -760,6 +784,7 @@ impl std::future::IntoFuture for GetSshKeys {
     }
 }
 
+#[cfg(feature = "ssh-keys")]
 impl crate::Client {
     /// Create Ssh Key
     ///
@@ -783,6 +808,7 @@ impl crate::Client {
 /// Request builder for [`Client::create_ssh_key`](crate::Client::create_ssh_key): `POST /v2/ssh-keys`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "ssh-keys")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateSshKey {
@@ -791,6 +817,7 @@ pub struct CreateSshKey {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "ssh-keys")]
 impl CreateSshKey {
     fn new(client: crate::Client, body: crate::types::CreateSshKeyRequest) -> Self {
         Self {
@@ -883,6 +910,7 @@ impl CreateSshKey {
     }
 }
 
+#[cfg(feature = "ssh-keys")]
 impl std::future::IntoFuture for CreateSshKey {
     type Output = Result<
         crate::types::CreatedSshKeyModel,
@@ -894,6 +922,7 @@ impl std::future::IntoFuture for CreateSshKey {
     }
 }
 
+#[cfg(feature = "ssh-keys")]
 impl crate::Client {
     /// Delete Ssh Key
     ///
@@ -914,6 +943,7 @@ impl crate::Client {
 /// Request builder for [`Client::delete_ssh_key`](crate::Client::delete_ssh_key): `DELETE /v2/ssh-keys/{ssh_key_fid}`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "ssh-keys")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteSshKey {
@@ -922,6 +952,7 @@ pub struct DeleteSshKey {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "ssh-keys")]
 impl DeleteSshKey {
     fn new(client: crate::Client, ssh_key_fid: String) -> Self {
         Self {
@@ -1005,6 +1036,7 @@ impl DeleteSshKey {
     }
 }
 
+#[cfg(feature = "ssh-keys")]
 impl std::future::IntoFuture for DeleteSshKey {
     type Output = Result<(), sdkgen_runtime::Error<crate::errors::DeleteSshKeyError>>;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
@@ -1013,6 +1045,7 @@ impl std::future::IntoFuture for DeleteSshKey {
     }
 }
 
+#[cfg(feature = "ssh-keys")]
 impl crate::Client {
     /// Update Ssh Key
     ///
@@ -1037,6 +1070,7 @@ impl crate::Client {
 /// Request builder for [`Client::update_ssh_key`](crate::Client::update_ssh_key): `PATCH /v2/ssh-keys/{ssh_key_fid}`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "ssh-keys")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateSshKey {
@@ -1046,6 +1080,7 @@ pub struct UpdateSshKey {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "ssh-keys")]
 impl UpdateSshKey {
     fn new(
         client: crate::Client,
@@ -1143,6 +1178,7 @@ impl UpdateSshKey {
     }
 }
 
+#[cfg(feature = "ssh-keys")]
 impl std::future::IntoFuture for UpdateSshKey {
     type Output = Result<
         crate::types::NewSshKeyModel,
@@ -1154,6 +1190,7 @@ impl std::future::IntoFuture for UpdateSshKey {
     }
 }
 
+#[cfg(feature = "spot")]
 impl crate::Client {
     /// Get Bids
     ///
@@ -1172,6 +1209,7 @@ impl crate::Client {
 /// Request builder for [`Client::get_bids`](crate::Client::get_bids): `GET /v2/spot/bids`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "spot")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetBids {
@@ -1188,6 +1226,7 @@ pub struct GetBids {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "spot")]
 impl GetBids {
     fn new(client: crate::Client) -> Self {
         Self {
@@ -1377,6 +1416,7 @@ impl GetBids {
     }
 }
 
+#[cfg(feature = "spot")]
 impl std::future::IntoFuture for GetBids {
     type Output = Result<
         crate::types::GetBidsResponse,
@@ -1388,6 +1428,7 @@ impl std::future::IntoFuture for GetBids {
     }
 }
 
+#[cfg(feature = "spot")]
 impl sdkgen_runtime::Paginate for GetBids {
     type Page = crate::types::GetBidsResponse;
     type Item = crate::types::BidModel;
@@ -1421,6 +1462,7 @@ impl sdkgen_runtime::Paginate for GetBids {
     }
 }
 
+#[cfg(feature = "spot")]
 impl GetBids {
     /// Every page, lazily: the first request as built, then one per `next_cursor` cursor until it is absent or a page is empty. The page size is what [`limit`](Self::limit) sets.
     ///
@@ -1435,6 +1477,7 @@ impl GetBids {
     }
 }
 
+#[cfg(feature = "spot")]
 impl crate::Client {
     /// Create Bid
     ///
@@ -1454,6 +1497,7 @@ impl crate::Client {
 /// Request builder for [`Client::create_bid`](crate::Client::create_bid): `POST /v2/spot/bids`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "spot")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateBid {
@@ -1462,6 +1506,7 @@ pub struct CreateBid {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "spot")]
 impl CreateBid {
     fn new(client: crate::Client, body: crate::types::CreateBidRequest) -> Self {
         Self {
@@ -1552,6 +1597,7 @@ impl CreateBid {
     }
 }
 
+#[cfg(feature = "spot")]
 impl std::future::IntoFuture for CreateBid {
     type Output = Result<
         crate::types::BidModel,
@@ -1563,6 +1609,7 @@ impl std::future::IntoFuture for CreateBid {
     }
 }
 
+#[cfg(feature = "spot")]
 impl crate::Client {
     /// Get Bid
     ///
@@ -1582,6 +1629,7 @@ impl crate::Client {
 /// Request builder for [`Client::get_bid`](crate::Client::get_bid): `GET /v2/spot/bids/{bid_fid}`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "spot")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetBid {
@@ -1590,6 +1638,7 @@ pub struct GetBid {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "spot")]
 impl GetBid {
     fn new(client: crate::Client, bid_fid: String) -> Self {
         Self {
@@ -1676,6 +1725,7 @@ impl GetBid {
     }
 }
 
+#[cfg(feature = "spot")]
 impl std::future::IntoFuture for GetBid {
     type Output = Result<
         crate::types::BidModel,
@@ -1687,6 +1737,7 @@ impl std::future::IntoFuture for GetBid {
     }
 }
 
+#[cfg(feature = "spot")]
 impl crate::Client {
     /// Cancel Bid
     ///
@@ -1706,6 +1757,7 @@ impl crate::Client {
 /// Request builder for [`Client::cancel_bid`](crate::Client::cancel_bid): `DELETE /v2/spot/bids/{bid_fid}`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "spot")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CancelBid {
@@ -1714,6 +1766,7 @@ pub struct CancelBid {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "spot")]
 impl CancelBid {
     fn new(client: crate::Client, bid_fid: String) -> Self {
         Self {
@@ -1797,6 +1850,7 @@ impl CancelBid {
     }
 }
 
+#[cfg(feature = "spot")]
 impl std::future::IntoFuture for CancelBid {
     type Output = Result<(), sdkgen_runtime::Error<crate::errors::CancelBidError>>;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
@@ -1805,6 +1859,7 @@ impl std::future::IntoFuture for CancelBid {
     }
 }
 
+#[cfg(feature = "spot")]
 impl crate::Client {
     /// Update Bid
     ///
@@ -1829,6 +1884,7 @@ impl crate::Client {
 /// Request builder for [`Client::update_bid`](crate::Client::update_bid): `PATCH /v2/spot/bids/{bid_fid}`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "spot")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateBid {
@@ -1838,6 +1894,7 @@ pub struct UpdateBid {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "spot")]
 impl UpdateBid {
     fn new(
         client: crate::Client,
@@ -1933,6 +1990,7 @@ impl UpdateBid {
     }
 }
 
+#[cfg(feature = "spot")]
 impl std::future::IntoFuture for UpdateBid {
     type Output = Result<
         crate::types::BidModel,
@@ -1944,6 +2002,7 @@ impl std::future::IntoFuture for UpdateBid {
     }
 }
 
+#[cfg(feature = "spot")]
 impl crate::Client {
     /// Get Bid Status
     ///
@@ -1969,6 +2028,7 @@ impl crate::Client {
 /// Request builder for [`Client::get_bid_status`](crate::Client::get_bid_status): `GET /v2/spot/bids/{bid_fid}/status`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "spot")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetBidStatus {
@@ -1977,6 +2037,7 @@ pub struct GetBidStatus {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "spot")]
 impl GetBidStatus {
     fn new(client: crate::Client, bid_fid: String) -> Self {
         Self {
@@ -2070,6 +2131,7 @@ impl GetBidStatus {
     }
 }
 
+#[cfg(feature = "spot")]
 impl std::future::IntoFuture for GetBidStatus {
     type Output = Result<
         crate::types::BidStatusResponse,
@@ -2081,6 +2143,7 @@ impl std::future::IntoFuture for GetBidStatus {
     }
 }
 
+#[cfg(feature = "spot")]
 impl crate::Client {
     /// Get Bid History
     ///
@@ -2107,6 +2170,7 @@ impl crate::Client {
 /// Request builder for [`Client::get_bid_history`](crate::Client::get_bid_history): `GET /v2/spot/bids/{bid_fid}/history`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "spot")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetBidHistory {
@@ -2115,6 +2179,7 @@ pub struct GetBidHistory {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "spot")]
 impl GetBidHistory {
     fn new(client: crate::Client, bid_fid: String) -> Self {
         Self {
@@ -2208,6 +2273,7 @@ impl GetBidHistory {
     }
 }
 
+#[cfg(feature = "spot")]
 impl std::future::IntoFuture for GetBidHistory {
     type Output = Result<
         crate::types::BidHistoryResponse,
@@ -2219,6 +2285,7 @@ impl std::future::IntoFuture for GetBidHistory {
     }
 }
 
+#[cfg(feature = "spot")]
 impl crate::Client {
     /// Get Auctions
     ///
@@ -2235,6 +2302,7 @@ impl crate::Client {
 /// Request builder for [`Client::get_auctions`](crate::Client::get_auctions): `GET /v2/spot/availability`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "spot")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetAuctions {
@@ -2242,6 +2310,7 @@ pub struct GetAuctions {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "spot")]
 impl GetAuctions {
     fn new(client: crate::Client) -> Self {
         Self {
@@ -2332,6 +2401,7 @@ impl GetAuctions {
     }
 }
 
+#[cfg(feature = "spot")]
 impl std::future::IntoFuture for GetAuctions {
     type Output = Result<
         Vec<crate::types::AuctionModel>,
@@ -2343,6 +2413,7 @@ impl std::future::IntoFuture for GetAuctions {
     }
 }
 
+#[cfg(feature = "lifecycle-scripts")]
 impl crate::Client {
     /// List Lifecycle Scripts
     ///
@@ -2367,6 +2438,7 @@ impl crate::Client {
 /// Request builder for [`Client::list_lifecycle_scripts`](crate::Client::list_lifecycle_scripts): `GET /v2/lifecycle-scripts`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "lifecycle-scripts")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListLifecycleScripts {
@@ -2379,6 +2451,7 @@ pub struct ListLifecycleScripts {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "lifecycle-scripts")]
 impl ListLifecycleScripts {
     fn new(client: crate::Client, project: String) -> Self {
         Self {
@@ -2517,6 +2590,7 @@ impl ListLifecycleScripts {
     }
 }
 
+#[cfg(feature = "lifecycle-scripts")]
 impl std::future::IntoFuture for ListLifecycleScripts {
     type Output = Result<
         crate::types::ListLifecycleScriptsResponse,
@@ -2528,6 +2602,7 @@ impl std::future::IntoFuture for ListLifecycleScripts {
     }
 }
 
+#[cfg(feature = "lifecycle-scripts")]
 impl sdkgen_runtime::Paginate for ListLifecycleScripts {
     type Page = crate::types::ListLifecycleScriptsResponse;
     type Item = crate::types::LifecycleScriptModel;
@@ -2561,6 +2636,7 @@ impl sdkgen_runtime::Paginate for ListLifecycleScripts {
     }
 }
 
+#[cfg(feature = "lifecycle-scripts")]
 impl ListLifecycleScripts {
     /// Every page, lazily: the first request as built, then one per `next_cursor` cursor until it is absent or a page is empty. The page size is what [`limit`](Self::limit) sets.
     ///
@@ -2575,6 +2651,7 @@ impl ListLifecycleScripts {
     }
 }
 
+#[cfg(feature = "lifecycle-scripts")]
 impl crate::Client {
     /// Create Lifecycle Script
     ///
@@ -2597,6 +2674,7 @@ impl crate::Client {
 /// Request builder for [`Client::create_lifecycle_script`](crate::Client::create_lifecycle_script): `POST /v2/lifecycle-scripts`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "lifecycle-scripts")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateLifecycleScript {
@@ -2605,6 +2683,7 @@ pub struct CreateLifecycleScript {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "lifecycle-scripts")]
 impl CreateLifecycleScript {
     fn new(
         client: crate::Client,
@@ -2702,6 +2781,7 @@ impl CreateLifecycleScript {
     }
 }
 
+#[cfg(feature = "lifecycle-scripts")]
 impl std::future::IntoFuture for CreateLifecycleScript {
     type Output = Result<
         crate::types::LifecycleScriptModel,
@@ -2713,6 +2793,7 @@ impl std::future::IntoFuture for CreateLifecycleScript {
     }
 }
 
+#[cfg(feature = "lifecycle-scripts")]
 impl crate::Client {
     /// Get Lifecycle Script Content
     ///
@@ -2733,6 +2814,7 @@ impl crate::Client {
 /// Request builder for [`Client::get_lifecycle_script_content`](crate::Client::get_lifecycle_script_content): `GET /v2/lifecycle-scripts/{ls_fid}/content`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "lifecycle-scripts")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetLifecycleScriptContent {
@@ -2741,6 +2823,7 @@ pub struct GetLifecycleScriptContent {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "lifecycle-scripts")]
 impl GetLifecycleScriptContent {
     fn new(client: crate::Client, ls_fid: String) -> Self {
         Self {
@@ -2835,6 +2918,7 @@ impl GetLifecycleScriptContent {
     }
 }
 
+#[cfg(feature = "lifecycle-scripts")]
 impl std::future::IntoFuture for GetLifecycleScriptContent {
     type Output = Result<
         sdkgen_runtime::serde_json::Value,
@@ -2846,6 +2930,7 @@ impl std::future::IntoFuture for GetLifecycleScriptContent {
     }
 }
 
+#[cfg(feature = "lifecycle-scripts")]
 impl crate::Client {
     /// Delete Lifecycle Script
     ///
@@ -2866,6 +2951,7 @@ impl crate::Client {
 /// Request builder for [`Client::delete_lifecycle_script`](crate::Client::delete_lifecycle_script): `DELETE /v2/lifecycle-scripts/{ls_fid}`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "lifecycle-scripts")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteLifecycleScript {
@@ -2874,6 +2960,7 @@ pub struct DeleteLifecycleScript {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "lifecycle-scripts")]
 impl DeleteLifecycleScript {
     fn new(client: crate::Client, ls_fid: String) -> Self {
         Self {
@@ -2962,6 +3049,7 @@ impl DeleteLifecycleScript {
     }
 }
 
+#[cfg(feature = "lifecycle-scripts")]
 impl std::future::IntoFuture for DeleteLifecycleScript {
     type Output = Result<
         (),
@@ -2973,6 +3061,7 @@ impl std::future::IntoFuture for DeleteLifecycleScript {
     }
 }
 
+#[cfg(feature = "lifecycle-scripts")]
 impl crate::Client {
     /// Update Lifecycle Script
     ///
@@ -2995,6 +3084,7 @@ impl crate::Client {
 /// Request builder for [`Client::update_lifecycle_script`](crate::Client::update_lifecycle_script): `PATCH /v2/lifecycle-scripts/{ls_fid}`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "lifecycle-scripts")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateLifecycleScript {
@@ -3004,6 +3094,7 @@ pub struct UpdateLifecycleScript {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "lifecycle-scripts")]
 impl UpdateLifecycleScript {
     fn new(
         client: crate::Client,
@@ -3105,6 +3196,7 @@ impl UpdateLifecycleScript {
     }
 }
 
+#[cfg(feature = "lifecycle-scripts")]
 impl std::future::IntoFuture for UpdateLifecycleScript {
     type Output = Result<
         crate::types::LifecycleScriptModel,
@@ -3116,6 +3208,7 @@ impl std::future::IntoFuture for UpdateLifecycleScript {
     }
 }
 
+#[cfg(any(feature = "instance-types", feature = "reservations"))]
 impl crate::Client {
     /// Get Reservation Instance Types
     ///
@@ -3137,6 +3230,7 @@ impl crate::Client {
 /// Request builder for [`Client::get_reservation_instance_types`](crate::Client::get_reservation_instance_types): `GET /v2/reservation/instance-types`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(any(feature = "instance-types", feature = "reservations"))]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetReservationInstanceTypes {
@@ -3144,6 +3238,7 @@ pub struct GetReservationInstanceTypes {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(any(feature = "instance-types", feature = "reservations"))]
 impl GetReservationInstanceTypes {
     fn new(client: crate::Client) -> Self {
         Self {
@@ -3234,6 +3329,7 @@ impl GetReservationInstanceTypes {
     }
 }
 
+#[cfg(any(feature = "instance-types", feature = "reservations"))]
 impl std::future::IntoFuture for GetReservationInstanceTypes {
     type Output = Result<
         Vec<crate::types::InstanceTypeModel>,
@@ -3245,6 +3341,7 @@ impl std::future::IntoFuture for GetReservationInstanceTypes {
     }
 }
 
+#[cfg(feature = "reservations")]
 impl crate::Client {
     /// Get Reservation Quote
     ///
@@ -3290,6 +3387,7 @@ impl crate::Client {
 /// Request builder for [`Client::get_reservation_quote`](crate::Client::get_reservation_quote): `GET /v2/reservation/quote`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "reservations")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetReservationQuote {
@@ -3303,6 +3401,7 @@ pub struct GetReservationQuote {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "reservations")]
 impl GetReservationQuote {
     fn new(
         client: crate::Client,
@@ -3414,6 +3513,7 @@ impl GetReservationQuote {
     }
 }
 
+#[cfg(feature = "reservations")]
 impl std::future::IntoFuture for GetReservationQuote {
     type Output = Result<
         crate::types::ReservationQuoteResponse,
@@ -3425,6 +3525,7 @@ impl std::future::IntoFuture for GetReservationQuote {
     }
 }
 
+#[cfg(feature = "reservations")]
 impl crate::Client {
     /// Get Availability
     ///
@@ -3538,6 +3639,7 @@ impl crate::Client {
 /// Request builder for [`Client::get_availability`](crate::Client::get_availability): `GET /v2/reservation/availability`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "reservations")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetAvailability {
@@ -3554,6 +3656,7 @@ pub struct GetAvailability {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "reservations")]
 impl GetAvailability {
     fn new(
         client: crate::Client,
@@ -3731,6 +3834,7 @@ impl GetAvailability {
     }
 }
 
+#[cfg(feature = "reservations")]
 impl std::future::IntoFuture for GetAvailability {
     type Output = Result<
         Vec<crate::types::AvailabilitySlotModel>,
@@ -3742,6 +3846,7 @@ impl std::future::IntoFuture for GetAvailability {
     }
 }
 
+#[cfg(feature = "reservations")]
 impl crate::Client {
     /// Get Reservations
     ///
@@ -3763,6 +3868,7 @@ impl crate::Client {
 /// Request builder for [`Client::get_reservations`](crate::Client::get_reservations): `GET /v2/reservation`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "reservations")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetReservations {
@@ -3778,6 +3884,7 @@ pub struct GetReservations {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "reservations")]
 impl GetReservations {
     fn new(client: crate::Client, project: String) -> Self {
         Self {
@@ -3947,6 +4054,7 @@ impl GetReservations {
     }
 }
 
+#[cfg(feature = "reservations")]
 impl std::future::IntoFuture for GetReservations {
     type Output = Result<
         crate::types::GetReservationsResponse,
@@ -3958,6 +4066,7 @@ impl std::future::IntoFuture for GetReservations {
     }
 }
 
+#[cfg(feature = "reservations")]
 impl sdkgen_runtime::Paginate for GetReservations {
     type Page = crate::types::GetReservationsResponse;
     type Item = crate::types::ReservationModel;
@@ -3991,6 +4100,7 @@ impl sdkgen_runtime::Paginate for GetReservations {
     }
 }
 
+#[cfg(feature = "reservations")]
 impl GetReservations {
     /// Every page, lazily: the first request as built, then one per `next_cursor` cursor until it is absent or a page is empty. The page size is what [`limit`](Self::limit) sets.
     ///
@@ -4005,6 +4115,7 @@ impl GetReservations {
     }
 }
 
+#[cfg(feature = "reservations")]
 impl crate::Client {
     /// Create Reservation
     ///
@@ -4027,6 +4138,7 @@ impl crate::Client {
 /// Request builder for [`Client::create_reservation`](crate::Client::create_reservation): `POST /v2/reservation`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "reservations")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateReservation {
@@ -4035,6 +4147,7 @@ pub struct CreateReservation {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "reservations")]
 impl CreateReservation {
     fn new(client: crate::Client, body: crate::types::CreateReservationRequest) -> Self {
         Self {
@@ -4129,6 +4242,7 @@ impl CreateReservation {
     }
 }
 
+#[cfg(feature = "reservations")]
 impl std::future::IntoFuture for CreateReservation {
     type Output = Result<
         crate::types::ReservationModel,
@@ -4140,6 +4254,7 @@ impl std::future::IntoFuture for CreateReservation {
     }
 }
 
+#[cfg(feature = "reservations")]
 impl crate::Client {
     /// Get Extension Availability
     ///
@@ -4162,6 +4277,7 @@ impl crate::Client {
 /// Request builder for [`Client::get_extension_availability`](crate::Client::get_extension_availability): `GET /v2/reservation/{reservation_fid}/extension-availability`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "reservations")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetExtensionAvailability {
@@ -4170,6 +4286,7 @@ pub struct GetExtensionAvailability {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "reservations")]
 impl GetExtensionAvailability {
     fn new(client: crate::Client, reservation_fid: String) -> Self {
         Self {
@@ -4267,6 +4384,7 @@ impl GetExtensionAvailability {
     }
 }
 
+#[cfg(feature = "reservations")]
 impl std::future::IntoFuture for GetExtensionAvailability {
     type Output = Result<
         crate::types::ExtensionAvailabilityResponse,
@@ -4278,6 +4396,7 @@ impl std::future::IntoFuture for GetExtensionAvailability {
     }
 }
 
+#[cfg(feature = "reservations")]
 impl crate::Client {
     /// Extend Reservation
     ///
@@ -4302,6 +4421,7 @@ impl crate::Client {
 /// Request builder for [`Client::extend_reservation`](crate::Client::extend_reservation): `POST /v2/reservation/{reservation_fid}/extend`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "reservations")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ExtendReservation {
@@ -4311,6 +4431,7 @@ pub struct ExtendReservation {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "reservations")]
 impl ExtendReservation {
     fn new(
         client: crate::Client,
@@ -4413,6 +4534,7 @@ impl ExtendReservation {
     }
 }
 
+#[cfg(feature = "reservations")]
 impl std::future::IntoFuture for ExtendReservation {
     type Output = Result<
         crate::types::ReservationModel,
@@ -4424,6 +4546,7 @@ impl std::future::IntoFuture for ExtendReservation {
     }
 }
 
+#[cfg(feature = "reservations")]
 impl crate::Client {
     /// Update Reservation
     ///
@@ -4448,6 +4571,7 @@ impl crate::Client {
 /// Request builder for [`Client::update_reservation`](crate::Client::update_reservation): `PATCH /v2/reservation/{reservation_fid}`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "reservations")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateReservation {
@@ -4457,6 +4581,7 @@ pub struct UpdateReservation {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "reservations")]
 impl UpdateReservation {
     fn new(
         client: crate::Client,
@@ -4556,6 +4681,7 @@ impl UpdateReservation {
     }
 }
 
+#[cfg(feature = "reservations")]
 impl std::future::IntoFuture for UpdateReservation {
     type Output = Result<
         crate::types::ReservationModel,
@@ -4567,6 +4693,7 @@ impl std::future::IntoFuture for UpdateReservation {
     }
 }
 
+#[cfg(feature = "reservations")]
 impl crate::Client {
     /// Terminate Instance
     ///
@@ -4599,6 +4726,7 @@ impl crate::Client {
 /// Request builder for [`Client::terminate_instance`](crate::Client::terminate_instance): `POST /v2/reservation/{reservation_fid}/terminate-instances`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "reservations")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct TerminateInstance {
@@ -4608,6 +4736,7 @@ pub struct TerminateInstance {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "reservations")]
 impl TerminateInstance {
     fn new(
         client: crate::Client,
@@ -4711,6 +4840,7 @@ impl TerminateInstance {
     }
 }
 
+#[cfg(feature = "reservations")]
 impl std::future::IntoFuture for TerminateInstance {
     type Output = Result<
         sdkgen_runtime::serde_json::Value,
@@ -4722,6 +4852,7 @@ impl std::future::IntoFuture for TerminateInstance {
     }
 }
 
+#[cfg(feature = "reservations")]
 impl crate::Client {
     /// Get Reservation History
     ///
@@ -4749,6 +4880,7 @@ impl crate::Client {
 /// Request builder for [`Client::get_reservation_history`](crate::Client::get_reservation_history): `GET /v2/reservation/{reservation_fid}/history`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "reservations")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetReservationHistory {
@@ -4757,6 +4889,7 @@ pub struct GetReservationHistory {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "reservations")]
 impl GetReservationHistory {
     fn new(client: crate::Client, reservation_fid: String) -> Self {
         Self {
@@ -4854,6 +4987,7 @@ impl GetReservationHistory {
     }
 }
 
+#[cfg(feature = "reservations")]
 impl std::future::IntoFuture for GetReservationHistory {
     type Output = Result<
         crate::types::ReservationHistoryResponse,
@@ -4865,6 +4999,7 @@ impl std::future::IntoFuture for GetReservationHistory {
     }
 }
 
+#[cfg(feature = "reservations")]
 impl crate::Client {
     /// Get Reservation Usage
     ///
@@ -4887,6 +5022,7 @@ impl crate::Client {
 /// Request builder for [`Client::get_reservation_usage`](crate::Client::get_reservation_usage): `GET /v2/reservation/{reservation_fid}/usage`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "reservations")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetReservationUsage {
@@ -4895,6 +5031,7 @@ pub struct GetReservationUsage {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "reservations")]
 impl GetReservationUsage {
     fn new(client: crate::Client, reservation_fid: String) -> Self {
         Self {
@@ -4989,6 +5126,7 @@ impl GetReservationUsage {
     }
 }
 
+#[cfg(feature = "reservations")]
 impl std::future::IntoFuture for GetReservationUsage {
     type Output = Result<
         crate::types::ReservationUsageResponse,
@@ -5000,6 +5138,7 @@ impl std::future::IntoFuture for GetReservationUsage {
     }
 }
 
+#[cfg(feature = "volumes")]
 impl crate::Client {
     /// Get Volumes
     ///
@@ -5033,6 +5172,7 @@ impl crate::Client {
 /// Request builder for [`Client::get_volumes`](crate::Client::get_volumes): `GET /v2/volumes`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "volumes")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetVolumes {
@@ -5043,6 +5183,7 @@ pub struct GetVolumes {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "volumes")]
 impl GetVolumes {
     fn new(client: crate::Client, project: String) -> Self {
         Self {
@@ -5159,6 +5300,7 @@ impl GetVolumes {
     }
 }
 
+#[cfg(feature = "volumes")]
 impl std::future::IntoFuture for GetVolumes {
     type Output = Result<
         Vec<crate::types::VolumeModel>,
@@ -5170,6 +5312,7 @@ impl std::future::IntoFuture for GetVolumes {
     }
 }
 
+#[cfg(feature = "volumes")]
 impl crate::Client {
     /// Create Volume
     ///
@@ -5202,6 +5345,7 @@ impl crate::Client {
 /// Request builder for [`Client::create_volume`](crate::Client::create_volume): `POST /v2/volumes`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "volumes")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateVolume {
@@ -5210,6 +5354,7 @@ pub struct CreateVolume {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "volumes")]
 impl CreateVolume {
     fn new(client: crate::Client, body: crate::types::CreateVolumeRequest) -> Self {
         Self {
@@ -5302,6 +5447,7 @@ impl CreateVolume {
     }
 }
 
+#[cfg(feature = "volumes")]
 impl std::future::IntoFuture for CreateVolume {
     type Output = Result<
         crate::types::VolumeModel,
@@ -5313,6 +5459,7 @@ impl std::future::IntoFuture for CreateVolume {
     }
 }
 
+#[cfg(feature = "volumes")]
 impl crate::Client {
     /// Delete Volume
     ///
@@ -5341,6 +5488,7 @@ impl crate::Client {
 /// Request builder for [`Client::delete_volume`](crate::Client::delete_volume): `DELETE /v2/volumes/{volume_fid}`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "volumes")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteVolume {
@@ -5349,6 +5497,7 @@ pub struct DeleteVolume {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "volumes")]
 impl DeleteVolume {
     fn new(client: crate::Client, volume_fid: String) -> Self {
         Self {
@@ -5432,6 +5581,7 @@ impl DeleteVolume {
     }
 }
 
+#[cfg(feature = "volumes")]
 impl std::future::IntoFuture for DeleteVolume {
     type Output = Result<(), sdkgen_runtime::Error<crate::errors::DeleteVolumeError>>;
     type IntoFuture = sdkgen_runtime::BoxFuture<Self::Output>;
@@ -5440,6 +5590,7 @@ impl std::future::IntoFuture for DeleteVolume {
     }
 }
 
+#[cfg(feature = "volumes")]
 impl crate::Client {
     /// Update Volume
     ///
@@ -5475,6 +5626,7 @@ impl crate::Client {
 /// Request builder for [`Client::update_volume`](crate::Client::update_volume): `PATCH /v2/volumes/{volume_fid}`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "volumes")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateVolume {
@@ -5484,6 +5636,7 @@ pub struct UpdateVolume {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "volumes")]
 impl UpdateVolume {
     fn new(
         client: crate::Client,
@@ -5581,6 +5734,7 @@ impl UpdateVolume {
     }
 }
 
+#[cfg(feature = "volumes")]
 impl std::future::IntoFuture for UpdateVolume {
     type Output = Result<
         crate::types::VolumeModel,
@@ -5592,6 +5746,7 @@ impl std::future::IntoFuture for UpdateVolume {
     }
 }
 
+#[cfg(feature = "quotas")]
 impl crate::Client {
     /// Get Organization Quotas
     ///
@@ -5614,6 +5769,7 @@ impl crate::Client {
 /// Request builder for [`Client::get_organization_quotas`](crate::Client::get_organization_quotas): `GET /v2/organizations/{organization_id}/quotas`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "quotas")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetOrganizationQuotas {
@@ -5622,6 +5778,7 @@ pub struct GetOrganizationQuotas {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "quotas")]
 impl GetOrganizationQuotas {
     fn new(client: crate::Client, organization_id: String) -> Self {
         Self {
@@ -5719,6 +5876,7 @@ impl GetOrganizationQuotas {
     }
 }
 
+#[cfg(feature = "quotas")]
 impl std::future::IntoFuture for GetOrganizationQuotas {
     type Output = Result<
         Vec<crate::types::OrganizationStorageQuotaModel>,
@@ -5730,6 +5888,7 @@ impl std::future::IntoFuture for GetOrganizationQuotas {
     }
 }
 
+#[cfg(feature = "pricing")]
 impl crate::Client {
     /// Get Current Prices V2
     ///
@@ -5755,6 +5914,7 @@ impl crate::Client {
 /// Request builder for [`Client::get_current_prices_v2`](crate::Client::get_current_prices_v2): `GET /v2/pricing/current`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "pricing")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetCurrentPricesV2 {
@@ -5765,6 +5925,7 @@ pub struct GetCurrentPricesV2 {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "pricing")]
 impl GetCurrentPricesV2 {
     fn new(client: crate::Client, instance_type: String) -> Self {
         Self {
@@ -5888,6 +6049,7 @@ impl GetCurrentPricesV2 {
     }
 }
 
+#[cfg(feature = "pricing")]
 impl std::future::IntoFuture for GetCurrentPricesV2 {
     type Output = Result<
         crate::types::CurrentPricesResponse,
@@ -5899,6 +6061,7 @@ impl std::future::IntoFuture for GetCurrentPricesV2 {
     }
 }
 
+#[cfg(feature = "pricing")]
 impl crate::Client {
     /// Get Historical Prices V2
     ///
@@ -5918,6 +6081,7 @@ impl crate::Client {
 /// Request builder for [`Client::get_historical_prices_v2`](crate::Client::get_historical_prices_v2): `GET /v2/pricing/history`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "pricing")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetHistoricalPricesV2 {
@@ -5930,6 +6094,7 @@ pub struct GetHistoricalPricesV2 {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "pricing")]
 impl GetHistoricalPricesV2 {
     fn new(client: crate::Client) -> Self {
         Self {
@@ -6088,6 +6253,7 @@ impl GetHistoricalPricesV2 {
     }
 }
 
+#[cfg(feature = "pricing")]
 impl std::future::IntoFuture for GetHistoricalPricesV2 {
     type Output = Result<
         crate::types::HistoricalPricesResponseModel,
@@ -6099,6 +6265,7 @@ impl std::future::IntoFuture for GetHistoricalPricesV2 {
     }
 }
 
+#[cfg(feature = "cpu")]
 impl crate::Client {
     /// Get Cpu Instance Types
     ///
@@ -6120,6 +6287,7 @@ impl crate::Client {
 /// Request builder for [`Client::get_cpu_instance_types`](crate::Client::get_cpu_instance_types): `GET /v2/cpu/instance-types`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "cpu")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetCpuInstanceTypes {
@@ -6127,6 +6295,7 @@ pub struct GetCpuInstanceTypes {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "cpu")]
 impl GetCpuInstanceTypes {
     fn new(client: crate::Client) -> Self {
         Self {
@@ -6217,6 +6386,7 @@ impl GetCpuInstanceTypes {
     }
 }
 
+#[cfg(feature = "cpu")]
 impl std::future::IntoFuture for GetCpuInstanceTypes {
     type Output = Result<
         Vec<crate::types::InstanceTypeModel>,
@@ -6228,6 +6398,7 @@ impl std::future::IntoFuture for GetCpuInstanceTypes {
     }
 }
 
+#[cfg(feature = "cpu")]
 impl crate::Client {
     /// Get Cpu Regions
     ///
@@ -6248,6 +6419,7 @@ impl crate::Client {
 /// Request builder for [`Client::get_cpu_regions`](crate::Client::get_cpu_regions): `GET /v2/cpu/regions`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "cpu")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetCpuRegions {
@@ -6255,6 +6427,7 @@ pub struct GetCpuRegions {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "cpu")]
 impl GetCpuRegions {
     fn new(client: crate::Client) -> Self {
         Self {
@@ -6345,6 +6518,7 @@ impl GetCpuRegions {
     }
 }
 
+#[cfg(feature = "cpu")]
 impl std::future::IntoFuture for GetCpuRegions {
     type Output = Result<
         Vec<crate::types::RegionDto>,
@@ -6356,6 +6530,7 @@ impl std::future::IntoFuture for GetCpuRegions {
     }
 }
 
+#[cfg(feature = "cpu")]
 impl crate::Client {
     /// Create Cpu Instance
     ///
@@ -6382,6 +6557,7 @@ impl crate::Client {
 /// Request builder for [`Client::create_cpu_instance`](crate::Client::create_cpu_instance): `POST /v2/cpu/instances`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "cpu")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateCpuInstance {
@@ -6390,6 +6566,7 @@ pub struct CreateCpuInstance {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "cpu")]
 impl CreateCpuInstance {
     fn new(client: crate::Client, body: crate::types::CreateCpuInstanceRequest) -> Self {
         Self {
@@ -6480,6 +6657,7 @@ impl CreateCpuInstance {
     }
 }
 
+#[cfg(feature = "cpu")]
 impl std::future::IntoFuture for CreateCpuInstance {
     type Output = Result<
         crate::types::InstanceModel,
@@ -6491,6 +6669,7 @@ impl std::future::IntoFuture for CreateCpuInstance {
     }
 }
 
+#[cfg(feature = "cpu")]
 impl crate::Client {
     /// Terminate Cpu Instance
     ///
@@ -6516,6 +6695,7 @@ impl crate::Client {
 /// Request builder for [`Client::terminate_cpu_instance`](crate::Client::terminate_cpu_instance): `DELETE /v2/cpu/instances/{instance_fid}`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "cpu")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct TerminateCpuInstance {
@@ -6524,6 +6704,7 @@ pub struct TerminateCpuInstance {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "cpu")]
 impl TerminateCpuInstance {
     fn new(client: crate::Client, instance_fid: String) -> Self {
         Self {
@@ -6612,6 +6793,7 @@ impl TerminateCpuInstance {
     }
 }
 
+#[cfg(feature = "cpu")]
 impl std::future::IntoFuture for TerminateCpuInstance {
     type Output = Result<
         (),
@@ -6623,6 +6805,7 @@ impl std::future::IntoFuture for TerminateCpuInstance {
     }
 }
 
+#[cfg(feature = "kubernetes-clusters")]
 impl crate::Client {
     /// Get Kubernetes Clusters
     ///
@@ -6645,6 +6828,7 @@ impl crate::Client {
 /// Request builder for [`Client::get_kubernetes_clusters`](crate::Client::get_kubernetes_clusters): `GET /v2/kubernetes/clusters`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "kubernetes-clusters")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetKubernetesClusters {
@@ -6653,6 +6837,7 @@ pub struct GetKubernetesClusters {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "kubernetes-clusters")]
 impl GetKubernetesClusters {
     fn new(client: crate::Client, project: String) -> Self {
         Self {
@@ -6748,6 +6933,7 @@ impl GetKubernetesClusters {
     }
 }
 
+#[cfg(feature = "kubernetes-clusters")]
 impl std::future::IntoFuture for GetKubernetesClusters {
     type Output = Result<
         Vec<crate::types::KubernetesClusterModel>,
@@ -6759,6 +6945,7 @@ impl std::future::IntoFuture for GetKubernetesClusters {
     }
 }
 
+#[cfg(feature = "kubernetes-clusters")]
 impl crate::Client {
     /// Create Kubernetes Cluster
     ///
@@ -6781,6 +6968,7 @@ impl crate::Client {
 /// Request builder for [`Client::create_kubernetes_cluster`](crate::Client::create_kubernetes_cluster): `POST /v2/kubernetes/clusters`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "kubernetes-clusters")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateKubernetesCluster {
@@ -6789,6 +6977,7 @@ pub struct CreateKubernetesCluster {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "kubernetes-clusters")]
 impl CreateKubernetesCluster {
     fn new(
         client: crate::Client,
@@ -6886,6 +7075,7 @@ impl CreateKubernetesCluster {
     }
 }
 
+#[cfg(feature = "kubernetes-clusters")]
 impl std::future::IntoFuture for CreateKubernetesCluster {
     type Output = Result<
         crate::types::KubernetesClusterModel,
@@ -6897,6 +7087,7 @@ impl std::future::IntoFuture for CreateKubernetesCluster {
     }
 }
 
+#[cfg(feature = "kubernetes-clusters")]
 impl crate::Client {
     /// Get Kubernetes Cluster
     ///
@@ -6919,6 +7110,7 @@ impl crate::Client {
 /// Request builder for [`Client::get_kubernetes_cluster`](crate::Client::get_kubernetes_cluster): `GET /v2/kubernetes/clusters/{cluster_fid}`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "kubernetes-clusters")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetKubernetesCluster {
@@ -6927,6 +7119,7 @@ pub struct GetKubernetesCluster {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "kubernetes-clusters")]
 impl GetKubernetesCluster {
     fn new(client: crate::Client, cluster_fid: String) -> Self {
         Self {
@@ -7021,6 +7214,7 @@ impl GetKubernetesCluster {
     }
 }
 
+#[cfg(feature = "kubernetes-clusters")]
 impl std::future::IntoFuture for GetKubernetesCluster {
     type Output = Result<
         crate::types::KubernetesClusterModel,
@@ -7032,6 +7226,7 @@ impl std::future::IntoFuture for GetKubernetesCluster {
     }
 }
 
+#[cfg(feature = "kubernetes-clusters")]
 impl crate::Client {
     /// Delete Kubernetes Cluster
     ///
@@ -7054,6 +7249,7 @@ impl crate::Client {
 /// Request builder for [`Client::delete_kubernetes_cluster`](crate::Client::delete_kubernetes_cluster): `DELETE /v2/kubernetes/clusters/{cluster_fid}`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "kubernetes-clusters")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteKubernetesCluster {
@@ -7062,6 +7258,7 @@ pub struct DeleteKubernetesCluster {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "kubernetes-clusters")]
 impl DeleteKubernetesCluster {
     fn new(client: crate::Client, cluster_fid: String) -> Self {
         Self {
@@ -7151,6 +7348,7 @@ impl DeleteKubernetesCluster {
     }
 }
 
+#[cfg(feature = "kubernetes-clusters")]
 impl std::future::IntoFuture for DeleteKubernetesCluster {
     type Output = Result<
         (),
@@ -7162,6 +7360,7 @@ impl std::future::IntoFuture for DeleteKubernetesCluster {
     }
 }
 
+#[cfg(feature = "instances")]
 impl crate::Client {
     /// Get Instances
     ///
@@ -7183,6 +7382,7 @@ impl crate::Client {
 /// Request builder for [`Client::get_instances`](crate::Client::get_instances): `GET /v2/instances`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetInstances {
@@ -7201,6 +7401,7 @@ pub struct GetInstances {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "instances")]
 impl GetInstances {
     fn new(client: crate::Client, project: String) -> Self {
         Self {
@@ -7409,6 +7610,7 @@ impl GetInstances {
     }
 }
 
+#[cfg(feature = "instances")]
 impl std::future::IntoFuture for GetInstances {
     type Output = Result<
         crate::types::GetInstancesResponse,
@@ -7420,6 +7622,7 @@ impl std::future::IntoFuture for GetInstances {
     }
 }
 
+#[cfg(feature = "instances")]
 impl sdkgen_runtime::Paginate for GetInstances {
     type Page = crate::types::GetInstancesResponse;
     type Item = crate::types::InstanceModel;
@@ -7453,6 +7656,7 @@ impl sdkgen_runtime::Paginate for GetInstances {
     }
 }
 
+#[cfg(feature = "instances")]
 impl GetInstances {
     /// Every page, lazily: the first request as built, then one per `next_cursor` cursor until it is absent or a page is empty. The page size is what [`limit`](Self::limit) sets.
     ///
@@ -7467,6 +7671,7 @@ impl GetInstances {
     }
 }
 
+#[cfg(feature = "instances")]
 impl crate::Client {
     /// Put Instance Status
     ///
@@ -7507,6 +7712,7 @@ impl crate::Client {
 /// Request builder for [`Client::put_instance_status`](crate::Client::put_instance_status): `PATCH /v2/instances`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct PutInstanceStatus {
@@ -7515,6 +7721,7 @@ pub struct PutInstanceStatus {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "instances")]
 impl PutInstanceStatus {
     fn new(
         client: crate::Client,
@@ -7613,6 +7820,7 @@ impl PutInstanceStatus {
     }
 }
 
+#[cfg(feature = "instances")]
 impl std::future::IntoFuture for PutInstanceStatus {
     type Output = Result<
         crate::types::PatchInstanceStatusResponse,
@@ -7624,6 +7832,7 @@ impl std::future::IntoFuture for PutInstanceStatus {
     }
 }
 
+#[cfg(feature = "instances")]
 impl crate::Client {
     /// Get Instance Status
     ///
@@ -7647,6 +7856,7 @@ impl crate::Client {
 /// Request builder for [`Client::get_instance_status`](crate::Client::get_instance_status): `GET /v2/instances/{instance_fid}/status`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetInstanceStatus {
@@ -7655,6 +7865,7 @@ pub struct GetInstanceStatus {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "instances")]
 impl GetInstanceStatus {
     fn new(client: crate::Client, instance_fid: String) -> Self {
         Self {
@@ -7749,6 +7960,7 @@ impl GetInstanceStatus {
     }
 }
 
+#[cfg(feature = "instances")]
 impl std::future::IntoFuture for GetInstanceStatus {
     type Output = Result<
         crate::types::InstanceStatusResponse,
@@ -7760,6 +7972,7 @@ impl std::future::IntoFuture for GetInstanceStatus {
     }
 }
 
+#[cfg(feature = "instances")]
 impl crate::Client {
     /// Refresh Instance Boot Disk
     ///
@@ -7792,6 +8005,7 @@ impl crate::Client {
 /// Request builder for [`Client::refresh_instance_boot_disk`](crate::Client::refresh_instance_boot_disk): `POST /v2/instances/{instance_fid}/refresh-boot-disk`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RefreshInstanceBootDisk {
@@ -7801,6 +8015,7 @@ pub struct RefreshInstanceBootDisk {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "instances")]
 impl RefreshInstanceBootDisk {
     fn new(client: crate::Client, instance_fid: String) -> Self {
         Self {
@@ -7905,6 +8120,7 @@ impl RefreshInstanceBootDisk {
     }
 }
 
+#[cfg(feature = "instances")]
 impl std::future::IntoFuture for RefreshInstanceBootDisk {
     type Output = Result<
         crate::types::RefreshBootDiskResponse,
@@ -7916,6 +8132,7 @@ impl std::future::IntoFuture for RefreshInstanceBootDisk {
     }
 }
 
+#[cfg(feature = "instances")]
 impl crate::Client {
     /// Restart Instance VM
     ///
@@ -7944,6 +8161,7 @@ impl crate::Client {
 /// Request builder for [`Client::restart_vm`](crate::Client::restart_vm): `POST /v2/instances/{instance_fid}/restart`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RestartVm {
@@ -7952,6 +8170,7 @@ pub struct RestartVm {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "instances")]
 impl RestartVm {
     fn new(client: crate::Client, instance_fid: String) -> Self {
         Self {
@@ -8046,6 +8265,7 @@ impl RestartVm {
     }
 }
 
+#[cfg(feature = "instances")]
 impl std::future::IntoFuture for RestartVm {
     type Output = Result<
         crate::types::RestartVmResponse,
@@ -8057,6 +8277,7 @@ impl std::future::IntoFuture for RestartVm {
     }
 }
 
+#[cfg(feature = "instances")]
 impl crate::Client {
     /// Get Instance Status History
     ///
@@ -8082,6 +8303,7 @@ impl crate::Client {
 /// Request builder for [`Client::get_instance_status_history`](crate::Client::get_instance_status_history): `GET /v2/instances/status/history`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetInstanceStatusHistory {
@@ -8097,6 +8319,7 @@ pub struct GetInstanceStatusHistory {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "instances")]
 impl GetInstanceStatusHistory {
     fn new(client: crate::Client, project: String) -> Self {
         Self {
@@ -8275,6 +8498,7 @@ impl GetInstanceStatusHistory {
     }
 }
 
+#[cfg(feature = "instances")]
 impl std::future::IntoFuture for GetInstanceStatusHistory {
     type Output = Result<
         crate::types::InstanceStatusHistoryResponse,
@@ -8286,6 +8510,7 @@ impl std::future::IntoFuture for GetInstanceStatusHistory {
     }
 }
 
+#[cfg(feature = "instances")]
 impl sdkgen_runtime::Paginate for GetInstanceStatusHistory {
     type Page = crate::types::InstanceStatusHistoryResponse;
     type Item = crate::types::InstanceStatusHistory;
@@ -8319,6 +8544,7 @@ impl sdkgen_runtime::Paginate for GetInstanceStatusHistory {
     }
 }
 
+#[cfg(feature = "instances")]
 impl GetInstanceStatusHistory {
     /// Every page, lazily: the first request as built, then one per `next_cursor` cursor until it is absent or a page is empty. The page size is what [`limit`](Self::limit) sets.
     ///
@@ -8333,6 +8559,7 @@ impl GetInstanceStatusHistory {
     }
 }
 
+#[cfg(feature = "instances")]
 impl crate::Client {
     /// Get Instance Pricing History
     ///
@@ -8358,6 +8585,7 @@ impl crate::Client {
 /// Request builder for [`Client::get_instance_pricing_history`](crate::Client::get_instance_pricing_history): `GET /v2/instances/pricing/history`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetInstancePricingHistory {
@@ -8373,6 +8601,7 @@ pub struct GetInstancePricingHistory {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "instances")]
 impl GetInstancePricingHistory {
     fn new(client: crate::Client, project: String) -> Self {
         Self {
@@ -8551,6 +8780,7 @@ impl GetInstancePricingHistory {
     }
 }
 
+#[cfg(feature = "instances")]
 impl std::future::IntoFuture for GetInstancePricingHistory {
     type Output = Result<
         crate::types::InstancePricingHistoryResponse,
@@ -8562,6 +8792,7 @@ impl std::future::IntoFuture for GetInstancePricingHistory {
     }
 }
 
+#[cfg(feature = "instances")]
 impl sdkgen_runtime::Paginate for GetInstancePricingHistory {
     type Page = crate::types::InstancePricingHistoryResponse;
     type Item = crate::types::InstancePricingHistory;
@@ -8595,6 +8826,7 @@ impl sdkgen_runtime::Paginate for GetInstancePricingHistory {
     }
 }
 
+#[cfg(feature = "instances")]
 impl GetInstancePricingHistory {
     /// Every page, lazily: the first request as built, then one per `next_cursor` cursor until it is absent or a page is empty. The page size is what [`limit`](Self::limit) sets.
     ///
@@ -8609,6 +8841,7 @@ impl GetInstancePricingHistory {
     }
 }
 
+#[cfg(feature = "instance-types")]
 impl crate::Client {
     /// Get Instance Types
     ///
@@ -8625,6 +8858,7 @@ impl crate::Client {
 /// Request builder for [`Client::get_instance_types`](crate::Client::get_instance_types): `GET /v2/instance-types`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "instance-types")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetInstanceTypes {
@@ -8632,6 +8866,7 @@ pub struct GetInstanceTypes {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "instance-types")]
 impl GetInstanceTypes {
     fn new(client: crate::Client) -> Self {
         Self {
@@ -8722,6 +8957,7 @@ impl GetInstanceTypes {
     }
 }
 
+#[cfg(feature = "instance-types")]
 impl std::future::IntoFuture for GetInstanceTypes {
     type Output = Result<
         Vec<crate::types::InstanceTypeModel>,
@@ -8733,6 +8969,7 @@ impl std::future::IntoFuture for GetInstanceTypes {
     }
 }
 
+#[cfg(feature = "projects")]
 impl crate::Client {
     /// Get Projects
     ///
@@ -8749,6 +8986,7 @@ impl crate::Client {
 /// Request builder for [`Client::get_projects`](crate::Client::get_projects): `GET /v2/projects`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "projects")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetProjects {
@@ -8756,6 +8994,7 @@ pub struct GetProjects {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "projects")]
 impl GetProjects {
     fn new(client: crate::Client) -> Self {
         Self {
@@ -8846,6 +9085,7 @@ impl GetProjects {
     }
 }
 
+#[cfg(feature = "projects")]
 impl std::future::IntoFuture for GetProjects {
     type Output = Result<
         Vec<crate::types::ProjectModel>,
@@ -8857,6 +9097,7 @@ impl std::future::IntoFuture for GetProjects {
     }
 }
 
+#[cfg(feature = "image-versions")]
 impl crate::Client {
     /// Get Image Versions
     ///
@@ -8874,6 +9115,7 @@ impl crate::Client {
 /// Request builder for [`Client::get_image_versions`](crate::Client::get_image_versions): `GET /v2/image-versions`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "image-versions")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetImageVersions {
@@ -8881,6 +9123,7 @@ pub struct GetImageVersions {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "image-versions")]
 impl GetImageVersions {
     fn new(client: crate::Client) -> Self {
         Self {
@@ -8971,6 +9214,7 @@ impl GetImageVersions {
     }
 }
 
+#[cfg(feature = "image-versions")]
 impl std::future::IntoFuture for GetImageVersions {
     type Output = Result<
         Vec<crate::types::ImageVersionModel>,
@@ -8982,6 +9226,7 @@ impl std::future::IntoFuture for GetImageVersions {
     }
 }
 
+#[cfg(feature = "image-versions")]
 impl crate::Client {
     /// Get Mcc Image Versions
     ///
@@ -9005,6 +9250,7 @@ impl crate::Client {
 /// Request builder for [`Client::get_mcc_image_versions`](crate::Client::get_mcc_image_versions): `GET /v2/mcc-image-versions`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "image-versions")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetMccImageVersions {
@@ -9013,6 +9259,7 @@ pub struct GetMccImageVersions {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "image-versions")]
 impl GetMccImageVersions {
     fn new(client: crate::Client, region: String) -> Self {
         Self {
@@ -9105,6 +9352,7 @@ impl GetMccImageVersions {
     }
 }
 
+#[cfg(feature = "image-versions")]
 impl std::future::IntoFuture for GetMccImageVersions {
     type Output = Result<
         Vec<crate::types::ImageVersionModel>,
@@ -9116,6 +9364,7 @@ impl std::future::IntoFuture for GetMccImageVersions {
     }
 }
 
+#[cfg(feature = "quotas")]
 impl crate::Client {
     /// Get Quotas
     ///
@@ -9135,6 +9384,7 @@ impl crate::Client {
 /// Request builder for [`Client::get_quotas`](crate::Client::get_quotas): `GET /v2/quotas`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "quotas")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetQuotas {
@@ -9143,6 +9393,7 @@ pub struct GetQuotas {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "quotas")]
 impl GetQuotas {
     fn new(client: crate::Client, project: String) -> Self {
         Self {
@@ -9235,6 +9486,7 @@ impl GetQuotas {
     }
 }
 
+#[cfg(feature = "quotas")]
 impl std::future::IntoFuture for GetQuotas {
     type Output = Result<
         Vec<crate::types::QuotaModel>,

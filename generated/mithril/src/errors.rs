@@ -7,6 +7,7 @@
 //! undocumented statuses, undecodable bodies) is another variant of [`crate::Error`].
 
 /// Documented errors of [`Client::get_api_keys`](crate::Client::get_api_keys).
+#[cfg(feature = "api-keys")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetApiKeysError {
@@ -14,6 +15,7 @@ pub enum GetApiKeysError {
     Unauthorized,
 }
 
+#[cfg(feature = "api-keys")]
 impl GetApiKeysError {
     pub(crate) fn decode(
         status: u16,
@@ -29,6 +31,7 @@ impl GetApiKeysError {
 }
 
 /// Documented errors of [`Client::create_api_key`](crate::Client::create_api_key).
+#[cfg(feature = "api-keys")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CreateApiKeyError {
@@ -40,6 +43,7 @@ pub enum CreateApiKeyError {
     UnprocessableEntity(crate::types::HttpValidationError),
 }
 
+#[cfg(feature = "api-keys")]
 impl CreateApiKeyError {
     pub(crate) fn decode(
         status: u16,
@@ -57,6 +61,7 @@ impl CreateApiKeyError {
 }
 
 /// Documented errors of [`Client::revoke_api_key`](crate::Client::revoke_api_key).
+#[cfg(feature = "api-keys")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum RevokeApiKeyError {
@@ -70,6 +75,7 @@ pub enum RevokeApiKeyError {
     UnprocessableEntity(crate::types::HttpValidationError),
 }
 
+#[cfg(feature = "api-keys")]
 impl RevokeApiKeyError {
     pub(crate) fn decode(
         status: u16,
@@ -88,9 +94,11 @@ impl RevokeApiKeyError {
 }
 
 /// Documented errors of [`Client::get_me`](crate::Client::get_me).
+#[cfg(feature = "profile")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetMeError {}
+#[cfg(feature = "profile")]
 impl GetMeError {
     pub(crate) fn decode(
         status: u16,
@@ -102,9 +110,11 @@ impl GetMeError {
 }
 
 /// Documented errors of [`Client::get_my_teammates`](crate::Client::get_my_teammates).
+#[cfg(feature = "profile")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetMyTeammatesError {}
+#[cfg(feature = "profile")]
 impl GetMyTeammatesError {
     pub(crate) fn decode(
         status: u16,
@@ -116,6 +126,7 @@ impl GetMyTeammatesError {
 }
 
 /// Documented errors of [`Client::get_ssh_keys`](crate::Client::get_ssh_keys).
+#[cfg(feature = "ssh-keys")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetSshKeysError {
@@ -123,6 +134,7 @@ pub enum GetSshKeysError {
     UnprocessableEntity(crate::types::HttpValidationError),
 }
 
+#[cfg(feature = "ssh-keys")]
 impl GetSshKeysError {
     pub(crate) fn decode(
         status: u16,
@@ -138,6 +150,7 @@ impl GetSshKeysError {
 }
 
 /// Documented errors of [`Client::create_ssh_key`](crate::Client::create_ssh_key).
+#[cfg(feature = "ssh-keys")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CreateSshKeyError {
@@ -145,6 +158,7 @@ pub enum CreateSshKeyError {
     UnprocessableEntity(crate::types::HttpValidationError),
 }
 
+#[cfg(feature = "ssh-keys")]
 impl CreateSshKeyError {
     pub(crate) fn decode(
         status: u16,
@@ -160,6 +174,7 @@ impl CreateSshKeyError {
 }
 
 /// Documented errors of [`Client::delete_ssh_key`](crate::Client::delete_ssh_key).
+#[cfg(feature = "ssh-keys")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum DeleteSshKeyError {
@@ -167,6 +182,7 @@ pub enum DeleteSshKeyError {
     UnprocessableEntity(crate::types::HttpValidationError),
 }
 
+#[cfg(feature = "ssh-keys")]
 impl DeleteSshKeyError {
     pub(crate) fn decode(
         status: u16,
@@ -182,6 +198,7 @@ impl DeleteSshKeyError {
 }
 
 /// Documented errors of [`Client::update_ssh_key`](crate::Client::update_ssh_key).
+#[cfg(feature = "ssh-keys")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum UpdateSshKeyError {
@@ -189,6 +206,7 @@ pub enum UpdateSshKeyError {
     UnprocessableEntity(crate::types::HttpValidationError),
 }
 
+#[cfg(feature = "ssh-keys")]
 impl UpdateSshKeyError {
     pub(crate) fn decode(
         status: u16,
@@ -204,6 +222,7 @@ impl UpdateSshKeyError {
 }
 
 /// Documented errors of [`Client::get_bids`](crate::Client::get_bids).
+#[cfg(feature = "spot")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetBidsError {
@@ -211,6 +230,7 @@ pub enum GetBidsError {
     UnprocessableEntity(crate::types::HttpValidationError),
 }
 
+#[cfg(feature = "spot")]
 impl GetBidsError {
     pub(crate) fn decode(
         status: u16,
@@ -226,6 +246,7 @@ impl GetBidsError {
 }
 
 /// Documented errors of [`Client::create_bid`](crate::Client::create_bid).
+#[cfg(feature = "spot")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CreateBidError {
@@ -233,6 +254,7 @@ pub enum CreateBidError {
     UnprocessableEntity(crate::types::HttpValidationError),
 }
 
+#[cfg(feature = "spot")]
 impl CreateBidError {
     pub(crate) fn decode(
         status: u16,
@@ -248,6 +270,7 @@ impl CreateBidError {
 }
 
 /// Documented errors of [`Client::get_bid`](crate::Client::get_bid).
+#[cfg(feature = "spot")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetBidError {
@@ -255,6 +278,7 @@ pub enum GetBidError {
     UnprocessableEntity(crate::types::HttpValidationError),
 }
 
+#[cfg(feature = "spot")]
 impl GetBidError {
     pub(crate) fn decode(
         status: u16,
@@ -270,6 +294,7 @@ impl GetBidError {
 }
 
 /// Documented errors of [`Client::cancel_bid`](crate::Client::cancel_bid).
+#[cfg(feature = "spot")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CancelBidError {
@@ -277,6 +302,7 @@ pub enum CancelBidError {
     UnprocessableEntity(crate::types::HttpValidationError),
 }
 
+#[cfg(feature = "spot")]
 impl CancelBidError {
     pub(crate) fn decode(
         status: u16,
@@ -292,6 +318,7 @@ impl CancelBidError {
 }
 
 /// Documented errors of [`Client::update_bid`](crate::Client::update_bid).
+#[cfg(feature = "spot")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum UpdateBidError {
@@ -299,6 +326,7 @@ pub enum UpdateBidError {
     UnprocessableEntity(crate::types::HttpValidationError),
 }
 
+#[cfg(feature = "spot")]
 impl UpdateBidError {
     pub(crate) fn decode(
         status: u16,
@@ -314,6 +342,7 @@ impl UpdateBidError {
 }
 
 /// Documented errors of [`Client::get_bid_status`](crate::Client::get_bid_status).
+#[cfg(feature = "spot")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetBidStatusError {
@@ -321,6 +350,7 @@ pub enum GetBidStatusError {
     UnprocessableEntity(crate::types::HttpValidationError),
 }
 
+#[cfg(feature = "spot")]
 impl GetBidStatusError {
     pub(crate) fn decode(
         status: u16,
@@ -336,6 +366,7 @@ impl GetBidStatusError {
 }
 
 /// Documented errors of [`Client::get_bid_history`](crate::Client::get_bid_history).
+#[cfg(feature = "spot")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetBidHistoryError {
@@ -343,6 +374,7 @@ pub enum GetBidHistoryError {
     UnprocessableEntity(crate::types::HttpValidationError),
 }
 
+#[cfg(feature = "spot")]
 impl GetBidHistoryError {
     pub(crate) fn decode(
         status: u16,
@@ -358,9 +390,11 @@ impl GetBidHistoryError {
 }
 
 /// Documented errors of [`Client::get_auctions`](crate::Client::get_auctions).
+#[cfg(feature = "spot")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetAuctionsError {}
+#[cfg(feature = "spot")]
 impl GetAuctionsError {
     pub(crate) fn decode(
         status: u16,
@@ -372,6 +406,7 @@ impl GetAuctionsError {
 }
 
 /// Documented errors of [`Client::list_lifecycle_scripts`](crate::Client::list_lifecycle_scripts).
+#[cfg(feature = "lifecycle-scripts")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ListLifecycleScriptsError {
@@ -379,6 +414,7 @@ pub enum ListLifecycleScriptsError {
     UnprocessableEntity(crate::types::HttpValidationError),
 }
 
+#[cfg(feature = "lifecycle-scripts")]
 impl ListLifecycleScriptsError {
     pub(crate) fn decode(
         status: u16,
@@ -394,6 +430,7 @@ impl ListLifecycleScriptsError {
 }
 
 /// Documented errors of [`Client::create_lifecycle_script`](crate::Client::create_lifecycle_script).
+#[cfg(feature = "lifecycle-scripts")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CreateLifecycleScriptError {
@@ -401,6 +438,7 @@ pub enum CreateLifecycleScriptError {
     UnprocessableEntity(crate::types::HttpValidationError),
 }
 
+#[cfg(feature = "lifecycle-scripts")]
 impl CreateLifecycleScriptError {
     pub(crate) fn decode(
         status: u16,
@@ -416,6 +454,7 @@ impl CreateLifecycleScriptError {
 }
 
 /// Documented errors of [`Client::get_lifecycle_script_content`](crate::Client::get_lifecycle_script_content).
+#[cfg(feature = "lifecycle-scripts")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetLifecycleScriptContentError {
@@ -423,6 +462,7 @@ pub enum GetLifecycleScriptContentError {
     UnprocessableEntity(crate::types::HttpValidationError),
 }
 
+#[cfg(feature = "lifecycle-scripts")]
 impl GetLifecycleScriptContentError {
     pub(crate) fn decode(
         status: u16,
@@ -438,6 +478,7 @@ impl GetLifecycleScriptContentError {
 }
 
 /// Documented errors of [`Client::delete_lifecycle_script`](crate::Client::delete_lifecycle_script).
+#[cfg(feature = "lifecycle-scripts")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum DeleteLifecycleScriptError {
@@ -445,6 +486,7 @@ pub enum DeleteLifecycleScriptError {
     UnprocessableEntity(crate::types::HttpValidationError),
 }
 
+#[cfg(feature = "lifecycle-scripts")]
 impl DeleteLifecycleScriptError {
     pub(crate) fn decode(
         status: u16,
@@ -460,6 +502,7 @@ impl DeleteLifecycleScriptError {
 }
 
 /// Documented errors of [`Client::update_lifecycle_script`](crate::Client::update_lifecycle_script).
+#[cfg(feature = "lifecycle-scripts")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum UpdateLifecycleScriptError {
@@ -467,6 +510,7 @@ pub enum UpdateLifecycleScriptError {
     UnprocessableEntity(crate::types::HttpValidationError),
 }
 
+#[cfg(feature = "lifecycle-scripts")]
 impl UpdateLifecycleScriptError {
     pub(crate) fn decode(
         status: u16,
@@ -482,9 +526,11 @@ impl UpdateLifecycleScriptError {
 }
 
 /// Documented errors of [`Client::get_reservation_instance_types`](crate::Client::get_reservation_instance_types).
+#[cfg(any(feature = "instance-types", feature = "reservations"))]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetReservationInstanceTypesError {}
+#[cfg(any(feature = "instance-types", feature = "reservations"))]
 impl GetReservationInstanceTypesError {
     pub(crate) fn decode(
         status: u16,
@@ -496,6 +542,7 @@ impl GetReservationInstanceTypesError {
 }
 
 /// Documented errors of [`Client::get_reservation_quote`](crate::Client::get_reservation_quote).
+#[cfg(feature = "reservations")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetReservationQuoteError {
@@ -503,6 +550,7 @@ pub enum GetReservationQuoteError {
     UnprocessableEntity(crate::types::HttpValidationError),
 }
 
+#[cfg(feature = "reservations")]
 impl GetReservationQuoteError {
     pub(crate) fn decode(
         status: u16,
@@ -518,6 +566,7 @@ impl GetReservationQuoteError {
 }
 
 /// Documented errors of [`Client::get_availability`](crate::Client::get_availability).
+#[cfg(feature = "reservations")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetAvailabilityError {
@@ -525,6 +574,7 @@ pub enum GetAvailabilityError {
     UnprocessableEntity(crate::types::HttpValidationError),
 }
 
+#[cfg(feature = "reservations")]
 impl GetAvailabilityError {
     pub(crate) fn decode(
         status: u16,
@@ -540,6 +590,7 @@ impl GetAvailabilityError {
 }
 
 /// Documented errors of [`Client::get_reservations`](crate::Client::get_reservations).
+#[cfg(feature = "reservations")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetReservationsError {
@@ -547,6 +598,7 @@ pub enum GetReservationsError {
     UnprocessableEntity(crate::types::HttpValidationError),
 }
 
+#[cfg(feature = "reservations")]
 impl GetReservationsError {
     pub(crate) fn decode(
         status: u16,
@@ -562,6 +614,7 @@ impl GetReservationsError {
 }
 
 /// Documented errors of [`Client::create_reservation`](crate::Client::create_reservation).
+#[cfg(feature = "reservations")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CreateReservationError {
@@ -569,6 +622,7 @@ pub enum CreateReservationError {
     UnprocessableEntity(crate::types::HttpValidationError),
 }
 
+#[cfg(feature = "reservations")]
 impl CreateReservationError {
     pub(crate) fn decode(
         status: u16,
@@ -584,6 +638,7 @@ impl CreateReservationError {
 }
 
 /// Documented errors of [`Client::get_extension_availability`](crate::Client::get_extension_availability).
+#[cfg(feature = "reservations")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetExtensionAvailabilityError {
@@ -591,6 +646,7 @@ pub enum GetExtensionAvailabilityError {
     UnprocessableEntity(crate::types::HttpValidationError),
 }
 
+#[cfg(feature = "reservations")]
 impl GetExtensionAvailabilityError {
     pub(crate) fn decode(
         status: u16,
@@ -606,6 +662,7 @@ impl GetExtensionAvailabilityError {
 }
 
 /// Documented errors of [`Client::extend_reservation`](crate::Client::extend_reservation).
+#[cfg(feature = "reservations")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ExtendReservationError {
@@ -613,6 +670,7 @@ pub enum ExtendReservationError {
     UnprocessableEntity(crate::types::HttpValidationError),
 }
 
+#[cfg(feature = "reservations")]
 impl ExtendReservationError {
     pub(crate) fn decode(
         status: u16,
@@ -628,6 +686,7 @@ impl ExtendReservationError {
 }
 
 /// Documented errors of [`Client::update_reservation`](crate::Client::update_reservation).
+#[cfg(feature = "reservations")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum UpdateReservationError {
@@ -635,6 +694,7 @@ pub enum UpdateReservationError {
     UnprocessableEntity(crate::types::HttpValidationError),
 }
 
+#[cfg(feature = "reservations")]
 impl UpdateReservationError {
     pub(crate) fn decode(
         status: u16,
@@ -650,6 +710,7 @@ impl UpdateReservationError {
 }
 
 /// Documented errors of [`Client::terminate_instance`](crate::Client::terminate_instance).
+#[cfg(feature = "reservations")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum TerminateInstanceError {
@@ -663,6 +724,7 @@ pub enum TerminateInstanceError {
     BadGateway,
 }
 
+#[cfg(feature = "reservations")]
 impl TerminateInstanceError {
     pub(crate) fn decode(
         status: u16,
@@ -681,6 +743,7 @@ impl TerminateInstanceError {
 }
 
 /// Documented errors of [`Client::get_reservation_history`](crate::Client::get_reservation_history).
+#[cfg(feature = "reservations")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetReservationHistoryError {
@@ -688,6 +751,7 @@ pub enum GetReservationHistoryError {
     UnprocessableEntity(crate::types::HttpValidationError),
 }
 
+#[cfg(feature = "reservations")]
 impl GetReservationHistoryError {
     pub(crate) fn decode(
         status: u16,
@@ -703,6 +767,7 @@ impl GetReservationHistoryError {
 }
 
 /// Documented errors of [`Client::get_reservation_usage`](crate::Client::get_reservation_usage).
+#[cfg(feature = "reservations")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetReservationUsageError {
@@ -710,6 +775,7 @@ pub enum GetReservationUsageError {
     UnprocessableEntity(crate::types::HttpValidationError),
 }
 
+#[cfg(feature = "reservations")]
 impl GetReservationUsageError {
     pub(crate) fn decode(
         status: u16,
@@ -725,6 +791,7 @@ impl GetReservationUsageError {
 }
 
 /// Documented errors of [`Client::get_volumes`](crate::Client::get_volumes).
+#[cfg(feature = "volumes")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetVolumesError {
@@ -732,6 +799,7 @@ pub enum GetVolumesError {
     UnprocessableEntity(crate::types::HttpValidationError),
 }
 
+#[cfg(feature = "volumes")]
 impl GetVolumesError {
     pub(crate) fn decode(
         status: u16,
@@ -747,6 +815,7 @@ impl GetVolumesError {
 }
 
 /// Documented errors of [`Client::create_volume`](crate::Client::create_volume).
+#[cfg(feature = "volumes")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CreateVolumeError {
@@ -754,6 +823,7 @@ pub enum CreateVolumeError {
     UnprocessableEntity(crate::types::HttpValidationError),
 }
 
+#[cfg(feature = "volumes")]
 impl CreateVolumeError {
     pub(crate) fn decode(
         status: u16,
@@ -769,6 +839,7 @@ impl CreateVolumeError {
 }
 
 /// Documented errors of [`Client::delete_volume`](crate::Client::delete_volume).
+#[cfg(feature = "volumes")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum DeleteVolumeError {
@@ -776,6 +847,7 @@ pub enum DeleteVolumeError {
     UnprocessableEntity(crate::types::HttpValidationError),
 }
 
+#[cfg(feature = "volumes")]
 impl DeleteVolumeError {
     pub(crate) fn decode(
         status: u16,
@@ -791,6 +863,7 @@ impl DeleteVolumeError {
 }
 
 /// Documented errors of [`Client::update_volume`](crate::Client::update_volume).
+#[cfg(feature = "volumes")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum UpdateVolumeError {
@@ -798,6 +871,7 @@ pub enum UpdateVolumeError {
     UnprocessableEntity(crate::types::HttpValidationError),
 }
 
+#[cfg(feature = "volumes")]
 impl UpdateVolumeError {
     pub(crate) fn decode(
         status: u16,
@@ -813,6 +887,7 @@ impl UpdateVolumeError {
 }
 
 /// Documented errors of [`Client::get_organization_quotas`](crate::Client::get_organization_quotas).
+#[cfg(feature = "quotas")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetOrganizationQuotasError {
@@ -820,6 +895,7 @@ pub enum GetOrganizationQuotasError {
     UnprocessableEntity(crate::types::HttpValidationError),
 }
 
+#[cfg(feature = "quotas")]
 impl GetOrganizationQuotasError {
     pub(crate) fn decode(
         status: u16,
@@ -835,6 +911,7 @@ impl GetOrganizationQuotasError {
 }
 
 /// Documented errors of [`Client::get_current_prices_v2`](crate::Client::get_current_prices_v2).
+#[cfg(feature = "pricing")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetCurrentPricesV2Error {
@@ -842,6 +919,7 @@ pub enum GetCurrentPricesV2Error {
     UnprocessableEntity(crate::types::HttpValidationError),
 }
 
+#[cfg(feature = "pricing")]
 impl GetCurrentPricesV2Error {
     pub(crate) fn decode(
         status: u16,
@@ -857,6 +935,7 @@ impl GetCurrentPricesV2Error {
 }
 
 /// Documented errors of [`Client::get_historical_prices_v2`](crate::Client::get_historical_prices_v2).
+#[cfg(feature = "pricing")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetHistoricalPricesV2Error {
@@ -864,6 +943,7 @@ pub enum GetHistoricalPricesV2Error {
     UnprocessableEntity(crate::types::HttpValidationError),
 }
 
+#[cfg(feature = "pricing")]
 impl GetHistoricalPricesV2Error {
     pub(crate) fn decode(
         status: u16,
@@ -879,9 +959,11 @@ impl GetHistoricalPricesV2Error {
 }
 
 /// Documented errors of [`Client::get_cpu_instance_types`](crate::Client::get_cpu_instance_types).
+#[cfg(feature = "cpu")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetCpuInstanceTypesError {}
+#[cfg(feature = "cpu")]
 impl GetCpuInstanceTypesError {
     pub(crate) fn decode(
         status: u16,
@@ -893,9 +975,11 @@ impl GetCpuInstanceTypesError {
 }
 
 /// Documented errors of [`Client::get_cpu_regions`](crate::Client::get_cpu_regions).
+#[cfg(feature = "cpu")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetCpuRegionsError {}
+#[cfg(feature = "cpu")]
 impl GetCpuRegionsError {
     pub(crate) fn decode(
         status: u16,
@@ -907,6 +991,7 @@ impl GetCpuRegionsError {
 }
 
 /// Documented errors of [`Client::create_cpu_instance`](crate::Client::create_cpu_instance).
+#[cfg(feature = "cpu")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CreateCpuInstanceError {
@@ -914,6 +999,7 @@ pub enum CreateCpuInstanceError {
     UnprocessableEntity(crate::types::HttpValidationError),
 }
 
+#[cfg(feature = "cpu")]
 impl CreateCpuInstanceError {
     pub(crate) fn decode(
         status: u16,
@@ -929,6 +1015,7 @@ impl CreateCpuInstanceError {
 }
 
 /// Documented errors of [`Client::terminate_cpu_instance`](crate::Client::terminate_cpu_instance).
+#[cfg(feature = "cpu")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum TerminateCpuInstanceError {
@@ -936,6 +1023,7 @@ pub enum TerminateCpuInstanceError {
     UnprocessableEntity(crate::types::HttpValidationError),
 }
 
+#[cfg(feature = "cpu")]
 impl TerminateCpuInstanceError {
     pub(crate) fn decode(
         status: u16,
@@ -951,6 +1039,7 @@ impl TerminateCpuInstanceError {
 }
 
 /// Documented errors of [`Client::get_kubernetes_clusters`](crate::Client::get_kubernetes_clusters).
+#[cfg(feature = "kubernetes-clusters")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetKubernetesClustersError {
@@ -958,6 +1047,7 @@ pub enum GetKubernetesClustersError {
     UnprocessableEntity(crate::types::HttpValidationError),
 }
 
+#[cfg(feature = "kubernetes-clusters")]
 impl GetKubernetesClustersError {
     pub(crate) fn decode(
         status: u16,
@@ -973,6 +1063,7 @@ impl GetKubernetesClustersError {
 }
 
 /// Documented errors of [`Client::create_kubernetes_cluster`](crate::Client::create_kubernetes_cluster).
+#[cfg(feature = "kubernetes-clusters")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CreateKubernetesClusterError {
@@ -980,6 +1071,7 @@ pub enum CreateKubernetesClusterError {
     UnprocessableEntity(crate::types::HttpValidationError),
 }
 
+#[cfg(feature = "kubernetes-clusters")]
 impl CreateKubernetesClusterError {
     pub(crate) fn decode(
         status: u16,
@@ -995,6 +1087,7 @@ impl CreateKubernetesClusterError {
 }
 
 /// Documented errors of [`Client::get_kubernetes_cluster`](crate::Client::get_kubernetes_cluster).
+#[cfg(feature = "kubernetes-clusters")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetKubernetesClusterError {
@@ -1002,6 +1095,7 @@ pub enum GetKubernetesClusterError {
     UnprocessableEntity(crate::types::HttpValidationError),
 }
 
+#[cfg(feature = "kubernetes-clusters")]
 impl GetKubernetesClusterError {
     pub(crate) fn decode(
         status: u16,
@@ -1017,6 +1111,7 @@ impl GetKubernetesClusterError {
 }
 
 /// Documented errors of [`Client::delete_kubernetes_cluster`](crate::Client::delete_kubernetes_cluster).
+#[cfg(feature = "kubernetes-clusters")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum DeleteKubernetesClusterError {
@@ -1024,6 +1119,7 @@ pub enum DeleteKubernetesClusterError {
     UnprocessableEntity(crate::types::HttpValidationError),
 }
 
+#[cfg(feature = "kubernetes-clusters")]
 impl DeleteKubernetesClusterError {
     pub(crate) fn decode(
         status: u16,
@@ -1039,6 +1135,7 @@ impl DeleteKubernetesClusterError {
 }
 
 /// Documented errors of [`Client::get_instances`](crate::Client::get_instances).
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetInstancesError {
@@ -1046,6 +1143,7 @@ pub enum GetInstancesError {
     UnprocessableEntity(crate::types::HttpValidationError),
 }
 
+#[cfg(feature = "instances")]
 impl GetInstancesError {
     pub(crate) fn decode(
         status: u16,
@@ -1061,6 +1159,7 @@ impl GetInstancesError {
 }
 
 /// Documented errors of [`Client::put_instance_status`](crate::Client::put_instance_status).
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum PutInstanceStatusError {
@@ -1074,6 +1173,7 @@ pub enum PutInstanceStatusError {
     NotImplemented,
 }
 
+#[cfg(feature = "instances")]
 impl PutInstanceStatusError {
     pub(crate) fn decode(
         status: u16,
@@ -1092,6 +1192,7 @@ impl PutInstanceStatusError {
 }
 
 /// Documented errors of [`Client::get_instance_status`](crate::Client::get_instance_status).
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetInstanceStatusError {
@@ -1099,6 +1200,7 @@ pub enum GetInstanceStatusError {
     UnprocessableEntity(crate::types::HttpValidationError),
 }
 
+#[cfg(feature = "instances")]
 impl GetInstanceStatusError {
     pub(crate) fn decode(
         status: u16,
@@ -1114,6 +1216,7 @@ impl GetInstanceStatusError {
 }
 
 /// Documented errors of [`Client::refresh_instance_boot_disk`](crate::Client::refresh_instance_boot_disk).
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum RefreshInstanceBootDiskError {
@@ -1127,6 +1230,7 @@ pub enum RefreshInstanceBootDiskError {
     NotImplemented,
 }
 
+#[cfg(feature = "instances")]
 impl RefreshInstanceBootDiskError {
     pub(crate) fn decode(
         status: u16,
@@ -1145,6 +1249,7 @@ impl RefreshInstanceBootDiskError {
 }
 
 /// Documented errors of [`Client::restart_vm`](crate::Client::restart_vm).
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum RestartVmError {
@@ -1160,6 +1265,7 @@ pub enum RestartVmError {
     NotImplemented,
 }
 
+#[cfg(feature = "instances")]
 impl RestartVmError {
     pub(crate) fn decode(
         status: u16,
@@ -1179,6 +1285,7 @@ impl RestartVmError {
 }
 
 /// Documented errors of [`Client::get_instance_status_history`](crate::Client::get_instance_status_history).
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetInstanceStatusHistoryError {
@@ -1186,6 +1293,7 @@ pub enum GetInstanceStatusHistoryError {
     UnprocessableEntity(crate::types::HttpValidationError),
 }
 
+#[cfg(feature = "instances")]
 impl GetInstanceStatusHistoryError {
     pub(crate) fn decode(
         status: u16,
@@ -1201,6 +1309,7 @@ impl GetInstanceStatusHistoryError {
 }
 
 /// Documented errors of [`Client::get_instance_pricing_history`](crate::Client::get_instance_pricing_history).
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetInstancePricingHistoryError {
@@ -1208,6 +1317,7 @@ pub enum GetInstancePricingHistoryError {
     UnprocessableEntity(crate::types::HttpValidationError),
 }
 
+#[cfg(feature = "instances")]
 impl GetInstancePricingHistoryError {
     pub(crate) fn decode(
         status: u16,
@@ -1223,9 +1333,11 @@ impl GetInstancePricingHistoryError {
 }
 
 /// Documented errors of [`Client::get_instance_types`](crate::Client::get_instance_types).
+#[cfg(feature = "instance-types")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetInstanceTypesError {}
+#[cfg(feature = "instance-types")]
 impl GetInstanceTypesError {
     pub(crate) fn decode(
         status: u16,
@@ -1237,9 +1349,11 @@ impl GetInstanceTypesError {
 }
 
 /// Documented errors of [`Client::get_projects`](crate::Client::get_projects).
+#[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetProjectsError {}
+#[cfg(feature = "projects")]
 impl GetProjectsError {
     pub(crate) fn decode(
         status: u16,
@@ -1251,9 +1365,11 @@ impl GetProjectsError {
 }
 
 /// Documented errors of [`Client::get_image_versions`](crate::Client::get_image_versions).
+#[cfg(feature = "image-versions")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetImageVersionsError {}
+#[cfg(feature = "image-versions")]
 impl GetImageVersionsError {
     pub(crate) fn decode(
         status: u16,
@@ -1265,6 +1381,7 @@ impl GetImageVersionsError {
 }
 
 /// Documented errors of [`Client::get_mcc_image_versions`](crate::Client::get_mcc_image_versions).
+#[cfg(feature = "image-versions")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetMccImageVersionsError {
@@ -1272,6 +1389,7 @@ pub enum GetMccImageVersionsError {
     UnprocessableEntity(crate::types::HttpValidationError),
 }
 
+#[cfg(feature = "image-versions")]
 impl GetMccImageVersionsError {
     pub(crate) fn decode(
         status: u16,
@@ -1287,6 +1405,7 @@ impl GetMccImageVersionsError {
 }
 
 /// Documented errors of [`Client::get_quotas`](crate::Client::get_quotas).
+#[cfg(feature = "quotas")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetQuotasError {
@@ -1294,6 +1413,7 @@ pub enum GetQuotasError {
     UnprocessableEntity(crate::types::HttpValidationError),
 }
 
+#[cfg(feature = "quotas")]
 impl GetQuotasError {
     pub(crate) fn decode(
         status: u16,

@@ -65,6 +65,7 @@ impl std::ops::Deref for MockServer {
     }
 }
 
+#[cfg(feature = "api-keys")]
 impl MockServer {
     /// Answers [`Client::get_api_keys`](crate::Client::get_api_keys) (`GET /v2/api-keys`).
     pub fn on_get_api_keys(
@@ -82,6 +83,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "api-keys")]
 impl MockServer {
     /// Answers [`Client::create_api_key`](crate::Client::create_api_key) (`POST /v2/api-keys`).
     pub fn on_create_api_key(
@@ -105,6 +107,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "api-keys")]
 impl MockServer {
     /// Answers [`Client::revoke_api_key`](crate::Client::revoke_api_key) (`DELETE /v2/api-keys/{key_fid}`).
     pub fn on_revoke_api_key(&self) -> Route<(), crate::errors::RevokeApiKeyError> {
@@ -127,6 +130,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "profile")]
 impl MockServer {
     /// Answers [`Client::get_me`](crate::Client::get_me) (`GET /v2/me`).
     pub fn on_get_me(
@@ -142,6 +146,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "profile")]
 impl MockServer {
     /// Answers [`Client::get_my_teammates`](crate::Client::get_my_teammates) (`GET /v2/me/teammates`).
     pub fn on_get_my_teammates(
@@ -157,6 +162,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "ssh-keys")]
 impl MockServer {
     /// Answers [`Client::get_ssh_keys`](crate::Client::get_ssh_keys) (`GET /v2/ssh-keys`).
     pub fn on_get_ssh_keys(
@@ -176,6 +182,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "ssh-keys")]
 impl MockServer {
     /// Answers [`Client::create_ssh_key`](crate::Client::create_ssh_key) (`POST /v2/ssh-keys`).
     pub fn on_create_ssh_key(
@@ -195,6 +202,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "ssh-keys")]
 impl MockServer {
     /// Answers [`Client::delete_ssh_key`](crate::Client::delete_ssh_key) (`DELETE /v2/ssh-keys/{ssh_key_fid}`).
     pub fn on_delete_ssh_key(&self) -> Route<(), crate::errors::DeleteSshKeyError> {
@@ -212,6 +220,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "ssh-keys")]
 impl MockServer {
     /// Answers [`Client::update_ssh_key`](crate::Client::update_ssh_key) (`PATCH /v2/ssh-keys/{ssh_key_fid}`).
     pub fn on_update_ssh_key(
@@ -231,6 +240,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "spot")]
 impl MockServer {
     /// Answers [`Client::get_bids`](crate::Client::get_bids) (`GET /v2/spot/bids`).
     pub fn on_get_bids(
@@ -250,6 +260,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "spot")]
 impl MockServer {
     /// Answers [`Client::create_bid`](crate::Client::create_bid) (`POST /v2/spot/bids`).
     pub fn on_create_bid(
@@ -269,6 +280,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "spot")]
 impl MockServer {
     /// Answers [`Client::get_bid`](crate::Client::get_bid) (`GET /v2/spot/bids/{bid_fid}`).
     pub fn on_get_bid(
@@ -288,6 +300,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "spot")]
 impl MockServer {
     /// Answers [`Client::cancel_bid`](crate::Client::cancel_bid) (`DELETE /v2/spot/bids/{bid_fid}`).
     pub fn on_cancel_bid(&self) -> Route<(), crate::errors::CancelBidError> {
@@ -305,6 +318,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "spot")]
 impl MockServer {
     /// Answers [`Client::update_bid`](crate::Client::update_bid) (`PATCH /v2/spot/bids/{bid_fid}`).
     pub fn on_update_bid(
@@ -324,6 +338,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "spot")]
 impl MockServer {
     /// Answers [`Client::get_bid_status`](crate::Client::get_bid_status) (`GET /v2/spot/bids/{bid_fid}/status`).
     pub fn on_get_bid_status(
@@ -343,6 +358,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "spot")]
 impl MockServer {
     /// Answers [`Client::get_bid_history`](crate::Client::get_bid_history) (`GET /v2/spot/bids/{bid_fid}/history`).
     pub fn on_get_bid_history(
@@ -362,6 +378,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "spot")]
 impl MockServer {
     /// Answers [`Client::get_auctions`](crate::Client::get_auctions) (`GET /v2/spot/availability`).
     pub fn on_get_auctions(
@@ -377,6 +394,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "lifecycle-scripts")]
 impl MockServer {
     /// Answers [`Client::list_lifecycle_scripts`](crate::Client::list_lifecycle_scripts) (`GET /v2/lifecycle-scripts`).
     pub fn on_list_lifecycle_scripts(
@@ -399,6 +417,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "lifecycle-scripts")]
 impl MockServer {
     /// Answers [`Client::create_lifecycle_script`](crate::Client::create_lifecycle_script) (`POST /v2/lifecycle-scripts`).
     pub fn on_create_lifecycle_script(
@@ -421,6 +440,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "lifecycle-scripts")]
 impl MockServer {
     /// Answers [`Client::get_lifecycle_script_content`](crate::Client::get_lifecycle_script_content) (`GET /v2/lifecycle-scripts/{ls_fid}/content`).
     pub fn on_get_lifecycle_script_content(
@@ -443,6 +463,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "lifecycle-scripts")]
 impl MockServer {
     /// Answers [`Client::delete_lifecycle_script`](crate::Client::delete_lifecycle_script) (`DELETE /v2/lifecycle-scripts/{ls_fid}`).
     pub fn on_delete_lifecycle_script(
@@ -462,6 +483,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "lifecycle-scripts")]
 impl MockServer {
     /// Answers [`Client::update_lifecycle_script`](crate::Client::update_lifecycle_script) (`PATCH /v2/lifecycle-scripts/{ls_fid}`).
     pub fn on_update_lifecycle_script(
@@ -484,6 +506,7 @@ impl MockServer {
     }
 }
 
+#[cfg(any(feature = "instance-types", feature = "reservations"))]
 impl MockServer {
     /// Answers [`Client::get_reservation_instance_types`](crate::Client::get_reservation_instance_types) (`GET /v2/reservation/instance-types`).
     pub fn on_get_reservation_instance_types(
@@ -502,6 +525,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "reservations")]
 impl MockServer {
     /// Answers [`Client::get_reservation_quote`](crate::Client::get_reservation_quote) (`GET /v2/reservation/quote`).
     pub fn on_get_reservation_quote(
@@ -524,6 +548,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "reservations")]
 impl MockServer {
     /// Answers [`Client::get_availability`](crate::Client::get_availability) (`GET /v2/reservation/availability`).
     pub fn on_get_availability(
@@ -546,6 +571,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "reservations")]
 impl MockServer {
     /// Answers [`Client::get_reservations`](crate::Client::get_reservations) (`GET /v2/reservation`).
     pub fn on_get_reservations(
@@ -568,6 +594,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "reservations")]
 impl MockServer {
     /// Answers [`Client::create_reservation`](crate::Client::create_reservation) (`POST /v2/reservation`).
     pub fn on_create_reservation(
@@ -587,6 +614,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "reservations")]
 impl MockServer {
     /// Answers [`Client::get_extension_availability`](crate::Client::get_extension_availability) (`GET /v2/reservation/{reservation_fid}/extension-availability`).
     pub fn on_get_extension_availability(
@@ -609,6 +637,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "reservations")]
 impl MockServer {
     /// Answers [`Client::extend_reservation`](crate::Client::extend_reservation) (`POST /v2/reservation/{reservation_fid}/extend`).
     pub fn on_extend_reservation(
@@ -628,6 +657,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "reservations")]
 impl MockServer {
     /// Answers [`Client::update_reservation`](crate::Client::update_reservation) (`PATCH /v2/reservation/{reservation_fid}`).
     pub fn on_update_reservation(
@@ -647,6 +677,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "reservations")]
 impl MockServer {
     /// Answers [`Client::terminate_instance`](crate::Client::terminate_instance) (`POST /v2/reservation/{reservation_fid}/terminate-instances`).
     pub fn on_terminate_instance(
@@ -678,6 +709,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "reservations")]
 impl MockServer {
     /// Answers [`Client::get_reservation_history`](crate::Client::get_reservation_history) (`GET /v2/reservation/{reservation_fid}/history`).
     pub fn on_get_reservation_history(
@@ -700,6 +732,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "reservations")]
 impl MockServer {
     /// Answers [`Client::get_reservation_usage`](crate::Client::get_reservation_usage) (`GET /v2/reservation/{reservation_fid}/usage`).
     pub fn on_get_reservation_usage(
@@ -722,6 +755,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "volumes")]
 impl MockServer {
     /// Answers [`Client::get_volumes`](crate::Client::get_volumes) (`GET /v2/volumes`).
     pub fn on_get_volumes(
@@ -741,6 +775,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "volumes")]
 impl MockServer {
     /// Answers [`Client::create_volume`](crate::Client::create_volume) (`POST /v2/volumes`).
     pub fn on_create_volume(
@@ -760,6 +795,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "volumes")]
 impl MockServer {
     /// Answers [`Client::delete_volume`](crate::Client::delete_volume) (`DELETE /v2/volumes/{volume_fid}`).
     pub fn on_delete_volume(&self) -> Route<(), crate::errors::DeleteVolumeError> {
@@ -777,6 +813,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "volumes")]
 impl MockServer {
     /// Answers [`Client::update_volume`](crate::Client::update_volume) (`PATCH /v2/volumes/{volume_fid}`).
     pub fn on_update_volume(
@@ -796,6 +833,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "quotas")]
 impl MockServer {
     /// Answers [`Client::get_organization_quotas`](crate::Client::get_organization_quotas) (`GET /v2/organizations/{organization_id}/quotas`).
     pub fn on_get_organization_quotas(
@@ -818,6 +856,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "pricing")]
 impl MockServer {
     /// Answers [`Client::get_current_prices_v2`](crate::Client::get_current_prices_v2) (`GET /v2/pricing/current`).
     pub fn on_get_current_prices_v2(
@@ -840,6 +879,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "pricing")]
 impl MockServer {
     /// Answers [`Client::get_historical_prices_v2`](crate::Client::get_historical_prices_v2) (`GET /v2/pricing/history`).
     pub fn on_get_historical_prices_v2(
@@ -862,6 +902,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "cpu")]
 impl MockServer {
     /// Answers [`Client::get_cpu_instance_types`](crate::Client::get_cpu_instance_types) (`GET /v2/cpu/instance-types`).
     pub fn on_get_cpu_instance_types(
@@ -880,6 +921,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "cpu")]
 impl MockServer {
     /// Answers [`Client::get_cpu_regions`](crate::Client::get_cpu_regions) (`GET /v2/cpu/regions`).
     pub fn on_get_cpu_regions(
@@ -895,6 +937,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "cpu")]
 impl MockServer {
     /// Answers [`Client::create_cpu_instance`](crate::Client::create_cpu_instance) (`POST /v2/cpu/instances`).
     pub fn on_create_cpu_instance(
@@ -914,6 +957,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "cpu")]
 impl MockServer {
     /// Answers [`Client::terminate_cpu_instance`](crate::Client::terminate_cpu_instance) (`DELETE /v2/cpu/instances/{instance_fid}`).
     pub fn on_terminate_cpu_instance(
@@ -933,6 +977,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "kubernetes-clusters")]
 impl MockServer {
     /// Answers [`Client::get_kubernetes_clusters`](crate::Client::get_kubernetes_clusters) (`GET /v2/kubernetes/clusters`).
     pub fn on_get_kubernetes_clusters(
@@ -955,6 +1000,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "kubernetes-clusters")]
 impl MockServer {
     /// Answers [`Client::create_kubernetes_cluster`](crate::Client::create_kubernetes_cluster) (`POST /v2/kubernetes/clusters`).
     pub fn on_create_kubernetes_cluster(
@@ -977,6 +1023,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "kubernetes-clusters")]
 impl MockServer {
     /// Answers [`Client::get_kubernetes_cluster`](crate::Client::get_kubernetes_cluster) (`GET /v2/kubernetes/clusters/{cluster_fid}`).
     pub fn on_get_kubernetes_cluster(
@@ -999,6 +1046,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "kubernetes-clusters")]
 impl MockServer {
     /// Answers [`Client::delete_kubernetes_cluster`](crate::Client::delete_kubernetes_cluster) (`DELETE /v2/kubernetes/clusters/{cluster_fid}`).
     pub fn on_delete_kubernetes_cluster(
@@ -1018,6 +1066,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "instances")]
 impl MockServer {
     /// Answers [`Client::get_instances`](crate::Client::get_instances) (`GET /v2/instances`).
     pub fn on_get_instances(
@@ -1037,6 +1086,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "instances")]
 impl MockServer {
     /// Answers [`Client::put_instance_status`](crate::Client::put_instance_status) (`PATCH /v2/instances`).
     pub fn on_put_instance_status(
@@ -1068,6 +1118,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "instances")]
 impl MockServer {
     /// Answers [`Client::get_instance_status`](crate::Client::get_instance_status) (`GET /v2/instances/{instance_fid}/status`).
     pub fn on_get_instance_status(
@@ -1090,6 +1141,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "instances")]
 impl MockServer {
     /// Answers [`Client::refresh_instance_boot_disk`](crate::Client::refresh_instance_boot_disk) (`POST /v2/instances/{instance_fid}/refresh-boot-disk`).
     pub fn on_refresh_instance_boot_disk(
@@ -1121,6 +1173,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "instances")]
 impl MockServer {
     /// Answers [`Client::restart_vm`](crate::Client::restart_vm) (`POST /v2/instances/{instance_fid}/restart`).
     pub fn on_restart_vm(
@@ -1146,6 +1199,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "instances")]
 impl MockServer {
     /// Answers [`Client::get_instance_status_history`](crate::Client::get_instance_status_history) (`GET /v2/instances/status/history`).
     pub fn on_get_instance_status_history(
@@ -1168,6 +1222,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "instances")]
 impl MockServer {
     /// Answers [`Client::get_instance_pricing_history`](crate::Client::get_instance_pricing_history) (`GET /v2/instances/pricing/history`).
     pub fn on_get_instance_pricing_history(
@@ -1190,6 +1245,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "instance-types")]
 impl MockServer {
     /// Answers [`Client::get_instance_types`](crate::Client::get_instance_types) (`GET /v2/instance-types`).
     pub fn on_get_instance_types(
@@ -1208,6 +1264,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "projects")]
 impl MockServer {
     /// Answers [`Client::get_projects`](crate::Client::get_projects) (`GET /v2/projects`).
     pub fn on_get_projects(
@@ -1223,6 +1280,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "image-versions")]
 impl MockServer {
     /// Answers [`Client::get_image_versions`](crate::Client::get_image_versions) (`GET /v2/image-versions`).
     pub fn on_get_image_versions(
@@ -1241,6 +1299,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "image-versions")]
 impl MockServer {
     /// Answers [`Client::get_mcc_image_versions`](crate::Client::get_mcc_image_versions) (`GET /v2/mcc-image-versions`).
     pub fn on_get_mcc_image_versions(
@@ -1263,6 +1322,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "quotas")]
 impl MockServer {
     /// Answers [`Client::get_quotas`](crate::Client::get_quotas) (`GET /v2/quotas`).
     pub fn on_get_quotas(

@@ -3,6 +3,7 @@
 
 //! Every schema of the API as a Rust type.
 
+#[cfg(feature = "api-keys")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiKeyModel {
     /// Example `"apikey_abc123456"`.
@@ -19,6 +20,7 @@ pub struct ApiKeyModel {
     pub snippet: String,
 }
 
+#[cfg(feature = "spot")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AuctionModel {
     /// Example `"auc_abc123456"`.
@@ -40,6 +42,7 @@ pub struct AuctionModel {
     pub default_image_version: Option<String>,
 }
 
+#[cfg(feature = "reservations")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AvailabilitySlotModel {
     /// Example `"2024-01-01T00:00:00Z"`.
@@ -50,6 +53,7 @@ pub struct AvailabilitySlotModel {
 }
 
 /// A single event in the history of a spot bid.
+#[cfg(feature = "spot")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BidHistoryEventModel {
     /// When the event occurred
@@ -70,6 +74,7 @@ pub struct BidHistoryEventModel {
 }
 
 /// Values this client does not know decode as [`BidHistoryEventModelEventType::Unknown`] and encode back unchanged.
+#[cfg(feature = "spot")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum BidHistoryEventModelEventType {
@@ -97,6 +102,7 @@ pub enum BidHistoryEventModelEventType {
     Unknown(String),
 }
 
+#[cfg(feature = "spot")]
 impl BidHistoryEventModelEventType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -116,6 +122,7 @@ impl BidHistoryEventModelEventType {
     }
 }
 
+#[cfg(feature = "spot")]
 impl From<&str> for BidHistoryEventModelEventType {
     fn from(value: &str) -> Self {
         match value {
@@ -134,6 +141,7 @@ impl From<&str> for BidHistoryEventModelEventType {
     }
 }
 
+#[cfg(feature = "spot")]
 impl std::str::FromStr for BidHistoryEventModelEventType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -141,18 +149,21 @@ impl std::str::FromStr for BidHistoryEventModelEventType {
     }
 }
 
+#[cfg(feature = "spot")]
 impl std::fmt::Display for BidHistoryEventModelEventType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.pad(self.as_str())
     }
 }
 
+#[cfg(feature = "spot")]
 impl serde::Serialize for BidHistoryEventModelEventType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "spot")]
 impl<'de> serde::Deserialize<'de> for BidHistoryEventModelEventType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -162,6 +173,7 @@ impl<'de> serde::Deserialize<'de> for BidHistoryEventModelEventType {
 }
 
 /// Response model for bid history.
+#[cfg(feature = "spot")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BidHistoryResponse {
     /// Example `"bid_abc123456"`.
@@ -170,6 +182,7 @@ pub struct BidHistoryResponse {
     pub events: Vec<BidHistoryEventModel>,
 }
 
+#[cfg(feature = "spot")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BidModel {
     /// Example `"bid_abc123456"`.
@@ -200,6 +213,7 @@ pub struct BidModel {
 }
 
 /// Values this client does not know decode as [`BidStatus::Unknown`] and encode back unchanged.
+#[cfg(feature = "spot")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum BidStatus {
@@ -217,6 +231,7 @@ pub enum BidStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "spot")]
 impl BidStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -231,6 +246,7 @@ impl BidStatus {
     }
 }
 
+#[cfg(feature = "spot")]
 impl From<&str> for BidStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -244,6 +260,7 @@ impl From<&str> for BidStatus {
     }
 }
 
+#[cfg(feature = "spot")]
 impl std::str::FromStr for BidStatus {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -251,18 +268,21 @@ impl std::str::FromStr for BidStatus {
     }
 }
 
+#[cfg(feature = "spot")]
 impl std::fmt::Display for BidStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.pad(self.as_str())
     }
 }
 
+#[cfg(feature = "spot")]
 impl serde::Serialize for BidStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "spot")]
 impl<'de> serde::Deserialize<'de> for BidStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -272,6 +292,7 @@ impl<'de> serde::Deserialize<'de> for BidStatus {
 }
 
 /// Response model for the detailed bid status endpoint.
+#[cfg(feature = "spot")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BidStatusResponse {
     /// Example `"bid_xxxx"`.
@@ -281,6 +302,7 @@ pub struct BidStatusResponse {
 }
 
 /// Values this client does not know decode as [`BidStatusResponseStatus::Unknown`] and encode back unchanged.
+#[cfg(feature = "spot")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum BidStatusResponseStatus {
@@ -300,6 +322,7 @@ pub enum BidStatusResponseStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "spot")]
 impl BidStatusResponseStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -315,6 +338,7 @@ impl BidStatusResponseStatus {
     }
 }
 
+#[cfg(feature = "spot")]
 impl From<&str> for BidStatusResponseStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -329,6 +353,7 @@ impl From<&str> for BidStatusResponseStatus {
     }
 }
 
+#[cfg(feature = "spot")]
 impl std::str::FromStr for BidStatusResponseStatus {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -336,18 +361,21 @@ impl std::str::FromStr for BidStatusResponseStatus {
     }
 }
 
+#[cfg(feature = "spot")]
 impl std::fmt::Display for BidStatusResponseStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.pad(self.as_str())
     }
 }
 
+#[cfg(feature = "spot")]
 impl serde::Serialize for BidStatusResponseStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "spot")]
 impl<'de> serde::Deserialize<'de> for BidStatusResponseStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -361,6 +389,7 @@ pub struct CheckAvailabilityResponse {
     pub available: bool,
 }
 
+#[cfg(feature = "api-keys")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CreateApiKeyRequest {
     pub name: String,
@@ -368,6 +397,7 @@ pub struct CreateApiKeyRequest {
     pub expires_at: sdkgen_runtime::Timestamp,
 }
 
+#[cfg(feature = "api-keys")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CreateApiKeyResponse {
     /// Example `"apikey_abc123456"`.
@@ -386,6 +416,7 @@ pub struct CreateApiKeyResponse {
     pub secret: String,
 }
 
+#[cfg(feature = "spot")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CreateBidRequest {
     /// Example `"proj_abc123456"`.
@@ -404,6 +435,7 @@ pub struct CreateBidRequest {
     pub notification_email: Option<String>,
 }
 
+#[cfg(feature = "cpu")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CreateCpuInstanceRequest {
     pub name: String,
@@ -423,6 +455,7 @@ pub struct CreateCpuInstanceRequest {
     pub image_version: Option<String>,
 }
 
+#[cfg(feature = "kubernetes-clusters")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CreateKubernetesClusterRequest {
     pub name: String,
@@ -442,6 +475,7 @@ pub struct CreateKubernetesClusterRequest {
     pub image_version: Option<String>,
 }
 
+#[cfg(feature = "kubernetes-clusters")]
 impl sdkgen_runtime::Constrained for CreateKubernetesClusterRequest {
     fn check_constraints(&self, at: &str, request: &mut sdkgen_runtime::Request) {
         {
@@ -459,6 +493,7 @@ impl sdkgen_runtime::Constrained for CreateKubernetesClusterRequest {
 }
 
 /// Values this client does not know decode as [`CreateKubernetesClusterRequestK8sVersion::Unknown`] and encode back unchanged.
+#[cfg(feature = "kubernetes-clusters")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CreateKubernetesClusterRequestK8sVersion {
@@ -470,6 +505,7 @@ pub enum CreateKubernetesClusterRequestK8sVersion {
     Unknown(String),
 }
 
+#[cfg(feature = "kubernetes-clusters")]
 impl CreateKubernetesClusterRequestK8sVersion {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -481,6 +517,7 @@ impl CreateKubernetesClusterRequestK8sVersion {
     }
 }
 
+#[cfg(feature = "kubernetes-clusters")]
 impl From<&str> for CreateKubernetesClusterRequestK8sVersion {
     fn from(value: &str) -> Self {
         match value {
@@ -491,6 +528,7 @@ impl From<&str> for CreateKubernetesClusterRequestK8sVersion {
     }
 }
 
+#[cfg(feature = "kubernetes-clusters")]
 impl std::str::FromStr for CreateKubernetesClusterRequestK8sVersion {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -498,18 +536,21 @@ impl std::str::FromStr for CreateKubernetesClusterRequestK8sVersion {
     }
 }
 
+#[cfg(feature = "kubernetes-clusters")]
 impl std::fmt::Display for CreateKubernetesClusterRequestK8sVersion {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.pad(self.as_str())
     }
 }
 
+#[cfg(feature = "kubernetes-clusters")]
 impl serde::Serialize for CreateKubernetesClusterRequestK8sVersion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "kubernetes-clusters")]
 impl<'de> serde::Deserialize<'de> for CreateKubernetesClusterRequestK8sVersion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -518,6 +559,7 @@ impl<'de> serde::Deserialize<'de> for CreateKubernetesClusterRequestK8sVersion {
     }
 }
 
+#[cfg(feature = "lifecycle-scripts")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CreateLifecycleScriptRequest {
     /// Example `"proj_abc123456"`.
@@ -533,6 +575,7 @@ pub struct CreateLifecycleScriptRequest {
     pub scope: Option<PublicLifecycleScriptScope>,
 }
 
+#[cfg(feature = "lifecycle-scripts")]
 impl sdkgen_runtime::Constrained for CreateLifecycleScriptRequest {
     fn check_constraints(&self, at: &str, request: &mut sdkgen_runtime::Request) {
         {
@@ -560,6 +603,7 @@ impl sdkgen_runtime::Constrained for CreateLifecycleScriptRequest {
     }
 }
 
+#[cfg(feature = "reservations")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CreateReservationRequest {
     /// Example `"proj_abc123456"`.
@@ -582,6 +626,7 @@ pub struct CreateReservationRequest {
     pub notification_email: Option<String>,
 }
 
+#[cfg(feature = "reservations")]
 impl sdkgen_runtime::Constrained for CreateReservationRequest {
     fn check_constraints(&self, at: &str, request: &mut sdkgen_runtime::Request) {
         sdkgen_runtime::Constrained::check_constraints(
@@ -592,6 +637,7 @@ impl sdkgen_runtime::Constrained for CreateReservationRequest {
     }
 }
 
+#[cfg(feature = "ssh-keys")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSshKeyRequest {
     /// Example `"proj_abc123456"`.
@@ -605,6 +651,7 @@ pub struct CreateSshKeyRequest {
 }
 
 /// Request model for creating a new storage volume.
+#[cfg(feature = "volumes")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CreateVolumeRequest {
     /// Length `..=64`; pattern `^[a-z]([-a-z0-9]*[a-z0-9])?$`.
@@ -617,6 +664,7 @@ pub struct CreateVolumeRequest {
     pub size_gb: sdkgen_runtime::serde_json::Value,
 }
 
+#[cfg(feature = "volumes")]
 impl sdkgen_runtime::Constrained for CreateVolumeRequest {
     fn check_constraints(&self, at: &str, request: &mut sdkgen_runtime::Request) {
         {
@@ -633,6 +681,7 @@ impl sdkgen_runtime::Constrained for CreateVolumeRequest {
     }
 }
 
+#[cfg(feature = "ssh-keys")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CreatedSshKeyModel {
     /// Example `"sshkey_abc123456"`.
@@ -649,6 +698,7 @@ pub struct CreatedSshKeyModel {
     pub private_key: Option<String>,
 }
 
+#[cfg(feature = "pricing")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CurrentPricesResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -667,6 +717,7 @@ pub struct CurrentPricesResponse {
     pub total_capacity: Option<i64>,
 }
 
+#[cfg(feature = "reservations")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ExtendReservationRequest {
     /// Example `"2024-01-01T00:00:00Z"`.
@@ -675,6 +726,7 @@ pub struct ExtendReservationRequest {
     pub price_specification: Option<PriceSpecification>,
 }
 
+#[cfg(feature = "reservations")]
 impl sdkgen_runtime::Constrained for ExtendReservationRequest {
     fn check_constraints(&self, at: &str, request: &mut sdkgen_runtime::Request) {
         sdkgen_runtime::Constrained::check_constraints(
@@ -685,6 +737,7 @@ impl sdkgen_runtime::Constrained for ExtendReservationRequest {
     }
 }
 
+#[cfg(feature = "reservations")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ExtensionAvailabilityResponse {
     /// Example `"2024-01-01T00:00:00Z"`.
@@ -693,6 +746,7 @@ pub struct ExtensionAvailabilityResponse {
 }
 
 /// Values this client does not know decode as [`GetAvailabilityMode::Unknown`] and encode back unchanged.
+#[cfg(feature = "reservations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum GetAvailabilityMode {
@@ -706,6 +760,7 @@ pub enum GetAvailabilityMode {
     Unknown(String),
 }
 
+#[cfg(feature = "reservations")]
 impl GetAvailabilityMode {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -718,6 +773,7 @@ impl GetAvailabilityMode {
     }
 }
 
+#[cfg(feature = "reservations")]
 impl From<&str> for GetAvailabilityMode {
     fn from(value: &str) -> Self {
         match value {
@@ -729,6 +785,7 @@ impl From<&str> for GetAvailabilityMode {
     }
 }
 
+#[cfg(feature = "reservations")]
 impl std::str::FromStr for GetAvailabilityMode {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -736,18 +793,21 @@ impl std::str::FromStr for GetAvailabilityMode {
     }
 }
 
+#[cfg(feature = "reservations")]
 impl std::fmt::Display for GetAvailabilityMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.pad(self.as_str())
     }
 }
 
+#[cfg(feature = "reservations")]
 impl serde::Serialize for GetAvailabilityMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "reservations")]
 impl<'de> serde::Deserialize<'de> for GetAvailabilityMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -756,6 +816,7 @@ impl<'de> serde::Deserialize<'de> for GetAvailabilityMode {
     }
 }
 
+#[cfg(feature = "spot")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct GetBidsResponse {
     pub data: Vec<BidModel>,
@@ -763,6 +824,7 @@ pub struct GetBidsResponse {
     pub next_cursor: Option<String>,
 }
 
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct GetInstancesResponse {
     pub data: Vec<InstanceModel>,
@@ -777,6 +839,7 @@ pub struct GetLatestEndTimeResponse {
     pub available: bool,
 }
 
+#[cfg(feature = "reservations")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct GetReservationsResponse {
     pub data: Vec<ReservationModel>,
@@ -784,6 +847,7 @@ pub struct GetReservationsResponse {
     pub next_cursor: Option<String>,
 }
 
+#[cfg(feature = "reservations")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct GrantUsageModel {
     pub fid: String,
@@ -798,6 +862,7 @@ pub struct GrantUsageModel {
 }
 
 /// A single time-series of prices for one instance type in one region.
+#[cfg(feature = "pricing")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct HistoricalPriceSeriesModel {
     /// Example `"it_abc123456"`.
@@ -812,6 +877,7 @@ pub struct HistoricalPriceSeriesModel {
 }
 
 /// Response model for historical pricing data.
+#[cfg(feature = "pricing")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct HistoricalPricesResponseModel {
     pub series: Vec<HistoricalPriceSeriesModel>,
@@ -823,12 +889,29 @@ pub struct HistoricalPricesResponseModel {
     pub show_disabled_regions: Option<bool>,
 }
 
+#[cfg(
+    any(
+        feature = "api-keys",
+        feature = "cpu",
+        feature = "image-versions",
+        feature = "instances",
+        feature = "kubernetes-clusters",
+        feature = "lifecycle-scripts",
+        feature = "pricing",
+        feature = "quotas",
+        feature = "reservations",
+        feature = "spot",
+        feature = "ssh-keys",
+        feature = "volumes"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct HttpValidationError {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<Vec<ValidationError>>,
 }
 
+#[cfg(feature = "image-versions")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ImageVersionModel {
     /// Example `"imgver_abc123456"`.
@@ -853,6 +936,7 @@ pub struct ImageVersionModel {
     pub packages: Option<String>,
 }
 
+#[cfg(any(feature = "cpu", feature = "instances"))]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct InstanceModel {
     /// Example `"inst_abc123456"`.
@@ -884,6 +968,7 @@ pub struct InstanceModel {
 }
 
 /// Values this client does not know decode as [`InstanceOrderStatus::Unknown`] and encode back unchanged.
+#[cfg(feature = "reservations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum InstanceOrderStatus {
@@ -909,6 +994,7 @@ pub enum InstanceOrderStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "reservations")]
 impl InstanceOrderStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -927,6 +1013,7 @@ impl InstanceOrderStatus {
     }
 }
 
+#[cfg(feature = "reservations")]
 impl From<&str> for InstanceOrderStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -944,6 +1031,7 @@ impl From<&str> for InstanceOrderStatus {
     }
 }
 
+#[cfg(feature = "reservations")]
 impl std::str::FromStr for InstanceOrderStatus {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -951,18 +1039,21 @@ impl std::str::FromStr for InstanceOrderStatus {
     }
 }
 
+#[cfg(feature = "reservations")]
 impl std::fmt::Display for InstanceOrderStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.pad(self.as_str())
     }
 }
 
+#[cfg(feature = "reservations")]
 impl serde::Serialize for InstanceOrderStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "reservations")]
 impl<'de> serde::Deserialize<'de> for InstanceOrderStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -972,6 +1063,7 @@ impl<'de> serde::Deserialize<'de> for InstanceOrderStatus {
 }
 
 /// A price period in the history of an instance.
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct InstancePricingEvent {
     pub price_cents: i64,
@@ -982,6 +1074,7 @@ pub struct InstancePricingEvent {
 }
 
 /// The history of an instance's pricing.
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct InstancePricingHistory {
     /// Example `"inst_abc123456"`.
@@ -996,6 +1089,7 @@ pub struct InstancePricingHistory {
 }
 
 /// Response model for instance pricing history endpoint.
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct InstancePricingHistoryResponse {
     pub instances: Vec<InstancePricingHistory>,
@@ -1004,6 +1098,7 @@ pub struct InstancePricingHistoryResponse {
 }
 
 /// Values this client does not know decode as [`InstanceSortField::Unknown`] and encode back unchanged.
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum InstanceSortField {
@@ -1017,6 +1112,7 @@ pub enum InstanceSortField {
     Unknown(String),
 }
 
+#[cfg(feature = "instances")]
 impl InstanceSortField {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1029,6 +1125,7 @@ impl InstanceSortField {
     }
 }
 
+#[cfg(feature = "instances")]
 impl From<&str> for InstanceSortField {
     fn from(value: &str) -> Self {
         match value {
@@ -1040,6 +1137,7 @@ impl From<&str> for InstanceSortField {
     }
 }
 
+#[cfg(feature = "instances")]
 impl std::str::FromStr for InstanceSortField {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -1047,18 +1145,21 @@ impl std::str::FromStr for InstanceSortField {
     }
 }
 
+#[cfg(feature = "instances")]
 impl std::fmt::Display for InstanceSortField {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.pad(self.as_str())
     }
 }
 
+#[cfg(feature = "instances")]
 impl serde::Serialize for InstanceSortField {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "instances")]
 impl<'de> serde::Deserialize<'de> for InstanceSortField {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1068,6 +1169,7 @@ impl<'de> serde::Deserialize<'de> for InstanceSortField {
 }
 
 /// Values this client does not know decode as [`InstanceStatus::Unknown`] and encode back unchanged.
+#[cfg(any(feature = "cpu", feature = "instances", feature = "reservations"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum InstanceStatus {
@@ -1101,6 +1203,7 @@ pub enum InstanceStatus {
     Unknown(String),
 }
 
+#[cfg(any(feature = "cpu", feature = "instances", feature = "reservations"))]
 impl InstanceStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1123,6 +1226,7 @@ impl InstanceStatus {
     }
 }
 
+#[cfg(any(feature = "cpu", feature = "instances", feature = "reservations"))]
 impl From<&str> for InstanceStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -1144,6 +1248,7 @@ impl From<&str> for InstanceStatus {
     }
 }
 
+#[cfg(any(feature = "cpu", feature = "instances", feature = "reservations"))]
 impl std::str::FromStr for InstanceStatus {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -1151,18 +1256,21 @@ impl std::str::FromStr for InstanceStatus {
     }
 }
 
+#[cfg(any(feature = "cpu", feature = "instances", feature = "reservations"))]
 impl std::fmt::Display for InstanceStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.pad(self.as_str())
     }
 }
 
+#[cfg(any(feature = "cpu", feature = "instances", feature = "reservations"))]
 impl serde::Serialize for InstanceStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "cpu", feature = "instances", feature = "reservations"))]
 impl<'de> serde::Deserialize<'de> for InstanceStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1172,6 +1280,7 @@ impl<'de> serde::Deserialize<'de> for InstanceStatus {
 }
 
 /// An event in the history of an instance's status.
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct InstanceStatusEvent {
     /// Example `"2024-01-01T00:00:00Z"`.
@@ -1180,6 +1289,7 @@ pub struct InstanceStatusEvent {
 }
 
 /// The history of an instance's status.
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct InstanceStatusHistory {
     /// Example `"inst_abc123456"`.
@@ -1194,6 +1304,7 @@ pub struct InstanceStatusHistory {
 }
 
 /// Response model for instance status history endpoint.
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct InstanceStatusHistoryResponse {
     pub instances: Vec<InstanceStatusHistory>,
@@ -1202,6 +1313,7 @@ pub struct InstanceStatusHistoryResponse {
 }
 
 /// Response model for instance status endpoint.
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct InstanceStatusResponse {
     /// Example `"inst_abc123456"`.
@@ -1220,6 +1332,7 @@ pub struct InstanceStatusResponse {
     pub end_time: Option<sdkgen_runtime::Timestamp>,
 }
 
+#[cfg(any(feature = "cpu", feature = "instance-types", feature = "reservations"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InstanceTypeModel {
     /// Example `"it_abc123456"`.
@@ -1254,6 +1367,7 @@ pub struct InstanceTypeModel {
 }
 
 /// Values this client does not know decode as [`Interface::Unknown`] and encode back unchanged.
+#[cfg(feature = "volumes")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Interface {
@@ -1265,6 +1379,7 @@ pub enum Interface {
     Unknown(String),
 }
 
+#[cfg(feature = "volumes")]
 impl Interface {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1276,6 +1391,7 @@ impl Interface {
     }
 }
 
+#[cfg(feature = "volumes")]
 impl From<&str> for Interface {
     fn from(value: &str) -> Self {
         match value {
@@ -1286,6 +1402,7 @@ impl From<&str> for Interface {
     }
 }
 
+#[cfg(feature = "volumes")]
 impl std::str::FromStr for Interface {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -1293,18 +1410,21 @@ impl std::str::FromStr for Interface {
     }
 }
 
+#[cfg(feature = "volumes")]
 impl std::fmt::Display for Interface {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.pad(self.as_str())
     }
 }
 
+#[cfg(feature = "volumes")]
 impl serde::Serialize for Interface {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "volumes")]
 impl<'de> serde::Deserialize<'de> for Interface {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1313,6 +1433,7 @@ impl<'de> serde::Deserialize<'de> for Interface {
     }
 }
 
+#[cfg(feature = "kubernetes-clusters")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct KubernetesClusterModel {
     pub fid: String,
@@ -1338,6 +1459,7 @@ pub struct KubernetesClusterModel {
 }
 
 /// Values this client does not know decode as [`KubernetesClusterModelStatus::Unknown`] and encode back unchanged.
+#[cfg(feature = "kubernetes-clusters")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum KubernetesClusterModelStatus {
@@ -1351,6 +1473,7 @@ pub enum KubernetesClusterModelStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "kubernetes-clusters")]
 impl KubernetesClusterModelStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1363,6 +1486,7 @@ impl KubernetesClusterModelStatus {
     }
 }
 
+#[cfg(feature = "kubernetes-clusters")]
 impl From<&str> for KubernetesClusterModelStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -1374,6 +1498,7 @@ impl From<&str> for KubernetesClusterModelStatus {
     }
 }
 
+#[cfg(feature = "kubernetes-clusters")]
 impl std::str::FromStr for KubernetesClusterModelStatus {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -1381,18 +1506,21 @@ impl std::str::FromStr for KubernetesClusterModelStatus {
     }
 }
 
+#[cfg(feature = "kubernetes-clusters")]
 impl std::fmt::Display for KubernetesClusterModelStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.pad(self.as_str())
     }
 }
 
+#[cfg(feature = "kubernetes-clusters")]
 impl serde::Serialize for KubernetesClusterModelStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "kubernetes-clusters")]
 impl<'de> serde::Deserialize<'de> for KubernetesClusterModelStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1401,6 +1529,7 @@ impl<'de> serde::Deserialize<'de> for KubernetesClusterModelStatus {
     }
 }
 
+#[cfg(any(feature = "reservations", feature = "spot"))]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LaunchSpecificationModel {
     /// List of volume FIDs
@@ -1423,6 +1552,7 @@ pub struct LaunchSpecificationModel {
     pub memory_gb: Option<i64>,
 }
 
+#[cfg(feature = "lifecycle-scripts")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LifecycleScriptModel {
     pub fid: String,
@@ -1443,6 +1573,7 @@ pub struct LifecycleScriptModel {
     pub scope: LifecycleScriptScope,
 }
 
+#[cfg(feature = "lifecycle-scripts")]
 impl sdkgen_runtime::Constrained for LifecycleScriptModel {
     fn check_constraints(&self, at: &str, request: &mut sdkgen_runtime::Request) {
         {
@@ -1460,6 +1591,7 @@ impl sdkgen_runtime::Constrained for LifecycleScriptModel {
 }
 
 /// Values this client does not know decode as [`LifecycleScriptScope::Unknown`] and encode back unchanged.
+#[cfg(feature = "lifecycle-scripts")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum LifecycleScriptScope {
@@ -1473,6 +1605,7 @@ pub enum LifecycleScriptScope {
     Unknown(String),
 }
 
+#[cfg(feature = "lifecycle-scripts")]
 impl LifecycleScriptScope {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1485,6 +1618,7 @@ impl LifecycleScriptScope {
     }
 }
 
+#[cfg(feature = "lifecycle-scripts")]
 impl From<&str> for LifecycleScriptScope {
     fn from(value: &str) -> Self {
         match value {
@@ -1496,6 +1630,7 @@ impl From<&str> for LifecycleScriptScope {
     }
 }
 
+#[cfg(feature = "lifecycle-scripts")]
 impl std::str::FromStr for LifecycleScriptScope {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -1503,18 +1638,21 @@ impl std::str::FromStr for LifecycleScriptScope {
     }
 }
 
+#[cfg(feature = "lifecycle-scripts")]
 impl std::fmt::Display for LifecycleScriptScope {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.pad(self.as_str())
     }
 }
 
+#[cfg(feature = "lifecycle-scripts")]
 impl serde::Serialize for LifecycleScriptScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "lifecycle-scripts")]
 impl<'de> serde::Deserialize<'de> for LifecycleScriptScope {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1523,6 +1661,7 @@ impl<'de> serde::Deserialize<'de> for LifecycleScriptScope {
     }
 }
 
+#[cfg(feature = "lifecycle-scripts")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ListLifecycleScriptsResponse {
     pub data: Vec<LifecycleScriptModel>,
@@ -1530,6 +1669,7 @@ pub struct ListLifecycleScriptsResponse {
     pub next_cursor: Option<String>,
 }
 
+#[cfg(feature = "lifecycle-scripts")]
 impl sdkgen_runtime::Constrained for ListLifecycleScriptsResponse {
     fn check_constraints(&self, at: &str, request: &mut sdkgen_runtime::Request) {
         sdkgen_runtime::Constrained::check_constraints(
@@ -1541,6 +1681,7 @@ impl sdkgen_runtime::Constrained for ListLifecycleScriptsResponse {
 }
 
 /// Values this client does not know decode as [`ListLifecycleScriptsSortBy::Unknown`] and encode back unchanged.
+#[cfg(feature = "lifecycle-scripts")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ListLifecycleScriptsSortBy {
@@ -1552,6 +1693,7 @@ pub enum ListLifecycleScriptsSortBy {
     Unknown(String),
 }
 
+#[cfg(feature = "lifecycle-scripts")]
 impl ListLifecycleScriptsSortBy {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1563,6 +1705,7 @@ impl ListLifecycleScriptsSortBy {
     }
 }
 
+#[cfg(feature = "lifecycle-scripts")]
 impl From<&str> for ListLifecycleScriptsSortBy {
     fn from(value: &str) -> Self {
         match value {
@@ -1573,6 +1716,7 @@ impl From<&str> for ListLifecycleScriptsSortBy {
     }
 }
 
+#[cfg(feature = "lifecycle-scripts")]
 impl std::str::FromStr for ListLifecycleScriptsSortBy {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -1580,18 +1724,21 @@ impl std::str::FromStr for ListLifecycleScriptsSortBy {
     }
 }
 
+#[cfg(feature = "lifecycle-scripts")]
 impl std::fmt::Display for ListLifecycleScriptsSortBy {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.pad(self.as_str())
     }
 }
 
+#[cfg(feature = "lifecycle-scripts")]
 impl serde::Serialize for ListLifecycleScriptsSortBy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "lifecycle-scripts")]
 impl<'de> serde::Deserialize<'de> for ListLifecycleScriptsSortBy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1600,6 +1747,7 @@ impl<'de> serde::Deserialize<'de> for ListLifecycleScriptsSortBy {
     }
 }
 
+#[cfg(feature = "profile")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MeResponse {
     pub id: String,
@@ -1613,6 +1761,7 @@ pub struct MeResponse {
     pub organization_role: Option<String>,
 }
 
+#[cfg(feature = "ssh-keys")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NewSshKeyModel {
     /// Example `"sshkey_abc123456"`.
@@ -1627,6 +1776,7 @@ pub struct NewSshKeyModel {
 }
 
 /// Values this client does not know decode as [`OrderType::Unknown`] and encode back unchanged.
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OrderType {
@@ -1638,6 +1788,7 @@ pub enum OrderType {
     Unknown(String),
 }
 
+#[cfg(feature = "instances")]
 impl OrderType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1649,6 +1800,7 @@ impl OrderType {
     }
 }
 
+#[cfg(feature = "instances")]
 impl From<&str> for OrderType {
     fn from(value: &str) -> Self {
         match value {
@@ -1659,6 +1811,7 @@ impl From<&str> for OrderType {
     }
 }
 
+#[cfg(feature = "instances")]
 impl std::str::FromStr for OrderType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -1666,18 +1819,21 @@ impl std::str::FromStr for OrderType {
     }
 }
 
+#[cfg(feature = "instances")]
 impl std::fmt::Display for OrderType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.pad(self.as_str())
     }
 }
 
+#[cfg(feature = "instances")]
 impl serde::Serialize for OrderType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "instances")]
 impl<'de> serde::Deserialize<'de> for OrderType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1687,6 +1843,7 @@ impl<'de> serde::Deserialize<'de> for OrderType {
 }
 
 /// Resolved storage quota for one region.
+#[cfg(feature = "quotas")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationStorageQuotaModel {
     /// Default `"storage_gib"`.
@@ -1706,6 +1863,7 @@ pub struct OrganizationStorageQuotaModel {
 }
 
 /// Values this client does not know decode as [`OrganizationStorageQuotaModelLimitSource::Unknown`] and encode back unchanged.
+#[cfg(feature = "quotas")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OrganizationStorageQuotaModelLimitSource {
@@ -1717,6 +1875,7 @@ pub enum OrganizationStorageQuotaModelLimitSource {
     Unknown(String),
 }
 
+#[cfg(feature = "quotas")]
 impl OrganizationStorageQuotaModelLimitSource {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1728,6 +1887,7 @@ impl OrganizationStorageQuotaModelLimitSource {
     }
 }
 
+#[cfg(feature = "quotas")]
 impl From<&str> for OrganizationStorageQuotaModelLimitSource {
     fn from(value: &str) -> Self {
         match value {
@@ -1738,6 +1898,7 @@ impl From<&str> for OrganizationStorageQuotaModelLimitSource {
     }
 }
 
+#[cfg(feature = "quotas")]
 impl std::str::FromStr for OrganizationStorageQuotaModelLimitSource {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -1745,18 +1906,21 @@ impl std::str::FromStr for OrganizationStorageQuotaModelLimitSource {
     }
 }
 
+#[cfg(feature = "quotas")]
 impl std::fmt::Display for OrganizationStorageQuotaModelLimitSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.pad(self.as_str())
     }
 }
 
+#[cfg(feature = "quotas")]
 impl serde::Serialize for OrganizationStorageQuotaModelLimitSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "quotas")]
 impl<'de> serde::Deserialize<'de> for OrganizationStorageQuotaModelLimitSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1766,6 +1930,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationStorageQuotaModelLimitSource {
 }
 
 /// Values this client does not know decode as [`OrganizationStorageQuotaModelProductType::Unknown`] and encode back unchanged.
+#[cfg(feature = "quotas")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OrganizationStorageQuotaModelProductType {
@@ -1775,6 +1940,7 @@ pub enum OrganizationStorageQuotaModelProductType {
     Unknown(String),
 }
 
+#[cfg(feature = "quotas")]
 impl OrganizationStorageQuotaModelProductType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1785,6 +1951,7 @@ impl OrganizationStorageQuotaModelProductType {
     }
 }
 
+#[cfg(feature = "quotas")]
 impl From<&str> for OrganizationStorageQuotaModelProductType {
     fn from(value: &str) -> Self {
         match value {
@@ -1794,6 +1961,7 @@ impl From<&str> for OrganizationStorageQuotaModelProductType {
     }
 }
 
+#[cfg(feature = "quotas")]
 impl std::str::FromStr for OrganizationStorageQuotaModelProductType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -1801,18 +1969,21 @@ impl std::str::FromStr for OrganizationStorageQuotaModelProductType {
     }
 }
 
+#[cfg(feature = "quotas")]
 impl std::fmt::Display for OrganizationStorageQuotaModelProductType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.pad(self.as_str())
     }
 }
 
+#[cfg(feature = "quotas")]
 impl serde::Serialize for OrganizationStorageQuotaModelProductType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "quotas")]
 impl<'de> serde::Deserialize<'de> for OrganizationStorageQuotaModelProductType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1821,17 +1992,20 @@ impl<'de> serde::Deserialize<'de> for OrganizationStorageQuotaModelProductType {
     }
 }
 
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PatchInstanceStatusRequest {
     pub instances: Vec<String>,
     pub status: TargetInstanceStatus,
 }
 
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PatchInstanceStatusResponse {
     pub instances: std::collections::BTreeMap<String, InstanceStatus>,
 }
 
+#[cfg(feature = "spot")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PersistentDiskChange {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1844,6 +2018,7 @@ pub struct PersistentDiskChange {
 ///
 /// If omitted, the reservation defaults to the 'standard' offer.
 /// If provided, the system applies the specified offer's pricing.
+#[cfg(feature = "reservations")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PriceSpecification {
     /// Default `"standard"`.
@@ -1854,6 +2029,7 @@ pub struct PriceSpecification {
     pub max_unit_price: Option<i64>,
 }
 
+#[cfg(feature = "reservations")]
 impl sdkgen_runtime::Constrained for PriceSpecification {
     fn check_constraints(&self, at: &str, request: &mut sdkgen_runtime::Request) {
         if let Some(value) = &self.max_unit_price {
@@ -1862,6 +2038,7 @@ impl sdkgen_runtime::Constrained for PriceSpecification {
     }
 }
 
+#[cfg(feature = "reservations")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PricingEventModel {
     pub id: String,
@@ -1873,6 +2050,7 @@ pub struct PricingEventModel {
     pub instance_status: InstanceStatus,
 }
 
+#[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ProjectModel {
     /// Example `"proj_abc123456"`.
@@ -1883,6 +2061,7 @@ pub struct ProjectModel {
 }
 
 /// Values this client does not know decode as [`PublicLifecycleScriptScope::Unknown`] and encode back unchanged.
+#[cfg(feature = "lifecycle-scripts")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PublicLifecycleScriptScope {
@@ -1894,6 +2073,7 @@ pub enum PublicLifecycleScriptScope {
     Unknown(String),
 }
 
+#[cfg(feature = "lifecycle-scripts")]
 impl PublicLifecycleScriptScope {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1905,6 +2085,7 @@ impl PublicLifecycleScriptScope {
     }
 }
 
+#[cfg(feature = "lifecycle-scripts")]
 impl From<&str> for PublicLifecycleScriptScope {
     fn from(value: &str) -> Self {
         match value {
@@ -1915,6 +2096,7 @@ impl From<&str> for PublicLifecycleScriptScope {
     }
 }
 
+#[cfg(feature = "lifecycle-scripts")]
 impl std::str::FromStr for PublicLifecycleScriptScope {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -1922,18 +2104,21 @@ impl std::str::FromStr for PublicLifecycleScriptScope {
     }
 }
 
+#[cfg(feature = "lifecycle-scripts")]
 impl std::fmt::Display for PublicLifecycleScriptScope {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.pad(self.as_str())
     }
 }
 
+#[cfg(feature = "lifecycle-scripts")]
 impl serde::Serialize for PublicLifecycleScriptScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "lifecycle-scripts")]
 impl<'de> serde::Deserialize<'de> for PublicLifecycleScriptScope {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1943,6 +2128,7 @@ impl<'de> serde::Deserialize<'de> for PublicLifecycleScriptScope {
 }
 
 /// Unified quota model for all quota types (instances, storage, Kubernetes).
+#[cfg(feature = "quotas")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct QuotaModel {
     /// Unique identifier for the quota
@@ -1970,6 +2156,7 @@ pub struct QuotaModel {
     pub name: String,
 }
 
+#[cfg(feature = "quotas")]
 impl sdkgen_runtime::Constrained for QuotaModel {
     fn check_constraints(&self, at: &str, request: &mut sdkgen_runtime::Request) {
         request
@@ -1995,6 +2182,7 @@ impl sdkgen_runtime::Constrained for QuotaModel {
 ///
 /// The body is optional; when ``image_version`` is omitted the instance's
 /// current boot image is reused.
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct RefreshBootDiskRequest {
     /// Example `"imgver_abc123456"`.
@@ -2003,6 +2191,7 @@ pub struct RefreshBootDiskRequest {
 }
 
 /// Response model for the refresh-boot-disk endpoint.
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RefreshBootDiskResponse {
     /// Example `"inst_abc123456"`.
@@ -2013,6 +2202,7 @@ pub struct RefreshBootDiskResponse {
 }
 
 /// Values this client does not know decode as [`RefreshBootDiskResponseStatus::Unknown`] and encode back unchanged.
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum RefreshBootDiskResponseStatus {
@@ -2022,6 +2212,7 @@ pub enum RefreshBootDiskResponseStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "instances")]
 impl RefreshBootDiskResponseStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2032,6 +2223,7 @@ impl RefreshBootDiskResponseStatus {
     }
 }
 
+#[cfg(feature = "instances")]
 impl From<&str> for RefreshBootDiskResponseStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -2041,6 +2233,7 @@ impl From<&str> for RefreshBootDiskResponseStatus {
     }
 }
 
+#[cfg(feature = "instances")]
 impl std::str::FromStr for RefreshBootDiskResponseStatus {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -2048,18 +2241,21 @@ impl std::str::FromStr for RefreshBootDiskResponseStatus {
     }
 }
 
+#[cfg(feature = "instances")]
 impl std::fmt::Display for RefreshBootDiskResponseStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.pad(self.as_str())
     }
 }
 
+#[cfg(feature = "instances")]
 impl serde::Serialize for RefreshBootDiskResponseStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "instances")]
 impl<'de> serde::Deserialize<'de> for RefreshBootDiskResponseStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2068,6 +2264,7 @@ impl<'de> serde::Deserialize<'de> for RefreshBootDiskResponseStatus {
     }
 }
 
+#[cfg(feature = "cpu")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RegionDto {
     pub id: String,
@@ -2084,6 +2281,7 @@ pub struct RegionDto {
 }
 
 /// A single event in the history of a reservation.
+#[cfg(feature = "reservations")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ReservationHistoryEventModel {
     /// When the event occurred
@@ -2103,6 +2301,7 @@ pub struct ReservationHistoryEventModel {
 }
 
 /// Values this client does not know decode as [`ReservationHistoryEventModelEventType::Unknown`] and encode back unchanged.
+#[cfg(feature = "reservations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ReservationHistoryEventModelEventType {
@@ -2126,6 +2325,7 @@ pub enum ReservationHistoryEventModelEventType {
     Unknown(String),
 }
 
+#[cfg(feature = "reservations")]
 impl ReservationHistoryEventModelEventType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2143,6 +2343,7 @@ impl ReservationHistoryEventModelEventType {
     }
 }
 
+#[cfg(feature = "reservations")]
 impl From<&str> for ReservationHistoryEventModelEventType {
     fn from(value: &str) -> Self {
         match value {
@@ -2159,6 +2360,7 @@ impl From<&str> for ReservationHistoryEventModelEventType {
     }
 }
 
+#[cfg(feature = "reservations")]
 impl std::str::FromStr for ReservationHistoryEventModelEventType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -2166,18 +2368,21 @@ impl std::str::FromStr for ReservationHistoryEventModelEventType {
     }
 }
 
+#[cfg(feature = "reservations")]
 impl std::fmt::Display for ReservationHistoryEventModelEventType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.pad(self.as_str())
     }
 }
 
+#[cfg(feature = "reservations")]
 impl serde::Serialize for ReservationHistoryEventModelEventType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "reservations")]
 impl<'de> serde::Deserialize<'de> for ReservationHistoryEventModelEventType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2187,6 +2392,7 @@ impl<'de> serde::Deserialize<'de> for ReservationHistoryEventModelEventType {
 }
 
 /// Response model for reservation history.
+#[cfg(feature = "reservations")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ReservationHistoryResponse {
     /// Example `"res_abc123456"`.
@@ -2195,6 +2401,7 @@ pub struct ReservationHistoryResponse {
     pub events: Vec<ReservationHistoryEventModel>,
 }
 
+#[cfg(feature = "reservations")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ReservationInfoModel {
     /// Example `"res_abc123456"`.
@@ -2208,6 +2415,7 @@ pub struct ReservationInfoModel {
     pub committed_cost_cents: i64,
 }
 
+#[cfg(feature = "reservations")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ReservationLevelEventModel {
     /// Example `"2024-01-01T00:00:00Z"`.
@@ -2217,6 +2425,7 @@ pub struct ReservationLevelEventModel {
 }
 
 /// Values this client does not know decode as [`ReservationLevelEventModelEventType::Unknown`] and encode back unchanged.
+#[cfg(feature = "reservations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ReservationLevelEventModelEventType {
@@ -2230,6 +2439,7 @@ pub enum ReservationLevelEventModelEventType {
     Unknown(String),
 }
 
+#[cfg(feature = "reservations")]
 impl ReservationLevelEventModelEventType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2242,6 +2452,7 @@ impl ReservationLevelEventModelEventType {
     }
 }
 
+#[cfg(feature = "reservations")]
 impl From<&str> for ReservationLevelEventModelEventType {
     fn from(value: &str) -> Self {
         match value {
@@ -2253,6 +2464,7 @@ impl From<&str> for ReservationLevelEventModelEventType {
     }
 }
 
+#[cfg(feature = "reservations")]
 impl std::str::FromStr for ReservationLevelEventModelEventType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -2260,18 +2472,21 @@ impl std::str::FromStr for ReservationLevelEventModelEventType {
     }
 }
 
+#[cfg(feature = "reservations")]
 impl std::fmt::Display for ReservationLevelEventModelEventType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.pad(self.as_str())
     }
 }
 
+#[cfg(feature = "reservations")]
 impl serde::Serialize for ReservationLevelEventModelEventType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "reservations")]
 impl<'de> serde::Deserialize<'de> for ReservationLevelEventModelEventType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2280,6 +2495,7 @@ impl<'de> serde::Deserialize<'de> for ReservationLevelEventModelEventType {
     }
 }
 
+#[cfg(feature = "reservations")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ReservationModel {
     /// Example `"res_abc123456"`.
@@ -2316,6 +2532,7 @@ pub struct ReservationModel {
 }
 
 /// A single pricing offer within a quote response.
+#[cfg(feature = "reservations")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ReservationOffer {
     pub key: String,
@@ -2330,12 +2547,14 @@ pub struct ReservationOffer {
 }
 
 /// Response with all pricing offers available when creating a new reservation.
+#[cfg(feature = "reservations")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ReservationQuoteResponse {
     pub offers: Vec<ReservationOffer>,
 }
 
 /// Values this client does not know decode as [`ReservationStatus::Unknown`] and encode back unchanged.
+#[cfg(feature = "reservations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ReservationStatus {
@@ -2353,6 +2572,7 @@ pub enum ReservationStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "reservations")]
 impl ReservationStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2367,6 +2587,7 @@ impl ReservationStatus {
     }
 }
 
+#[cfg(feature = "reservations")]
 impl From<&str> for ReservationStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -2380,6 +2601,7 @@ impl From<&str> for ReservationStatus {
     }
 }
 
+#[cfg(feature = "reservations")]
 impl std::str::FromStr for ReservationStatus {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -2387,18 +2609,21 @@ impl std::str::FromStr for ReservationStatus {
     }
 }
 
+#[cfg(feature = "reservations")]
 impl std::fmt::Display for ReservationStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.pad(self.as_str())
     }
 }
 
+#[cfg(feature = "reservations")]
 impl serde::Serialize for ReservationStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "reservations")]
 impl<'de> serde::Deserialize<'de> for ReservationStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2407,6 +2632,7 @@ impl<'de> serde::Deserialize<'de> for ReservationStatus {
     }
 }
 
+#[cfg(feature = "reservations")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ReservationUsageResponse {
     pub reservation: ReservationInfoModel,
@@ -2416,6 +2642,7 @@ pub struct ReservationUsageResponse {
     pub reservation_events: Vec<ReservationLevelEventModel>,
 }
 
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RestartVmResponse {
     /// Example `"inst_abc123456"`.
@@ -2424,6 +2651,7 @@ pub struct RestartVmResponse {
 }
 
 /// Values this client does not know decode as [`RestartVmResponseStatus::Unknown`] and encode back unchanged.
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum RestartVmResponseStatus {
@@ -2433,6 +2661,7 @@ pub enum RestartVmResponseStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "instances")]
 impl RestartVmResponseStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2443,6 +2672,7 @@ impl RestartVmResponseStatus {
     }
 }
 
+#[cfg(feature = "instances")]
 impl From<&str> for RestartVmResponseStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -2452,6 +2682,7 @@ impl From<&str> for RestartVmResponseStatus {
     }
 }
 
+#[cfg(feature = "instances")]
 impl std::str::FromStr for RestartVmResponseStatus {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -2459,18 +2690,21 @@ impl std::str::FromStr for RestartVmResponseStatus {
     }
 }
 
+#[cfg(feature = "instances")]
 impl std::fmt::Display for RestartVmResponseStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.pad(self.as_str())
     }
 }
 
+#[cfg(feature = "instances")]
 impl serde::Serialize for RestartVmResponseStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "instances")]
 impl<'de> serde::Deserialize<'de> for RestartVmResponseStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2580,6 +2814,14 @@ impl<'de> serde::Deserialize<'de> for SizeUnit {
 }
 
 /// Values this client does not know decode as [`SortDirection::Unknown`] and encode back unchanged.
+#[cfg(
+    any(
+        feature = "instances",
+        feature = "lifecycle-scripts",
+        feature = "reservations",
+        feature = "spot"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SortDirection {
@@ -2591,6 +2833,14 @@ pub enum SortDirection {
     Unknown(String),
 }
 
+#[cfg(
+    any(
+        feature = "instances",
+        feature = "lifecycle-scripts",
+        feature = "reservations",
+        feature = "spot"
+    )
+)]
 impl SortDirection {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2602,6 +2852,14 @@ impl SortDirection {
     }
 }
 
+#[cfg(
+    any(
+        feature = "instances",
+        feature = "lifecycle-scripts",
+        feature = "reservations",
+        feature = "spot"
+    )
+)]
 impl From<&str> for SortDirection {
     fn from(value: &str) -> Self {
         match value {
@@ -2612,6 +2870,14 @@ impl From<&str> for SortDirection {
     }
 }
 
+#[cfg(
+    any(
+        feature = "instances",
+        feature = "lifecycle-scripts",
+        feature = "reservations",
+        feature = "spot"
+    )
+)]
 impl std::str::FromStr for SortDirection {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -2619,18 +2885,42 @@ impl std::str::FromStr for SortDirection {
     }
 }
 
+#[cfg(
+    any(
+        feature = "instances",
+        feature = "lifecycle-scripts",
+        feature = "reservations",
+        feature = "spot"
+    )
+)]
 impl std::fmt::Display for SortDirection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.pad(self.as_str())
     }
 }
 
+#[cfg(
+    any(
+        feature = "instances",
+        feature = "lifecycle-scripts",
+        feature = "reservations",
+        feature = "spot"
+    )
+)]
 impl serde::Serialize for SortDirection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(
+    any(
+        feature = "instances",
+        feature = "lifecycle-scripts",
+        feature = "reservations",
+        feature = "spot"
+    )
+)]
 impl<'de> serde::Deserialize<'de> for SortDirection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2640,6 +2930,7 @@ impl<'de> serde::Deserialize<'de> for SortDirection {
 }
 
 /// Values this client does not know decode as [`SortField::Unknown`] and encode back unchanged.
+#[cfg(any(feature = "reservations", feature = "spot"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SortField {
@@ -2651,6 +2942,7 @@ pub enum SortField {
     Unknown(String),
 }
 
+#[cfg(any(feature = "reservations", feature = "spot"))]
 impl SortField {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2662,6 +2954,7 @@ impl SortField {
     }
 }
 
+#[cfg(any(feature = "reservations", feature = "spot"))]
 impl From<&str> for SortField {
     fn from(value: &str) -> Self {
         match value {
@@ -2672,6 +2965,7 @@ impl From<&str> for SortField {
     }
 }
 
+#[cfg(any(feature = "reservations", feature = "spot"))]
 impl std::str::FromStr for SortField {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -2679,18 +2973,21 @@ impl std::str::FromStr for SortField {
     }
 }
 
+#[cfg(any(feature = "reservations", feature = "spot"))]
 impl std::fmt::Display for SortField {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.pad(self.as_str())
     }
 }
 
+#[cfg(any(feature = "reservations", feature = "spot"))]
 impl serde::Serialize for SortField {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "reservations", feature = "spot"))]
 impl<'de> serde::Deserialize<'de> for SortField {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2700,6 +2997,7 @@ impl<'de> serde::Deserialize<'de> for SortField {
 }
 
 /// Storage usage attributed to one project, or to no project.
+#[cfg(feature = "quotas")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct StorageQuotaProjectUsageModel {
     /// Always present on the wire, possibly `null`.
@@ -2708,6 +3006,7 @@ pub struct StorageQuotaProjectUsageModel {
 }
 
 /// Values this client does not know decode as [`TargetInstanceStatus::Unknown`] and encode back unchanged.
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TargetInstanceStatus {
@@ -2719,6 +3018,7 @@ pub enum TargetInstanceStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "instances")]
 impl TargetInstanceStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2730,6 +3030,7 @@ impl TargetInstanceStatus {
     }
 }
 
+#[cfg(feature = "instances")]
 impl From<&str> for TargetInstanceStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -2740,6 +3041,7 @@ impl From<&str> for TargetInstanceStatus {
     }
 }
 
+#[cfg(feature = "instances")]
 impl std::str::FromStr for TargetInstanceStatus {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -2747,18 +3049,21 @@ impl std::str::FromStr for TargetInstanceStatus {
     }
 }
 
+#[cfg(feature = "instances")]
 impl std::fmt::Display for TargetInstanceStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.pad(self.as_str())
     }
 }
 
+#[cfg(feature = "instances")]
 impl serde::Serialize for TargetInstanceStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "instances")]
 impl<'de> serde::Deserialize<'de> for TargetInstanceStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2767,6 +3072,7 @@ impl<'de> serde::Deserialize<'de> for TargetInstanceStatus {
     }
 }
 
+#[cfg(feature = "profile")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TeammateResponse {
     pub id: String,
@@ -2784,6 +3090,7 @@ pub struct TeammateResponse {
     pub deactivated_at: Option<sdkgen_runtime::Timestamp>,
 }
 
+#[cfg(feature = "reservations")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TerminateInstanceRequest {
     /// Items `1..`.
@@ -2791,6 +3098,7 @@ pub struct TerminateInstanceRequest {
     pub reduce_capacity: bool,
 }
 
+#[cfg(feature = "reservations")]
 impl sdkgen_runtime::Constrained for TerminateInstanceRequest {
     fn check_constraints(&self, at: &str, request: &mut sdkgen_runtime::Request) {
         {
@@ -2812,6 +3120,7 @@ pub struct TerminateInstanceResponsePartialSuccess {
     pub terminated_instances: Vec<String>,
 }
 
+#[cfg(feature = "spot")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateBidRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2824,6 +3133,7 @@ pub struct UpdateBidRequest {
     pub memory_gb: Option<i64>,
 }
 
+#[cfg(feature = "lifecycle-scripts")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateLifecycleScriptRequest {
     /// Length `1..`.
@@ -2835,6 +3145,7 @@ pub struct UpdateLifecycleScriptRequest {
     pub scope: Option<PublicLifecycleScriptScope>,
 }
 
+#[cfg(feature = "lifecycle-scripts")]
 impl sdkgen_runtime::Constrained for UpdateLifecycleScriptRequest {
     fn check_constraints(&self, at: &str, request: &mut sdkgen_runtime::Request) {
         if let Some(value) = &self.name {
@@ -2853,6 +3164,7 @@ impl sdkgen_runtime::Constrained for UpdateLifecycleScriptRequest {
     }
 }
 
+#[cfg(feature = "reservations")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateReservationRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2861,6 +3173,7 @@ pub struct UpdateReservationRequest {
     pub volumes: Option<Vec<String>>,
 }
 
+#[cfg(feature = "ssh-keys")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSshKeyRequest {
     pub required: bool,
@@ -2870,12 +3183,14 @@ pub struct UpdateSshKeyRequest {
 ///
 /// Attributes:
 ///   name: New name for the volume. Must follow naming conventions.
+#[cfg(feature = "volumes")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateVolumeRequest {
     /// Length `..=64`; pattern `^[a-z]([-a-z0-9]*[a-z0-9])?$`.
     pub name: String,
 }
 
+#[cfg(feature = "volumes")]
 impl sdkgen_runtime::Constrained for UpdateVolumeRequest {
     fn check_constraints(&self, at: &str, request: &mut sdkgen_runtime::Request) {
         {
@@ -2892,6 +3207,7 @@ impl sdkgen_runtime::Constrained for UpdateVolumeRequest {
     }
 }
 
+#[cfg(feature = "reservations")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct UsageSummaryModel {
     pub committed_cost_cents: i64,
@@ -2905,6 +3221,22 @@ pub struct UsageSummaryModel {
     pub as_of: sdkgen_runtime::Timestamp,
 }
 
+#[cfg(
+    any(
+        feature = "api-keys",
+        feature = "cpu",
+        feature = "image-versions",
+        feature = "instances",
+        feature = "kubernetes-clusters",
+        feature = "lifecycle-scripts",
+        feature = "pricing",
+        feature = "quotas",
+        feature = "reservations",
+        feature = "spot",
+        feature = "ssh-keys",
+        feature = "volumes"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ValidationError {
     pub loc: Vec<ValidationErrorLocation>,
@@ -2912,6 +3244,22 @@ pub struct ValidationError {
     pub r#type: String,
 }
 
+#[cfg(
+    any(
+        feature = "api-keys",
+        feature = "cpu",
+        feature = "image-versions",
+        feature = "instances",
+        feature = "kubernetes-clusters",
+        feature = "lifecycle-scripts",
+        feature = "pricing",
+        feature = "quotas",
+        feature = "reservations",
+        feature = "spot",
+        feature = "ssh-keys",
+        feature = "volumes"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum ValidationErrorLocation {
@@ -2919,6 +3267,7 @@ pub enum ValidationErrorLocation {
     String(String),
 }
 
+#[cfg(feature = "volumes")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct VolumeModel {
     /// Example `"vol_abc123456"`.

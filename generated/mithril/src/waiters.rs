@@ -4,6 +4,7 @@
 //! Waiters: poll an operation until a field of its response reaches a state, as the
 //! customisation file of the spec declares them.
 
+#[cfg(feature = "instances")]
 impl crate::Client {
     /// Waits until an instance runs.
     ///
@@ -30,6 +31,7 @@ impl crate::Client {
 /// The wait started by [`Client::wait_until_instance_running`](crate::Client::wait_until_instance_running).
 ///
 /// `.await` it for the response that reached the state.
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone)]
 #[must_use = "a wait does nothing until it is awaited"]
 pub struct WaitUntilInstanceRunning {
@@ -37,6 +39,7 @@ pub struct WaitUntilInstanceRunning {
     options: sdkgen_runtime::WaitOptions,
 }
 
+#[cfg(feature = "instances")]
 impl WaitUntilInstanceRunning {
     /// How long the whole wait may take, polls included.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
@@ -73,6 +76,7 @@ impl WaitUntilInstanceRunning {
     }
 }
 
+#[cfg(feature = "instances")]
 impl std::future::IntoFuture for WaitUntilInstanceRunning {
     type Output = Result<
         crate::types::InstanceStatusResponse,

@@ -5,6 +5,7 @@
 //!
 //! Set optional parameters with the builder's methods, then `.await` it (or call `send`).
 
+#[cfg(feature = "instances")]
 impl crate::Client {
     /// show ssh-keys
     ///
@@ -26,6 +27,7 @@ impl crate::Client {
 /// Request builder for [`Client::show_ssh_keys`](crate::Client::show_ssh_keys): `GET /api/v0/instances/{id}/ssh`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ShowSshKeys {
@@ -34,6 +36,7 @@ pub struct ShowSshKeys {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "instances")]
 impl ShowSshKeys {
     fn new(client: crate::Client, id: i64) -> Self {
         Self {
@@ -125,6 +128,7 @@ impl ShowSshKeys {
     }
 }
 
+#[cfg(feature = "instances")]
 impl std::future::IntoFuture for ShowSshKeys {
     type Output = Result<
         crate::types::ShowSshKeysResponse,
@@ -136,6 +140,7 @@ impl std::future::IntoFuture for ShowSshKeys {
     }
 }
 
+#[cfg(feature = "instances")]
 impl crate::Client {
     /// attach ssh-key
     ///
@@ -162,6 +167,7 @@ impl crate::Client {
 /// Request builder for [`Client::attach_ssh_key`](crate::Client::attach_ssh_key): `POST /api/v0/instances/{id}/ssh`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AttachSshKey {
@@ -171,6 +177,7 @@ pub struct AttachSshKey {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "instances")]
 impl AttachSshKey {
     fn new(
         client: crate::Client,
@@ -270,6 +277,7 @@ impl AttachSshKey {
     }
 }
 
+#[cfg(feature = "instances")]
 impl std::future::IntoFuture for AttachSshKey {
     type Output = Result<
         crate::types::SuccessResponse,
@@ -281,6 +289,7 @@ impl std::future::IntoFuture for AttachSshKey {
     }
 }
 
+#[cfg(feature = "instances")]
 impl crate::Client {
     /// copy
     ///
@@ -305,6 +314,7 @@ impl crate::Client {
 /// Request builder for [`Client::initiate_remote_rsync`](crate::Client::initiate_remote_rsync): `PUT /api/v0/commands/copy_direct`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct InitiateRemoteRsync {
@@ -313,6 +323,7 @@ pub struct InitiateRemoteRsync {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "instances")]
 impl InitiateRemoteRsync {
     fn new(
         client: crate::Client,
@@ -408,6 +419,7 @@ impl InitiateRemoteRsync {
     }
 }
 
+#[cfg(feature = "instances")]
 impl std::future::IntoFuture for InitiateRemoteRsync {
     type Output = Result<
         crate::types::SuccessResponse,
@@ -419,6 +431,7 @@ impl std::future::IntoFuture for InitiateRemoteRsync {
     }
 }
 
+#[cfg(feature = "instances")]
 impl crate::Client {
     /// cancel copy
     ///
@@ -443,6 +456,7 @@ impl crate::Client {
 /// Request builder for [`Client::cancel_remote_rsync`](crate::Client::cancel_remote_rsync): `DELETE /api/v0/commands/copy_direct`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CancelRemoteRsync {
@@ -451,6 +465,7 @@ pub struct CancelRemoteRsync {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "instances")]
 impl CancelRemoteRsync {
     fn new(client: crate::Client, body: crate::types::CancelRemoteRsyncRequest) -> Self {
         Self {
@@ -546,6 +561,7 @@ impl CancelRemoteRsync {
     }
 }
 
+#[cfg(feature = "instances")]
 impl std::future::IntoFuture for CancelRemoteRsync {
     type Output = Result<
         crate::types::SimpleBooleanSuccessResponse,
@@ -557,6 +573,7 @@ impl std::future::IntoFuture for CancelRemoteRsync {
     }
 }
 
+#[cfg(feature = "machines")]
 impl crate::Client {
     /// cancel maint
     ///
@@ -578,6 +595,7 @@ impl crate::Client {
 /// Request builder for [`Client::cancel_maint`](crate::Client::cancel_maint): `PUT /api/v0/machines/{machine_id}/cancel_maint`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "machines")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CancelMaint {
@@ -586,6 +604,7 @@ pub struct CancelMaint {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "machines")]
 impl CancelMaint {
     fn new(client: crate::Client, machine_id: i64) -> Self {
         Self {
@@ -680,6 +699,7 @@ impl CancelMaint {
     }
 }
 
+#[cfg(feature = "machines")]
 impl std::future::IntoFuture for CancelMaint {
     type Output = Result<
         crate::types::CancelMaintResponse,
@@ -691,6 +711,7 @@ impl std::future::IntoFuture for CancelMaint {
     }
 }
 
+#[cfg(feature = "instances")]
 impl crate::Client {
     /// cloud copy
     ///
@@ -712,6 +733,7 @@ impl crate::Client {
 /// Request builder for [`Client::cloud_copy`](crate::Client::cloud_copy): `POST /api/v0/commands/rclone`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CloudCopy {
@@ -720,6 +742,7 @@ pub struct CloudCopy {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "instances")]
 impl CloudCopy {
     fn new(client: crate::Client, body: crate::types::CloudCopyRequest) -> Self {
         Self {
@@ -812,6 +835,7 @@ impl CloudCopy {
     }
 }
 
+#[cfg(feature = "instances")]
 impl std::future::IntoFuture for CloudCopy {
     type Output = Result<
         crate::types::CloudCopyResponse,
@@ -823,6 +847,7 @@ impl std::future::IntoFuture for CloudCopy {
     }
 }
 
+#[cfg(feature = "instances")]
 impl crate::Client {
     /// cancel sync
     ///
@@ -845,6 +870,7 @@ impl crate::Client {
 /// Request builder for [`Client::cancel_sync`](crate::Client::cancel_sync): `DELETE /api/v0/commands/rclone`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CancelSync {
@@ -853,6 +879,7 @@ pub struct CancelSync {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "instances")]
 impl CancelSync {
     fn new(client: crate::Client, body: crate::types::CancelSyncRequest) -> Self {
         Self {
@@ -945,6 +972,7 @@ impl CancelSync {
     }
 }
 
+#[cfg(feature = "instances")]
 impl std::future::IntoFuture for CancelSync {
     type Output = Result<
         crate::types::SuccessResponse,
@@ -956,6 +984,7 @@ impl std::future::IntoFuture for CancelSync {
     }
 }
 
+#[cfg(feature = "instances")]
 impl crate::Client {
     /// change bid
     ///
@@ -982,6 +1011,7 @@ impl crate::Client {
 /// Request builder for [`Client::change_bid`](crate::Client::change_bid): `PUT /api/v0/instances/bid_price/{id}`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ChangeBid {
@@ -991,6 +1021,7 @@ pub struct ChangeBid {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "instances")]
 impl ChangeBid {
     fn new(
         client: crate::Client,
@@ -1095,6 +1126,7 @@ impl ChangeBid {
     }
 }
 
+#[cfg(feature = "instances")]
 impl std::future::IntoFuture for ChangeBid {
     type Output = Result<
         crate::types::SimpleBooleanSuccessResponse,
@@ -1106,6 +1138,7 @@ impl std::future::IntoFuture for ChangeBid {
     }
 }
 
+#[cfg(feature = "machines")]
 impl crate::Client {
     /// cleanup machine
     ///
@@ -1132,6 +1165,7 @@ impl crate::Client {
 /// Request builder for [`Client::cleanup_machine`](crate::Client::cleanup_machine): `PUT /api/v0/machines/{machine_id}/cleanup`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "machines")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CleanupMachine {
@@ -1141,6 +1175,7 @@ pub struct CleanupMachine {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "machines")]
 impl CleanupMachine {
     fn new(
         client: crate::Client,
@@ -1241,6 +1276,7 @@ impl CleanupMachine {
     }
 }
 
+#[cfg(feature = "machines")]
 impl std::future::IntoFuture for CleanupMachine {
     type Output = Result<
         crate::types::CleanupMachineResponse,
@@ -1252,6 +1288,7 @@ impl std::future::IntoFuture for CleanupMachine {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl crate::Client {
     /// show api keys
     ///
@@ -1270,6 +1307,7 @@ impl crate::Client {
 /// Request builder for [`Client::show_api_keys`](crate::Client::show_api_keys): `GET /api/v0/auth/apikeys`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ShowApiKeys {
@@ -1277,6 +1315,7 @@ pub struct ShowApiKeys {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "accounts")]
 impl ShowApiKeys {
     fn new(client: crate::Client) -> Self {
         Self {
@@ -1367,6 +1406,7 @@ impl ShowApiKeys {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl std::future::IntoFuture for ShowApiKeys {
     type Output = Result<
         crate::types::ShowApiKeysResponse,
@@ -1378,6 +1418,7 @@ impl std::future::IntoFuture for ShowApiKeys {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl crate::Client {
     /// create api-key
     ///
@@ -1402,6 +1443,7 @@ impl crate::Client {
 /// Request builder for [`Client::create_api_key`](crate::Client::create_api_key): `POST /api/v0/auth/apikeys`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateApiKey {
@@ -1410,6 +1452,7 @@ pub struct CreateApiKey {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "accounts")]
 impl CreateApiKey {
     fn new(client: crate::Client, body: crate::types::CreateApiKeyRequest) -> Self {
         Self {
@@ -1502,6 +1545,7 @@ impl CreateApiKey {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl std::future::IntoFuture for CreateApiKey {
     type Output = Result<
         crate::types::CreateApiKeyResponse,
@@ -1513,6 +1557,7 @@ impl std::future::IntoFuture for CreateApiKey {
     }
 }
 
+#[cfg(feature = "serverless")]
 impl crate::Client {
     /// show workergroup
     ///
@@ -1531,6 +1576,7 @@ impl crate::Client {
 /// Request builder for [`Client::show_workergroup`](crate::Client::show_workergroup): `GET /api/v0/workergroups`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "serverless")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ShowWorkergroup {
@@ -1538,6 +1584,7 @@ pub struct ShowWorkergroup {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "serverless")]
 impl ShowWorkergroup {
     fn new(client: crate::Client) -> Self {
         Self {
@@ -1628,6 +1675,7 @@ impl ShowWorkergroup {
     }
 }
 
+#[cfg(feature = "serverless")]
 impl std::future::IntoFuture for ShowWorkergroup {
     type Output = Result<
         crate::types::ShowWorkergroupResponse,
@@ -1639,6 +1687,7 @@ impl std::future::IntoFuture for ShowWorkergroup {
     }
 }
 
+#[cfg(feature = "serverless")]
 impl crate::Client {
     /// create workergroup
     ///
@@ -1657,6 +1706,7 @@ impl crate::Client {
 /// Request builder for [`Client::create_workergroup`](crate::Client::create_workergroup): `POST /api/v0/workergroups`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "serverless")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateWorkergroup {
@@ -1665,6 +1715,7 @@ pub struct CreateWorkergroup {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "serverless")]
 impl CreateWorkergroup {
     fn new(client: crate::Client) -> Self {
         Self {
@@ -1768,6 +1819,7 @@ impl CreateWorkergroup {
     }
 }
 
+#[cfg(feature = "serverless")]
 impl std::future::IntoFuture for CreateWorkergroup {
     type Output = Result<
         crate::types::CreateWorkergroupResponse,
@@ -1779,6 +1831,7 @@ impl std::future::IntoFuture for CreateWorkergroup {
     }
 }
 
+#[cfg(feature = "serverless")]
 impl crate::Client {
     /// show endpoints
     ///
@@ -1797,6 +1850,7 @@ impl crate::Client {
 /// Request builder for [`Client::show_endpoints`](crate::Client::show_endpoints): `GET /api/v0/endptjobs`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "serverless")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ShowEndpoints {
@@ -1804,6 +1858,7 @@ pub struct ShowEndpoints {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "serverless")]
 impl ShowEndpoints {
     fn new(client: crate::Client) -> Self {
         Self {
@@ -1894,6 +1949,7 @@ impl ShowEndpoints {
     }
 }
 
+#[cfg(feature = "serverless")]
 impl std::future::IntoFuture for ShowEndpoints {
     type Output = Result<
         crate::types::ShowEndpointsResponse,
@@ -1905,6 +1961,7 @@ impl std::future::IntoFuture for ShowEndpoints {
     }
 }
 
+#[cfg(feature = "serverless")]
 impl crate::Client {
     /// create endpoint
     ///
@@ -1923,6 +1980,7 @@ impl crate::Client {
 /// Request builder for [`Client::create_endpoint`](crate::Client::create_endpoint): `POST /api/v0/endptjobs`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "serverless")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateEndpoint {
@@ -1931,6 +1989,7 @@ pub struct CreateEndpoint {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "serverless")]
 impl CreateEndpoint {
     fn new(client: crate::Client) -> Self {
         Self {
@@ -2031,6 +2090,7 @@ impl CreateEndpoint {
     }
 }
 
+#[cfg(feature = "serverless")]
 impl std::future::IntoFuture for CreateEndpoint {
     type Output = Result<
         crate::types::CreateEndpointResponse,
@@ -2042,6 +2102,7 @@ impl std::future::IntoFuture for CreateEndpoint {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl crate::Client {
     /// show env vars
     ///
@@ -2060,6 +2121,7 @@ impl crate::Client {
 /// Request builder for [`Client::show_env_vars`](crate::Client::show_env_vars): `GET /api/v0/secrets`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ShowEnvVars {
@@ -2067,6 +2129,7 @@ pub struct ShowEnvVars {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "accounts")]
 impl ShowEnvVars {
     fn new(client: crate::Client) -> Self {
         Self {
@@ -2157,6 +2220,7 @@ impl ShowEnvVars {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl std::future::IntoFuture for ShowEnvVars {
     type Output = Result<
         crate::types::ShowEnvVarsResponse,
@@ -2168,6 +2232,7 @@ impl std::future::IntoFuture for ShowEnvVars {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl crate::Client {
     /// update env var
     ///
@@ -2189,6 +2254,7 @@ impl crate::Client {
 /// Request builder for [`Client::update_env_var`](crate::Client::update_env_var): `PUT /api/v0/secrets`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateEnvVar {
@@ -2197,6 +2263,7 @@ pub struct UpdateEnvVar {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "accounts")]
 impl UpdateEnvVar {
     fn new(client: crate::Client, body: crate::types::EnvVarRequest) -> Self {
         Self {
@@ -2289,6 +2356,7 @@ impl UpdateEnvVar {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl std::future::IntoFuture for UpdateEnvVar {
     type Output = Result<
         crate::types::SuccessResponse,
@@ -2300,6 +2368,7 @@ impl std::future::IntoFuture for UpdateEnvVar {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl crate::Client {
     /// create env-var
     ///
@@ -2323,6 +2392,7 @@ impl crate::Client {
 /// Request builder for [`Client::create_env_var`](crate::Client::create_env_var): `POST /api/v0/secrets`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateEnvVar {
@@ -2331,6 +2401,7 @@ pub struct CreateEnvVar {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "accounts")]
 impl CreateEnvVar {
     fn new(client: crate::Client, body: crate::types::EnvVarRequest) -> Self {
         Self {
@@ -2423,6 +2494,7 @@ impl CreateEnvVar {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl std::future::IntoFuture for CreateEnvVar {
     type Output = Result<
         crate::types::SuccessResponse,
@@ -2434,6 +2506,7 @@ impl std::future::IntoFuture for CreateEnvVar {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl crate::Client {
     /// delete env var
     ///
@@ -2459,6 +2532,7 @@ impl crate::Client {
 /// Request builder for [`Client::delete_user_secret`](crate::Client::delete_user_secret): `DELETE /api/v0/secrets`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteUserSecret {
@@ -2467,6 +2541,7 @@ pub struct DeleteUserSecret {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "accounts")]
 impl DeleteUserSecret {
     fn new(client: crate::Client, body: crate::types::DeleteUserSecretRequest) -> Self {
         Self {
@@ -2559,6 +2634,7 @@ impl DeleteUserSecret {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl std::future::IntoFuture for DeleteUserSecret {
     type Output = Result<
         crate::types::SuccessResponse,
@@ -2570,6 +2646,7 @@ impl std::future::IntoFuture for DeleteUserSecret {
     }
 }
 
+#[cfg(feature = "instances")]
 impl crate::Client {
     /// create instance
     ///
@@ -2606,6 +2683,7 @@ impl crate::Client {
 /// Request builder for [`Client::create_instance`](crate::Client::create_instance): `PUT /api/v0/asks/{id}`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateInstance {
@@ -2615,6 +2693,7 @@ pub struct CreateInstance {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "instances")]
 impl CreateInstance {
     fn new(
         client: crate::Client,
@@ -2714,6 +2793,7 @@ impl CreateInstance {
     }
 }
 
+#[cfg(feature = "instances")]
 impl std::future::IntoFuture for CreateInstance {
     type Output = Result<
         crate::types::CreateInstanceResponse,
@@ -2725,6 +2805,7 @@ impl std::future::IntoFuture for CreateInstance {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl crate::Client {
     /// show ssh keys
     ///
@@ -2743,6 +2824,7 @@ impl crate::Client {
 /// Request builder for [`Client::get_ssh_keys_user`](crate::Client::get_ssh_keys_user): `GET /api/v0/ssh`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetSshKeysUser {
@@ -2750,6 +2832,7 @@ pub struct GetSshKeysUser {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "accounts")]
 impl GetSshKeysUser {
     fn new(client: crate::Client) -> Self {
         Self {
@@ -2843,6 +2926,7 @@ impl GetSshKeysUser {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl std::future::IntoFuture for GetSshKeysUser {
     type Output = Result<
         Vec<crate::types::GetSshKeysUserResponseItem>,
@@ -2854,6 +2938,7 @@ impl std::future::IntoFuture for GetSshKeysUser {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl crate::Client {
     /// create ssh-key
     ///
@@ -2876,6 +2961,7 @@ impl crate::Client {
 /// Request builder for [`Client::create_ssh_key`](crate::Client::create_ssh_key): `POST /api/v0/ssh`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateSshKey {
@@ -2884,6 +2970,7 @@ pub struct CreateSshKey {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "accounts")]
 impl CreateSshKey {
     fn new(client: crate::Client, body: crate::types::SshKeyRequest) -> Self {
         Self {
@@ -2976,6 +3063,7 @@ impl CreateSshKey {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl std::future::IntoFuture for CreateSshKey {
     type Output = Result<
         crate::types::CreateSshKeyResponse,
@@ -2987,6 +3075,7 @@ impl std::future::IntoFuture for CreateSshKey {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl crate::Client {
     /// set user
     ///
@@ -3008,6 +3097,7 @@ impl crate::Client {
 /// Request builder for [`Client::set_user`](crate::Client::set_user): `PUT /api/v0/users`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SetUser {
@@ -3016,6 +3106,7 @@ pub struct SetUser {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "accounts")]
 impl SetUser {
     fn new(client: crate::Client, body: crate::types::SetUserRequest) -> Self {
         Self {
@@ -3108,6 +3199,7 @@ impl SetUser {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl std::future::IntoFuture for SetUser {
     type Output = Result<
         crate::types::SuccessResponse,
@@ -3119,6 +3211,7 @@ impl std::future::IntoFuture for SetUser {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl crate::Client {
     /// create subaccount
     ///
@@ -3143,6 +3236,7 @@ impl crate::Client {
 /// Request builder for [`Client::create_subaccount`](crate::Client::create_subaccount): `POST /api/v0/users`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateSubaccount {
@@ -3151,6 +3245,7 @@ pub struct CreateSubaccount {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "accounts")]
 impl CreateSubaccount {
     fn new(client: crate::Client, body: crate::types::CreateSubaccountRequest) -> Self {
         Self {
@@ -3245,6 +3340,7 @@ impl CreateSubaccount {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl std::future::IntoFuture for CreateSubaccount {
     type Output = Result<
         crate::types::CreateSubaccountResponse,
@@ -3256,6 +3352,7 @@ impl std::future::IntoFuture for CreateSubaccount {
     }
 }
 
+#[cfg(feature = "team")]
 impl crate::Client {
     /// create team
     ///
@@ -3283,6 +3380,7 @@ impl crate::Client {
 /// Request builder for [`Client::create_team`](crate::Client::create_team): `POST /api/v0/team`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "team")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateTeam {
@@ -3291,6 +3389,7 @@ pub struct CreateTeam {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "team")]
 impl CreateTeam {
     fn new(client: crate::Client, body: crate::types::CreateTeamRequest) -> Self {
         Self {
@@ -3383,6 +3482,7 @@ impl CreateTeam {
     }
 }
 
+#[cfg(feature = "team")]
 impl std::future::IntoFuture for CreateTeam {
     type Output = Result<
         crate::types::SuccessResponse,
@@ -3394,6 +3494,7 @@ impl std::future::IntoFuture for CreateTeam {
     }
 }
 
+#[cfg(feature = "team")]
 impl crate::Client {
     /// destroy team
     ///
@@ -3412,6 +3513,7 @@ impl crate::Client {
 /// Request builder for [`Client::destroy_team`](crate::Client::destroy_team): `DELETE /api/v0/team`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "team")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DestroyTeam {
@@ -3419,6 +3521,7 @@ pub struct DestroyTeam {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "team")]
 impl DestroyTeam {
     fn new(client: crate::Client) -> Self {
         Self {
@@ -3509,6 +3612,7 @@ impl DestroyTeam {
     }
 }
 
+#[cfg(feature = "team")]
 impl std::future::IntoFuture for DestroyTeam {
     type Output = Result<
         crate::types::DestroyTeamResponse,
@@ -3520,6 +3624,7 @@ impl std::future::IntoFuture for DestroyTeam {
     }
 }
 
+#[cfg(feature = "team")]
 impl crate::Client {
     /// create team role
     ///
@@ -3544,6 +3649,7 @@ impl crate::Client {
 /// Request builder for [`Client::create_team_role`](crate::Client::create_team_role): `POST /api/v0/team/roles`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "team")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateTeamRole {
@@ -3552,6 +3658,7 @@ pub struct CreateTeamRole {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "team")]
 impl CreateTeamRole {
     fn new(client: crate::Client, body: crate::types::CreateTeamRoleRequest) -> Self {
         Self {
@@ -3642,6 +3749,7 @@ impl CreateTeamRole {
     }
 }
 
+#[cfg(feature = "team")]
 impl std::future::IntoFuture for CreateTeamRole {
     type Output = Result<
         crate::types::MsgBody,
@@ -3653,6 +3761,7 @@ impl std::future::IntoFuture for CreateTeamRole {
     }
 }
 
+#[cfg(feature = "search")]
 impl crate::Client {
     /// search templates
     ///
@@ -3679,6 +3788,7 @@ impl crate::Client {
 /// Request builder for [`Client::search_templates`](crate::Client::search_templates): `GET /api/v0/template`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "search")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SearchTemplates {
@@ -3689,6 +3799,7 @@ pub struct SearchTemplates {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "search")]
 impl SearchTemplates {
     fn new(client: crate::Client) -> Self {
         Self {
@@ -3809,6 +3920,7 @@ impl SearchTemplates {
     }
 }
 
+#[cfg(feature = "search")]
 impl std::future::IntoFuture for SearchTemplates {
     type Output = Result<
         crate::types::SearchTemplatesResponse,
@@ -3820,6 +3932,7 @@ impl std::future::IntoFuture for SearchTemplates {
     }
 }
 
+#[cfg(feature = "templates")]
 impl crate::Client {
     /// edit template
     ///
@@ -3850,6 +3963,7 @@ impl crate::Client {
 /// Request builder for [`Client::edit_template`](crate::Client::edit_template): `PUT /api/v0/template`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "templates")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct EditTemplate {
@@ -3858,6 +3972,7 @@ pub struct EditTemplate {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "templates")]
 impl EditTemplate {
     fn new(client: crate::Client, body: crate::types::EditTemplateRequest) -> Self {
         Self {
@@ -3950,6 +4065,7 @@ impl EditTemplate {
     }
 }
 
+#[cfg(feature = "templates")]
 impl std::future::IntoFuture for EditTemplate {
     type Output = Result<
         crate::types::EditTemplateResponse,
@@ -3961,6 +4077,7 @@ impl std::future::IntoFuture for EditTemplate {
     }
 }
 
+#[cfg(feature = "templates")]
 impl crate::Client {
     /// create template
     ///
@@ -3989,6 +4106,7 @@ impl crate::Client {
 /// Request builder for [`Client::create_template`](crate::Client::create_template): `POST /api/v0/template`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "templates")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateTemplate {
@@ -3997,6 +4115,7 @@ pub struct CreateTemplate {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "templates")]
 impl CreateTemplate {
     fn new(client: crate::Client, body: crate::types::CreateTemplateRequest) -> Self {
         Self {
@@ -4089,6 +4208,7 @@ impl CreateTemplate {
     }
 }
 
+#[cfg(feature = "templates")]
 impl std::future::IntoFuture for CreateTemplate {
     type Output = Result<
         crate::types::CreateTemplateResponse,
@@ -4100,6 +4220,7 @@ impl std::future::IntoFuture for CreateTemplate {
     }
 }
 
+#[cfg(feature = "templates")]
 impl crate::Client {
     /// delete template
     ///
@@ -4128,6 +4249,7 @@ impl crate::Client {
 /// Request builder for [`Client::delete_template`](crate::Client::delete_template): `DELETE /api/v0/template`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "templates")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteTemplate {
@@ -4136,6 +4258,7 @@ pub struct DeleteTemplate {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "templates")]
 impl DeleteTemplate {
     fn new(client: crate::Client, body: crate::types::DeleteTemplateRequest) -> Self {
         Self {
@@ -4231,6 +4354,7 @@ impl DeleteTemplate {
     }
 }
 
+#[cfg(feature = "templates")]
 impl std::future::IntoFuture for DeleteTemplate {
     type Output = Result<
         crate::types::SimpleBooleanSuccessResponse,
@@ -4242,6 +4366,7 @@ impl std::future::IntoFuture for DeleteTemplate {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl crate::Client {
     /// delete api key
     ///
@@ -4264,6 +4389,7 @@ impl crate::Client {
 /// Request builder for [`Client::delete_api_key`](crate::Client::delete_api_key): `DELETE /api/v0/auth/apikeys/{id}`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteApiKey {
@@ -4272,6 +4398,7 @@ pub struct DeleteApiKey {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "accounts")]
 impl DeleteApiKey {
     fn new(client: crate::Client, id: i64) -> Self {
         Self {
@@ -4356,6 +4483,7 @@ impl DeleteApiKey {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl std::future::IntoFuture for DeleteApiKey {
     type Output = Result<
         String,
@@ -4367,6 +4495,7 @@ impl std::future::IntoFuture for DeleteApiKey {
     }
 }
 
+#[cfg(feature = "serverless")]
 impl crate::Client {
     /// update workergroup
     ///
@@ -4388,6 +4517,7 @@ impl crate::Client {
 /// Request builder for [`Client::update_workergroup`](crate::Client::update_workergroup): `PUT /api/v0/workergroups/{id}`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "serverless")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateWorkergroup {
@@ -4397,6 +4527,7 @@ pub struct UpdateWorkergroup {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "serverless")]
 impl UpdateWorkergroup {
     fn new(client: crate::Client, id: i64) -> Self {
         Self {
@@ -4501,6 +4632,7 @@ impl UpdateWorkergroup {
     }
 }
 
+#[cfg(feature = "serverless")]
 impl std::future::IntoFuture for UpdateWorkergroup {
     type Output = Result<
         crate::types::SimpleBooleanSuccessResponse,
@@ -4512,6 +4644,7 @@ impl std::future::IntoFuture for UpdateWorkergroup {
     }
 }
 
+#[cfg(feature = "serverless")]
 impl crate::Client {
     /// delete workergroup
     ///
@@ -4533,6 +4666,7 @@ impl crate::Client {
 /// Request builder for [`Client::delete_workergroup`](crate::Client::delete_workergroup): `DELETE /api/v0/workergroups/{id}`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "serverless")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteWorkergroup {
@@ -4541,6 +4675,7 @@ pub struct DeleteWorkergroup {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "serverless")]
 impl DeleteWorkergroup {
     fn new(client: crate::Client, id: i64) -> Self {
         Self {
@@ -4632,6 +4767,7 @@ impl DeleteWorkergroup {
     }
 }
 
+#[cfg(feature = "serverless")]
 impl std::future::IntoFuture for DeleteWorkergroup {
     type Output = Result<
         crate::types::DeleteResponseResponse,
@@ -4643,6 +4779,7 @@ impl std::future::IntoFuture for DeleteWorkergroup {
     }
 }
 
+#[cfg(feature = "serverless")]
 impl crate::Client {
     /// update endpoint
     ///
@@ -4664,6 +4801,7 @@ impl crate::Client {
 /// Request builder for [`Client::update_endpoint`](crate::Client::update_endpoint): `PUT /api/v0/endptjobs/{id}`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "serverless")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateEndpoint {
@@ -4673,6 +4811,7 @@ pub struct UpdateEndpoint {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "serverless")]
 impl UpdateEndpoint {
     fn new(client: crate::Client, id: i64) -> Self {
         Self {
@@ -4777,6 +4916,7 @@ impl UpdateEndpoint {
     }
 }
 
+#[cfg(feature = "serverless")]
 impl std::future::IntoFuture for UpdateEndpoint {
     type Output = Result<
         crate::types::SimpleBooleanSuccessResponse,
@@ -4788,6 +4928,7 @@ impl std::future::IntoFuture for UpdateEndpoint {
     }
 }
 
+#[cfg(feature = "serverless")]
 impl crate::Client {
     /// delete endpoint
     ///
@@ -4809,6 +4950,7 @@ impl crate::Client {
 /// Request builder for [`Client::delete_endpoint`](crate::Client::delete_endpoint): `DELETE /api/v0/endptjobs/{id}`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "serverless")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteEndpoint {
@@ -4817,6 +4959,7 @@ pub struct DeleteEndpoint {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "serverless")]
 impl DeleteEndpoint {
     fn new(client: crate::Client, id: i64) -> Self {
         Self {
@@ -4908,6 +5051,7 @@ impl DeleteEndpoint {
     }
 }
 
+#[cfg(feature = "serverless")]
 impl std::future::IntoFuture for DeleteEndpoint {
     type Output = Result<
         crate::types::DeleteResponseResponse,
@@ -4919,6 +5063,7 @@ impl std::future::IntoFuture for DeleteEndpoint {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl crate::Client {
     /// update ssh key
     ///
@@ -4945,6 +5090,7 @@ impl crate::Client {
 /// Request builder for [`Client::update_ssh_key`](crate::Client::update_ssh_key): `PUT /api/v0/ssh/{id}`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateSshKey {
@@ -4954,6 +5100,7 @@ pub struct UpdateSshKey {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "accounts")]
 impl UpdateSshKey {
     fn new(client: crate::Client, id: i64, body: crate::types::SshKeyRequest) -> Self {
         Self {
@@ -5047,6 +5194,7 @@ impl UpdateSshKey {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl std::future::IntoFuture for UpdateSshKey {
     type Output = Result<
         crate::types::UpdateSshKeyResponse,
@@ -5058,6 +5206,7 @@ impl std::future::IntoFuture for UpdateSshKey {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl crate::Client {
     /// delete ssh key
     ///
@@ -5079,6 +5228,7 @@ impl crate::Client {
 /// Request builder for [`Client::delete_ssh_key`](crate::Client::delete_ssh_key): `DELETE /api/v0/ssh/{id}`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteSshKey {
@@ -5087,6 +5237,7 @@ pub struct DeleteSshKey {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "accounts")]
 impl DeleteSshKey {
     fn new(client: crate::Client, id: i64) -> Self {
         Self {
@@ -5178,6 +5329,7 @@ impl DeleteSshKey {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl std::future::IntoFuture for DeleteSshKey {
     type Output = Result<
         crate::types::DeleteSshKeyResponse,
@@ -5189,6 +5341,7 @@ impl std::future::IntoFuture for DeleteSshKey {
     }
 }
 
+#[cfg(feature = "volumes")]
 impl crate::Client {
     /// list volumes
     ///
@@ -5207,6 +5360,7 @@ impl crate::Client {
 /// Request builder for [`Client::list_volumes`](crate::Client::list_volumes): `GET /api/v0/volumes`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "volumes")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListVolumes {
@@ -5214,6 +5368,7 @@ pub struct ListVolumes {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "volumes")]
 impl ListVolumes {
     fn new(client: crate::Client) -> Self {
         Self {
@@ -5304,6 +5459,7 @@ impl ListVolumes {
     }
 }
 
+#[cfg(feature = "volumes")]
 impl std::future::IntoFuture for ListVolumes {
     type Output = Result<
         crate::types::ListVolumesResponse,
@@ -5315,6 +5471,7 @@ impl std::future::IntoFuture for ListVolumes {
     }
 }
 
+#[cfg(feature = "volumes")]
 impl crate::Client {
     /// rent volume
     ///
@@ -5336,6 +5493,7 @@ impl crate::Client {
 /// Request builder for [`Client::rent_volume`](crate::Client::rent_volume): `PUT /api/v0/volumes`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "volumes")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RentVolume {
@@ -5344,6 +5502,7 @@ pub struct RentVolume {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "volumes")]
 impl RentVolume {
     fn new(client: crate::Client, body: crate::types::RentVolumeRequest) -> Self {
         Self {
@@ -5436,6 +5595,7 @@ impl RentVolume {
     }
 }
 
+#[cfg(feature = "volumes")]
 impl std::future::IntoFuture for RentVolume {
     type Output = Result<
         crate::types::RentVolumeResponse,
@@ -5447,6 +5607,7 @@ impl std::future::IntoFuture for RentVolume {
     }
 }
 
+#[cfg(feature = "volumes")]
 impl crate::Client {
     /// delete volume
     ///
@@ -5468,6 +5629,7 @@ impl crate::Client {
 /// Request builder for [`Client::delete_volume`](crate::Client::delete_volume): `DELETE /api/v0/volumes`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "volumes")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteVolume {
@@ -5476,6 +5638,7 @@ pub struct DeleteVolume {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "volumes")]
 impl DeleteVolume {
     fn new(client: crate::Client, body: crate::types::IdRequest) -> Self {
         Self {
@@ -5571,6 +5734,7 @@ impl DeleteVolume {
     }
 }
 
+#[cfg(feature = "volumes")]
 impl std::future::IntoFuture for DeleteVolume {
     type Output = Result<
         crate::types::SimpleBooleanSuccessResponse,
@@ -5582,6 +5746,7 @@ impl std::future::IntoFuture for DeleteVolume {
     }
 }
 
+#[cfg(feature = "instances")]
 impl crate::Client {
     /// show instance
     ///
@@ -5603,6 +5768,7 @@ impl crate::Client {
 /// Request builder for [`Client::show_instance`](crate::Client::show_instance): `GET /api/v0/instances/{id}`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ShowInstance {
@@ -5611,6 +5777,7 @@ pub struct ShowInstance {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "instances")]
 impl ShowInstance {
     fn new(client: crate::Client, id: i64) -> Self {
         Self {
@@ -5702,6 +5869,7 @@ impl ShowInstance {
     }
 }
 
+#[cfg(feature = "instances")]
 impl std::future::IntoFuture for ShowInstance {
     type Output = Result<
         crate::types::ShowInstanceResponse,
@@ -5713,6 +5881,7 @@ impl std::future::IntoFuture for ShowInstance {
     }
 }
 
+#[cfg(feature = "instances")]
 impl crate::Client {
     /// manage instance
     ///
@@ -5742,6 +5911,7 @@ impl crate::Client {
 /// Request builder for [`Client::manage_instance`](crate::Client::manage_instance): `PUT /api/v0/instances/{id}`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ManageInstance {
@@ -5751,6 +5921,7 @@ pub struct ManageInstance {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "instances")]
 impl ManageInstance {
     fn new(
         client: crate::Client,
@@ -5853,6 +6024,7 @@ impl ManageInstance {
     }
 }
 
+#[cfg(feature = "instances")]
 impl std::future::IntoFuture for ManageInstance {
     type Output = Result<
         crate::types::SimpleBooleanSuccessResponse,
@@ -5864,6 +6036,7 @@ impl std::future::IntoFuture for ManageInstance {
     }
 }
 
+#[cfg(feature = "instances")]
 impl crate::Client {
     /// destroy instance
     ///
@@ -5885,6 +6058,7 @@ impl crate::Client {
 /// Request builder for [`Client::destroy_instance`](crate::Client::destroy_instance): `DELETE /api/v0/instances/{id}`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DestroyInstance {
@@ -5893,6 +6067,7 @@ pub struct DestroyInstance {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "instances")]
 impl DestroyInstance {
     fn new(client: crate::Client, id: i64) -> Self {
         Self {
@@ -5984,6 +6159,7 @@ impl DestroyInstance {
     }
 }
 
+#[cfg(feature = "instances")]
 impl std::future::IntoFuture for DestroyInstance {
     type Output = Result<
         crate::types::SuccessResponse,
@@ -5995,6 +6171,7 @@ impl std::future::IntoFuture for DestroyInstance {
     }
 }
 
+#[cfg(feature = "instances")]
 impl crate::Client {
     /// detach ssh-key
     ///
@@ -6017,6 +6194,7 @@ impl crate::Client {
 /// Request builder for [`Client::detach_ssh_key`](crate::Client::detach_ssh_key): `DELETE /api/v0/instances/{id}/ssh/{ssh_key_id}`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DetachSshKey {
@@ -6026,6 +6204,7 @@ pub struct DetachSshKey {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "instances")]
 impl DetachSshKey {
     fn new(client: crate::Client, id: i64, ssh_key_id: i64) -> Self {
         Self {
@@ -6121,6 +6300,7 @@ impl DetachSshKey {
     }
 }
 
+#[cfg(feature = "instances")]
 impl std::future::IntoFuture for DetachSshKey {
     type Output = Result<
         crate::types::SuccessResponse,
@@ -6132,6 +6312,7 @@ impl std::future::IntoFuture for DetachSshKey {
     }
 }
 
+#[cfg(feature = "instances")]
 impl crate::Client {
     /// execute
     ///
@@ -6155,6 +6336,7 @@ impl crate::Client {
 /// Request builder for [`Client::execute`](crate::Client::execute): `PUT /api/v0/instances/command/{id}`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct Execute {
@@ -6164,6 +6346,7 @@ pub struct Execute {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "instances")]
 impl Execute {
     fn new(client: crate::Client, id: i64, body: crate::types::ExecuteRequest) -> Self {
         Self {
@@ -6259,6 +6442,7 @@ impl Execute {
     }
 }
 
+#[cfg(feature = "instances")]
 impl std::future::IntoFuture for Execute {
     type Output = Result<
         crate::types::ExecuteResponse,
@@ -6270,6 +6454,7 @@ impl std::future::IntoFuture for Execute {
     }
 }
 
+#[cfg(feature = "serverless")]
 impl crate::Client {
     /// get workergroup logs
     ///
@@ -6294,6 +6479,7 @@ impl crate::Client {
 /// Request builder for [`Client::get_workergroup_logs`](crate::Client::get_workergroup_logs): `POST /get_workergroup_logs`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "serverless")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetWorkergroupLogs {
@@ -6302,6 +6488,7 @@ pub struct GetWorkergroupLogs {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "serverless")]
 impl GetWorkergroupLogs {
     fn new(
         client: crate::Client,
@@ -6403,6 +6590,7 @@ impl GetWorkergroupLogs {
     }
 }
 
+#[cfg(feature = "serverless")]
 impl std::future::IntoFuture for GetWorkergroupLogs {
     type Output = Result<
         crate::types::GetWorkergroupLogsResponse,
@@ -6414,6 +6602,7 @@ impl std::future::IntoFuture for GetWorkergroupLogs {
     }
 }
 
+#[cfg(feature = "serverless")]
 impl crate::Client {
     /// get workergroup workers
     ///
@@ -6439,6 +6628,7 @@ impl crate::Client {
 /// Request builder for [`Client::get_workergroup_workers`](crate::Client::get_workergroup_workers): `POST /get_workergroup_workers`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "serverless")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetWorkergroupWorkers {
@@ -6447,6 +6637,7 @@ pub struct GetWorkergroupWorkers {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "serverless")]
 impl GetWorkergroupWorkers {
     fn new(client: crate::Client, body: crate::types::IdRequest) -> Self {
         Self {
@@ -6543,6 +6734,7 @@ impl GetWorkergroupWorkers {
     }
 }
 
+#[cfg(feature = "serverless")]
 impl std::future::IntoFuture for GetWorkergroupWorkers {
     type Output = Result<
         crate::types::GetWorkergroupWorkersResponse,
@@ -6554,6 +6746,7 @@ impl std::future::IntoFuture for GetWorkergroupWorkers {
     }
 }
 
+#[cfg(feature = "serverless")]
 impl crate::Client {
     /// get endpoint logs
     ///
@@ -6578,6 +6771,7 @@ impl crate::Client {
 /// Request builder for [`Client::get_endpoint_logs`](crate::Client::get_endpoint_logs): `POST /get_endpoint_logs`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "serverless")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetEndpointLogs {
@@ -6586,6 +6780,7 @@ pub struct GetEndpointLogs {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "serverless")]
 impl GetEndpointLogs {
     fn new(client: crate::Client, body: crate::types::GetEndpointLogsRequest) -> Self {
         Self {
@@ -6679,6 +6874,7 @@ impl GetEndpointLogs {
     }
 }
 
+#[cfg(feature = "serverless")]
 impl std::future::IntoFuture for GetEndpointLogs {
     type Output = Result<
         crate::types::GetEndpointLogsResponse,
@@ -6690,6 +6886,7 @@ impl std::future::IntoFuture for GetEndpointLogs {
     }
 }
 
+#[cfg(feature = "serverless")]
 impl crate::Client {
     /// get endpoint workers
     ///
@@ -6715,6 +6912,7 @@ impl crate::Client {
 /// Request builder for [`Client::get_endpoint_workers`](crate::Client::get_endpoint_workers): `POST /get_endpoint_workers`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "serverless")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetEndpointWorkers {
@@ -6723,6 +6921,7 @@ pub struct GetEndpointWorkers {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "serverless")]
 impl GetEndpointWorkers {
     fn new(client: crate::Client, body: crate::types::IdRequest) -> Self {
         Self {
@@ -6819,6 +7018,7 @@ impl GetEndpointWorkers {
     }
 }
 
+#[cfg(feature = "serverless")]
 impl std::future::IntoFuture for GetEndpointWorkers {
     type Output = Result<
         crate::types::GetEndpointWorkersResponse,
@@ -6830,6 +7030,7 @@ impl std::future::IntoFuture for GetEndpointWorkers {
     }
 }
 
+#[cfg(feature = "team")]
 impl crate::Client {
     /// invite team member
     ///
@@ -6854,6 +7055,7 @@ impl crate::Client {
 /// Request builder for [`Client::invite_team_member`](crate::Client::invite_team_member): `POST /api/v0/team/invite`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "team")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct InviteTeamMember {
@@ -6862,6 +7064,7 @@ pub struct InviteTeamMember {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "team")]
 impl InviteTeamMember {
     fn new(client: crate::Client, body: crate::types::InviteTeamMemberRequest) -> Self {
         Self {
@@ -6954,6 +7157,7 @@ impl InviteTeamMember {
     }
 }
 
+#[cfg(feature = "team")]
 impl std::future::IntoFuture for InviteTeamMember {
     type Output = Result<
         crate::types::SuccessResponse,
@@ -6965,6 +7169,7 @@ impl std::future::IntoFuture for InviteTeamMember {
     }
 }
 
+#[cfg(feature = "machines")]
 impl crate::Client {
     /// list machine
     ///
@@ -6987,6 +7192,7 @@ impl crate::Client {
 /// Request builder for [`Client::list_machine`](crate::Client::list_machine): `PUT /api/v0/machines/create_asks`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "machines")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListMachine {
@@ -6995,6 +7201,7 @@ pub struct ListMachine {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "machines")]
 impl ListMachine {
     fn new(client: crate::Client, body: crate::types::ListMachineRequest) -> Self {
         Self {
@@ -7087,6 +7294,7 @@ impl ListMachine {
     }
 }
 
+#[cfg(feature = "machines")]
 impl std::future::IntoFuture for ListMachine {
     type Output = Result<
         crate::types::ListMachineResponse,
@@ -7098,6 +7306,7 @@ impl std::future::IntoFuture for ListMachine {
     }
 }
 
+#[cfg(feature = "instances")]
 impl crate::Client {
     /// show logs
     ///
@@ -7119,6 +7328,7 @@ impl crate::Client {
 /// Request builder for [`Client::show_logs`](crate::Client::show_logs): `PUT /api/v0/instances/request_logs/{id}`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ShowLogs {
@@ -7128,6 +7338,7 @@ pub struct ShowLogs {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "instances")]
 impl ShowLogs {
     fn new(client: crate::Client, id: i64) -> Self {
         Self {
@@ -7231,6 +7442,7 @@ impl ShowLogs {
     }
 }
 
+#[cfg(feature = "instances")]
 impl std::future::IntoFuture for ShowLogs {
     type Output = Result<
         crate::types::ShowLogsResponse,
@@ -7242,6 +7454,7 @@ impl std::future::IntoFuture for ShowLogs {
     }
 }
 
+#[cfg(feature = "machines")]
 impl crate::Client {
     /// show gpu metrics
     ///
@@ -7260,6 +7473,7 @@ impl crate::Client {
 /// Request builder for [`Client::show_gpu_metrics`](crate::Client::show_gpu_metrics): `GET /api/v0/metrics/gpu/current`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "machines")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ShowGpuMetrics {
@@ -7270,6 +7484,7 @@ pub struct ShowGpuMetrics {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "machines")]
 impl ShowGpuMetrics {
     fn new(client: crate::Client) -> Self {
         Self {
@@ -7396,6 +7611,7 @@ impl ShowGpuMetrics {
     }
 }
 
+#[cfg(feature = "machines")]
 impl std::future::IntoFuture for ShowGpuMetrics {
     type Output = Result<
         crate::types::ShowGpuMetricsResponse,
@@ -7407,6 +7623,7 @@ impl std::future::IntoFuture for ShowGpuMetrics {
     }
 }
 
+#[cfg(feature = "machines")]
 impl crate::Client {
     /// show gpu locations
     ///
@@ -7425,6 +7642,7 @@ impl crate::Client {
 /// Request builder for [`Client::show_gpu_locations`](crate::Client::show_gpu_locations): `GET /api/v0/metrics/gpu/locations`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "machines")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ShowGpuLocations {
@@ -7432,6 +7650,7 @@ pub struct ShowGpuLocations {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "machines")]
 impl ShowGpuLocations {
     fn new(client: crate::Client) -> Self {
         Self {
@@ -7522,6 +7741,7 @@ impl ShowGpuLocations {
     }
 }
 
+#[cfg(feature = "machines")]
 impl std::future::IntoFuture for ShowGpuLocations {
     type Output = Result<
         crate::types::ShowGpuLocationsResponse,
@@ -7533,6 +7753,7 @@ impl std::future::IntoFuture for ShowGpuLocations {
     }
 }
 
+#[cfg(feature = "machines")]
 impl crate::Client {
     /// show gpu trends
     ///
@@ -7551,6 +7772,7 @@ impl crate::Client {
 /// Request builder for [`Client::show_gpu_trends`](crate::Client::show_gpu_trends): `GET /api/v0/metrics/gpu/history`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "machines")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ShowGpuTrends {
@@ -7565,6 +7787,7 @@ pub struct ShowGpuTrends {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "machines")]
 impl ShowGpuTrends {
     fn new(client: crate::Client) -> Self {
         Self {
@@ -7733,6 +7956,7 @@ impl ShowGpuTrends {
     }
 }
 
+#[cfg(feature = "machines")]
 impl std::future::IntoFuture for ShowGpuTrends {
     type Output = Result<
         crate::types::ShowGpuTrendsResponse,
@@ -7744,6 +7968,7 @@ impl std::future::IntoFuture for ShowGpuTrends {
     }
 }
 
+#[cfg(feature = "notifications")]
 impl crate::Client {
     /// list notification types
     ///
@@ -7760,6 +7985,7 @@ impl crate::Client {
 /// Request builder for [`Client::list_notification_types`](crate::Client::list_notification_types): `GET /api/v0/notification-types`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "notifications")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListNotificationTypes {
@@ -7767,6 +7993,7 @@ pub struct ListNotificationTypes {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "notifications")]
 impl ListNotificationTypes {
     fn new(client: crate::Client) -> Self {
         Self {
@@ -7860,6 +8087,7 @@ impl ListNotificationTypes {
     }
 }
 
+#[cfg(feature = "notifications")]
 impl std::future::IntoFuture for ListNotificationTypes {
     type Output = Result<
         crate::types::ListNotificationTypesResponse,
@@ -7871,6 +8099,7 @@ impl std::future::IntoFuture for ListNotificationTypes {
     }
 }
 
+#[cfg(feature = "notifications")]
 impl crate::Client {
     /// get notification preferences
     ///
@@ -7893,6 +8122,7 @@ impl crate::Client {
 /// Request builder for [`Client::get_notification_preferences`](crate::Client::get_notification_preferences): `GET /api/v0/users/{user_id}/notification-prefs`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "notifications")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetNotificationPreferences {
@@ -7901,6 +8131,7 @@ pub struct GetNotificationPreferences {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "notifications")]
 impl GetNotificationPreferences {
     fn new(client: crate::Client, user_id: i64) -> Self {
         Self {
@@ -7998,6 +8229,7 @@ impl GetNotificationPreferences {
     }
 }
 
+#[cfg(feature = "notifications")]
 impl std::future::IntoFuture for GetNotificationPreferences {
     type Output = Result<
         crate::types::NotificationPreferencesResponse,
@@ -8009,6 +8241,7 @@ impl std::future::IntoFuture for GetNotificationPreferences {
     }
 }
 
+#[cfg(feature = "notifications")]
 impl crate::Client {
     /// update notification preferences
     ///
@@ -8033,6 +8266,7 @@ impl crate::Client {
 /// Request builder for [`Client::update_notification_preferences`](crate::Client::update_notification_preferences): `PUT /api/v0/users/{user_id}/notification-prefs`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "notifications")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateNotificationPreferences {
@@ -8042,6 +8276,7 @@ pub struct UpdateNotificationPreferences {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "notifications")]
 impl UpdateNotificationPreferences {
     fn new(
         client: crate::Client,
@@ -8145,6 +8380,7 @@ impl UpdateNotificationPreferences {
     }
 }
 
+#[cfg(feature = "notifications")]
 impl std::future::IntoFuture for UpdateNotificationPreferences {
     type Output = Result<
         crate::types::NotificationPreferencesResponse,
@@ -8156,6 +8392,7 @@ impl std::future::IntoFuture for UpdateNotificationPreferences {
     }
 }
 
+#[cfg(feature = "notifications")]
 impl crate::Client {
     /// list notification webhooks
     ///
@@ -8172,6 +8409,7 @@ impl crate::Client {
 /// Request builder for [`Client::list_notification_webhooks`](crate::Client::list_notification_webhooks): `GET /api/v0/webhooks`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "notifications")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListNotificationWebhooks {
@@ -8179,6 +8417,7 @@ pub struct ListNotificationWebhooks {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "notifications")]
 impl ListNotificationWebhooks {
     fn new(client: crate::Client) -> Self {
         Self {
@@ -8272,6 +8511,7 @@ impl ListNotificationWebhooks {
     }
 }
 
+#[cfg(feature = "notifications")]
 impl std::future::IntoFuture for ListNotificationWebhooks {
     type Output = Result<
         crate::types::ListNotificationWebhooksResponse,
@@ -8283,6 +8523,7 @@ impl std::future::IntoFuture for ListNotificationWebhooks {
     }
 }
 
+#[cfg(feature = "notifications")]
 impl crate::Client {
     /// create notification webhook
     ///
@@ -8305,6 +8546,7 @@ impl crate::Client {
 /// Request builder for [`Client::create_notification_webhook`](crate::Client::create_notification_webhook): `POST /api/v0/webhooks`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "notifications")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateNotificationWebhook {
@@ -8313,6 +8555,7 @@ pub struct CreateNotificationWebhook {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "notifications")]
 impl CreateNotificationWebhook {
     fn new(
         client: crate::Client,
@@ -8413,6 +8656,7 @@ impl CreateNotificationWebhook {
     }
 }
 
+#[cfg(feature = "notifications")]
 impl std::future::IntoFuture for CreateNotificationWebhook {
     type Output = Result<
         crate::types::CreateNotificationWebhookResponse,
@@ -8424,6 +8668,7 @@ impl std::future::IntoFuture for CreateNotificationWebhook {
     }
 }
 
+#[cfg(feature = "notifications")]
 impl crate::Client {
     /// update notification webhook
     ///
@@ -8448,6 +8693,7 @@ impl crate::Client {
 /// Request builder for [`Client::update_notification_webhook`](crate::Client::update_notification_webhook): `PUT /api/v0/webhooks/{id}`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "notifications")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateNotificationWebhook {
@@ -8457,6 +8703,7 @@ pub struct UpdateNotificationWebhook {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "notifications")]
 impl UpdateNotificationWebhook {
     fn new(
         client: crate::Client,
@@ -8559,6 +8806,7 @@ impl UpdateNotificationWebhook {
     }
 }
 
+#[cfg(feature = "notifications")]
 impl std::future::IntoFuture for UpdateNotificationWebhook {
     type Output = Result<
         crate::types::UpdateNotificationWebhookResponse,
@@ -8570,6 +8818,7 @@ impl std::future::IntoFuture for UpdateNotificationWebhook {
     }
 }
 
+#[cfg(feature = "notifications")]
 impl crate::Client {
     /// delete notification webhook
     ///
@@ -8589,6 +8838,7 @@ impl crate::Client {
 /// Request builder for [`Client::delete_notification_webhook`](crate::Client::delete_notification_webhook): `DELETE /api/v0/webhooks/{id}`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "notifications")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteNotificationWebhook {
@@ -8597,6 +8847,7 @@ pub struct DeleteNotificationWebhook {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "notifications")]
 impl DeleteNotificationWebhook {
     fn new(client: crate::Client, id: i64) -> Self {
         Self {
@@ -8691,6 +8942,7 @@ impl DeleteNotificationWebhook {
     }
 }
 
+#[cfg(feature = "notifications")]
 impl std::future::IntoFuture for DeleteNotificationWebhook {
     type Output = Result<
         crate::types::SimpleBooleanSuccessResponse,
@@ -8702,6 +8954,7 @@ impl std::future::IntoFuture for DeleteNotificationWebhook {
     }
 }
 
+#[cfg(feature = "notifications")]
 impl crate::Client {
     /// rotate notification webhook secret
     ///
@@ -8724,6 +8977,7 @@ impl crate::Client {
 /// Request builder for [`Client::rotate_notification_webhook_secret`](crate::Client::rotate_notification_webhook_secret): `POST /api/v0/webhooks/{id}/rotate-secret`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "notifications")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RotateNotificationWebhookSecret {
@@ -8732,6 +8986,7 @@ pub struct RotateNotificationWebhookSecret {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "notifications")]
 impl RotateNotificationWebhookSecret {
     fn new(client: crate::Client, id: i64) -> Self {
         Self {
@@ -8830,6 +9085,7 @@ impl RotateNotificationWebhookSecret {
     }
 }
 
+#[cfg(feature = "notifications")]
 impl std::future::IntoFuture for RotateNotificationWebhookSecret {
     type Output = Result<
         crate::types::RotateNotificationWebhookSecretResponse,
@@ -8841,6 +9097,7 @@ impl std::future::IntoFuture for RotateNotificationWebhookSecret {
     }
 }
 
+#[cfg(feature = "notifications")]
 impl crate::Client {
     /// test notification webhook
     ///
@@ -8860,6 +9117,7 @@ impl crate::Client {
 /// Request builder for [`Client::test_notification_webhook`](crate::Client::test_notification_webhook): `POST /api/v0/webhooks/{id}/test`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "notifications")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct TestNotificationWebhook {
@@ -8868,6 +9126,7 @@ pub struct TestNotificationWebhook {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "notifications")]
 impl TestNotificationWebhook {
     fn new(client: crate::Client, id: i64) -> Self {
         Self {
@@ -8959,6 +9218,7 @@ impl TestNotificationWebhook {
     }
 }
 
+#[cfg(feature = "notifications")]
 impl std::future::IntoFuture for TestNotificationWebhook {
     type Output = Result<
         crate::types::SuccessResponse,
@@ -8970,6 +9230,7 @@ impl std::future::IntoFuture for TestNotificationWebhook {
     }
 }
 
+#[cfg(feature = "instances")]
 impl crate::Client {
     /// prepay instance
     ///
@@ -8997,6 +9258,7 @@ impl crate::Client {
 /// Request builder for [`Client::prepay_instance`](crate::Client::prepay_instance): `PUT /api/v0/instances/prepay/{id}`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct PrepayInstance {
@@ -9006,6 +9268,7 @@ pub struct PrepayInstance {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "instances")]
 impl PrepayInstance {
     fn new(
         client: crate::Client,
@@ -9103,6 +9366,7 @@ impl PrepayInstance {
     }
 }
 
+#[cfg(feature = "instances")]
 impl std::future::IntoFuture for PrepayInstance {
     type Output = Result<
         crate::types::PrepayInstanceResponse,
@@ -9114,6 +9378,7 @@ impl std::future::IntoFuture for PrepayInstance {
     }
 }
 
+#[cfg(feature = "instances")]
 impl crate::Client {
     /// reboot instance
     ///
@@ -9135,6 +9400,7 @@ impl crate::Client {
 /// Request builder for [`Client::reboot_instance`](crate::Client::reboot_instance): `PUT /api/v0/instances/reboot/{id}`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RebootInstance {
@@ -9143,6 +9409,7 @@ pub struct RebootInstance {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "instances")]
 impl RebootInstance {
     fn new(client: crate::Client, id: i64) -> Self {
         Self {
@@ -9237,6 +9504,7 @@ impl RebootInstance {
     }
 }
 
+#[cfg(feature = "instances")]
 impl std::future::IntoFuture for RebootInstance {
     type Output = Result<
         crate::types::SimpleBooleanSuccessResponse,
@@ -9248,6 +9516,7 @@ impl std::future::IntoFuture for RebootInstance {
     }
 }
 
+#[cfg(feature = "instances")]
 impl crate::Client {
     /// recycle instance
     ///
@@ -9270,6 +9539,7 @@ impl crate::Client {
 /// Request builder for [`Client::recycle_instance`](crate::Client::recycle_instance): `PUT /api/v0/instances/recycle/{id}`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RecycleInstance {
@@ -9278,6 +9548,7 @@ pub struct RecycleInstance {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "instances")]
 impl RecycleInstance {
     fn new(client: crate::Client, id: i64) -> Self {
         Self {
@@ -9372,6 +9643,7 @@ impl RecycleInstance {
     }
 }
 
+#[cfg(feature = "instances")]
 impl std::future::IntoFuture for RecycleInstance {
     type Output = Result<
         crate::types::SimpleBooleanSuccessResponse,
@@ -9383,6 +9655,7 @@ impl std::future::IntoFuture for RecycleInstance {
     }
 }
 
+#[cfg(feature = "machines")]
 impl crate::Client {
     /// remove defjob
     ///
@@ -9404,6 +9677,7 @@ impl crate::Client {
 /// Request builder for [`Client::remove_defjob`](crate::Client::remove_defjob): `DELETE /api/v0/machines/{machine_id}/defjob`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "machines")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RemoveDefjob {
@@ -9412,6 +9686,7 @@ pub struct RemoveDefjob {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "machines")]
 impl RemoveDefjob {
     fn new(client: crate::Client, machine_id: i64) -> Self {
         Self {
@@ -9506,6 +9781,7 @@ impl RemoveDefjob {
     }
 }
 
+#[cfg(feature = "machines")]
 impl std::future::IntoFuture for RemoveDefjob {
     type Output = Result<
         crate::types::MachineIdUserIdResponse,
@@ -9517,6 +9793,7 @@ impl std::future::IntoFuture for RemoveDefjob {
     }
 }
 
+#[cfg(feature = "team")]
 impl crate::Client {
     /// remove team member
     ///
@@ -9538,6 +9815,7 @@ impl crate::Client {
 /// Request builder for [`Client::remove_team_member`](crate::Client::remove_team_member): `DELETE /api/v0/team/members/{id}`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "team")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RemoveTeamMember {
@@ -9546,6 +9824,7 @@ pub struct RemoveTeamMember {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "team")]
 impl RemoveTeamMember {
     fn new(client: crate::Client, id: i64) -> Self {
         Self {
@@ -9640,6 +9919,7 @@ impl RemoveTeamMember {
     }
 }
 
+#[cfg(feature = "team")]
 impl std::future::IntoFuture for RemoveTeamMember {
     type Output = Result<
         crate::types::RemoveTeamResponseResponse,
@@ -9651,6 +9931,7 @@ impl std::future::IntoFuture for RemoveTeamMember {
     }
 }
 
+#[cfg(feature = "team")]
 impl crate::Client {
     /// show team role
     ///
@@ -9672,6 +9953,7 @@ impl crate::Client {
 /// Request builder for [`Client::show_team_role`](crate::Client::show_team_role): `GET /api/v0/team/roles/{name}`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "team")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ShowTeamRole {
@@ -9680,6 +9962,7 @@ pub struct ShowTeamRole {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "team")]
 impl ShowTeamRole {
     fn new(client: crate::Client, name: String) -> Self {
         Self {
@@ -9771,6 +10054,7 @@ impl ShowTeamRole {
     }
 }
 
+#[cfg(feature = "team")]
 impl std::future::IntoFuture for ShowTeamRole {
     type Output = Result<
         crate::types::ShowTeamRoleResponse,
@@ -9782,6 +10066,7 @@ impl std::future::IntoFuture for ShowTeamRole {
     }
 }
 
+#[cfg(feature = "team")]
 impl crate::Client {
     /// update team role
     ///
@@ -9808,6 +10093,7 @@ impl crate::Client {
 /// Request builder for [`Client::update_team_role`](crate::Client::update_team_role): `PUT /api/v0/team/roles/{name}`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "team")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateTeamRole {
@@ -9817,6 +10103,7 @@ pub struct UpdateTeamRole {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "team")]
 impl UpdateTeamRole {
     fn new(
         client: crate::Client,
@@ -9906,6 +10193,7 @@ impl UpdateTeamRole {
     }
 }
 
+#[cfg(feature = "team")]
 impl std::future::IntoFuture for UpdateTeamRole {
     type Output = Result<
         String,
@@ -9917,6 +10205,7 @@ impl std::future::IntoFuture for UpdateTeamRole {
     }
 }
 
+#[cfg(feature = "team")]
 impl crate::Client {
     /// remove team role
     ///
@@ -9938,6 +10227,7 @@ impl crate::Client {
 /// Request builder for [`Client::remove_team_role`](crate::Client::remove_team_role): `DELETE /api/v0/team/roles/{name}`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "team")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RemoveTeamRole {
@@ -9946,6 +10236,7 @@ pub struct RemoveTeamRole {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "team")]
 impl RemoveTeamRole {
     fn new(client: crate::Client, name: String) -> Self {
         Self {
@@ -10040,6 +10331,7 @@ impl RemoveTeamRole {
     }
 }
 
+#[cfg(feature = "team")]
 impl std::future::IntoFuture for RemoveTeamRole {
     type Output = Result<
         crate::types::RemoveTeamResponseResponse,
@@ -10051,6 +10343,7 @@ impl std::future::IntoFuture for RemoveTeamRole {
     }
 }
 
+#[cfg(feature = "machines")]
 impl crate::Client {
     /// show reports
     ///
@@ -10072,6 +10365,7 @@ impl crate::Client {
 /// Request builder for [`Client::show_reports`](crate::Client::show_reports): `GET /api/v0/machines/{machine_id}/reports`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "machines")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ShowReports {
@@ -10080,6 +10374,7 @@ pub struct ShowReports {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "machines")]
 impl ShowReports {
     fn new(client: crate::Client, machine_id: i64) -> Self {
         Self {
@@ -10177,6 +10472,7 @@ impl ShowReports {
     }
 }
 
+#[cfg(feature = "machines")]
 impl std::future::IntoFuture for ShowReports {
     type Output = Result<
         Vec<crate::types::ShowReportsResponseItem>,
@@ -10188,6 +10484,7 @@ impl std::future::IntoFuture for ShowReports {
     }
 }
 
+#[cfg(feature = "serverless")]
 impl crate::Client {
     /// route
     ///
@@ -10210,6 +10507,7 @@ impl crate::Client {
 /// Request builder for [`Client::route`](crate::Client::route): `POST /route`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "serverless")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct Route {
@@ -10218,6 +10516,7 @@ pub struct Route {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "serverless")]
 impl Route {
     fn new(client: crate::Client, body: crate::types::RouteRequest) -> Self {
         Self {
@@ -10311,6 +10610,7 @@ impl Route {
     }
 }
 
+#[cfg(feature = "serverless")]
 impl std::future::IntoFuture for Route {
     type Output = Result<
         crate::types::RouteResponse,
@@ -10322,6 +10622,7 @@ impl std::future::IntoFuture for Route {
     }
 }
 
+#[cfg(feature = "machines")]
 impl crate::Client {
     /// schedule maint
     ///
@@ -10348,6 +10649,7 @@ impl crate::Client {
 /// Request builder for [`Client::schedule_maint`](crate::Client::schedule_maint): `PUT /api/v0/machines/{machine_id}/dnotify`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "machines")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ScheduleMaint {
@@ -10357,6 +10659,7 @@ pub struct ScheduleMaint {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "machines")]
 impl ScheduleMaint {
     fn new(
         client: crate::Client,
@@ -10457,6 +10760,7 @@ impl ScheduleMaint {
     }
 }
 
+#[cfg(feature = "machines")]
 impl std::future::IntoFuture for ScheduleMaint {
     type Output = Result<
         crate::types::ScheduleMaintResponse,
@@ -10468,6 +10772,7 @@ impl std::future::IntoFuture for ScheduleMaint {
     }
 }
 
+#[cfg(feature = "search")]
 impl crate::Client {
     /// search benchmarks
     ///
@@ -10486,6 +10791,7 @@ impl crate::Client {
 /// Request builder for [`Client::search_benchmarks`](crate::Client::search_benchmarks): `GET /api/v0/benchmarks`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "search")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SearchBenchmarks {
@@ -10494,6 +10800,7 @@ pub struct SearchBenchmarks {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "search")]
 impl SearchBenchmarks {
     fn new(client: crate::Client) -> Self {
         Self {
@@ -10599,6 +10906,7 @@ impl SearchBenchmarks {
     }
 }
 
+#[cfg(feature = "search")]
 impl std::future::IntoFuture for SearchBenchmarks {
     type Output = Result<
         Vec<crate::types::SearchBenchmarksResponseItem>,
@@ -10610,6 +10918,7 @@ impl std::future::IntoFuture for SearchBenchmarks {
     }
 }
 
+#[cfg(feature = "search")]
 impl crate::Client {
     /// search offers
     ///
@@ -10649,6 +10958,7 @@ impl crate::Client {
 /// Request builder for [`Client::search_offers`](crate::Client::search_offers): `POST /api/v0/bundles`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "search")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SearchOffers {
@@ -10657,6 +10967,7 @@ pub struct SearchOffers {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "search")]
 impl SearchOffers {
     fn new(client: crate::Client, body: crate::types::SearchOffersRequest) -> Self {
         Self {
@@ -10751,6 +11062,7 @@ impl SearchOffers {
     }
 }
 
+#[cfg(feature = "search")]
 impl std::future::IntoFuture for SearchOffers {
     type Output = Result<
         crate::types::SearchOffersResponse,
@@ -10762,6 +11074,7 @@ impl std::future::IntoFuture for SearchOffers {
     }
 }
 
+#[cfg(feature = "volumes")]
 impl crate::Client {
     /// search volumes
     ///
@@ -10780,6 +11093,7 @@ impl crate::Client {
 /// Request builder for [`Client::search_volumes`](crate::Client::search_volumes): `POST /api/v0/volumes/search`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "volumes")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SearchVolumes {
@@ -10789,6 +11103,7 @@ pub struct SearchVolumes {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "volumes")]
 impl SearchVolumes {
     fn new(client: crate::Client) -> Self {
         Self {
@@ -10905,6 +11220,7 @@ impl SearchVolumes {
     }
 }
 
+#[cfg(feature = "volumes")]
 impl std::future::IntoFuture for SearchVolumes {
     type Output = Result<
         crate::types::SearchVolumesResponse,
@@ -10916,6 +11232,7 @@ impl std::future::IntoFuture for SearchVolumes {
     }
 }
 
+#[cfg(feature = "machines")]
 impl crate::Client {
     /// set defjob
     ///
@@ -10937,6 +11254,7 @@ impl crate::Client {
 /// Request builder for [`Client::set_defjob`](crate::Client::set_defjob): `PUT /api/v0/machines/create_bids`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "machines")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SetDefjob {
@@ -10945,6 +11263,7 @@ pub struct SetDefjob {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "machines")]
 impl SetDefjob {
     fn new(client: crate::Client, body: crate::types::SetDefjobRequest) -> Self {
         Self {
@@ -11037,6 +11356,7 @@ impl SetDefjob {
     }
 }
 
+#[cfg(feature = "machines")]
 impl std::future::IntoFuture for SetDefjob {
     type Output = Result<
         crate::types::SetDefjobResponse,
@@ -11048,6 +11368,7 @@ impl std::future::IntoFuture for SetDefjob {
     }
 }
 
+#[cfg(feature = "machines")]
 impl crate::Client {
     /// set min-bid
     ///
@@ -11074,6 +11395,7 @@ impl crate::Client {
 /// Request builder for [`Client::set_min_bid`](crate::Client::set_min_bid): `PUT /api/v0/machines/{machine_id}/minbid`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "machines")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SetMinBid {
@@ -11083,6 +11405,7 @@ pub struct SetMinBid {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "machines")]
 impl SetMinBid {
     fn new(
         client: crate::Client,
@@ -11183,6 +11506,7 @@ impl SetMinBid {
     }
 }
 
+#[cfg(feature = "machines")]
 impl std::future::IntoFuture for SetMinBid {
     type Output = Result<
         crate::types::SetMinBidResponse,
@@ -11194,6 +11518,7 @@ impl std::future::IntoFuture for SetMinBid {
     }
 }
 
+#[cfg(feature = "billing")]
 impl crate::Client {
     /// show charges
     ///
@@ -11217,6 +11542,7 @@ impl crate::Client {
 /// Request builder for [`Client::show_charges`](crate::Client::show_charges): `GET /api/v0/charges`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "billing")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ShowCharges {
@@ -11229,6 +11555,7 @@ pub struct ShowCharges {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "billing")]
 impl ShowCharges {
     fn new(client: crate::Client, select_filters: String) -> Self {
         Self {
@@ -11371,6 +11698,7 @@ impl ShowCharges {
     }
 }
 
+#[cfg(feature = "billing")]
 impl std::future::IntoFuture for ShowCharges {
     type Output = Result<
         crate::types::ShowChargesResponse,
@@ -11382,6 +11710,7 @@ impl std::future::IntoFuture for ShowCharges {
     }
 }
 
+#[cfg(feature = "billing")]
 impl sdkgen_runtime::Paginate for ShowCharges {
     type Page = crate::types::ShowChargesResponse;
     type Item = crate::types::ShowChargesResponseResultsItem;
@@ -11415,6 +11744,7 @@ impl sdkgen_runtime::Paginate for ShowCharges {
     }
 }
 
+#[cfg(feature = "billing")]
 impl ShowCharges {
     /// Every page, lazily: the first request as built, then one per `after_token` cursor until it is absent or a page is empty. The page size is what [`limit`](Self::limit) sets.
     ///
@@ -11429,6 +11759,7 @@ impl ShowCharges {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl crate::Client {
     /// show connections
     ///
@@ -11447,6 +11778,7 @@ impl crate::Client {
 /// Request builder for [`Client::show_connections`](crate::Client::show_connections): `GET /api/v0/users/cloud_integrations`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ShowConnections {
@@ -11454,6 +11786,7 @@ pub struct ShowConnections {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "accounts")]
 impl ShowConnections {
     fn new(client: crate::Client) -> Self {
         Self {
@@ -11547,6 +11880,7 @@ impl ShowConnections {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl std::future::IntoFuture for ShowConnections {
     type Output = Result<
         Vec<crate::types::ShowConnectionsResponseItem>,
@@ -11558,6 +11892,7 @@ impl std::future::IntoFuture for ShowConnections {
     }
 }
 
+#[cfg(feature = "serverless")]
 impl crate::Client {
     /// show deployment
     ///
@@ -11579,6 +11914,7 @@ impl crate::Client {
 /// Request builder for [`Client::show_deployment`](crate::Client::show_deployment): `GET /api/v0/deployment/{id}`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "serverless")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ShowDeployment {
@@ -11587,6 +11923,7 @@ pub struct ShowDeployment {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "serverless")]
 impl ShowDeployment {
     fn new(client: crate::Client, id: i64) -> Self {
         Self {
@@ -11678,6 +12015,7 @@ impl ShowDeployment {
     }
 }
 
+#[cfg(feature = "serverless")]
 impl std::future::IntoFuture for ShowDeployment {
     type Output = Result<
         crate::types::ShowDeploymentResponse,
@@ -11689,6 +12027,7 @@ impl std::future::IntoFuture for ShowDeployment {
     }
 }
 
+#[cfg(feature = "serverless")]
 impl crate::Client {
     /// show deployments
     ///
@@ -11707,6 +12046,7 @@ impl crate::Client {
 /// Request builder for [`Client::show_deployments`](crate::Client::show_deployments): `GET /api/v0/deployments`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "serverless")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ShowDeployments {
@@ -11714,6 +12054,7 @@ pub struct ShowDeployments {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "serverless")]
 impl ShowDeployments {
     fn new(client: crate::Client) -> Self {
         Self {
@@ -11804,6 +12145,7 @@ impl ShowDeployments {
     }
 }
 
+#[cfg(feature = "serverless")]
 impl std::future::IntoFuture for ShowDeployments {
     type Output = Result<
         crate::types::ShowDeploymentsResponse,
@@ -11815,6 +12157,7 @@ impl std::future::IntoFuture for ShowDeployments {
     }
 }
 
+#[cfg(feature = "billing")]
 impl crate::Client {
     /// show deposit
     ///
@@ -11836,6 +12179,7 @@ impl crate::Client {
 /// Request builder for [`Client::show_deposit`](crate::Client::show_deposit): `GET /api/v0/instances/balance/{id}`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "billing")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ShowDeposit {
@@ -11844,6 +12188,7 @@ pub struct ShowDeposit {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "billing")]
 impl ShowDeposit {
     fn new(client: crate::Client, id: i64) -> Self {
         Self {
@@ -11935,6 +12280,7 @@ impl ShowDeposit {
     }
 }
 
+#[cfg(feature = "billing")]
 impl std::future::IntoFuture for ShowDeposit {
     type Output = Result<
         crate::types::ShowDepositResponse,
@@ -11946,6 +12292,7 @@ impl std::future::IntoFuture for ShowDeposit {
     }
 }
 
+#[cfg(feature = "billing")]
 impl crate::Client {
     /// show earnings
     ///
@@ -11967,6 +12314,7 @@ impl crate::Client {
 /// Request builder for [`Client::show_earnings`](crate::Client::show_earnings): `GET /api/v0/users/{user_id}/machine-earnings`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "billing")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ShowEarnings {
@@ -11979,6 +12327,7 @@ pub struct ShowEarnings {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "billing")]
 impl ShowEarnings {
     fn new(client: crate::Client, user_id: i64) -> Self {
         Self {
@@ -12113,6 +12462,7 @@ impl ShowEarnings {
     }
 }
 
+#[cfg(feature = "billing")]
 impl std::future::IntoFuture for ShowEarnings {
     type Output = Result<
         crate::types::ShowEarningsResponse,
@@ -12124,6 +12474,7 @@ impl std::future::IntoFuture for ShowEarnings {
     }
 }
 
+#[cfg(feature = "instances")]
 impl crate::Client {
     /// show instances
     ///
@@ -12145,6 +12496,7 @@ impl crate::Client {
 /// Request builder for [`Client::show_instances`](crate::Client::show_instances): `GET /api/v1/instances`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ShowInstances {
@@ -12157,6 +12509,7 @@ pub struct ShowInstances {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "instances")]
 impl ShowInstances {
     fn new(client: crate::Client) -> Self {
         Self {
@@ -12309,6 +12662,7 @@ impl ShowInstances {
     }
 }
 
+#[cfg(feature = "instances")]
 impl std::future::IntoFuture for ShowInstances {
     type Output = Result<
         crate::types::ShowInstancesResponse,
@@ -12320,6 +12674,7 @@ impl std::future::IntoFuture for ShowInstances {
     }
 }
 
+#[cfg(feature = "instances")]
 impl sdkgen_runtime::Paginate for ShowInstances {
     type Page = crate::types::ShowInstancesResponse;
     type Item = crate::types::ShowInstancesResponseInstancesItem;
@@ -12353,6 +12708,7 @@ impl sdkgen_runtime::Paginate for ShowInstances {
     }
 }
 
+#[cfg(feature = "instances")]
 impl ShowInstances {
     /// Every page, lazily: the first request as built, then one per `after_token` cursor until it is absent or a page is empty. The page size is what [`limit`](Self::limit) sets.
     ///
@@ -12367,6 +12723,7 @@ impl ShowInstances {
     }
 }
 
+#[cfg(feature = "billing")]
 impl crate::Client {
     /// show invoices
     ///
@@ -12390,6 +12747,7 @@ impl crate::Client {
 /// Request builder for [`Client::show_invoices`](crate::Client::show_invoices): `GET /api/v1/invoices`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "billing")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ShowInvoices {
@@ -12402,6 +12760,7 @@ pub struct ShowInvoices {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "billing")]
 impl ShowInvoices {
     fn new(client: crate::Client, select_filters: String) -> Self {
         Self {
@@ -12543,6 +12902,7 @@ impl ShowInvoices {
     }
 }
 
+#[cfg(feature = "billing")]
 impl std::future::IntoFuture for ShowInvoices {
     type Output = Result<
         crate::types::ShowInvoicesResponse,
@@ -12554,6 +12914,7 @@ impl std::future::IntoFuture for ShowInvoices {
     }
 }
 
+#[cfg(feature = "billing")]
 impl sdkgen_runtime::Paginate for ShowInvoices {
     type Page = crate::types::ShowInvoicesResponse;
     type Item = crate::types::ShowInvoicesResponseResultsItem;
@@ -12587,6 +12948,7 @@ impl sdkgen_runtime::Paginate for ShowInvoices {
     }
 }
 
+#[cfg(feature = "billing")]
 impl ShowInvoices {
     /// Every page, lazily: the first request as built, then one per `after_token` cursor until it is absent or a page is empty. The page size is what [`limit`](Self::limit) sets.
     ///
@@ -12601,6 +12963,7 @@ impl ShowInvoices {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl crate::Client {
     /// show ipaddrs
     ///
@@ -12622,6 +12985,7 @@ impl crate::Client {
 /// Request builder for [`Client::show_ipaddrs`](crate::Client::show_ipaddrs): `GET /api/v0/users/{user_id}/ipaddrs`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ShowIpaddrs {
@@ -12630,6 +12994,7 @@ pub struct ShowIpaddrs {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "accounts")]
 impl ShowIpaddrs {
     fn new(client: crate::Client, user_id: String) -> Self {
         Self {
@@ -12723,6 +13088,7 @@ impl ShowIpaddrs {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl std::future::IntoFuture for ShowIpaddrs {
     type Output = Result<
         crate::types::ShowIpaddrsResponse,
@@ -12734,6 +13100,7 @@ impl std::future::IntoFuture for ShowIpaddrs {
     }
 }
 
+#[cfg(feature = "machines")]
 impl crate::Client {
     /// show machines
     ///
@@ -12755,6 +13122,7 @@ impl crate::Client {
 /// Request builder for [`Client::get_machines`](crate::Client::get_machines): `GET /api/v0/machines`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "machines")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetMachines {
@@ -12763,6 +13131,7 @@ pub struct GetMachines {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "machines")]
 impl GetMachines {
     fn new(client: crate::Client, user_id: String) -> Self {
         Self {
@@ -12855,6 +13224,7 @@ impl GetMachines {
     }
 }
 
+#[cfg(feature = "machines")]
 impl std::future::IntoFuture for GetMachines {
     type Output = Result<
         crate::types::GetMachinesResponse,
@@ -12866,6 +13236,7 @@ impl std::future::IntoFuture for GetMachines {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl crate::Client {
     /// show subaccounts
     ///
@@ -12884,6 +13255,7 @@ impl crate::Client {
 /// Request builder for [`Client::show_subaccounts`](crate::Client::show_subaccounts): `GET /api/v0/subaccounts`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ShowSubaccounts {
@@ -12891,6 +13263,7 @@ pub struct ShowSubaccounts {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "accounts")]
 impl ShowSubaccounts {
     fn new(client: crate::Client) -> Self {
         Self {
@@ -12981,6 +13354,7 @@ impl ShowSubaccounts {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl std::future::IntoFuture for ShowSubaccounts {
     type Output = Result<
         crate::types::ShowSubaccountsResponse,
@@ -12992,6 +13366,7 @@ impl std::future::IntoFuture for ShowSubaccounts {
     }
 }
 
+#[cfg(feature = "team")]
 impl crate::Client {
     /// show team members
     ///
@@ -13010,6 +13385,7 @@ impl crate::Client {
 /// Request builder for [`Client::show_team_members`](crate::Client::show_team_members): `GET /api/v0/team/members`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "team")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ShowTeamMembers {
@@ -13017,6 +13393,7 @@ pub struct ShowTeamMembers {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "team")]
 impl ShowTeamMembers {
     fn new(client: crate::Client) -> Self {
         Self {
@@ -13110,6 +13487,7 @@ impl ShowTeamMembers {
     }
 }
 
+#[cfg(feature = "team")]
 impl std::future::IntoFuture for ShowTeamMembers {
     type Output = Result<
         Vec<crate::types::ShowTeamMembersResponseItem>,
@@ -13121,6 +13499,7 @@ impl std::future::IntoFuture for ShowTeamMembers {
     }
 }
 
+#[cfg(feature = "team")]
 impl crate::Client {
     /// show team roles
     ///
@@ -13139,6 +13518,7 @@ impl crate::Client {
 /// Request builder for [`Client::show_team_roles`](crate::Client::show_team_roles): `GET /api/v0/team/roles-full`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "team")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ShowTeamRoles {
@@ -13146,6 +13526,7 @@ pub struct ShowTeamRoles {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "team")]
 impl ShowTeamRoles {
     fn new(client: crate::Client) -> Self {
         Self {
@@ -13239,6 +13620,7 @@ impl ShowTeamRoles {
     }
 }
 
+#[cfg(feature = "team")]
 impl std::future::IntoFuture for ShowTeamRoles {
     type Output = Result<
         Vec<crate::types::ShowTeamRolesResponseItem>,
@@ -13250,6 +13632,7 @@ impl std::future::IntoFuture for ShowTeamRoles {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl crate::Client {
     /// show user
     ///
@@ -13268,6 +13651,7 @@ impl crate::Client {
 /// Request builder for [`Client::show_user`](crate::Client::show_user): `GET /api/v0/users/current`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ShowUser {
@@ -13275,6 +13659,7 @@ pub struct ShowUser {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "accounts")]
 impl ShowUser {
     fn new(client: crate::Client) -> Self {
         Self {
@@ -13365,6 +13750,7 @@ impl ShowUser {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl std::future::IntoFuture for ShowUser {
     type Output = Result<
         crate::types::ShowUserResponse,
@@ -13376,6 +13762,7 @@ impl std::future::IntoFuture for ShowUser {
     }
 }
 
+#[cfg(feature = "serverless")]
 impl crate::Client {
     /// start deployment
     ///
@@ -13397,6 +13784,7 @@ impl crate::Client {
 /// Request builder for [`Client::start_deployment`](crate::Client::start_deployment): `POST /api/v0/deployment/{id}/start`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "serverless")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct StartDeployment {
@@ -13405,6 +13793,7 @@ pub struct StartDeployment {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "serverless")]
 impl StartDeployment {
     fn new(client: crate::Client, id: i64) -> Self {
         Self {
@@ -13496,6 +13885,7 @@ impl StartDeployment {
     }
 }
 
+#[cfg(feature = "serverless")]
 impl std::future::IntoFuture for StartDeployment {
     type Output = Result<
         crate::types::DeploymentResponse,
@@ -13507,6 +13897,7 @@ impl std::future::IntoFuture for StartDeployment {
     }
 }
 
+#[cfg(feature = "serverless")]
 impl crate::Client {
     /// stop deployment
     ///
@@ -13528,6 +13919,7 @@ impl crate::Client {
 /// Request builder for [`Client::stop_deployment`](crate::Client::stop_deployment): `POST /api/v0/deployment/{id}/stop`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "serverless")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct StopDeployment {
@@ -13536,6 +13928,7 @@ pub struct StopDeployment {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "serverless")]
 impl StopDeployment {
     fn new(client: crate::Client, id: i64) -> Self {
         Self {
@@ -13627,6 +14020,7 @@ impl StopDeployment {
     }
 }
 
+#[cfg(feature = "serverless")]
 impl std::future::IntoFuture for StopDeployment {
     type Output = Result<
         crate::types::DeploymentResponse,
@@ -13638,6 +14032,7 @@ impl std::future::IntoFuture for StopDeployment {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl crate::Client {
     /// transfer credit
     ///
@@ -13664,6 +14059,7 @@ impl crate::Client {
 /// Request builder for [`Client::transfer_credit`](crate::Client::transfer_credit): `PUT /api/v0/commands/transfer_credit`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct TransferCredit {
@@ -13672,6 +14068,7 @@ pub struct TransferCredit {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "accounts")]
 impl TransferCredit {
     fn new(client: crate::Client, body: crate::types::TransferCreditRequest) -> Self {
         Self {
@@ -13769,6 +14166,7 @@ impl TransferCredit {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl std::future::IntoFuture for TransferCredit {
     type Output = Result<
         crate::types::SimpleBooleanSuccessResponse,
@@ -13780,6 +14178,7 @@ impl std::future::IntoFuture for TransferCredit {
     }
 }
 
+#[cfg(feature = "machines")]
 impl crate::Client {
     /// unlist machine
     ///
@@ -13801,6 +14200,7 @@ impl crate::Client {
 /// Request builder for [`Client::unlist_machine`](crate::Client::unlist_machine): `DELETE /api/v0/machines/{machine_id}/asks`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "machines")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UnlistMachine {
@@ -13809,6 +14209,7 @@ pub struct UnlistMachine {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "machines")]
 impl UnlistMachine {
     fn new(client: crate::Client, machine_id: i64) -> Self {
         Self {
@@ -13902,6 +14303,7 @@ impl UnlistMachine {
     }
 }
 
+#[cfg(feature = "machines")]
 impl std::future::IntoFuture for UnlistMachine {
     type Output = Result<
         crate::types::MachineIdUserIdResponse,
@@ -13913,6 +14315,7 @@ impl std::future::IntoFuture for UnlistMachine {
     }
 }
 
+#[cfg(feature = "volumes")]
 impl crate::Client {
     /// unlist volume
     ///
@@ -13934,6 +14337,7 @@ impl crate::Client {
 /// Request builder for [`Client::unlist_volume`](crate::Client::unlist_volume): `POST /api/v0/volumes/unlist`.
 ///
 /// Send it with `.await` or [`send`](Self::send).
+#[cfg(feature = "volumes")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UnlistVolume {
@@ -13942,6 +14346,7 @@ pub struct UnlistVolume {
     options: sdkgen_runtime::CallOptions,
 }
 
+#[cfg(feature = "volumes")]
 impl UnlistVolume {
     fn new(client: crate::Client, body: crate::types::IdRequest) -> Self {
         Self {
@@ -14034,6 +14439,7 @@ impl UnlistVolume {
     }
 }
 
+#[cfg(feature = "volumes")]
 impl std::future::IntoFuture for UnlistVolume {
     type Output = Result<
         crate::types::SuccessResponse,

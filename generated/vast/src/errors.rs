@@ -7,6 +7,7 @@
 //! undocumented statuses, undecodable bodies) is another variant of [`crate::Error`].
 
 /// Documented errors of [`Client::show_ssh_keys`](crate::Client::show_ssh_keys).
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ShowSshKeysError {
@@ -18,6 +19,7 @@ pub enum ShowSshKeysError {
     NotFound(crate::types::Error),
 }
 
+#[cfg(feature = "instances")]
 impl ShowSshKeysError {
     pub(crate) fn decode(
         status: u16,
@@ -35,6 +37,7 @@ impl ShowSshKeysError {
 }
 
 /// Documented errors of [`Client::attach_ssh_key`](crate::Client::attach_ssh_key).
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum AttachSshKeyError {
@@ -46,6 +49,7 @@ pub enum AttachSshKeyError {
     NotFound(crate::types::Error),
 }
 
+#[cfg(feature = "instances")]
 impl AttachSshKeyError {
     pub(crate) fn decode(
         status: u16,
@@ -63,6 +67,7 @@ impl AttachSshKeyError {
 }
 
 /// Documented errors of [`Client::initiate_remote_rsync`](crate::Client::initiate_remote_rsync).
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum InitiateRemoteRsyncError {
@@ -72,6 +77,7 @@ pub enum InitiateRemoteRsyncError {
     NotFound(crate::types::Error),
 }
 
+#[cfg(feature = "instances")]
 impl InitiateRemoteRsyncError {
     pub(crate) fn decode(
         status: u16,
@@ -88,6 +94,7 @@ impl InitiateRemoteRsyncError {
 }
 
 /// Documented errors of [`Client::cancel_remote_rsync`](crate::Client::cancel_remote_rsync).
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CancelRemoteRsyncError {
@@ -97,6 +104,7 @@ pub enum CancelRemoteRsyncError {
     NotFound(crate::types::Error),
 }
 
+#[cfg(feature = "instances")]
 impl CancelRemoteRsyncError {
     pub(crate) fn decode(
         status: u16,
@@ -113,6 +121,7 @@ impl CancelRemoteRsyncError {
 }
 
 /// Documented errors of [`Client::cancel_maint`](crate::Client::cancel_maint).
+#[cfg(feature = "machines")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CancelMaintError {
@@ -120,6 +129,7 @@ pub enum CancelMaintError {
     NotFound(crate::types::CancelMaintNotFound),
 }
 
+#[cfg(feature = "machines")]
 impl CancelMaintError {
     pub(crate) fn decode(
         status: u16,
@@ -135,6 +145,7 @@ impl CancelMaintError {
 }
 
 /// Documented errors of [`Client::cloud_copy`](crate::Client::cloud_copy).
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CloudCopyError {
@@ -142,6 +153,7 @@ pub enum CloudCopyError {
     BadRequest(crate::types::SuccessResponse),
 }
 
+#[cfg(feature = "instances")]
 impl CloudCopyError {
     pub(crate) fn decode(
         status: u16,
@@ -157,6 +169,7 @@ impl CloudCopyError {
 }
 
 /// Documented errors of [`Client::cancel_sync`](crate::Client::cancel_sync).
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CancelSyncError {
@@ -166,6 +179,7 @@ pub enum CancelSyncError {
     NotFound(crate::types::Error),
 }
 
+#[cfg(feature = "instances")]
 impl CancelSyncError {
     pub(crate) fn decode(
         status: u16,
@@ -182,6 +196,7 @@ impl CancelSyncError {
 }
 
 /// Documented errors of [`Client::change_bid`](crate::Client::change_bid).
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ChangeBidError {
@@ -193,6 +208,7 @@ pub enum ChangeBidError {
     TooManyRequests(crate::types::RateLimitError),
 }
 
+#[cfg(feature = "instances")]
 impl ChangeBidError {
     pub(crate) fn decode(
         status: u16,
@@ -210,6 +226,7 @@ impl ChangeBidError {
 }
 
 /// Documented errors of [`Client::cleanup_machine`](crate::Client::cleanup_machine).
+#[cfg(feature = "machines")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CleanupMachineError {
@@ -223,6 +240,7 @@ pub enum CleanupMachineError {
     TooManyRequests(crate::types::RateLimitError),
 }
 
+#[cfg(feature = "machines")]
 impl CleanupMachineError {
     pub(crate) fn decode(
         status: u16,
@@ -241,6 +259,7 @@ impl CleanupMachineError {
 }
 
 /// Documented errors of [`Client::show_api_keys`](crate::Client::show_api_keys).
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ShowApiKeysError {
@@ -252,6 +271,7 @@ pub enum ShowApiKeysError {
     TooManyRequests(crate::types::RateLimitError),
 }
 
+#[cfg(feature = "accounts")]
 impl ShowApiKeysError {
     pub(crate) fn decode(
         status: u16,
@@ -269,6 +289,7 @@ impl ShowApiKeysError {
 }
 
 /// Documented errors of [`Client::create_api_key`](crate::Client::create_api_key).
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CreateApiKeyError {
@@ -280,6 +301,7 @@ pub enum CreateApiKeyError {
     TooManyRequests(crate::types::RateLimitError),
 }
 
+#[cfg(feature = "accounts")]
 impl CreateApiKeyError {
     pub(crate) fn decode(
         status: u16,
@@ -297,6 +319,7 @@ impl CreateApiKeyError {
 }
 
 /// Documented errors of [`Client::show_workergroup`](crate::Client::show_workergroup).
+#[cfg(feature = "serverless")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ShowWorkergroupError {
@@ -308,6 +331,7 @@ pub enum ShowWorkergroupError {
     TooManyRequests(crate::types::RateLimitError),
 }
 
+#[cfg(feature = "serverless")]
 impl ShowWorkergroupError {
     pub(crate) fn decode(
         status: u16,
@@ -325,6 +349,7 @@ impl ShowWorkergroupError {
 }
 
 /// Documented errors of [`Client::create_workergroup`](crate::Client::create_workergroup).
+#[cfg(feature = "serverless")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CreateWorkergroupError {
@@ -336,6 +361,7 @@ pub enum CreateWorkergroupError {
     TooManyRequests(crate::types::RateLimitError),
 }
 
+#[cfg(feature = "serverless")]
 impl CreateWorkergroupError {
     pub(crate) fn decode(
         status: u16,
@@ -353,6 +379,7 @@ impl CreateWorkergroupError {
 }
 
 /// Documented errors of [`Client::show_endpoints`](crate::Client::show_endpoints).
+#[cfg(feature = "serverless")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ShowEndpointsError {
@@ -364,6 +391,7 @@ pub enum ShowEndpointsError {
     TooManyRequests(crate::types::RateLimitError),
 }
 
+#[cfg(feature = "serverless")]
 impl ShowEndpointsError {
     pub(crate) fn decode(
         status: u16,
@@ -381,6 +409,7 @@ impl ShowEndpointsError {
 }
 
 /// Documented errors of [`Client::create_endpoint`](crate::Client::create_endpoint).
+#[cfg(feature = "serverless")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CreateEndpointError {
@@ -394,6 +423,7 @@ pub enum CreateEndpointError {
     TooManyRequests(crate::types::RateLimitError),
 }
 
+#[cfg(feature = "serverless")]
 impl CreateEndpointError {
     pub(crate) fn decode(
         status: u16,
@@ -412,6 +442,7 @@ impl CreateEndpointError {
 }
 
 /// Documented errors of [`Client::show_env_vars`](crate::Client::show_env_vars).
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ShowEnvVarsError {
@@ -423,6 +454,7 @@ pub enum ShowEnvVarsError {
     TooManyRequests(crate::types::RateLimitError),
 }
 
+#[cfg(feature = "accounts")]
 impl ShowEnvVarsError {
     pub(crate) fn decode(
         status: u16,
@@ -440,6 +472,7 @@ impl ShowEnvVarsError {
 }
 
 /// Documented errors of [`Client::update_env_var`](crate::Client::update_env_var).
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum UpdateEnvVarError {
@@ -451,6 +484,7 @@ pub enum UpdateEnvVarError {
     TooManyRequests(crate::types::RateLimitError),
 }
 
+#[cfg(feature = "accounts")]
 impl UpdateEnvVarError {
     pub(crate) fn decode(
         status: u16,
@@ -468,6 +502,7 @@ impl UpdateEnvVarError {
 }
 
 /// Documented errors of [`Client::create_env_var`](crate::Client::create_env_var).
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CreateEnvVarError {
@@ -481,6 +516,7 @@ pub enum CreateEnvVarError {
     TooManyRequests(crate::types::RateLimitError),
 }
 
+#[cfg(feature = "accounts")]
 impl CreateEnvVarError {
     pub(crate) fn decode(
         status: u16,
@@ -499,6 +535,7 @@ impl CreateEnvVarError {
 }
 
 /// Documented errors of [`Client::delete_user_secret`](crate::Client::delete_user_secret).
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum DeleteUserSecretError {
@@ -512,6 +549,7 @@ pub enum DeleteUserSecretError {
     TooManyRequests(crate::types::RateLimitError),
 }
 
+#[cfg(feature = "accounts")]
 impl DeleteUserSecretError {
     pub(crate) fn decode(
         status: u16,
@@ -530,6 +568,7 @@ impl DeleteUserSecretError {
 }
 
 /// Documented errors of [`Client::create_instance`](crate::Client::create_instance).
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CreateInstanceError {
@@ -547,6 +586,7 @@ pub enum CreateInstanceError {
     TooManyRequests(crate::types::RateLimitError),
 }
 
+#[cfg(feature = "instances")]
 impl CreateInstanceError {
     pub(crate) fn decode(
         status: u16,
@@ -567,6 +607,7 @@ impl CreateInstanceError {
 }
 
 /// Documented errors of [`Client::get_ssh_keys_user`](crate::Client::get_ssh_keys_user).
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetSshKeysUserError {
@@ -576,6 +617,7 @@ pub enum GetSshKeysUserError {
     NotFound,
 }
 
+#[cfg(feature = "accounts")]
 impl GetSshKeysUserError {
     pub(crate) fn decode(
         status: u16,
@@ -592,6 +634,7 @@ impl GetSshKeysUserError {
 }
 
 /// Documented errors of [`Client::create_ssh_key`](crate::Client::create_ssh_key).
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CreateSshKeyError {
@@ -603,6 +646,7 @@ pub enum CreateSshKeyError {
     TooManyRequests(crate::types::RateLimitError),
 }
 
+#[cfg(feature = "accounts")]
 impl CreateSshKeyError {
     pub(crate) fn decode(
         status: u16,
@@ -620,6 +664,7 @@ impl CreateSshKeyError {
 }
 
 /// Documented errors of [`Client::set_user`](crate::Client::set_user).
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum SetUserError {
@@ -633,6 +678,7 @@ pub enum SetUserError {
     TooManyRequests(crate::types::RateLimitError),
 }
 
+#[cfg(feature = "accounts")]
 impl SetUserError {
     pub(crate) fn decode(
         status: u16,
@@ -651,6 +697,7 @@ impl SetUserError {
 }
 
 /// Documented errors of [`Client::create_subaccount`](crate::Client::create_subaccount).
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CreateSubaccountError {
@@ -664,6 +711,7 @@ pub enum CreateSubaccountError {
     TooManyRequests(crate::types::RateLimitError),
 }
 
+#[cfg(feature = "accounts")]
 impl CreateSubaccountError {
     pub(crate) fn decode(
         status: u16,
@@ -682,6 +730,7 @@ impl CreateSubaccountError {
 }
 
 /// Documented errors of [`Client::create_team`](crate::Client::create_team).
+#[cfg(feature = "team")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CreateTeamError {
@@ -691,6 +740,7 @@ pub enum CreateTeamError {
     Unauthorized(crate::types::Error),
 }
 
+#[cfg(feature = "team")]
 impl CreateTeamError {
     pub(crate) fn decode(
         status: u16,
@@ -707,6 +757,7 @@ impl CreateTeamError {
 }
 
 /// Documented errors of [`Client::destroy_team`](crate::Client::destroy_team).
+#[cfg(feature = "team")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum DestroyTeamError {
@@ -718,6 +769,7 @@ pub enum DestroyTeamError {
     NotFound(crate::types::Error),
 }
 
+#[cfg(feature = "team")]
 impl DestroyTeamError {
     pub(crate) fn decode(
         status: u16,
@@ -735,6 +787,7 @@ impl DestroyTeamError {
 }
 
 /// Documented errors of [`Client::create_team_role`](crate::Client::create_team_role).
+#[cfg(feature = "team")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CreateTeamRoleError {
@@ -746,6 +799,7 @@ pub enum CreateTeamRoleError {
     Forbidden(crate::types::Error),
 }
 
+#[cfg(feature = "team")]
 impl CreateTeamRoleError {
     pub(crate) fn decode(
         status: u16,
@@ -763,6 +817,7 @@ impl CreateTeamRoleError {
 }
 
 /// Documented errors of [`Client::search_templates`](crate::Client::search_templates).
+#[cfg(feature = "search")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum SearchTemplatesError {
@@ -774,6 +829,7 @@ pub enum SearchTemplatesError {
     TooManyRequests(crate::types::RateLimitError),
 }
 
+#[cfg(feature = "search")]
 impl SearchTemplatesError {
     pub(crate) fn decode(
         status: u16,
@@ -791,6 +847,7 @@ impl SearchTemplatesError {
 }
 
 /// Documented errors of [`Client::edit_template`](crate::Client::edit_template).
+#[cfg(feature = "templates")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum EditTemplateError {
@@ -800,6 +857,7 @@ pub enum EditTemplateError {
     NotFound,
 }
 
+#[cfg(feature = "templates")]
 impl EditTemplateError {
     pub(crate) fn decode(
         status: u16,
@@ -816,6 +874,7 @@ impl EditTemplateError {
 }
 
 /// Documented errors of [`Client::create_template`](crate::Client::create_template).
+#[cfg(feature = "templates")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CreateTemplateError {
@@ -827,6 +886,7 @@ pub enum CreateTemplateError {
     TooManyRequests,
 }
 
+#[cfg(feature = "templates")]
 impl CreateTemplateError {
     pub(crate) fn decode(
         status: u16,
@@ -844,6 +904,7 @@ impl CreateTemplateError {
 }
 
 /// Documented errors of [`Client::delete_template`](crate::Client::delete_template).
+#[cfg(feature = "templates")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum DeleteTemplateError {
@@ -853,6 +914,7 @@ pub enum DeleteTemplateError {
     NotFound,
 }
 
+#[cfg(feature = "templates")]
 impl DeleteTemplateError {
     pub(crate) fn decode(
         status: u16,
@@ -869,6 +931,7 @@ impl DeleteTemplateError {
 }
 
 /// Documented errors of [`Client::delete_api_key`](crate::Client::delete_api_key).
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum DeleteApiKeyError {
@@ -884,6 +947,7 @@ pub enum DeleteApiKeyError {
     TooManyRequests(crate::types::RateLimitError),
 }
 
+#[cfg(feature = "accounts")]
 impl DeleteApiKeyError {
     pub(crate) fn decode(
         status: u16,
@@ -903,6 +967,7 @@ impl DeleteApiKeyError {
 }
 
 /// Documented errors of [`Client::update_workergroup`](crate::Client::update_workergroup).
+#[cfg(feature = "serverless")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum UpdateWorkergroupError {
@@ -914,6 +979,7 @@ pub enum UpdateWorkergroupError {
     TooManyRequests(crate::types::RateLimitError),
 }
 
+#[cfg(feature = "serverless")]
 impl UpdateWorkergroupError {
     pub(crate) fn decode(
         status: u16,
@@ -931,6 +997,7 @@ impl UpdateWorkergroupError {
 }
 
 /// Documented errors of [`Client::delete_workergroup`](crate::Client::delete_workergroup).
+#[cfg(feature = "serverless")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum DeleteWorkergroupError {
@@ -944,6 +1011,7 @@ pub enum DeleteWorkergroupError {
     TooManyRequests(crate::types::RateLimitError),
 }
 
+#[cfg(feature = "serverless")]
 impl DeleteWorkergroupError {
     pub(crate) fn decode(
         status: u16,
@@ -962,6 +1030,7 @@ impl DeleteWorkergroupError {
 }
 
 /// Documented errors of [`Client::update_endpoint`](crate::Client::update_endpoint).
+#[cfg(feature = "serverless")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum UpdateEndpointError {
@@ -973,6 +1042,7 @@ pub enum UpdateEndpointError {
     TooManyRequests(crate::types::RateLimitError),
 }
 
+#[cfg(feature = "serverless")]
 impl UpdateEndpointError {
     pub(crate) fn decode(
         status: u16,
@@ -990,6 +1060,7 @@ impl UpdateEndpointError {
 }
 
 /// Documented errors of [`Client::delete_endpoint`](crate::Client::delete_endpoint).
+#[cfg(feature = "serverless")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum DeleteEndpointError {
@@ -1001,6 +1072,7 @@ pub enum DeleteEndpointError {
     TooManyRequests(crate::types::RateLimitError),
 }
 
+#[cfg(feature = "serverless")]
 impl DeleteEndpointError {
     pub(crate) fn decode(
         status: u16,
@@ -1018,6 +1090,7 @@ impl DeleteEndpointError {
 }
 
 /// Documented errors of [`Client::update_ssh_key`](crate::Client::update_ssh_key).
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum UpdateSshKeyError {
@@ -1027,6 +1100,7 @@ pub enum UpdateSshKeyError {
     TooManyRequests(crate::types::RateLimitError),
 }
 
+#[cfg(feature = "accounts")]
 impl UpdateSshKeyError {
     pub(crate) fn decode(
         status: u16,
@@ -1043,6 +1117,7 @@ impl UpdateSshKeyError {
 }
 
 /// Documented errors of [`Client::delete_ssh_key`](crate::Client::delete_ssh_key).
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum DeleteSshKeyError {
@@ -1050,6 +1125,7 @@ pub enum DeleteSshKeyError {
     BadRequest(crate::types::DeleteSshKeyBadRequest),
 }
 
+#[cfg(feature = "accounts")]
 impl DeleteSshKeyError {
     pub(crate) fn decode(
         status: u16,
@@ -1065,6 +1141,7 @@ impl DeleteSshKeyError {
 }
 
 /// Documented errors of [`Client::list_volumes`](crate::Client::list_volumes).
+#[cfg(feature = "volumes")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ListVolumesError {
@@ -1074,6 +1151,7 @@ pub enum ListVolumesError {
     TooManyRequests(crate::types::RateLimitError),
 }
 
+#[cfg(feature = "volumes")]
 impl ListVolumesError {
     pub(crate) fn decode(
         status: u16,
@@ -1090,9 +1168,11 @@ impl ListVolumesError {
 }
 
 /// Documented errors of [`Client::rent_volume`](crate::Client::rent_volume).
+#[cfg(feature = "volumes")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum RentVolumeError {}
+#[cfg(feature = "volumes")]
 impl RentVolumeError {
     pub(crate) fn decode(
         status: u16,
@@ -1104,6 +1184,7 @@ impl RentVolumeError {
 }
 
 /// Documented errors of [`Client::delete_volume`](crate::Client::delete_volume).
+#[cfg(feature = "volumes")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum DeleteVolumeError {
@@ -1115,6 +1196,7 @@ pub enum DeleteVolumeError {
     TooManyRequests(crate::types::RateLimitError),
 }
 
+#[cfg(feature = "volumes")]
 impl DeleteVolumeError {
     pub(crate) fn decode(
         status: u16,
@@ -1132,6 +1214,7 @@ impl DeleteVolumeError {
 }
 
 /// Documented errors of [`Client::show_instance`](crate::Client::show_instance).
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ShowInstanceError {
@@ -1143,6 +1226,7 @@ pub enum ShowInstanceError {
     TooManyRequests(crate::types::RateLimitError),
 }
 
+#[cfg(feature = "instances")]
 impl ShowInstanceError {
     pub(crate) fn decode(
         status: u16,
@@ -1160,6 +1244,7 @@ impl ShowInstanceError {
 }
 
 /// Documented errors of [`Client::manage_instance`](crate::Client::manage_instance).
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ManageInstanceError {
@@ -1173,6 +1258,7 @@ pub enum ManageInstanceError {
     TooManyRequests(crate::types::RateLimitError),
 }
 
+#[cfg(feature = "instances")]
 impl ManageInstanceError {
     pub(crate) fn decode(
         status: u16,
@@ -1191,6 +1277,7 @@ impl ManageInstanceError {
 }
 
 /// Documented errors of [`Client::destroy_instance`](crate::Client::destroy_instance).
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum DestroyInstanceError {
@@ -1202,6 +1289,7 @@ pub enum DestroyInstanceError {
     TooManyRequests(crate::types::Error),
 }
 
+#[cfg(feature = "instances")]
 impl DestroyInstanceError {
     pub(crate) fn decode(
         status: u16,
@@ -1219,6 +1307,7 @@ impl DestroyInstanceError {
 }
 
 /// Documented errors of [`Client::detach_ssh_key`](crate::Client::detach_ssh_key).
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum DetachSshKeyError {
@@ -1232,6 +1321,7 @@ pub enum DetachSshKeyError {
     InternalServerError(crate::types::Error),
 }
 
+#[cfg(feature = "instances")]
 impl DetachSshKeyError {
     pub(crate) fn decode(
         status: u16,
@@ -1250,6 +1340,7 @@ impl DetachSshKeyError {
 }
 
 /// Documented errors of [`Client::execute`](crate::Client::execute).
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ExecuteError {
@@ -1265,6 +1356,7 @@ pub enum ExecuteError {
     Status483(crate::types::Error),
 }
 
+#[cfg(feature = "instances")]
 impl ExecuteError {
     pub(crate) fn decode(
         status: u16,
@@ -1284,9 +1376,11 @@ impl ExecuteError {
 }
 
 /// Documented errors of [`Client::get_workergroup_logs`](crate::Client::get_workergroup_logs).
+#[cfg(feature = "serverless")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetWorkergroupLogsError {}
+#[cfg(feature = "serverless")]
 impl GetWorkergroupLogsError {
     pub(crate) fn decode(
         status: u16,
@@ -1298,9 +1392,11 @@ impl GetWorkergroupLogsError {
 }
 
 /// Documented errors of [`Client::get_workergroup_workers`](crate::Client::get_workergroup_workers).
+#[cfg(feature = "serverless")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetWorkergroupWorkersError {}
+#[cfg(feature = "serverless")]
 impl GetWorkergroupWorkersError {
     pub(crate) fn decode(
         status: u16,
@@ -1312,9 +1408,11 @@ impl GetWorkergroupWorkersError {
 }
 
 /// Documented errors of [`Client::get_endpoint_logs`](crate::Client::get_endpoint_logs).
+#[cfg(feature = "serverless")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetEndpointLogsError {}
+#[cfg(feature = "serverless")]
 impl GetEndpointLogsError {
     pub(crate) fn decode(
         status: u16,
@@ -1326,9 +1424,11 @@ impl GetEndpointLogsError {
 }
 
 /// Documented errors of [`Client::get_endpoint_workers`](crate::Client::get_endpoint_workers).
+#[cfg(feature = "serverless")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetEndpointWorkersError {}
+#[cfg(feature = "serverless")]
 impl GetEndpointWorkersError {
     pub(crate) fn decode(
         status: u16,
@@ -1340,6 +1440,7 @@ impl GetEndpointWorkersError {
 }
 
 /// Documented errors of [`Client::invite_team_member`](crate::Client::invite_team_member).
+#[cfg(feature = "team")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum InviteTeamMemberError {
@@ -1353,6 +1454,7 @@ pub enum InviteTeamMemberError {
     TooManyRequests(crate::types::MsgBody),
 }
 
+#[cfg(feature = "team")]
 impl InviteTeamMemberError {
     pub(crate) fn decode(
         status: u16,
@@ -1371,6 +1473,7 @@ impl InviteTeamMemberError {
 }
 
 /// Documented errors of [`Client::list_machine`](crate::Client::list_machine).
+#[cfg(feature = "machines")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ListMachineError {
@@ -1380,6 +1483,7 @@ pub enum ListMachineError {
     Forbidden(crate::types::ErrorMsgError),
 }
 
+#[cfg(feature = "machines")]
 impl ListMachineError {
     pub(crate) fn decode(
         status: u16,
@@ -1396,6 +1500,7 @@ impl ListMachineError {
 }
 
 /// Documented errors of [`Client::show_logs`](crate::Client::show_logs).
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ShowLogsError {
@@ -1405,6 +1510,7 @@ pub enum ShowLogsError {
     NotFound(crate::types::ErrorMsgError),
 }
 
+#[cfg(feature = "instances")]
 impl ShowLogsError {
     pub(crate) fn decode(
         status: u16,
@@ -1421,6 +1527,7 @@ impl ShowLogsError {
 }
 
 /// Documented errors of [`Client::show_gpu_metrics`](crate::Client::show_gpu_metrics).
+#[cfg(feature = "machines")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ShowGpuMetricsError {
@@ -1430,6 +1537,7 @@ pub enum ShowGpuMetricsError {
     TooManyRequests(crate::types::RateLimitError),
 }
 
+#[cfg(feature = "machines")]
 impl ShowGpuMetricsError {
     pub(crate) fn decode(
         status: u16,
@@ -1446,6 +1554,7 @@ impl ShowGpuMetricsError {
 }
 
 /// Documented errors of [`Client::show_gpu_locations`](crate::Client::show_gpu_locations).
+#[cfg(feature = "machines")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ShowGpuLocationsError {
@@ -1455,6 +1564,7 @@ pub enum ShowGpuLocationsError {
     TooManyRequests(crate::types::RateLimitError),
 }
 
+#[cfg(feature = "machines")]
 impl ShowGpuLocationsError {
     pub(crate) fn decode(
         status: u16,
@@ -1471,6 +1581,7 @@ impl ShowGpuLocationsError {
 }
 
 /// Documented errors of [`Client::show_gpu_trends`](crate::Client::show_gpu_trends).
+#[cfg(feature = "machines")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ShowGpuTrendsError {
@@ -1480,6 +1591,7 @@ pub enum ShowGpuTrendsError {
     TooManyRequests(crate::types::RateLimitError),
 }
 
+#[cfg(feature = "machines")]
 impl ShowGpuTrendsError {
     pub(crate) fn decode(
         status: u16,
@@ -1496,6 +1608,7 @@ impl ShowGpuTrendsError {
 }
 
 /// Documented errors of [`Client::list_notification_types`](crate::Client::list_notification_types).
+#[cfg(feature = "notifications")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ListNotificationTypesError {
@@ -1503,6 +1616,7 @@ pub enum ListNotificationTypesError {
     Unauthorized(crate::types::Error),
 }
 
+#[cfg(feature = "notifications")]
 impl ListNotificationTypesError {
     pub(crate) fn decode(
         status: u16,
@@ -1518,6 +1632,7 @@ impl ListNotificationTypesError {
 }
 
 /// Documented errors of [`Client::get_notification_preferences`](crate::Client::get_notification_preferences).
+#[cfg(feature = "notifications")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetNotificationPreferencesError {
@@ -1525,6 +1640,7 @@ pub enum GetNotificationPreferencesError {
     Unauthorized(crate::types::Error),
 }
 
+#[cfg(feature = "notifications")]
 impl GetNotificationPreferencesError {
     pub(crate) fn decode(
         status: u16,
@@ -1540,6 +1656,7 @@ impl GetNotificationPreferencesError {
 }
 
 /// Documented errors of [`Client::update_notification_preferences`](crate::Client::update_notification_preferences).
+#[cfg(feature = "notifications")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum UpdateNotificationPreferencesError {
@@ -1549,6 +1666,7 @@ pub enum UpdateNotificationPreferencesError {
     Unauthorized(crate::types::Error),
 }
 
+#[cfg(feature = "notifications")]
 impl UpdateNotificationPreferencesError {
     pub(crate) fn decode(
         status: u16,
@@ -1565,6 +1683,7 @@ impl UpdateNotificationPreferencesError {
 }
 
 /// Documented errors of [`Client::list_notification_webhooks`](crate::Client::list_notification_webhooks).
+#[cfg(feature = "notifications")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ListNotificationWebhooksError {
@@ -1572,6 +1691,7 @@ pub enum ListNotificationWebhooksError {
     Unauthorized(crate::types::Error),
 }
 
+#[cfg(feature = "notifications")]
 impl ListNotificationWebhooksError {
     pub(crate) fn decode(
         status: u16,
@@ -1587,6 +1707,7 @@ impl ListNotificationWebhooksError {
 }
 
 /// Documented errors of [`Client::create_notification_webhook`](crate::Client::create_notification_webhook).
+#[cfg(feature = "notifications")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CreateNotificationWebhookError {
@@ -1596,6 +1717,7 @@ pub enum CreateNotificationWebhookError {
     Unauthorized(crate::types::Error),
 }
 
+#[cfg(feature = "notifications")]
 impl CreateNotificationWebhookError {
     pub(crate) fn decode(
         status: u16,
@@ -1612,6 +1734,7 @@ impl CreateNotificationWebhookError {
 }
 
 /// Documented errors of [`Client::update_notification_webhook`](crate::Client::update_notification_webhook).
+#[cfg(feature = "notifications")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum UpdateNotificationWebhookError {
@@ -1623,6 +1746,7 @@ pub enum UpdateNotificationWebhookError {
     NotFound(crate::types::Error),
 }
 
+#[cfg(feature = "notifications")]
 impl UpdateNotificationWebhookError {
     pub(crate) fn decode(
         status: u16,
@@ -1640,6 +1764,7 @@ impl UpdateNotificationWebhookError {
 }
 
 /// Documented errors of [`Client::delete_notification_webhook`](crate::Client::delete_notification_webhook).
+#[cfg(feature = "notifications")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum DeleteNotificationWebhookError {
@@ -1649,6 +1774,7 @@ pub enum DeleteNotificationWebhookError {
     NotFound(crate::types::Error),
 }
 
+#[cfg(feature = "notifications")]
 impl DeleteNotificationWebhookError {
     pub(crate) fn decode(
         status: u16,
@@ -1665,6 +1791,7 @@ impl DeleteNotificationWebhookError {
 }
 
 /// Documented errors of [`Client::rotate_notification_webhook_secret`](crate::Client::rotate_notification_webhook_secret).
+#[cfg(feature = "notifications")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum RotateNotificationWebhookSecretError {
@@ -1674,6 +1801,7 @@ pub enum RotateNotificationWebhookSecretError {
     NotFound(crate::types::Error),
 }
 
+#[cfg(feature = "notifications")]
 impl RotateNotificationWebhookSecretError {
     pub(crate) fn decode(
         status: u16,
@@ -1690,6 +1818,7 @@ impl RotateNotificationWebhookSecretError {
 }
 
 /// Documented errors of [`Client::test_notification_webhook`](crate::Client::test_notification_webhook).
+#[cfg(feature = "notifications")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum TestNotificationWebhookError {
@@ -1701,6 +1830,7 @@ pub enum TestNotificationWebhookError {
     NotFound(crate::types::Error),
 }
 
+#[cfg(feature = "notifications")]
 impl TestNotificationWebhookError {
     pub(crate) fn decode(
         status: u16,
@@ -1718,6 +1848,7 @@ impl TestNotificationWebhookError {
 }
 
 /// Documented errors of [`Client::prepay_instance`](crate::Client::prepay_instance).
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum PrepayInstanceError {
@@ -1729,6 +1860,7 @@ pub enum PrepayInstanceError {
     TooManyRequests(crate::types::RateLimitError),
 }
 
+#[cfg(feature = "instances")]
 impl PrepayInstanceError {
     pub(crate) fn decode(
         status: u16,
@@ -1746,6 +1878,7 @@ impl PrepayInstanceError {
 }
 
 /// Documented errors of [`Client::reboot_instance`](crate::Client::reboot_instance).
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum RebootInstanceError {
@@ -1757,6 +1890,7 @@ pub enum RebootInstanceError {
     TooManyRequests(crate::types::RateLimitError),
 }
 
+#[cfg(feature = "instances")]
 impl RebootInstanceError {
     pub(crate) fn decode(
         status: u16,
@@ -1774,6 +1908,7 @@ impl RebootInstanceError {
 }
 
 /// Documented errors of [`Client::recycle_instance`](crate::Client::recycle_instance).
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum RecycleInstanceError {
@@ -1785,6 +1920,7 @@ pub enum RecycleInstanceError {
     TooManyRequests(crate::types::RateLimitError),
 }
 
+#[cfg(feature = "instances")]
 impl RecycleInstanceError {
     pub(crate) fn decode(
         status: u16,
@@ -1802,6 +1938,7 @@ impl RecycleInstanceError {
 }
 
 /// Documented errors of [`Client::remove_defjob`](crate::Client::remove_defjob).
+#[cfg(feature = "machines")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum RemoveDefjobError {
@@ -1811,6 +1948,7 @@ pub enum RemoveDefjobError {
     TooManyRequests(crate::types::RateLimitError),
 }
 
+#[cfg(feature = "machines")]
 impl RemoveDefjobError {
     pub(crate) fn decode(
         status: u16,
@@ -1827,6 +1965,7 @@ impl RemoveDefjobError {
 }
 
 /// Documented errors of [`Client::remove_team_member`](crate::Client::remove_team_member).
+#[cfg(feature = "team")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum RemoveTeamMemberError {
@@ -1842,6 +1981,7 @@ pub enum RemoveTeamMemberError {
     TooManyRequests(crate::types::Error),
 }
 
+#[cfg(feature = "team")]
 impl RemoveTeamMemberError {
     pub(crate) fn decode(
         status: u16,
@@ -1861,6 +2001,7 @@ impl RemoveTeamMemberError {
 }
 
 /// Documented errors of [`Client::show_team_role`](crate::Client::show_team_role).
+#[cfg(feature = "team")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ShowTeamRoleError {
@@ -1868,6 +2009,7 @@ pub enum ShowTeamRoleError {
     NotFound(crate::types::Error),
 }
 
+#[cfg(feature = "team")]
 impl ShowTeamRoleError {
     pub(crate) fn decode(
         status: u16,
@@ -1883,9 +2025,11 @@ impl ShowTeamRoleError {
 }
 
 /// Documented errors of [`Client::update_team_role`](crate::Client::update_team_role).
+#[cfg(feature = "team")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum UpdateTeamRoleError {}
+#[cfg(feature = "team")]
 impl UpdateTeamRoleError {
     pub(crate) fn decode(
         status: u16,
@@ -1897,6 +2041,7 @@ impl UpdateTeamRoleError {
 }
 
 /// Documented errors of [`Client::remove_team_role`](crate::Client::remove_team_role).
+#[cfg(feature = "team")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum RemoveTeamRoleError {
@@ -1910,6 +2055,7 @@ pub enum RemoveTeamRoleError {
     NotFound(crate::types::Error),
 }
 
+#[cfg(feature = "team")]
 impl RemoveTeamRoleError {
     pub(crate) fn decode(
         status: u16,
@@ -1928,6 +2074,7 @@ impl RemoveTeamRoleError {
 }
 
 /// Documented errors of [`Client::show_reports`](crate::Client::show_reports).
+#[cfg(feature = "machines")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ShowReportsError {
@@ -1937,6 +2084,7 @@ pub enum ShowReportsError {
     InternalServerError(crate::types::Error),
 }
 
+#[cfg(feature = "machines")]
 impl ShowReportsError {
     pub(crate) fn decode(
         status: u16,
@@ -1953,6 +2101,7 @@ impl ShowReportsError {
 }
 
 /// Documented errors of [`Client::route`](crate::Client::route).
+#[cfg(feature = "serverless")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum RouteError {
@@ -1962,6 +2111,7 @@ pub enum RouteError {
     Unauthorized(crate::types::RouteFailure),
 }
 
+#[cfg(feature = "serverless")]
 impl RouteError {
     pub(crate) fn decode(
         status: u16,
@@ -1978,6 +2128,7 @@ impl RouteError {
 }
 
 /// Documented errors of [`Client::schedule_maint`](crate::Client::schedule_maint).
+#[cfg(feature = "machines")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ScheduleMaintError {
@@ -1991,6 +2142,7 @@ pub enum ScheduleMaintError {
     TooManyRequests(crate::types::RateLimitError),
 }
 
+#[cfg(feature = "machines")]
 impl ScheduleMaintError {
     pub(crate) fn decode(
         status: u16,
@@ -2009,6 +2161,7 @@ impl ScheduleMaintError {
 }
 
 /// Documented errors of [`Client::search_benchmarks`](crate::Client::search_benchmarks).
+#[cfg(feature = "search")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum SearchBenchmarksError {
@@ -2018,6 +2171,7 @@ pub enum SearchBenchmarksError {
     TooManyRequests(crate::types::RateLimitError),
 }
 
+#[cfg(feature = "search")]
 impl SearchBenchmarksError {
     pub(crate) fn decode(
         status: u16,
@@ -2034,6 +2188,7 @@ impl SearchBenchmarksError {
 }
 
 /// Documented errors of [`Client::search_offers`](crate::Client::search_offers).
+#[cfg(feature = "search")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum SearchOffersError {
@@ -2043,6 +2198,7 @@ pub enum SearchOffersError {
     NotFound(crate::types::ErrorMsgError),
 }
 
+#[cfg(feature = "search")]
 impl SearchOffersError {
     pub(crate) fn decode(
         status: u16,
@@ -2059,6 +2215,7 @@ impl SearchOffersError {
 }
 
 /// Documented errors of [`Client::search_volumes`](crate::Client::search_volumes).
+#[cfg(feature = "volumes")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum SearchVolumesError {
@@ -2068,6 +2225,7 @@ pub enum SearchVolumesError {
     TooManyRequests(crate::types::RateLimitError),
 }
 
+#[cfg(feature = "volumes")]
 impl SearchVolumesError {
     pub(crate) fn decode(
         status: u16,
@@ -2084,6 +2242,7 @@ impl SearchVolumesError {
 }
 
 /// Documented errors of [`Client::set_defjob`](crate::Client::set_defjob).
+#[cfg(feature = "machines")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum SetDefjobError {
@@ -2095,6 +2254,7 @@ pub enum SetDefjobError {
     TooManyRequests(crate::types::RateLimitError),
 }
 
+#[cfg(feature = "machines")]
 impl SetDefjobError {
     pub(crate) fn decode(
         status: u16,
@@ -2112,6 +2272,7 @@ impl SetDefjobError {
 }
 
 /// Documented errors of [`Client::set_min_bid`](crate::Client::set_min_bid).
+#[cfg(feature = "machines")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum SetMinBidError {
@@ -2123,6 +2284,7 @@ pub enum SetMinBidError {
     TooManyRequests(crate::types::RateLimitError),
 }
 
+#[cfg(feature = "machines")]
 impl SetMinBidError {
     pub(crate) fn decode(
         status: u16,
@@ -2140,6 +2302,7 @@ impl SetMinBidError {
 }
 
 /// Documented errors of [`Client::show_charges`](crate::Client::show_charges).
+#[cfg(feature = "billing")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ShowChargesError {
@@ -2155,6 +2318,7 @@ pub enum ShowChargesError {
     TooManyRequests(crate::types::RateLimitError),
 }
 
+#[cfg(feature = "billing")]
 impl ShowChargesError {
     pub(crate) fn decode(
         status: u16,
@@ -2174,6 +2338,7 @@ impl ShowChargesError {
 }
 
 /// Documented errors of [`Client::show_connections`](crate::Client::show_connections).
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ShowConnectionsError {
@@ -2183,6 +2348,7 @@ pub enum ShowConnectionsError {
     TooManyRequests(crate::types::RateLimitError),
 }
 
+#[cfg(feature = "accounts")]
 impl ShowConnectionsError {
     pub(crate) fn decode(
         status: u16,
@@ -2199,6 +2365,7 @@ impl ShowConnectionsError {
 }
 
 /// Documented errors of [`Client::show_deployment`](crate::Client::show_deployment).
+#[cfg(feature = "serverless")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ShowDeploymentError {
@@ -2210,6 +2377,7 @@ pub enum ShowDeploymentError {
     TooManyRequests(crate::types::RateLimitError),
 }
 
+#[cfg(feature = "serverless")]
 impl ShowDeploymentError {
     pub(crate) fn decode(
         status: u16,
@@ -2227,6 +2395,7 @@ impl ShowDeploymentError {
 }
 
 /// Documented errors of [`Client::show_deployments`](crate::Client::show_deployments).
+#[cfg(feature = "serverless")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ShowDeploymentsError {
@@ -2236,6 +2405,7 @@ pub enum ShowDeploymentsError {
     TooManyRequests(crate::types::RateLimitError),
 }
 
+#[cfg(feature = "serverless")]
 impl ShowDeploymentsError {
     pub(crate) fn decode(
         status: u16,
@@ -2252,6 +2422,7 @@ impl ShowDeploymentsError {
 }
 
 /// Documented errors of [`Client::show_deposit`](crate::Client::show_deposit).
+#[cfg(feature = "billing")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ShowDepositError {
@@ -2261,6 +2432,7 @@ pub enum ShowDepositError {
     TooManyRequests(crate::types::RateLimitError),
 }
 
+#[cfg(feature = "billing")]
 impl ShowDepositError {
     pub(crate) fn decode(
         status: u16,
@@ -2277,6 +2449,7 @@ impl ShowDepositError {
 }
 
 /// Documented errors of [`Client::show_earnings`](crate::Client::show_earnings).
+#[cfg(feature = "billing")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ShowEarningsError {
@@ -2286,6 +2459,7 @@ pub enum ShowEarningsError {
     TooManyRequests(crate::types::RateLimitError),
 }
 
+#[cfg(feature = "billing")]
 impl ShowEarningsError {
     pub(crate) fn decode(
         status: u16,
@@ -2302,6 +2476,7 @@ impl ShowEarningsError {
 }
 
 /// Documented errors of [`Client::show_instances`](crate::Client::show_instances).
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ShowInstancesError {
@@ -2313,6 +2488,7 @@ pub enum ShowInstancesError {
     TooManyRequests(crate::types::RateLimitError),
 }
 
+#[cfg(feature = "instances")]
 impl ShowInstancesError {
     pub(crate) fn decode(
         status: u16,
@@ -2330,6 +2506,7 @@ impl ShowInstancesError {
 }
 
 /// Documented errors of [`Client::show_invoices`](crate::Client::show_invoices).
+#[cfg(feature = "billing")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ShowInvoicesError {
@@ -2345,6 +2522,7 @@ pub enum ShowInvoicesError {
     TooManyRequests(crate::types::RateLimitError),
 }
 
+#[cfg(feature = "billing")]
 impl ShowInvoicesError {
     pub(crate) fn decode(
         status: u16,
@@ -2364,6 +2542,7 @@ impl ShowInvoicesError {
 }
 
 /// Documented errors of [`Client::show_ipaddrs`](crate::Client::show_ipaddrs).
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ShowIpaddrsError {
@@ -2375,6 +2554,7 @@ pub enum ShowIpaddrsError {
     TooManyRequests(crate::types::RateLimitError),
 }
 
+#[cfg(feature = "accounts")]
 impl ShowIpaddrsError {
     pub(crate) fn decode(
         status: u16,
@@ -2392,6 +2572,7 @@ impl ShowIpaddrsError {
 }
 
 /// Documented errors of [`Client::get_machines`](crate::Client::get_machines).
+#[cfg(feature = "machines")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetMachinesError {
@@ -2401,6 +2582,7 @@ pub enum GetMachinesError {
     TooManyRequests,
 }
 
+#[cfg(feature = "machines")]
 impl GetMachinesError {
     pub(crate) fn decode(
         status: u16,
@@ -2417,6 +2599,7 @@ impl GetMachinesError {
 }
 
 /// Documented errors of [`Client::show_subaccounts`](crate::Client::show_subaccounts).
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ShowSubaccountsError {
@@ -2426,6 +2609,7 @@ pub enum ShowSubaccountsError {
     TooManyRequests(crate::types::RateLimitError),
 }
 
+#[cfg(feature = "accounts")]
 impl ShowSubaccountsError {
     pub(crate) fn decode(
         status: u16,
@@ -2442,6 +2626,7 @@ impl ShowSubaccountsError {
 }
 
 /// Documented errors of [`Client::show_team_members`](crate::Client::show_team_members).
+#[cfg(feature = "team")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ShowTeamMembersError {
@@ -2451,6 +2636,7 @@ pub enum ShowTeamMembersError {
     Forbidden(crate::types::Error),
 }
 
+#[cfg(feature = "team")]
 impl ShowTeamMembersError {
     pub(crate) fn decode(
         status: u16,
@@ -2467,6 +2653,7 @@ impl ShowTeamMembersError {
 }
 
 /// Documented errors of [`Client::show_team_roles`](crate::Client::show_team_roles).
+#[cfg(feature = "team")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ShowTeamRolesError {
@@ -2476,6 +2663,7 @@ pub enum ShowTeamRolesError {
     NotFound(crate::types::Error),
 }
 
+#[cfg(feature = "team")]
 impl ShowTeamRolesError {
     pub(crate) fn decode(
         status: u16,
@@ -2492,6 +2680,7 @@ impl ShowTeamRolesError {
 }
 
 /// Documented errors of [`Client::show_user`](crate::Client::show_user).
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ShowUserError {
@@ -2501,6 +2690,7 @@ pub enum ShowUserError {
     InternalServerError(crate::types::Error),
 }
 
+#[cfg(feature = "accounts")]
 impl ShowUserError {
     pub(crate) fn decode(
         status: u16,
@@ -2517,6 +2707,7 @@ impl ShowUserError {
 }
 
 /// Documented errors of [`Client::start_deployment`](crate::Client::start_deployment).
+#[cfg(feature = "serverless")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum StartDeploymentError {
@@ -2528,6 +2719,7 @@ pub enum StartDeploymentError {
     TooManyRequests(crate::types::RateLimitError),
 }
 
+#[cfg(feature = "serverless")]
 impl StartDeploymentError {
     pub(crate) fn decode(
         status: u16,
@@ -2545,6 +2737,7 @@ impl StartDeploymentError {
 }
 
 /// Documented errors of [`Client::stop_deployment`](crate::Client::stop_deployment).
+#[cfg(feature = "serverless")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum StopDeploymentError {
@@ -2556,6 +2749,7 @@ pub enum StopDeploymentError {
     TooManyRequests(crate::types::RateLimitError),
 }
 
+#[cfg(feature = "serverless")]
 impl StopDeploymentError {
     pub(crate) fn decode(
         status: u16,
@@ -2573,6 +2767,7 @@ impl StopDeploymentError {
 }
 
 /// Documented errors of [`Client::transfer_credit`](crate::Client::transfer_credit).
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum TransferCreditError {
@@ -2584,6 +2779,7 @@ pub enum TransferCreditError {
     TooManyRequests(crate::types::RateLimitError),
 }
 
+#[cfg(feature = "accounts")]
 impl TransferCreditError {
     pub(crate) fn decode(
         status: u16,
@@ -2601,6 +2797,7 @@ impl TransferCreditError {
 }
 
 /// Documented errors of [`Client::unlist_machine`](crate::Client::unlist_machine).
+#[cfg(feature = "machines")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum UnlistMachineError {
@@ -2612,6 +2809,7 @@ pub enum UnlistMachineError {
     TooManyRequests(crate::types::RateLimitError),
 }
 
+#[cfg(feature = "machines")]
 impl UnlistMachineError {
     pub(crate) fn decode(
         status: u16,
@@ -2629,6 +2827,7 @@ impl UnlistMachineError {
 }
 
 /// Documented errors of [`Client::unlist_volume`](crate::Client::unlist_volume).
+#[cfg(feature = "volumes")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum UnlistVolumeError {
@@ -2638,6 +2837,7 @@ pub enum UnlistVolumeError {
     TooManyRequests(crate::types::RateLimitError),
 }
 
+#[cfg(feature = "volumes")]
 impl UnlistVolumeError {
     pub(crate) fn decode(
         status: u16,

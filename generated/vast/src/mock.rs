@@ -65,6 +65,7 @@ impl std::ops::Deref for MockServer {
     }
 }
 
+#[cfg(feature = "instances")]
 impl MockServer {
     /// Answers [`Client::show_ssh_keys`](crate::Client::show_ssh_keys) (`GET /api/v0/instances/{id}/ssh`).
     pub fn on_show_ssh_keys(
@@ -90,6 +91,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "instances")]
 impl MockServer {
     /// Answers [`Client::attach_ssh_key`](crate::Client::attach_ssh_key) (`POST /api/v0/instances/{id}/ssh`).
     pub fn on_attach_ssh_key(
@@ -115,6 +117,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "instances")]
 impl MockServer {
     /// Answers [`Client::initiate_remote_rsync`](crate::Client::initiate_remote_rsync) (`PUT /api/v0/commands/copy_direct`).
     pub fn on_initiate_remote_rsync(
@@ -137,6 +140,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "instances")]
 impl MockServer {
     /// Answers [`Client::cancel_remote_rsync`](crate::Client::cancel_remote_rsync) (`DELETE /api/v0/commands/copy_direct`).
     pub fn on_cancel_remote_rsync(
@@ -162,6 +166,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "machines")]
 impl MockServer {
     /// Answers [`Client::cancel_maint`](crate::Client::cancel_maint) (`PUT /api/v0/machines/{machine_id}/cancel_maint`).
     pub fn on_cancel_maint(
@@ -181,6 +186,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "instances")]
 impl MockServer {
     /// Answers [`Client::cloud_copy`](crate::Client::cloud_copy) (`POST /api/v0/commands/rclone`).
     pub fn on_cloud_copy(
@@ -200,6 +206,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "instances")]
 impl MockServer {
     /// Answers [`Client::cancel_sync`](crate::Client::cancel_sync) (`DELETE /api/v0/commands/rclone`).
     pub fn on_cancel_sync(
@@ -222,6 +229,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "instances")]
 impl MockServer {
     /// Answers [`Client::change_bid`](crate::Client::change_bid) (`PUT /api/v0/instances/bid_price/{id}`).
     pub fn on_change_bid(
@@ -250,6 +258,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "machines")]
 impl MockServer {
     /// Answers [`Client::cleanup_machine`](crate::Client::cleanup_machine) (`PUT /api/v0/machines/{machine_id}/cleanup`).
     pub fn on_cleanup_machine(
@@ -281,6 +290,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl MockServer {
     /// Answers [`Client::show_api_keys`](crate::Client::show_api_keys) (`GET /api/v0/auth/apikeys`).
     pub fn on_show_api_keys(
@@ -306,6 +316,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl MockServer {
     /// Answers [`Client::create_api_key`](crate::Client::create_api_key) (`POST /api/v0/auth/apikeys`).
     pub fn on_create_api_key(
@@ -331,6 +342,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "serverless")]
 impl MockServer {
     /// Answers [`Client::show_workergroup`](crate::Client::show_workergroup) (`GET /api/v0/workergroups`).
     pub fn on_show_workergroup(
@@ -359,6 +371,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "serverless")]
 impl MockServer {
     /// Answers [`Client::create_workergroup`](crate::Client::create_workergroup) (`POST /api/v0/workergroups`).
     pub fn on_create_workergroup(
@@ -387,6 +400,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "serverless")]
 impl MockServer {
     /// Answers [`Client::show_endpoints`](crate::Client::show_endpoints) (`GET /api/v0/endptjobs`).
     pub fn on_show_endpoints(
@@ -412,6 +426,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "serverless")]
 impl MockServer {
     /// Answers [`Client::create_endpoint`](crate::Client::create_endpoint) (`POST /api/v0/endptjobs`).
     pub fn on_create_endpoint(
@@ -443,6 +458,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl MockServer {
     /// Answers [`Client::show_env_vars`](crate::Client::show_env_vars) (`GET /api/v0/secrets`).
     pub fn on_show_env_vars(
@@ -468,6 +484,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl MockServer {
     /// Answers [`Client::update_env_var`](crate::Client::update_env_var) (`PUT /api/v0/secrets`).
     pub fn on_update_env_var(
@@ -493,6 +510,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl MockServer {
     /// Answers [`Client::create_env_var`](crate::Client::create_env_var) (`POST /api/v0/secrets`).
     pub fn on_create_env_var(
@@ -521,6 +539,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl MockServer {
     /// Answers [`Client::delete_user_secret`](crate::Client::delete_user_secret) (`DELETE /api/v0/secrets`).
     pub fn on_delete_user_secret(
@@ -549,6 +568,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "instances")]
 impl MockServer {
     /// Answers [`Client::create_instance`](crate::Client::create_instance) (`PUT /api/v0/asks/{id}`).
     pub fn on_create_instance(
@@ -586,6 +606,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl MockServer {
     /// Answers [`Client::get_ssh_keys_user`](crate::Client::get_ssh_keys_user) (`GET /api/v0/ssh`).
     pub fn on_get_ssh_keys_user(
@@ -609,6 +630,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl MockServer {
     /// Answers [`Client::create_ssh_key`](crate::Client::create_ssh_key) (`POST /api/v0/ssh`).
     pub fn on_create_ssh_key(
@@ -634,6 +656,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl MockServer {
     /// Answers [`Client::set_user`](crate::Client::set_user) (`PUT /api/v0/users`).
     pub fn on_set_user(
@@ -662,6 +685,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl MockServer {
     /// Answers [`Client::create_subaccount`](crate::Client::create_subaccount) (`POST /api/v0/users`).
     pub fn on_create_subaccount(
@@ -693,6 +717,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "team")]
 impl MockServer {
     /// Answers [`Client::create_team`](crate::Client::create_team) (`POST /api/v0/team`).
     pub fn on_create_team(
@@ -715,6 +740,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "team")]
 impl MockServer {
     /// Answers [`Client::destroy_team`](crate::Client::destroy_team) (`DELETE /api/v0/team`).
     pub fn on_destroy_team(
@@ -740,6 +766,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "team")]
 impl MockServer {
     /// Answers [`Client::create_team_role`](crate::Client::create_team_role) (`POST /api/v0/team/roles`).
     pub fn on_create_team_role(
@@ -765,6 +792,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "search")]
 impl MockServer {
     /// Answers [`Client::search_templates`](crate::Client::search_templates) (`GET /api/v0/template`).
     pub fn on_search_templates(
@@ -793,6 +821,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "templates")]
 impl MockServer {
     /// Answers [`Client::edit_template`](crate::Client::edit_template) (`PUT /api/v0/template`).
     pub fn on_edit_template(
@@ -813,6 +842,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "templates")]
 impl MockServer {
     /// Answers [`Client::create_template`](crate::Client::create_template) (`POST /api/v0/template`).
     pub fn on_create_template(
@@ -841,6 +871,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "templates")]
 impl MockServer {
     /// Answers [`Client::delete_template`](crate::Client::delete_template) (`DELETE /api/v0/template`).
     pub fn on_delete_template(
@@ -864,6 +895,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl MockServer {
     /// Answers [`Client::delete_api_key`](crate::Client::delete_api_key) (`DELETE /api/v0/auth/apikeys/{id}`).
     pub fn on_delete_api_key(&self) -> Route<String, crate::errors::DeleteApiKeyError> {
@@ -893,6 +925,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "serverless")]
 impl MockServer {
     /// Answers [`Client::update_workergroup`](crate::Client::update_workergroup) (`PUT /api/v0/workergroups/{id}`).
     pub fn on_update_workergroup(
@@ -921,6 +954,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "serverless")]
 impl MockServer {
     /// Answers [`Client::delete_workergroup`](crate::Client::delete_workergroup) (`DELETE /api/v0/workergroups/{id}`).
     pub fn on_delete_workergroup(
@@ -952,6 +986,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "serverless")]
 impl MockServer {
     /// Answers [`Client::update_endpoint`](crate::Client::update_endpoint) (`PUT /api/v0/endptjobs/{id}`).
     pub fn on_update_endpoint(
@@ -980,6 +1015,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "serverless")]
 impl MockServer {
     /// Answers [`Client::delete_endpoint`](crate::Client::delete_endpoint) (`DELETE /api/v0/endptjobs/{id}`).
     pub fn on_delete_endpoint(
@@ -1008,6 +1044,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl MockServer {
     /// Answers [`Client::update_ssh_key`](crate::Client::update_ssh_key) (`PUT /api/v0/ssh/{id}`).
     pub fn on_update_ssh_key(
@@ -1030,6 +1067,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl MockServer {
     /// Answers [`Client::delete_ssh_key`](crate::Client::delete_ssh_key) (`DELETE /api/v0/ssh/{id}`).
     pub fn on_delete_ssh_key(
@@ -1049,6 +1087,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "volumes")]
 impl MockServer {
     /// Answers [`Client::list_volumes`](crate::Client::list_volumes) (`GET /api/v0/volumes`).
     pub fn on_list_volumes(
@@ -1071,6 +1110,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "volumes")]
 impl MockServer {
     /// Answers [`Client::rent_volume`](crate::Client::rent_volume) (`PUT /api/v0/volumes`).
     pub fn on_rent_volume(
@@ -1086,6 +1126,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "volumes")]
 impl MockServer {
     /// Answers [`Client::delete_volume`](crate::Client::delete_volume) (`DELETE /api/v0/volumes`).
     pub fn on_delete_volume(
@@ -1114,6 +1155,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "instances")]
 impl MockServer {
     /// Answers [`Client::show_instance`](crate::Client::show_instance) (`GET /api/v0/instances/{id}`).
     pub fn on_show_instance(
@@ -1139,6 +1181,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "instances")]
 impl MockServer {
     /// Answers [`Client::manage_instance`](crate::Client::manage_instance) (`PUT /api/v0/instances/{id}`).
     pub fn on_manage_instance(
@@ -1170,6 +1213,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "instances")]
 impl MockServer {
     /// Answers [`Client::destroy_instance`](crate::Client::destroy_instance) (`DELETE /api/v0/instances/{id}`).
     pub fn on_destroy_instance(
@@ -1195,6 +1239,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "instances")]
 impl MockServer {
     /// Answers [`Client::detach_ssh_key`](crate::Client::detach_ssh_key) (`DELETE /api/v0/instances/{id}/ssh/{ssh_key_id}`).
     pub fn on_detach_ssh_key(
@@ -1223,6 +1268,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "instances")]
 impl MockServer {
     /// Answers [`Client::execute`](crate::Client::execute) (`PUT /api/v0/instances/command/{id}`).
     pub fn on_execute(
@@ -1254,6 +1300,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "serverless")]
 impl MockServer {
     /// Answers [`Client::get_workergroup_logs`](crate::Client::get_workergroup_logs) (`POST /get_workergroup_logs`).
     pub fn on_get_workergroup_logs(
@@ -1272,6 +1319,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "serverless")]
 impl MockServer {
     /// Answers [`Client::get_workergroup_workers`](crate::Client::get_workergroup_workers) (`POST /get_workergroup_workers`).
     pub fn on_get_workergroup_workers(
@@ -1290,6 +1338,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "serverless")]
 impl MockServer {
     /// Answers [`Client::get_endpoint_logs`](crate::Client::get_endpoint_logs) (`POST /get_endpoint_logs`).
     pub fn on_get_endpoint_logs(
@@ -1308,6 +1357,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "serverless")]
 impl MockServer {
     /// Answers [`Client::get_endpoint_workers`](crate::Client::get_endpoint_workers) (`POST /get_endpoint_workers`).
     pub fn on_get_endpoint_workers(
@@ -1326,6 +1376,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "team")]
 impl MockServer {
     /// Answers [`Client::invite_team_member`](crate::Client::invite_team_member) (`POST /api/v0/team/invite`).
     pub fn on_invite_team_member(
@@ -1354,6 +1405,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "machines")]
 impl MockServer {
     /// Answers [`Client::list_machine`](crate::Client::list_machine) (`PUT /api/v0/machines/create_asks`).
     pub fn on_list_machine(
@@ -1376,6 +1428,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "instances")]
 impl MockServer {
     /// Answers [`Client::show_logs`](crate::Client::show_logs) (`PUT /api/v0/instances/request_logs/{id}`).
     pub fn on_show_logs(
@@ -1398,6 +1451,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "machines")]
 impl MockServer {
     /// Answers [`Client::show_gpu_metrics`](crate::Client::show_gpu_metrics) (`GET /api/v0/metrics/gpu/current`).
     pub fn on_show_gpu_metrics(
@@ -1423,6 +1477,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "machines")]
 impl MockServer {
     /// Answers [`Client::show_gpu_locations`](crate::Client::show_gpu_locations) (`GET /api/v0/metrics/gpu/locations`).
     pub fn on_show_gpu_locations(
@@ -1448,6 +1503,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "machines")]
 impl MockServer {
     /// Answers [`Client::show_gpu_trends`](crate::Client::show_gpu_trends) (`GET /api/v0/metrics/gpu/history`).
     pub fn on_show_gpu_trends(
@@ -1470,6 +1526,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "notifications")]
 impl MockServer {
     /// Answers [`Client::list_notification_types`](crate::Client::list_notification_types) (`GET /api/v0/notification-types`).
     pub fn on_list_notification_types(
@@ -1492,6 +1549,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "notifications")]
 impl MockServer {
     /// Answers [`Client::get_notification_preferences`](crate::Client::get_notification_preferences) (`GET /api/v0/users/{user_id}/notification-prefs`).
     pub fn on_get_notification_preferences(
@@ -1514,6 +1572,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "notifications")]
 impl MockServer {
     /// Answers [`Client::update_notification_preferences`](crate::Client::update_notification_preferences) (`PUT /api/v0/users/{user_id}/notification-prefs`).
     pub fn on_update_notification_preferences(
@@ -1539,6 +1598,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "notifications")]
 impl MockServer {
     /// Answers [`Client::list_notification_webhooks`](crate::Client::list_notification_webhooks) (`GET /api/v0/webhooks`).
     pub fn on_list_notification_webhooks(
@@ -1561,6 +1621,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "notifications")]
 impl MockServer {
     /// Answers [`Client::create_notification_webhook`](crate::Client::create_notification_webhook) (`POST /api/v0/webhooks`).
     pub fn on_create_notification_webhook(
@@ -1586,6 +1647,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "notifications")]
 impl MockServer {
     /// Answers [`Client::update_notification_webhook`](crate::Client::update_notification_webhook) (`PUT /api/v0/webhooks/{id}`).
     pub fn on_update_notification_webhook(
@@ -1614,6 +1676,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "notifications")]
 impl MockServer {
     /// Answers [`Client::delete_notification_webhook`](crate::Client::delete_notification_webhook) (`DELETE /api/v0/webhooks/{id}`).
     pub fn on_delete_notification_webhook(
@@ -1639,6 +1702,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "notifications")]
 impl MockServer {
     /// Answers [`Client::rotate_notification_webhook_secret`](crate::Client::rotate_notification_webhook_secret) (`POST /api/v0/webhooks/{id}/rotate-secret`).
     pub fn on_rotate_notification_webhook_secret(
@@ -1664,6 +1728,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "notifications")]
 impl MockServer {
     /// Answers [`Client::test_notification_webhook`](crate::Client::test_notification_webhook) (`POST /api/v0/webhooks/{id}/test`).
     pub fn on_test_notification_webhook(
@@ -1692,6 +1757,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "instances")]
 impl MockServer {
     /// Answers [`Client::prepay_instance`](crate::Client::prepay_instance) (`PUT /api/v0/instances/prepay/{id}`).
     pub fn on_prepay_instance(
@@ -1720,6 +1786,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "instances")]
 impl MockServer {
     /// Answers [`Client::reboot_instance`](crate::Client::reboot_instance) (`PUT /api/v0/instances/reboot/{id}`).
     pub fn on_reboot_instance(
@@ -1748,6 +1815,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "instances")]
 impl MockServer {
     /// Answers [`Client::recycle_instance`](crate::Client::recycle_instance) (`PUT /api/v0/instances/recycle/{id}`).
     pub fn on_recycle_instance(
@@ -1776,6 +1844,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "machines")]
 impl MockServer {
     /// Answers [`Client::remove_defjob`](crate::Client::remove_defjob) (`DELETE /api/v0/machines/{machine_id}/defjob`).
     pub fn on_remove_defjob(
@@ -1798,6 +1867,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "team")]
 impl MockServer {
     /// Answers [`Client::remove_team_member`](crate::Client::remove_team_member) (`DELETE /api/v0/team/members/{id}`).
     pub fn on_remove_team_member(
@@ -1832,6 +1902,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "team")]
 impl MockServer {
     /// Answers [`Client::show_team_role`](crate::Client::show_team_role) (`GET /api/v0/team/roles/{name}`).
     pub fn on_show_team_role(
@@ -1851,6 +1922,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "team")]
 impl MockServer {
     /// Answers [`Client::update_team_role`](crate::Client::update_team_role) (`PUT /api/v0/team/roles/{name}`).
     pub fn on_update_team_role(
@@ -1866,6 +1938,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "team")]
 impl MockServer {
     /// Answers [`Client::remove_team_role`](crate::Client::remove_team_role) (`DELETE /api/v0/team/roles/{name}`).
     pub fn on_remove_team_role(
@@ -1897,6 +1970,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "machines")]
 impl MockServer {
     /// Answers [`Client::show_reports`](crate::Client::show_reports) (`GET /api/v0/machines/{machine_id}/reports`).
     pub fn on_show_reports(
@@ -1922,6 +1996,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "serverless")]
 impl MockServer {
     /// Answers [`Client::route`](crate::Client::route) (`POST /route`).
     pub fn on_route(
@@ -1944,6 +2019,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "machines")]
 impl MockServer {
     /// Answers [`Client::schedule_maint`](crate::Client::schedule_maint) (`PUT /api/v0/machines/{machine_id}/dnotify`).
     pub fn on_schedule_maint(
@@ -1972,6 +2048,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "search")]
 impl MockServer {
     /// Answers [`Client::search_benchmarks`](crate::Client::search_benchmarks) (`GET /api/v0/benchmarks`).
     pub fn on_search_benchmarks(
@@ -1997,6 +2074,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "search")]
 impl MockServer {
     /// Answers [`Client::search_offers`](crate::Client::search_offers) (`POST /api/v0/bundles`).
     pub fn on_search_offers(
@@ -2019,6 +2097,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "volumes")]
 impl MockServer {
     /// Answers [`Client::search_volumes`](crate::Client::search_volumes) (`POST /api/v0/volumes/search`).
     pub fn on_search_volumes(
@@ -2041,6 +2120,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "machines")]
 impl MockServer {
     /// Answers [`Client::set_defjob`](crate::Client::set_defjob) (`PUT /api/v0/machines/create_bids`).
     pub fn on_set_defjob(
@@ -2066,6 +2146,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "machines")]
 impl MockServer {
     /// Answers [`Client::set_min_bid`](crate::Client::set_min_bid) (`PUT /api/v0/machines/{machine_id}/minbid`).
     pub fn on_set_min_bid(
@@ -2091,6 +2172,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "billing")]
 impl MockServer {
     /// Answers [`Client::show_charges`](crate::Client::show_charges) (`GET /api/v0/charges`).
     pub fn on_show_charges(
@@ -2122,6 +2204,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl MockServer {
     /// Answers [`Client::show_connections`](crate::Client::show_connections) (`GET /api/v0/users/cloud_integrations`).
     pub fn on_show_connections(
@@ -2147,6 +2230,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "serverless")]
 impl MockServer {
     /// Answers [`Client::show_deployment`](crate::Client::show_deployment) (`GET /api/v0/deployment/{id}`).
     pub fn on_show_deployment(
@@ -2175,6 +2259,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "serverless")]
 impl MockServer {
     /// Answers [`Client::show_deployments`](crate::Client::show_deployments) (`GET /api/v0/deployments`).
     pub fn on_show_deployments(
@@ -2200,6 +2285,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "billing")]
 impl MockServer {
     /// Answers [`Client::show_deposit`](crate::Client::show_deposit) (`GET /api/v0/instances/balance/{id}`).
     pub fn on_show_deposit(
@@ -2222,6 +2308,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "billing")]
 impl MockServer {
     /// Answers [`Client::show_earnings`](crate::Client::show_earnings) (`GET /api/v0/users/{user_id}/machine-earnings`).
     pub fn on_show_earnings(
@@ -2244,6 +2331,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "instances")]
 impl MockServer {
     /// Answers [`Client::show_instances`](crate::Client::show_instances) (`GET /api/v1/instances`).
     pub fn on_show_instances(
@@ -2269,6 +2357,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "billing")]
 impl MockServer {
     /// Answers [`Client::show_invoices`](crate::Client::show_invoices) (`GET /api/v1/invoices`).
     pub fn on_show_invoices(
@@ -2300,6 +2389,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl MockServer {
     /// Answers [`Client::show_ipaddrs`](crate::Client::show_ipaddrs) (`GET /api/v0/users/{user_id}/ipaddrs`).
     pub fn on_show_ipaddrs(
@@ -2325,6 +2415,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "machines")]
 impl MockServer {
     /// Answers [`Client::get_machines`](crate::Client::get_machines) (`GET /api/v0/machines`).
     pub fn on_get_machines(
@@ -2347,6 +2438,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl MockServer {
     /// Answers [`Client::show_subaccounts`](crate::Client::show_subaccounts) (`GET /api/v0/subaccounts`).
     pub fn on_show_subaccounts(
@@ -2372,6 +2464,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "team")]
 impl MockServer {
     /// Answers [`Client::show_team_members`](crate::Client::show_team_members) (`GET /api/v0/team/members`).
     pub fn on_show_team_members(
@@ -2397,6 +2490,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "team")]
 impl MockServer {
     /// Answers [`Client::show_team_roles`](crate::Client::show_team_roles) (`GET /api/v0/team/roles-full`).
     pub fn on_show_team_roles(
@@ -2422,6 +2516,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl MockServer {
     /// Answers [`Client::show_user`](crate::Client::show_user) (`GET /api/v0/users/current`).
     pub fn on_show_user(
@@ -2444,6 +2539,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "serverless")]
 impl MockServer {
     /// Answers [`Client::start_deployment`](crate::Client::start_deployment) (`POST /api/v0/deployment/{id}/start`).
     pub fn on_start_deployment(
@@ -2469,6 +2565,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "serverless")]
 impl MockServer {
     /// Answers [`Client::stop_deployment`](crate::Client::stop_deployment) (`POST /api/v0/deployment/{id}/stop`).
     pub fn on_stop_deployment(
@@ -2494,6 +2591,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl MockServer {
     /// Answers [`Client::transfer_credit`](crate::Client::transfer_credit) (`PUT /api/v0/commands/transfer_credit`).
     pub fn on_transfer_credit(
@@ -2522,6 +2620,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "machines")]
 impl MockServer {
     /// Answers [`Client::unlist_machine`](crate::Client::unlist_machine) (`DELETE /api/v0/machines/{machine_id}/asks`).
     pub fn on_unlist_machine(
@@ -2550,6 +2649,7 @@ impl MockServer {
     }
 }
 
+#[cfg(feature = "volumes")]
 impl MockServer {
     /// Answers [`Client::unlist_volume`](crate::Client::unlist_volume) (`POST /api/v0/volumes/unlist`).
     pub fn on_unlist_volume(

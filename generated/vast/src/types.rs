@@ -3,6 +3,7 @@
 
 //! Every schema of the API as a Rust type.
 
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AttachSshKeyRequest {
     /// The SSH key to attach to the instance
@@ -12,6 +13,7 @@ pub struct AttachSshKeyRequest {
     pub ssh_key: Option<String>,
 }
 
+#[cfg(feature = "instances")]
 impl sdkgen_runtime::Constrained for AttachSshKeyRequest {
     fn check_constraints(&self, at: &str, request: &mut sdkgen_runtime::Request) {
         if let Some(value) = &self.ssh_key {
@@ -30,6 +32,7 @@ impl sdkgen_runtime::Constrained for AttachSshKeyRequest {
     }
 }
 
+#[cfg(any(feature = "instances", feature = "serverless", feature = "volumes"))]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct BadRequest {
     /// Example `false`.
@@ -41,6 +44,7 @@ pub struct BadRequest {
     pub msg: Option<String>,
 }
 
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct BadRequest2 {
     /// Example `false`.
@@ -53,6 +57,7 @@ pub struct BadRequest2 {
 }
 
 /// Values this client does not know decode as [`BadRequestError::Unknown`] and encode back unchanged.
+#[cfg(any(feature = "instances", feature = "serverless", feature = "volumes"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum BadRequestError {
@@ -62,6 +67,7 @@ pub enum BadRequestError {
     Unknown(String),
 }
 
+#[cfg(any(feature = "instances", feature = "serverless", feature = "volumes"))]
 impl BadRequestError {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -72,6 +78,7 @@ impl BadRequestError {
     }
 }
 
+#[cfg(any(feature = "instances", feature = "serverless", feature = "volumes"))]
 impl From<&str> for BadRequestError {
     fn from(value: &str) -> Self {
         match value {
@@ -81,6 +88,7 @@ impl From<&str> for BadRequestError {
     }
 }
 
+#[cfg(any(feature = "instances", feature = "serverless", feature = "volumes"))]
 impl std::str::FromStr for BadRequestError {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -88,18 +96,21 @@ impl std::str::FromStr for BadRequestError {
     }
 }
 
+#[cfg(any(feature = "instances", feature = "serverless", feature = "volumes"))]
 impl std::fmt::Display for BadRequestError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.pad(self.as_str())
     }
 }
 
+#[cfg(any(feature = "instances", feature = "serverless", feature = "volumes"))]
 impl serde::Serialize for BadRequestError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "instances", feature = "serverless", feature = "volumes"))]
 impl<'de> serde::Deserialize<'de> for BadRequestError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -109,6 +120,7 @@ impl<'de> serde::Deserialize<'de> for BadRequestError {
 }
 
 /// Values this client does not know decode as [`BadRequestError2::Unknown`] and encode back unchanged.
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum BadRequestError2 {
@@ -126,6 +138,7 @@ pub enum BadRequestError2 {
     Unknown(String),
 }
 
+#[cfg(feature = "accounts")]
 impl BadRequestError2 {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -140,6 +153,7 @@ impl BadRequestError2 {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl From<&str> for BadRequestError2 {
     fn from(value: &str) -> Self {
         match value {
@@ -153,6 +167,7 @@ impl From<&str> for BadRequestError2 {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl std::str::FromStr for BadRequestError2 {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -160,18 +175,21 @@ impl std::str::FromStr for BadRequestError2 {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl std::fmt::Display for BadRequestError2 {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.pad(self.as_str())
     }
 }
 
+#[cfg(feature = "accounts")]
 impl serde::Serialize for BadRequestError2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "accounts")]
 impl<'de> serde::Deserialize<'de> for BadRequestError2 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -180,6 +198,7 @@ impl<'de> serde::Deserialize<'de> for BadRequestError2 {
     }
 }
 
+#[cfg(feature = "machines")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CancelMaintNotFound {
     /// Example `false`.
@@ -194,6 +213,7 @@ pub struct CancelMaintNotFound {
     pub user_id: Option<i64>,
 }
 
+#[cfg(feature = "machines")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CancelMaintResponse {
     /// Example `true`.
@@ -210,18 +230,21 @@ pub struct CancelMaintResponse {
     pub msg: Option<String>,
 }
 
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CancelRemoteRsyncRequest {
     /// ID of the copy instance target to cancel.
     pub dst_id: String,
 }
 
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CancelSyncRequest {
     /// The destination instance ID of the sync operation to cancel.
     pub dst_id: i64,
 }
 
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ChangeBidNotFound {
     /// Example `false`.
@@ -235,6 +258,7 @@ pub struct ChangeBidNotFound {
 }
 
 /// Values this client does not know decode as [`ChangeBidNotFoundError::Unknown`] and encode back unchanged.
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ChangeBidNotFoundError {
@@ -244,6 +268,7 @@ pub enum ChangeBidNotFoundError {
     Unknown(String),
 }
 
+#[cfg(feature = "instances")]
 impl ChangeBidNotFoundError {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -254,6 +279,7 @@ impl ChangeBidNotFoundError {
     }
 }
 
+#[cfg(feature = "instances")]
 impl From<&str> for ChangeBidNotFoundError {
     fn from(value: &str) -> Self {
         match value {
@@ -263,6 +289,7 @@ impl From<&str> for ChangeBidNotFoundError {
     }
 }
 
+#[cfg(feature = "instances")]
 impl std::str::FromStr for ChangeBidNotFoundError {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -270,18 +297,21 @@ impl std::str::FromStr for ChangeBidNotFoundError {
     }
 }
 
+#[cfg(feature = "instances")]
 impl std::fmt::Display for ChangeBidNotFoundError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.pad(self.as_str())
     }
 }
 
+#[cfg(feature = "instances")]
 impl serde::Serialize for ChangeBidNotFoundError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "instances")]
 impl<'de> serde::Deserialize<'de> for ChangeBidNotFoundError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -290,6 +320,7 @@ impl<'de> serde::Deserialize<'de> for ChangeBidNotFoundError {
     }
 }
 
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ChangeBidRequest {
     /// Client identifier (usually "me")
@@ -302,6 +333,7 @@ pub struct ChangeBidRequest {
     pub price: f64,
 }
 
+#[cfg(feature = "instances")]
 impl sdkgen_runtime::Constrained for ChangeBidRequest {
     fn check_constraints(&self, at: &str, request: &mut sdkgen_runtime::Request) {
         request
@@ -315,6 +347,7 @@ impl sdkgen_runtime::Constrained for ChangeBidRequest {
     }
 }
 
+#[cfg(feature = "machines")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CleanupMachineResponse {
     /// Example `true`.
@@ -337,6 +370,7 @@ pub struct CleanupMachineResponse {
     pub msg: Option<String>,
 }
 
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CloudCopyRequest {
     /// ID of the instance.
@@ -362,6 +396,7 @@ pub struct CloudCopyRequest {
     pub api_key: Option<String>,
 }
 
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CloudCopyResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -372,6 +407,7 @@ pub struct CloudCopyResponse {
     pub result_url: Option<String>,
 }
 
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateApiKeyBadRequest {
     /// Example `false`.
@@ -385,6 +421,7 @@ pub struct CreateApiKeyBadRequest {
 }
 
 /// Values this client does not know decode as [`CreateApiKeyBadRequestError::Unknown`] and encode back unchanged.
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CreateApiKeyBadRequestError {
@@ -396,6 +433,7 @@ pub enum CreateApiKeyBadRequestError {
     Unknown(String),
 }
 
+#[cfg(feature = "accounts")]
 impl CreateApiKeyBadRequestError {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -407,6 +445,7 @@ impl CreateApiKeyBadRequestError {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl From<&str> for CreateApiKeyBadRequestError {
     fn from(value: &str) -> Self {
         match value {
@@ -417,6 +456,7 @@ impl From<&str> for CreateApiKeyBadRequestError {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl std::str::FromStr for CreateApiKeyBadRequestError {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -424,18 +464,21 @@ impl std::str::FromStr for CreateApiKeyBadRequestError {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl std::fmt::Display for CreateApiKeyBadRequestError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.pad(self.as_str())
     }
 }
 
+#[cfg(feature = "accounts")]
 impl serde::Serialize for CreateApiKeyBadRequestError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "accounts")]
 impl<'de> serde::Deserialize<'de> for CreateApiKeyBadRequestError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -444,6 +487,7 @@ impl<'de> serde::Deserialize<'de> for CreateApiKeyBadRequestError {
     }
 }
 
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CreateApiKeyRequest {
     /// Name for the API key
@@ -466,6 +510,7 @@ pub struct CreateApiKeyRequest {
     >,
 }
 
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateApiKeyResponse {
     /// The ID of the created API key
@@ -482,6 +527,7 @@ pub struct CreateApiKeyResponse {
     pub permissions: Option<CreateApiKeyResponsePermissions>,
 }
 
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum CreateApiKeyResponsePermissions {
@@ -489,6 +535,7 @@ pub enum CreateApiKeyResponsePermissions {
     JsonMap(std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>),
 }
 
+#[cfg(feature = "serverless")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateEndpointResponse {
     /// Example `true`.
@@ -501,6 +548,7 @@ pub struct CreateEndpointResponse {
     pub result: Option<i64>,
 }
 
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateEnvVarBadRequest {
     /// Example `false`.
@@ -514,6 +562,7 @@ pub struct CreateEnvVarBadRequest {
 }
 
 /// Values this client does not know decode as [`CreateEnvVarBadRequestError::Unknown`] and encode back unchanged.
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CreateEnvVarBadRequestError {
@@ -527,6 +576,7 @@ pub enum CreateEnvVarBadRequestError {
     Unknown(String),
 }
 
+#[cfg(feature = "accounts")]
 impl CreateEnvVarBadRequestError {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -539,6 +589,7 @@ impl CreateEnvVarBadRequestError {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl From<&str> for CreateEnvVarBadRequestError {
     fn from(value: &str) -> Self {
         match value {
@@ -550,6 +601,7 @@ impl From<&str> for CreateEnvVarBadRequestError {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl std::str::FromStr for CreateEnvVarBadRequestError {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -557,18 +609,21 @@ impl std::str::FromStr for CreateEnvVarBadRequestError {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl std::fmt::Display for CreateEnvVarBadRequestError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.pad(self.as_str())
     }
 }
 
+#[cfg(feature = "accounts")]
 impl serde::Serialize for CreateEnvVarBadRequestError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "accounts")]
 impl<'de> serde::Deserialize<'de> for CreateEnvVarBadRequestError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -577,6 +632,7 @@ impl<'de> serde::Deserialize<'de> for CreateEnvVarBadRequestError {
     }
 }
 
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateInstanceBadRequest {
     /// Example `false`.
@@ -593,6 +649,7 @@ pub struct CreateInstanceBadRequest {
 }
 
 /// Values this client does not know decode as [`CreateInstanceBadRequestError::Unknown`] and encode back unchanged.
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CreateInstanceBadRequestError {
@@ -606,6 +663,7 @@ pub enum CreateInstanceBadRequestError {
     Unknown(String),
 }
 
+#[cfg(feature = "instances")]
 impl CreateInstanceBadRequestError {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -618,6 +676,7 @@ impl CreateInstanceBadRequestError {
     }
 }
 
+#[cfg(feature = "instances")]
 impl From<&str> for CreateInstanceBadRequestError {
     fn from(value: &str) -> Self {
         match value {
@@ -629,6 +688,7 @@ impl From<&str> for CreateInstanceBadRequestError {
     }
 }
 
+#[cfg(feature = "instances")]
 impl std::str::FromStr for CreateInstanceBadRequestError {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -636,18 +696,21 @@ impl std::str::FromStr for CreateInstanceBadRequestError {
     }
 }
 
+#[cfg(feature = "instances")]
 impl std::fmt::Display for CreateInstanceBadRequestError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.pad(self.as_str())
     }
 }
 
+#[cfg(feature = "instances")]
 impl serde::Serialize for CreateInstanceBadRequestError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "instances")]
 impl<'de> serde::Deserialize<'de> for CreateInstanceBadRequestError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -656,6 +719,7 @@ impl<'de> serde::Deserialize<'de> for CreateInstanceBadRequestError {
     }
 }
 
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateInstanceFailure {
     /// Example `false`.
@@ -670,6 +734,7 @@ pub struct CreateInstanceFailure {
     pub ask_id: Option<i64>,
 }
 
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateInstanceRequest {
     /// Docker image to use for the instance.
@@ -752,6 +817,7 @@ pub struct CreateInstanceRequest {
     pub volume_info: Option<CreateInstanceRequestVolumeInfo>,
 }
 
+#[cfg(feature = "instances")]
 impl sdkgen_runtime::Constrained for CreateInstanceRequest {
     fn check_constraints(&self, at: &str, request: &mut sdkgen_runtime::Request) {
         if let Some(value) = &self.price {
@@ -770,6 +836,7 @@ impl sdkgen_runtime::Constrained for CreateInstanceRequest {
 /// Launch mode for the instance. If omitted, defaults to 'ssh' unless `args/args_str` is provided.
 ///
 /// Values this client does not know decode as [`CreateInstanceRequestRuntype::Unknown`] and encode back unchanged.
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CreateInstanceRequestRuntype {
@@ -791,6 +858,7 @@ pub enum CreateInstanceRequestRuntype {
     Unknown(String),
 }
 
+#[cfg(feature = "instances")]
 impl CreateInstanceRequestRuntype {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -807,6 +875,7 @@ impl CreateInstanceRequestRuntype {
     }
 }
 
+#[cfg(feature = "instances")]
 impl From<&str> for CreateInstanceRequestRuntype {
     fn from(value: &str) -> Self {
         match value {
@@ -822,6 +891,7 @@ impl From<&str> for CreateInstanceRequestRuntype {
     }
 }
 
+#[cfg(feature = "instances")]
 impl std::str::FromStr for CreateInstanceRequestRuntype {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -829,18 +899,21 @@ impl std::str::FromStr for CreateInstanceRequestRuntype {
     }
 }
 
+#[cfg(feature = "instances")]
 impl std::fmt::Display for CreateInstanceRequestRuntype {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.pad(self.as_str())
     }
 }
 
+#[cfg(feature = "instances")]
 impl serde::Serialize for CreateInstanceRequestRuntype {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "instances")]
 impl<'de> serde::Deserialize<'de> for CreateInstanceRequestRuntype {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -850,6 +923,7 @@ impl<'de> serde::Deserialize<'de> for CreateInstanceRequestRuntype {
 }
 
 /// Volume creation/linking information
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateInstanceRequestVolumeInfo {
     /// Set to `true` to create a new volume, `false` to link an existing volume
@@ -866,6 +940,7 @@ pub struct CreateInstanceRequestVolumeInfo {
     pub mount_path: Option<String>,
 }
 
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateInstanceResponse {
     /// If the instance was created successfully
@@ -880,6 +955,7 @@ pub struct CreateInstanceResponse {
     pub new_contract: Option<i64>,
 }
 
+#[cfg(feature = "notifications")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateNotificationWebhookResponse {
     /// Example `true`.
@@ -892,6 +968,7 @@ pub struct CreateNotificationWebhookResponse {
     pub enabled_notification_preferences: Option<Vec<String>>,
 }
 
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateSshKeyBadRequest {
     /// Example `false`.
@@ -905,6 +982,7 @@ pub struct CreateSshKeyBadRequest {
 }
 
 /// Values this client does not know decode as [`CreateSshKeyBadRequestError::Unknown`] and encode back unchanged.
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CreateSshKeyBadRequestError {
@@ -914,6 +992,7 @@ pub enum CreateSshKeyBadRequestError {
     Unknown(String),
 }
 
+#[cfg(feature = "accounts")]
 impl CreateSshKeyBadRequestError {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -924,6 +1003,7 @@ impl CreateSshKeyBadRequestError {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl From<&str> for CreateSshKeyBadRequestError {
     fn from(value: &str) -> Self {
         match value {
@@ -933,6 +1013,7 @@ impl From<&str> for CreateSshKeyBadRequestError {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl std::str::FromStr for CreateSshKeyBadRequestError {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -940,18 +1021,21 @@ impl std::str::FromStr for CreateSshKeyBadRequestError {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl std::fmt::Display for CreateSshKeyBadRequestError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.pad(self.as_str())
     }
 }
 
+#[cfg(feature = "accounts")]
 impl serde::Serialize for CreateSshKeyBadRequestError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "accounts")]
 impl<'de> serde::Deserialize<'de> for CreateSshKeyBadRequestError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -960,6 +1044,7 @@ impl<'de> serde::Deserialize<'de> for CreateSshKeyBadRequestError {
     }
 }
 
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateSshKeyResponse {
     /// Example `true`.
@@ -969,6 +1054,7 @@ pub struct CreateSshKeyResponse {
     pub key: Option<CreateSshKeyResponseKey>,
 }
 
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateSshKeyResponseKey {
     /// The ID of the created SSH key
@@ -993,6 +1079,7 @@ pub struct CreateSshKeyResponseKey {
     pub deleted_at: Option<sdkgen_runtime::Timestamp>,
 }
 
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateSubaccountBadRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1002,6 +1089,7 @@ pub struct CreateSubaccountBadRequest {
 }
 
 /// Values this client does not know decode as [`CreateSubaccountBadRequestError::Unknown`] and encode back unchanged.
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CreateSubaccountBadRequestError {
@@ -1015,6 +1103,7 @@ pub enum CreateSubaccountBadRequestError {
     Unknown(String),
 }
 
+#[cfg(feature = "accounts")]
 impl CreateSubaccountBadRequestError {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1027,6 +1116,7 @@ impl CreateSubaccountBadRequestError {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl From<&str> for CreateSubaccountBadRequestError {
     fn from(value: &str) -> Self {
         match value {
@@ -1038,6 +1128,7 @@ impl From<&str> for CreateSubaccountBadRequestError {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl std::str::FromStr for CreateSubaccountBadRequestError {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -1045,18 +1136,21 @@ impl std::str::FromStr for CreateSubaccountBadRequestError {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl std::fmt::Display for CreateSubaccountBadRequestError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.pad(self.as_str())
     }
 }
 
+#[cfg(feature = "accounts")]
 impl serde::Serialize for CreateSubaccountBadRequestError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "accounts")]
 impl<'de> serde::Deserialize<'de> for CreateSubaccountBadRequestError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1065,6 +1159,7 @@ impl<'de> serde::Deserialize<'de> for CreateSubaccountBadRequestError {
     }
 }
 
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateSubaccountConflict {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1074,6 +1169,7 @@ pub struct CreateSubaccountConflict {
 }
 
 /// Values this client does not know decode as [`CreateSubaccountConflictError::Unknown`] and encode back unchanged.
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CreateSubaccountConflictError {
@@ -1083,6 +1179,7 @@ pub enum CreateSubaccountConflictError {
     Unknown(String),
 }
 
+#[cfg(feature = "accounts")]
 impl CreateSubaccountConflictError {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1093,6 +1190,7 @@ impl CreateSubaccountConflictError {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl From<&str> for CreateSubaccountConflictError {
     fn from(value: &str) -> Self {
         match value {
@@ -1102,6 +1200,7 @@ impl From<&str> for CreateSubaccountConflictError {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl std::str::FromStr for CreateSubaccountConflictError {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -1109,18 +1208,21 @@ impl std::str::FromStr for CreateSubaccountConflictError {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl std::fmt::Display for CreateSubaccountConflictError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.pad(self.as_str())
     }
 }
 
+#[cfg(feature = "accounts")]
 impl serde::Serialize for CreateSubaccountConflictError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "accounts")]
 impl<'de> serde::Deserialize<'de> for CreateSubaccountConflictError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1129,6 +1231,7 @@ impl<'de> serde::Deserialize<'de> for CreateSubaccountConflictError {
     }
 }
 
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSubaccountRequest {
     /// User's email address
@@ -1165,6 +1268,7 @@ pub struct CreateSubaccountRequest {
     pub captcha: Option<String>,
 }
 
+#[cfg(feature = "accounts")]
 impl sdkgen_runtime::Constrained for CreateSubaccountRequest {
     fn check_constraints(&self, at: &str, request: &mut sdkgen_runtime::Request) {
         {
@@ -1229,6 +1333,7 @@ impl sdkgen_runtime::Constrained for CreateSubaccountRequest {
     }
 }
 
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateSubaccountResponse {
     /// User ID
@@ -1243,6 +1348,7 @@ pub struct CreateSubaccountResponse {
     pub key_id: Option<i64>,
 }
 
+#[cfg(feature = "team")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateTeamRequest {
     /// Example `"my-awesome-team"`.
@@ -1254,6 +1360,7 @@ pub struct CreateTeamRequest {
     pub transfer_credit: Option<f64>,
 }
 
+#[cfg(feature = "team")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CreateTeamRoleRequest {
     /// Name for the new role
@@ -1265,6 +1372,7 @@ pub struct CreateTeamRoleRequest {
 }
 
 /// JSON object containing permission definitions
+#[cfg(feature = "team")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateTeamRoleRequestPermissions {
     /// API permissions
@@ -1272,6 +1380,7 @@ pub struct CreateTeamRoleRequestPermissions {
     pub api: Option<CreateTeamRoleRequestPermissionsApi>,
 }
 
+#[cfg(feature = "team")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateTeamRoleRequestPermissionsApi {
     /// Permission to read user info
@@ -1290,6 +1399,7 @@ pub struct CreateTeamRoleRequestPermissionsApi {
     >,
 }
 
+#[cfg(feature = "templates")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateTemplateRequest {
     /// Name of the template
@@ -1385,6 +1495,7 @@ pub struct CreateTemplateRequest {
 /// Launch mode for the instance. Defaults to `args`. Recommended - use `ssh` with `ssh_direct: true` for reliable SSH access.
 ///
 /// Values this client does not know decode as [`CreateTemplateRequestRuntype::Unknown`] and encode back unchanged.
+#[cfg(feature = "templates")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CreateTemplateRequestRuntype {
@@ -1398,6 +1509,7 @@ pub enum CreateTemplateRequestRuntype {
     Unknown(String),
 }
 
+#[cfg(feature = "templates")]
 impl CreateTemplateRequestRuntype {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1410,6 +1522,7 @@ impl CreateTemplateRequestRuntype {
     }
 }
 
+#[cfg(feature = "templates")]
 impl From<&str> for CreateTemplateRequestRuntype {
     fn from(value: &str) -> Self {
         match value {
@@ -1421,6 +1534,7 @@ impl From<&str> for CreateTemplateRequestRuntype {
     }
 }
 
+#[cfg(feature = "templates")]
 impl std::str::FromStr for CreateTemplateRequestRuntype {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -1428,18 +1542,21 @@ impl std::str::FromStr for CreateTemplateRequestRuntype {
     }
 }
 
+#[cfg(feature = "templates")]
 impl std::fmt::Display for CreateTemplateRequestRuntype {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.pad(self.as_str())
     }
 }
 
+#[cfg(feature = "templates")]
 impl serde::Serialize for CreateTemplateRequestRuntype {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "templates")]
 impl<'de> serde::Deserialize<'de> for CreateTemplateRequestRuntype {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1448,6 +1565,7 @@ impl<'de> serde::Deserialize<'de> for CreateTemplateRequestRuntype {
     }
 }
 
+#[cfg(feature = "templates")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateTemplateResponse {
     /// Whether operation was successful
@@ -1464,6 +1582,7 @@ pub struct CreateTemplateResponse {
 }
 
 /// Template details
+#[cfg(feature = "templates")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateTemplateResponseTemplate {
     /// Template name
@@ -1477,6 +1596,7 @@ pub struct CreateTemplateResponseTemplate {
     pub hash_id: Option<String>,
 }
 
+#[cfg(feature = "serverless")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateWorkergroupRequest {
     /// Name of the endpoint group
@@ -1546,6 +1666,7 @@ pub struct CreateWorkergroupRequest {
     pub gpu_ram: Option<i64>,
 }
 
+#[cfg(feature = "serverless")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateWorkergroupResponse {
     /// Example `true`.
@@ -1558,6 +1679,7 @@ pub struct CreateWorkergroupResponse {
     pub id: Option<i64>,
 }
 
+#[cfg(feature = "serverless")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DeleteResponseResponse {
     /// Example `true`.
@@ -1574,6 +1696,7 @@ pub struct DeleteResponseResponse {
     pub msg: Option<String>,
 }
 
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DeleteSshKeyBadRequest {
     /// Example `false`.
@@ -1584,18 +1707,21 @@ pub struct DeleteSshKeyBadRequest {
     pub msg: String,
 }
 
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DeleteSshKeyResponse {
     /// Example `true`.
     pub success: bool,
 }
 
+#[cfg(feature = "templates")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DeleteTemplateRequest {
     /// Numeric ID of the template to delete (not hash_id)
     pub template_id: i64,
 }
 
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DeleteUserSecretBadRequest {
     /// Example `false`.
@@ -1609,6 +1735,7 @@ pub struct DeleteUserSecretBadRequest {
 }
 
 /// Values this client does not know decode as [`DeleteUserSecretBadRequestError::Unknown`] and encode back unchanged.
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DeleteUserSecretBadRequestError {
@@ -1620,6 +1747,7 @@ pub enum DeleteUserSecretBadRequestError {
     Unknown(String),
 }
 
+#[cfg(feature = "accounts")]
 impl DeleteUserSecretBadRequestError {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1631,6 +1759,7 @@ impl DeleteUserSecretBadRequestError {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl From<&str> for DeleteUserSecretBadRequestError {
     fn from(value: &str) -> Self {
         match value {
@@ -1641,6 +1770,7 @@ impl From<&str> for DeleteUserSecretBadRequestError {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl std::str::FromStr for DeleteUserSecretBadRequestError {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -1648,18 +1778,21 @@ impl std::str::FromStr for DeleteUserSecretBadRequestError {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl std::fmt::Display for DeleteUserSecretBadRequestError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.pad(self.as_str())
     }
 }
 
+#[cfg(feature = "accounts")]
 impl serde::Serialize for DeleteUserSecretBadRequestError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "accounts")]
 impl<'de> serde::Deserialize<'de> for DeleteUserSecretBadRequestError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1668,6 +1801,7 @@ impl<'de> serde::Deserialize<'de> for DeleteUserSecretBadRequestError {
     }
 }
 
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DeleteUserSecretRequest {
     /// Name of the environment variable to delete
@@ -1676,6 +1810,7 @@ pub struct DeleteUserSecretRequest {
     pub key: String,
 }
 
+#[cfg(feature = "volumes")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DeleteVolumeNotFound {
     /// Example `false`.
@@ -1689,6 +1824,7 @@ pub struct DeleteVolumeNotFound {
 }
 
 /// Values this client does not know decode as [`DeleteVolumeNotFoundError::Unknown`] and encode back unchanged.
+#[cfg(feature = "volumes")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DeleteVolumeNotFoundError {
@@ -1698,6 +1834,7 @@ pub enum DeleteVolumeNotFoundError {
     Unknown(String),
 }
 
+#[cfg(feature = "volumes")]
 impl DeleteVolumeNotFoundError {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1708,6 +1845,7 @@ impl DeleteVolumeNotFoundError {
     }
 }
 
+#[cfg(feature = "volumes")]
 impl From<&str> for DeleteVolumeNotFoundError {
     fn from(value: &str) -> Self {
         match value {
@@ -1717,6 +1855,7 @@ impl From<&str> for DeleteVolumeNotFoundError {
     }
 }
 
+#[cfg(feature = "volumes")]
 impl std::str::FromStr for DeleteVolumeNotFoundError {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -1724,18 +1863,21 @@ impl std::str::FromStr for DeleteVolumeNotFoundError {
     }
 }
 
+#[cfg(feature = "volumes")]
 impl std::fmt::Display for DeleteVolumeNotFoundError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.pad(self.as_str())
     }
 }
 
+#[cfg(feature = "volumes")]
 impl serde::Serialize for DeleteVolumeNotFoundError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "volumes")]
 impl<'de> serde::Deserialize<'de> for DeleteVolumeNotFoundError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1744,6 +1886,7 @@ impl<'de> serde::Deserialize<'de> for DeleteVolumeNotFoundError {
     }
 }
 
+#[cfg(feature = "serverless")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DeleteWorkergroupNotFound {
     /// Example `false`.
@@ -1760,6 +1903,7 @@ pub struct DeleteWorkergroupNotFound {
     pub id: Option<i64>,
 }
 
+#[cfg(feature = "serverless")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DeploymentResponse {
     /// Example `true`.
@@ -1769,6 +1913,7 @@ pub struct DeploymentResponse {
     pub endpoint_state: Option<String>,
 }
 
+#[cfg(feature = "team")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DestroyTeamResponse {
     /// Example `true`.
@@ -1784,6 +1929,7 @@ pub struct DestroyTeamResponse {
     pub pkey_id: Option<i64>,
 }
 
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DetachSshKeyBadRequest {
     /// Example `false`.
@@ -1797,6 +1943,7 @@ pub struct DetachSshKeyBadRequest {
 }
 
 /// Values this client does not know decode as [`DetachSshKeyBadRequestError::Unknown`] and encode back unchanged.
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DetachSshKeyBadRequestError {
@@ -1806,6 +1953,7 @@ pub enum DetachSshKeyBadRequestError {
     Unknown(String),
 }
 
+#[cfg(feature = "instances")]
 impl DetachSshKeyBadRequestError {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1816,6 +1964,7 @@ impl DetachSshKeyBadRequestError {
     }
 }
 
+#[cfg(feature = "instances")]
 impl From<&str> for DetachSshKeyBadRequestError {
     fn from(value: &str) -> Self {
         match value {
@@ -1825,6 +1974,7 @@ impl From<&str> for DetachSshKeyBadRequestError {
     }
 }
 
+#[cfg(feature = "instances")]
 impl std::str::FromStr for DetachSshKeyBadRequestError {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -1832,18 +1982,21 @@ impl std::str::FromStr for DetachSshKeyBadRequestError {
     }
 }
 
+#[cfg(feature = "instances")]
 impl std::fmt::Display for DetachSshKeyBadRequestError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.pad(self.as_str())
     }
 }
 
+#[cfg(feature = "instances")]
 impl serde::Serialize for DetachSshKeyBadRequestError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "instances")]
 impl<'de> serde::Deserialize<'de> for DetachSshKeyBadRequestError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1852,6 +2005,7 @@ impl<'de> serde::Deserialize<'de> for DetachSshKeyBadRequestError {
     }
 }
 
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DetachSshKeyNotFound {
     /// Example `false`.
@@ -1865,6 +2019,7 @@ pub struct DetachSshKeyNotFound {
 }
 
 /// Values this client does not know decode as [`DetachSshKeyNotFoundError::Unknown`] and encode back unchanged.
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DetachSshKeyNotFoundError {
@@ -1876,6 +2031,7 @@ pub enum DetachSshKeyNotFoundError {
     Unknown(String),
 }
 
+#[cfg(feature = "instances")]
 impl DetachSshKeyNotFoundError {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1887,6 +2043,7 @@ impl DetachSshKeyNotFoundError {
     }
 }
 
+#[cfg(feature = "instances")]
 impl From<&str> for DetachSshKeyNotFoundError {
     fn from(value: &str) -> Self {
         match value {
@@ -1897,6 +2054,7 @@ impl From<&str> for DetachSshKeyNotFoundError {
     }
 }
 
+#[cfg(feature = "instances")]
 impl std::str::FromStr for DetachSshKeyNotFoundError {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -1904,18 +2062,21 @@ impl std::str::FromStr for DetachSshKeyNotFoundError {
     }
 }
 
+#[cfg(feature = "instances")]
 impl std::fmt::Display for DetachSshKeyNotFoundError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.pad(self.as_str())
     }
 }
 
+#[cfg(feature = "instances")]
 impl serde::Serialize for DetachSshKeyNotFoundError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "instances")]
 impl<'de> serde::Deserialize<'de> for DetachSshKeyNotFoundError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1924,6 +2085,7 @@ impl<'de> serde::Deserialize<'de> for DetachSshKeyNotFoundError {
     }
 }
 
+#[cfg(feature = "templates")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EditTemplateRequest {
     /// Hash ID of the template to edit. Required for identifying which template to update.
@@ -1942,6 +2104,7 @@ pub struct EditTemplateRequest {
     pub recommended_disk_space: Option<f64>,
 }
 
+#[cfg(feature = "templates")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct EditTemplateResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1950,6 +2113,7 @@ pub struct EditTemplateResponse {
     pub template: Option<EditTemplateResponseTemplate>,
 }
 
+#[cfg(feature = "templates")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct EditTemplateResponseTemplate {
     /// Template numeric ID (unchanged after edit)
@@ -1960,6 +2124,7 @@ pub struct EditTemplateResponseTemplate {
     pub hash_id: Option<String>,
 }
 
+#[cfg(feature = "serverless")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct EndpointRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1976,18 +2141,33 @@ pub struct EndpointRequest {
     pub endpoint_name: Option<String>,
 }
 
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct EnvVarRequest {
     pub key: String,
     pub value: String,
 }
 
+#[cfg(feature = "search")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct EqModel {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eq: Option<bool>,
 }
 
+#[cfg(
+    any(
+        feature = "accounts",
+        feature = "billing",
+        feature = "instances",
+        feature = "machines",
+        feature = "notifications",
+        feature = "search",
+        feature = "serverless",
+        feature = "team",
+        feature = "templates"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Error {
     /// Example `false`.
@@ -1999,6 +2179,7 @@ pub struct Error {
     pub msg: Option<String>,
 }
 
+#[cfg(any(feature = "instances", feature = "machines", feature = "search"))]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ErrorMsgError {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2007,6 +2188,7 @@ pub struct ErrorMsgError {
     pub msg: Option<String>,
 }
 
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ExecuteBadRequest {
     /// Example `false`.
@@ -2020,6 +2202,7 @@ pub struct ExecuteBadRequest {
 }
 
 /// Values this client does not know decode as [`ExecuteBadRequestError::Unknown`] and encode back unchanged.
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ExecuteBadRequestError {
@@ -2033,6 +2216,7 @@ pub enum ExecuteBadRequestError {
     Unknown(String),
 }
 
+#[cfg(feature = "instances")]
 impl ExecuteBadRequestError {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2045,6 +2229,7 @@ impl ExecuteBadRequestError {
     }
 }
 
+#[cfg(feature = "instances")]
 impl From<&str> for ExecuteBadRequestError {
     fn from(value: &str) -> Self {
         match value {
@@ -2056,6 +2241,7 @@ impl From<&str> for ExecuteBadRequestError {
     }
 }
 
+#[cfg(feature = "instances")]
 impl std::str::FromStr for ExecuteBadRequestError {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -2063,18 +2249,21 @@ impl std::str::FromStr for ExecuteBadRequestError {
     }
 }
 
+#[cfg(feature = "instances")]
 impl std::fmt::Display for ExecuteBadRequestError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.pad(self.as_str())
     }
 }
 
+#[cfg(feature = "instances")]
 impl serde::Serialize for ExecuteBadRequestError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "instances")]
 impl<'de> serde::Deserialize<'de> for ExecuteBadRequestError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2083,6 +2272,7 @@ impl<'de> serde::Deserialize<'de> for ExecuteBadRequestError {
     }
 }
 
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ExecuteRequest {
     /// Command to execute on the instance
@@ -2091,6 +2281,7 @@ pub struct ExecuteRequest {
     pub command: String,
 }
 
+#[cfg(feature = "instances")]
 impl sdkgen_runtime::Constrained for ExecuteRequest {
     fn check_constraints(&self, at: &str, request: &mut sdkgen_runtime::Request) {
         {
@@ -2107,6 +2298,7 @@ impl sdkgen_runtime::Constrained for ExecuteRequest {
     }
 }
 
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ExecuteResponse {
     /// Example `true`.
@@ -2127,6 +2319,7 @@ pub struct ExecuteResponse {
     pub msg: Option<String>,
 }
 
+#[cfg(feature = "serverless")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct GetEndpointLogsRequest {
     /// Name of the endpoint
@@ -2140,6 +2333,7 @@ pub struct GetEndpointLogsRequest {
     pub tail: Option<i64>,
 }
 
+#[cfg(feature = "serverless")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum GetEndpointLogsResponse {
@@ -2147,6 +2341,7 @@ pub enum GetEndpointLogsResponse {
     String(String),
 }
 
+#[cfg(feature = "serverless")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum GetEndpointWorkersResponse {
@@ -2154,12 +2349,14 @@ pub enum GetEndpointWorkersResponse {
     String(String),
 }
 
+#[cfg(feature = "machines")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetMachinesResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub machines: Option<Vec<GetMachinesResponseMachinesItem>>,
 }
 
+#[cfg(feature = "machines")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetMachinesResponseMachinesItem {
     /// The unique identifier for the machine.
@@ -2170,6 +2367,7 @@ pub struct GetMachinesResponseMachinesItem {
     pub name: Option<String>,
 }
 
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetSshKeysUserResponseItem {
     /// The unique identifier of the SSH key.
@@ -2189,6 +2387,7 @@ pub struct GetSshKeysUserResponseItem {
     pub deleted_at: Option<sdkgen_runtime::Timestamp>,
 }
 
+#[cfg(feature = "serverless")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct GetWorkergroupLogsRequest {
     /// ID of the worker group
@@ -2202,6 +2401,7 @@ pub struct GetWorkergroupLogsRequest {
     pub tail: Option<i64>,
 }
 
+#[cfg(feature = "serverless")]
 impl sdkgen_runtime::Constrained for GetWorkergroupLogsRequest {
     fn check_constraints(&self, at: &str, request: &mut sdkgen_runtime::Request) {
         request.check_field(self.id >= 1, at, "id", "at least 1", self.id);
@@ -2211,6 +2411,7 @@ impl sdkgen_runtime::Constrained for GetWorkergroupLogsRequest {
     }
 }
 
+#[cfg(feature = "serverless")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum GetWorkergroupLogsResponse {
@@ -2218,6 +2419,7 @@ pub enum GetWorkergroupLogsResponse {
     String(String),
 }
 
+#[cfg(feature = "serverless")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum GetWorkergroupWorkersResponse {
@@ -2226,6 +2428,7 @@ pub enum GetWorkergroupWorkersResponse {
 }
 
 /// Values this client does not know decode as [`HostingType::Unknown`] and encode back unchanged.
+#[cfg(feature = "machines")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum HostingType {
@@ -2239,6 +2442,7 @@ pub enum HostingType {
     Unknown(String),
 }
 
+#[cfg(feature = "machines")]
 impl HostingType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2251,6 +2455,7 @@ impl HostingType {
     }
 }
 
+#[cfg(feature = "machines")]
 impl From<&str> for HostingType {
     fn from(value: &str) -> Self {
         match value {
@@ -2262,6 +2467,7 @@ impl From<&str> for HostingType {
     }
 }
 
+#[cfg(feature = "machines")]
 impl std::str::FromStr for HostingType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -2269,18 +2475,21 @@ impl std::str::FromStr for HostingType {
     }
 }
 
+#[cfg(feature = "machines")]
 impl std::fmt::Display for HostingType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.pad(self.as_str())
     }
 }
 
+#[cfg(feature = "machines")]
 impl serde::Serialize for HostingType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "machines")]
 impl<'de> serde::Deserialize<'de> for HostingType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2289,11 +2498,13 @@ impl<'de> serde::Deserialize<'de> for HostingType {
     }
 }
 
+#[cfg(any(feature = "serverless", feature = "volumes"))]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct IdRequest {
     pub id: i64,
 }
 
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct InitiateRemoteRsyncRequest {
     /// ID of the source instance.
@@ -2309,6 +2520,7 @@ pub struct InitiateRemoteRsyncRequest {
 }
 
 /// Detailed information about an instance.
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Instance {
     /// Unique identifier for the instance.
@@ -2748,6 +2960,7 @@ pub struct Instance {
 }
 
 /// Values this client does not know decode as [`InstanceState::Unknown`] and encode back unchanged.
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum InstanceState {
@@ -2759,6 +2972,7 @@ pub enum InstanceState {
     Unknown(String),
 }
 
+#[cfg(feature = "instances")]
 impl InstanceState {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2770,6 +2984,7 @@ impl InstanceState {
     }
 }
 
+#[cfg(feature = "instances")]
 impl From<&str> for InstanceState {
     fn from(value: &str) -> Self {
         match value {
@@ -2780,6 +2995,7 @@ impl From<&str> for InstanceState {
     }
 }
 
+#[cfg(feature = "instances")]
 impl std::str::FromStr for InstanceState {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -2787,18 +3003,21 @@ impl std::str::FromStr for InstanceState {
     }
 }
 
+#[cfg(feature = "instances")]
 impl std::fmt::Display for InstanceState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.pad(self.as_str())
     }
 }
 
+#[cfg(feature = "instances")]
 impl serde::Serialize for InstanceState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "instances")]
 impl<'de> serde::Deserialize<'de> for InstanceState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2807,6 +3026,7 @@ impl<'de> serde::Deserialize<'de> for InstanceState {
     }
 }
 
+#[cfg(feature = "team")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct InviteTeamMemberBadRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2814,6 +3034,7 @@ pub struct InviteTeamMemberBadRequest {
 }
 
 /// Values this client does not know decode as [`InviteTeamMemberBadRequestMsg::Unknown`] and encode back unchanged.
+#[cfg(feature = "team")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum InviteTeamMemberBadRequestMsg {
@@ -2827,6 +3048,7 @@ pub enum InviteTeamMemberBadRequestMsg {
     Unknown(String),
 }
 
+#[cfg(feature = "team")]
 impl InviteTeamMemberBadRequestMsg {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2843,6 +3065,7 @@ impl InviteTeamMemberBadRequestMsg {
     }
 }
 
+#[cfg(feature = "team")]
 impl From<&str> for InviteTeamMemberBadRequestMsg {
     fn from(value: &str) -> Self {
         match value {
@@ -2858,6 +3081,7 @@ impl From<&str> for InviteTeamMemberBadRequestMsg {
     }
 }
 
+#[cfg(feature = "team")]
 impl std::str::FromStr for InviteTeamMemberBadRequestMsg {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -2865,18 +3089,21 @@ impl std::str::FromStr for InviteTeamMemberBadRequestMsg {
     }
 }
 
+#[cfg(feature = "team")]
 impl std::fmt::Display for InviteTeamMemberBadRequestMsg {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.pad(self.as_str())
     }
 }
 
+#[cfg(feature = "team")]
 impl serde::Serialize for InviteTeamMemberBadRequestMsg {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "team")]
 impl<'de> serde::Deserialize<'de> for InviteTeamMemberBadRequestMsg {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2885,6 +3112,7 @@ impl<'de> serde::Deserialize<'de> for InviteTeamMemberBadRequestMsg {
     }
 }
 
+#[cfg(feature = "team")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct InviteTeamMemberRequest {
     /// Email address of the user to invite
@@ -2897,6 +3125,7 @@ pub struct InviteTeamMemberRequest {
     pub role: String,
 }
 
+#[cfg(feature = "volumes")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Limit {
     /// Maximum number of results to return
@@ -2906,6 +3135,7 @@ pub struct Limit {
     pub limit: Option<i64>,
 }
 
+#[cfg(feature = "machines")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListMachineRequest {
     /// ID of the machine to list
@@ -2938,6 +3168,7 @@ pub struct ListMachineRequest {
     pub credit_discount_max: Option<f64>,
 }
 
+#[cfg(feature = "machines")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListMachineResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2950,6 +3181,7 @@ pub struct ListMachineResponse {
     pub msg: Option<String>,
 }
 
+#[cfg(feature = "notifications")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListNotificationTypesResponse {
     /// Example `true`.
@@ -2959,6 +3191,7 @@ pub struct ListNotificationTypesResponse {
     pub notification_types: Option<Vec<NotificationType>>,
 }
 
+#[cfg(feature = "notifications")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListNotificationWebhooksResponse {
     /// Example `true`.
@@ -2968,18 +3201,21 @@ pub struct ListNotificationWebhooksResponse {
     pub webhooks: Option<Vec<NotificationWebhook>>,
 }
 
+#[cfg(feature = "volumes")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListVolumesResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub volumes: Option<Vec<Volume>>,
 }
 
+#[cfg(feature = "serverless")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct LogsResponseVariant1 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logs: Option<String>,
 }
 
+#[cfg(feature = "machines")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct MachineIdUserIdResponse {
     /// Example `true`.
@@ -2992,6 +3228,7 @@ pub struct MachineIdUserIdResponse {
 }
 
 /// At least one of these parameters should be provided
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ManageInstanceRequest {
     /// Change instance state (optional)
@@ -3006,6 +3243,7 @@ pub struct ManageInstanceRequest {
     pub label: Option<String>,
 }
 
+#[cfg(feature = "instances")]
 impl sdkgen_runtime::Constrained for ManageInstanceRequest {
     fn check_constraints(&self, at: &str, request: &mut sdkgen_runtime::Request) {
         if let Some(value) = &self.label {
@@ -3024,16 +3262,19 @@ impl sdkgen_runtime::Constrained for ManageInstanceRequest {
     }
 }
 
+#[cfg(any(feature = "accounts", feature = "team"))]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct MsgBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
 }
 
+#[cfg(feature = "notifications")]
 pub type NotificationPreferences = std::collections::BTreeMap<
     String,
     std::collections::BTreeMap<String, std::collections::BTreeMap<String, bool>>,
 >;
+#[cfg(feature = "notifications")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct NotificationPreferencesResponse {
     /// Example `true`.
@@ -3043,6 +3284,7 @@ pub struct NotificationPreferencesResponse {
     pub notification_preferences: Option<NotificationPreferences>,
 }
 
+#[cfg(feature = "notifications")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct NotificationType {
     /// Full notification type key.
@@ -3073,6 +3315,7 @@ pub struct NotificationType {
 }
 
 /// Values this client does not know decode as [`NotificationTypeContext::Unknown`] and encode back unchanged.
+#[cfg(feature = "notifications")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum NotificationTypeContext {
@@ -3084,6 +3327,7 @@ pub enum NotificationTypeContext {
     Unknown(String),
 }
 
+#[cfg(feature = "notifications")]
 impl NotificationTypeContext {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3095,6 +3339,7 @@ impl NotificationTypeContext {
     }
 }
 
+#[cfg(feature = "notifications")]
 impl From<&str> for NotificationTypeContext {
     fn from(value: &str) -> Self {
         match value {
@@ -3105,6 +3350,7 @@ impl From<&str> for NotificationTypeContext {
     }
 }
 
+#[cfg(feature = "notifications")]
 impl std::str::FromStr for NotificationTypeContext {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -3112,18 +3358,21 @@ impl std::str::FromStr for NotificationTypeContext {
     }
 }
 
+#[cfg(feature = "notifications")]
 impl std::fmt::Display for NotificationTypeContext {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.pad(self.as_str())
     }
 }
 
+#[cfg(feature = "notifications")]
 impl serde::Serialize for NotificationTypeContext {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "notifications")]
 impl<'de> serde::Deserialize<'de> for NotificationTypeContext {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3132,6 +3381,7 @@ impl<'de> serde::Deserialize<'de> for NotificationTypeContext {
     }
 }
 
+#[cfg(feature = "notifications")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct NotificationWebhook {
     /// Example `42`.
@@ -3157,6 +3407,7 @@ pub struct NotificationWebhook {
     pub updated_at: Option<f64>,
 }
 
+#[cfg(feature = "notifications")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NotificationWebhookCreateRequest {
     /// Length `..=120`.
@@ -3168,6 +3419,7 @@ pub struct NotificationWebhookCreateRequest {
     pub event_types: Vec<String>,
 }
 
+#[cfg(feature = "notifications")]
 impl sdkgen_runtime::Constrained for NotificationWebhookCreateRequest {
     fn check_constraints(&self, at: &str, request: &mut sdkgen_runtime::Request) {
         if let Some(value) = &self.name {
@@ -3208,6 +3460,7 @@ impl sdkgen_runtime::Constrained for NotificationWebhookCreateRequest {
     }
 }
 
+#[cfg(feature = "notifications")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct NotificationWebhookUpdateRequest {
     /// Length `..=120`.
@@ -3221,6 +3474,7 @@ pub struct NotificationWebhookUpdateRequest {
     pub event_types: Option<Vec<String>>,
 }
 
+#[cfg(feature = "notifications")]
 impl sdkgen_runtime::Constrained for NotificationWebhookUpdateRequest {
     fn check_constraints(&self, at: &str, request: &mut sdkgen_runtime::Request) {
         if let Some(value) = &self.name {
@@ -3265,6 +3519,7 @@ impl sdkgen_runtime::Constrained for NotificationWebhookUpdateRequest {
     }
 }
 
+#[cfg(feature = "notifications")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct NotificationWebhookWithSecret {
     /// Example `42`.
@@ -3295,6 +3550,7 @@ pub struct NotificationWebhookWithSecret {
     pub webhook_secret: Option<String>,
 }
 
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PrepayInstanceRequest {
     /// Amount of credits to prepay
@@ -3303,6 +3559,7 @@ pub struct PrepayInstanceRequest {
     pub amount: f64,
 }
 
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PrepayInstanceResponse {
     /// Example `true`.
@@ -3320,12 +3577,24 @@ pub struct PrepayInstanceResponse {
     pub discount_rate: Option<f64>,
 }
 
+#[cfg(
+    any(
+        feature = "accounts",
+        feature = "billing",
+        feature = "instances",
+        feature = "machines",
+        feature = "search",
+        feature = "serverless",
+        feature = "volumes"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct RateLimitError {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
 }
 
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct RecycleInstanceBadRequest {
     /// Example `false`.
@@ -3339,6 +3608,7 @@ pub struct RecycleInstanceBadRequest {
 }
 
 /// Values this client does not know decode as [`RecycleInstanceBadRequestError::Unknown`] and encode back unchanged.
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum RecycleInstanceBadRequestError {
@@ -3348,6 +3618,7 @@ pub enum RecycleInstanceBadRequestError {
     Unknown(String),
 }
 
+#[cfg(feature = "instances")]
 impl RecycleInstanceBadRequestError {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3358,6 +3629,7 @@ impl RecycleInstanceBadRequestError {
     }
 }
 
+#[cfg(feature = "instances")]
 impl From<&str> for RecycleInstanceBadRequestError {
     fn from(value: &str) -> Self {
         match value {
@@ -3367,6 +3639,7 @@ impl From<&str> for RecycleInstanceBadRequestError {
     }
 }
 
+#[cfg(feature = "instances")]
 impl std::str::FromStr for RecycleInstanceBadRequestError {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -3374,18 +3647,21 @@ impl std::str::FromStr for RecycleInstanceBadRequestError {
     }
 }
 
+#[cfg(feature = "instances")]
 impl std::fmt::Display for RecycleInstanceBadRequestError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.pad(self.as_str())
     }
 }
 
+#[cfg(feature = "instances")]
 impl serde::Serialize for RecycleInstanceBadRequestError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "instances")]
 impl<'de> serde::Deserialize<'de> for RecycleInstanceBadRequestError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3394,6 +3670,7 @@ impl<'de> serde::Deserialize<'de> for RecycleInstanceBadRequestError {
     }
 }
 
+#[cfg(feature = "team")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct RemoveTeamMemberNotFound {
     /// Example `"failure"`.
@@ -3405,6 +3682,7 @@ pub struct RemoveTeamMemberNotFound {
 }
 
 /// Values this client does not know decode as [`RemoveTeamMemberNotFoundStatus::Unknown`] and encode back unchanged.
+#[cfg(feature = "team")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum RemoveTeamMemberNotFoundStatus {
@@ -3414,6 +3692,7 @@ pub enum RemoveTeamMemberNotFoundStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "team")]
 impl RemoveTeamMemberNotFoundStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3424,6 +3703,7 @@ impl RemoveTeamMemberNotFoundStatus {
     }
 }
 
+#[cfg(feature = "team")]
 impl From<&str> for RemoveTeamMemberNotFoundStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -3433,6 +3713,7 @@ impl From<&str> for RemoveTeamMemberNotFoundStatus {
     }
 }
 
+#[cfg(feature = "team")]
 impl std::str::FromStr for RemoveTeamMemberNotFoundStatus {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -3440,18 +3721,21 @@ impl std::str::FromStr for RemoveTeamMemberNotFoundStatus {
     }
 }
 
+#[cfg(feature = "team")]
 impl std::fmt::Display for RemoveTeamMemberNotFoundStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.pad(self.as_str())
     }
 }
 
+#[cfg(feature = "team")]
 impl serde::Serialize for RemoveTeamMemberNotFoundStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "team")]
 impl<'de> serde::Deserialize<'de> for RemoveTeamMemberNotFoundStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3460,6 +3744,7 @@ impl<'de> serde::Deserialize<'de> for RemoveTeamMemberNotFoundStatus {
     }
 }
 
+#[cfg(feature = "team")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct RemoveTeamResponseResponse {
     /// Example `"success"`.
@@ -3469,6 +3754,7 @@ pub struct RemoveTeamResponseResponse {
     pub message: Option<String>,
 }
 
+#[cfg(feature = "volumes")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RentVolumeRequest {
     /// ID for the volume
@@ -3482,6 +3768,7 @@ pub struct RentVolumeRequest {
     pub size: Option<i64>,
 }
 
+#[cfg(feature = "volumes")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct RentVolumeResponse {
     /// Example `true`.
@@ -3495,6 +3782,7 @@ pub struct RentVolumeResponse {
 }
 
 /// Values this client does not know decode as [`ResponseStatus::Unknown`] and encode back unchanged.
+#[cfg(feature = "team")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ResponseStatus {
@@ -3504,6 +3792,7 @@ pub enum ResponseStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "team")]
 impl ResponseStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3514,6 +3803,7 @@ impl ResponseStatus {
     }
 }
 
+#[cfg(feature = "team")]
 impl From<&str> for ResponseStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -3523,6 +3813,7 @@ impl From<&str> for ResponseStatus {
     }
 }
 
+#[cfg(feature = "team")]
 impl std::str::FromStr for ResponseStatus {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -3530,18 +3821,21 @@ impl std::str::FromStr for ResponseStatus {
     }
 }
 
+#[cfg(feature = "team")]
 impl std::fmt::Display for ResponseStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.pad(self.as_str())
     }
 }
 
+#[cfg(feature = "team")]
 impl serde::Serialize for ResponseStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "team")]
 impl<'de> serde::Deserialize<'de> for ResponseStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3550,6 +3844,7 @@ impl<'de> serde::Deserialize<'de> for ResponseStatus {
     }
 }
 
+#[cfg(feature = "notifications")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct RotateNotificationWebhookSecretResponse {
     /// Example `true`.
@@ -3559,12 +3854,14 @@ pub struct RotateNotificationWebhookSecretResponse {
     pub webhook: Option<NotificationWebhookWithSecret>,
 }
 
+#[cfg(feature = "serverless")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct RouteFailure {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
 }
 
+#[cfg(feature = "serverless")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RouteRequest {
     /// Name of the endpoint
@@ -3577,12 +3874,14 @@ pub struct RouteRequest {
     pub cost: f64,
 }
 
+#[cfg(feature = "serverless")]
 impl sdkgen_runtime::Constrained for RouteRequest {
     fn check_constraints(&self, at: &str, request: &mut sdkgen_runtime::Request) {
         request.check_field(self.cost >= 0.0, at, "cost", "at least 0.0", self.cost);
     }
 }
 
+#[cfg(feature = "serverless")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum RouteResponse {
@@ -3590,6 +3889,7 @@ pub enum RouteResponse {
     Variant2(RouteResponseVariant2),
 }
 
+#[cfg(feature = "serverless")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct RouteResponseVariant1 {
     /// Same as the input parameter
@@ -3624,6 +3924,7 @@ pub struct RouteResponseVariant1 {
     pub request_id: Option<String>,
 }
 
+#[cfg(feature = "serverless")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct RouteResponseVariant2 {
     /// Same as the input parameter
@@ -3643,6 +3944,7 @@ pub struct RouteResponseVariant2 {
     pub request_id: Option<String>,
 }
 
+#[cfg(feature = "machines")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ScheduleMaintRequest {
     /// Start date and time of the maintenance window.
@@ -3668,6 +3970,7 @@ pub struct ScheduleMaintRequest {
 /// Category of the maintenance.
 ///
 /// Values this client does not know decode as [`ScheduleMaintRequestMaintenanceCategory::Unknown`] and encode back unchanged.
+#[cfg(feature = "machines")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ScheduleMaintRequestMaintenanceCategory {
@@ -3687,6 +3990,7 @@ pub enum ScheduleMaintRequestMaintenanceCategory {
     Unknown(String),
 }
 
+#[cfg(feature = "machines")]
 impl ScheduleMaintRequestMaintenanceCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3702,6 +4006,7 @@ impl ScheduleMaintRequestMaintenanceCategory {
     }
 }
 
+#[cfg(feature = "machines")]
 impl From<&str> for ScheduleMaintRequestMaintenanceCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -3716,6 +4021,7 @@ impl From<&str> for ScheduleMaintRequestMaintenanceCategory {
     }
 }
 
+#[cfg(feature = "machines")]
 impl std::str::FromStr for ScheduleMaintRequestMaintenanceCategory {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -3723,18 +4029,21 @@ impl std::str::FromStr for ScheduleMaintRequestMaintenanceCategory {
     }
 }
 
+#[cfg(feature = "machines")]
 impl std::fmt::Display for ScheduleMaintRequestMaintenanceCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.pad(self.as_str())
     }
 }
 
+#[cfg(feature = "machines")]
 impl serde::Serialize for ScheduleMaintRequestMaintenanceCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "machines")]
 impl<'de> serde::Deserialize<'de> for ScheduleMaintRequestMaintenanceCategory {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3743,6 +4052,7 @@ impl<'de> serde::Deserialize<'de> for ScheduleMaintRequestMaintenanceCategory {
     }
 }
 
+#[cfg(feature = "machines")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ScheduleMaintResponse {
     /// Example `true`.
@@ -3753,6 +4063,7 @@ pub struct ScheduleMaintResponse {
     pub you_sent: Option<String>,
 }
 
+#[cfg(feature = "search")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SearchBenchmarksResponseItem {
     /// ID of instance/contract reporting benchmark
@@ -3784,6 +4095,7 @@ pub struct SearchBenchmarksResponseItem {
     pub score: Option<f64>,
 }
 
+#[cfg(feature = "search")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SearchOffersRequest {
     /// Max offers to return
@@ -4071,6 +4383,7 @@ pub struct SearchOffersRequest {
     pub allocated_storage: Option<f64>,
 }
 
+#[cfg(feature = "search")]
 impl sdkgen_runtime::Constrained for SearchOffersRequest {
     fn check_constraints(&self, at: &str, request: &mut sdkgen_runtime::Request) {
         if let Some(value) = &self.order {
@@ -4090,6 +4403,7 @@ impl sdkgen_runtime::Constrained for SearchOffersRequest {
 }
 
 /// Number of GPUs. Example: {"gte": 4} or {"in": \[1, 2, 4, 8\]}
+#[cfg(feature = "search")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SearchOffersRequestNumGpus {
     /// Example `[1,2,4,8]`.
@@ -4104,6 +4418,7 @@ pub struct SearchOffersRequestNumGpus {
 /// - **reserved**: Reserved instance pricing.
 ///
 /// Values this client does not know decode as [`SearchOffersRequestType::Unknown`] and encode back unchanged.
+#[cfg(feature = "search")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SearchOffersRequestType {
@@ -4117,6 +4432,7 @@ pub enum SearchOffersRequestType {
     Unknown(String),
 }
 
+#[cfg(feature = "search")]
 impl SearchOffersRequestType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4129,6 +4445,7 @@ impl SearchOffersRequestType {
     }
 }
 
+#[cfg(feature = "search")]
 impl From<&str> for SearchOffersRequestType {
     fn from(value: &str) -> Self {
         match value {
@@ -4140,6 +4457,7 @@ impl From<&str> for SearchOffersRequestType {
     }
 }
 
+#[cfg(feature = "search")]
 impl std::str::FromStr for SearchOffersRequestType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -4147,18 +4465,21 @@ impl std::str::FromStr for SearchOffersRequestType {
     }
 }
 
+#[cfg(feature = "search")]
 impl std::fmt::Display for SearchOffersRequestType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.pad(self.as_str())
     }
 }
 
+#[cfg(feature = "search")]
 impl serde::Serialize for SearchOffersRequestType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "search")]
 impl<'de> serde::Deserialize<'de> for SearchOffersRequestType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4167,6 +4488,7 @@ impl<'de> serde::Deserialize<'de> for SearchOffersRequestType {
     }
 }
 
+#[cfg(feature = "search")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SearchOffersResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4175,6 +4497,7 @@ pub struct SearchOffersResponse {
     >,
 }
 
+#[cfg(feature = "search")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SearchTemplatesResponse {
     /// Example `true`.
@@ -4187,6 +4510,7 @@ pub struct SearchTemplatesResponse {
     pub templates: Vec<Template>,
 }
 
+#[cfg(feature = "volumes")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SearchVolumesBadRequest {
     /// Example `false`.
@@ -4200,6 +4524,7 @@ pub struct SearchVolumesBadRequest {
 }
 
 /// Values this client does not know decode as [`SearchVolumesBadRequestError::Unknown`] and encode back unchanged.
+#[cfg(feature = "volumes")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SearchVolumesBadRequestError {
@@ -4211,6 +4536,7 @@ pub enum SearchVolumesBadRequestError {
     Unknown(String),
 }
 
+#[cfg(feature = "volumes")]
 impl SearchVolumesBadRequestError {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4222,6 +4548,7 @@ impl SearchVolumesBadRequestError {
     }
 }
 
+#[cfg(feature = "volumes")]
 impl From<&str> for SearchVolumesBadRequestError {
     fn from(value: &str) -> Self {
         match value {
@@ -4232,6 +4559,7 @@ impl From<&str> for SearchVolumesBadRequestError {
     }
 }
 
+#[cfg(feature = "volumes")]
 impl std::str::FromStr for SearchVolumesBadRequestError {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -4239,18 +4567,21 @@ impl std::str::FromStr for SearchVolumesBadRequestError {
     }
 }
 
+#[cfg(feature = "volumes")]
 impl std::fmt::Display for SearchVolumesBadRequestError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.pad(self.as_str())
     }
 }
 
+#[cfg(feature = "volumes")]
 impl serde::Serialize for SearchVolumesBadRequestError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "volumes")]
 impl<'de> serde::Deserialize<'de> for SearchVolumesBadRequestError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4259,12 +4590,14 @@ impl<'de> serde::Deserialize<'de> for SearchVolumesBadRequestError {
     }
 }
 
+#[cfg(feature = "volumes")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SearchVolumesResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offers: Option<Vec<VolumeOffer>>,
 }
 
+#[cfg(feature = "machines")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SetDefjobRequest {
     /// ID of the machine to create jobs for.
@@ -4294,6 +4627,7 @@ pub struct SetDefjobRequest {
     pub args: Option<Vec<String>>,
 }
 
+#[cfg(feature = "machines")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SetDefjobResponse {
     /// Example `true`.
@@ -4312,6 +4646,7 @@ pub struct SetDefjobResponse {
     >,
 }
 
+#[cfg(feature = "machines")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SetMinBidRequest {
     /// Minimum bid price for the machine.
@@ -4320,6 +4655,7 @@ pub struct SetMinBidRequest {
     pub price: f64,
 }
 
+#[cfg(feature = "machines")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SetMinBidResponse {
     /// Example `true`.
@@ -4332,6 +4668,7 @@ pub struct SetMinBidResponse {
     >,
 }
 
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SetUserRequest {
     /// Normalized email address.
@@ -4351,12 +4688,14 @@ pub struct SetUserRequest {
     pub fullname: Option<String>,
 }
 
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowApiKeysResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apikeys: Option<Vec<ShowApiKeysResponseApikeysItem>>,
 }
 
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowApiKeysResponseApikeysItem {
     /// Example `123`.
@@ -4377,6 +4716,7 @@ pub struct ShowApiKeysResponseApikeysItem {
 }
 
 /// Values this client does not know decode as [`ShowChargesFormat::Unknown`] and encode back unchanged.
+#[cfg(feature = "billing")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ShowChargesFormat {
@@ -4388,6 +4728,7 @@ pub enum ShowChargesFormat {
     Unknown(String),
 }
 
+#[cfg(feature = "billing")]
 impl ShowChargesFormat {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4399,6 +4740,7 @@ impl ShowChargesFormat {
     }
 }
 
+#[cfg(feature = "billing")]
 impl From<&str> for ShowChargesFormat {
     fn from(value: &str) -> Self {
         match value {
@@ -4409,6 +4751,7 @@ impl From<&str> for ShowChargesFormat {
     }
 }
 
+#[cfg(feature = "billing")]
 impl std::str::FromStr for ShowChargesFormat {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -4416,18 +4759,21 @@ impl std::str::FromStr for ShowChargesFormat {
     }
 }
 
+#[cfg(feature = "billing")]
 impl std::fmt::Display for ShowChargesFormat {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.pad(self.as_str())
     }
 }
 
+#[cfg(feature = "billing")]
 impl serde::Serialize for ShowChargesFormat {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "billing")]
 impl<'de> serde::Deserialize<'de> for ShowChargesFormat {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4436,6 +4782,7 @@ impl<'de> serde::Deserialize<'de> for ShowChargesFormat {
     }
 }
 
+#[cfg(feature = "billing")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowChargesResponse {
     /// Example `true`.
@@ -4461,6 +4808,7 @@ pub struct ShowChargesResponse {
     pub results: Option<Vec<ShowChargesResponseResultsItem>>,
 }
 
+#[cfg(feature = "billing")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowChargesResponseResultsItem {
     /// Contract start time (unix seconds UTC).
@@ -4499,6 +4847,7 @@ pub struct ShowChargesResponseResultsItem {
     pub items: Option<Vec<ShowChargesResponseResultsItemItemsItem>>,
 }
 
+#[cfg(feature = "billing")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowChargesResponseResultsItemItemsItem {
     /// Example `1730419200`.
@@ -4529,6 +4878,7 @@ pub struct ShowChargesResponseResultsItemItemsItem {
 }
 
 /// Values this client does not know decode as [`ShowChargesResponseResultsItemItemsItemType::Unknown`] and encode back unchanged.
+#[cfg(feature = "billing")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ShowChargesResponseResultsItemItemsItemType {
@@ -4544,6 +4894,7 @@ pub enum ShowChargesResponseResultsItemItemsItemType {
     Unknown(String),
 }
 
+#[cfg(feature = "billing")]
 impl ShowChargesResponseResultsItemItemsItemType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4557,6 +4908,7 @@ impl ShowChargesResponseResultsItemItemsItemType {
     }
 }
 
+#[cfg(feature = "billing")]
 impl From<&str> for ShowChargesResponseResultsItemItemsItemType {
     fn from(value: &str) -> Self {
         match value {
@@ -4569,6 +4921,7 @@ impl From<&str> for ShowChargesResponseResultsItemItemsItemType {
     }
 }
 
+#[cfg(feature = "billing")]
 impl std::str::FromStr for ShowChargesResponseResultsItemItemsItemType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -4576,18 +4929,21 @@ impl std::str::FromStr for ShowChargesResponseResultsItemItemsItemType {
     }
 }
 
+#[cfg(feature = "billing")]
 impl std::fmt::Display for ShowChargesResponseResultsItemItemsItemType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.pad(self.as_str())
     }
 }
 
+#[cfg(feature = "billing")]
 impl serde::Serialize for ShowChargesResponseResultsItemItemsItemType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "billing")]
 impl<'de> serde::Deserialize<'de> for ShowChargesResponseResultsItemItemsItemType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4597,6 +4953,7 @@ impl<'de> serde::Deserialize<'de> for ShowChargesResponseResultsItemItemsItemTyp
 }
 
 /// Optional instance metadata. Keys present only when non-null on the contract.
+#[cfg(feature = "billing")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowChargesResponseResultsItemMetadata {
     /// Example `101`.
@@ -4613,6 +4970,7 @@ pub struct ShowChargesResponseResultsItemMetadata {
     pub workergroup_id: Option<i64>,
 }
 
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowConnectionsResponseItem {
     /// Unique identifier for the cloud connection.
@@ -4626,6 +4984,7 @@ pub struct ShowConnectionsResponseItem {
     pub name: Option<String>,
 }
 
+#[cfg(feature = "serverless")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowDeploymentResponse {
     /// Example `true`.
@@ -4635,6 +4994,7 @@ pub struct ShowDeploymentResponse {
     pub deployment: Option<ShowDeploymentResponseDeployment>,
 }
 
+#[cfg(feature = "serverless")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowDeploymentResponseDeployment {
     /// Example `644`.
@@ -4689,6 +5049,7 @@ pub struct ShowDeploymentResponseDeployment {
     pub updated_at: Option<f64>,
 }
 
+#[cfg(feature = "serverless")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowDeploymentsResponse {
     /// Example `true`.
@@ -4698,6 +5059,7 @@ pub struct ShowDeploymentsResponse {
     pub deployments: Option<Vec<ShowDeploymentsResponseDeploymentsItem>>,
 }
 
+#[cfg(feature = "serverless")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowDeploymentsResponseDeploymentsItem {
     /// Example `644`.
@@ -4747,6 +5109,7 @@ pub struct ShowDeploymentsResponseDeploymentsItem {
     pub updated_at: Option<f64>,
 }
 
+#[cfg(feature = "billing")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowDepositResponse {
     /// Example `true`.
@@ -4769,6 +5132,7 @@ pub struct ShowDepositResponse {
     pub discount_months: Option<i64>,
 }
 
+#[cfg(feature = "billing")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowEarningsResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4799,6 +5163,7 @@ pub struct ShowEarningsResponse {
     pub per_day: Option<Vec<ShowEarningsResponsePerDayItem>>,
 }
 
+#[cfg(feature = "billing")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowEarningsResponseCurrent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4811,6 +5176,7 @@ pub struct ShowEarningsResponseCurrent {
     pub credit: Option<f64>,
 }
 
+#[cfg(feature = "billing")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowEarningsResponsePerDayItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4825,6 +5191,7 @@ pub struct ShowEarningsResponsePerDayItem {
     pub bwd_earn: Option<f64>,
 }
 
+#[cfg(feature = "billing")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowEarningsResponsePerMachineItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4839,6 +5206,7 @@ pub struct ShowEarningsResponsePerMachineItem {
     pub bwd_earn: Option<f64>,
 }
 
+#[cfg(feature = "billing")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowEarningsResponseSummary {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4851,6 +5219,7 @@ pub struct ShowEarningsResponseSummary {
     pub total_bwd: Option<f64>,
 }
 
+#[cfg(feature = "serverless")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowEndpointsResponse {
     /// Example `true`.
@@ -4860,6 +5229,7 @@ pub struct ShowEndpointsResponse {
     pub results: Option<Vec<ShowEndpointsResponseResultsItem>>,
 }
 
+#[cfg(feature = "serverless")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowEndpointsResponseResultsItem {
     /// Example `123`.
@@ -4897,6 +5267,7 @@ pub struct ShowEndpointsResponseResultsItem {
     pub endpoint_state: Option<String>,
 }
 
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowEnvVarsResponse {
     /// Example `true`.
@@ -4906,6 +5277,7 @@ pub struct ShowEnvVarsResponse {
     pub secrets: Option<std::collections::BTreeMap<String, String>>,
 }
 
+#[cfg(feature = "machines")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowGpuLocationsResponse {
     /// Example `true`.
@@ -4915,6 +5287,7 @@ pub struct ShowGpuLocationsResponse {
     pub locations: Option<Vec<ShowGpuLocationsResponseLocationsItem>>,
 }
 
+#[cfg(feature = "machines")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowGpuLocationsResponseLocationsItem {
     /// Example `37.7749`.
@@ -4943,6 +5316,7 @@ pub struct ShowGpuLocationsResponseLocationsItem {
     pub num_gpus: Option<i64>,
 }
 
+#[cfg(feature = "machines")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowGpuMetricsResponse {
     /// Example `true`.
@@ -4952,6 +5326,7 @@ pub struct ShowGpuMetricsResponse {
     pub gpus: Option<Vec<ShowGpuMetricsResponseGpusItem>>,
 }
 
+#[cfg(feature = "machines")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowGpuMetricsResponseGpusItem {
     /// Example `"RTX 4090"`.
@@ -5010,6 +5385,7 @@ pub struct ShowGpuMetricsResponseGpusItem {
     pub dlperf_per_dollar: Option<f64>,
 }
 
+#[cfg(feature = "machines")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowGpuTrendsResponse {
     /// Example `true`.
@@ -5020,6 +5396,7 @@ pub struct ShowGpuTrendsResponse {
     pub gpus: Option<std::collections::BTreeMap<String, ShowGpuTrendsResponseGpusValue>>,
 }
 
+#[cfg(feature = "machines")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowGpuTrendsResponseGpusValue {
     /// Time-series arrays of supply and demand counts
@@ -5034,6 +5411,7 @@ pub struct ShowGpuTrendsResponseGpusValue {
 }
 
 /// Time-series arrays of pricing percentiles
+#[cfg(feature = "machines")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowGpuTrendsResponseGpusValuePricing {
     /// Example `[1779736460,1779736632]`.
@@ -5060,6 +5438,7 @@ pub struct ShowGpuTrendsResponseGpusValuePricing {
 }
 
 /// Static performance metrics for this GPU
+#[cfg(feature = "machines")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowGpuTrendsResponseGpusValueStats {
     /// Example `82.6`.
@@ -5077,6 +5456,7 @@ pub struct ShowGpuTrendsResponseGpusValueStats {
 }
 
 /// Time-series arrays of supply and demand counts
+#[cfg(feature = "machines")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowGpuTrendsResponseGpusValueSupplyDemand {
     /// Example `[1779736460,1779736632]`.
@@ -5099,12 +5479,14 @@ pub struct ShowGpuTrendsResponseGpusValueSupplyDemand {
     pub total: Option<Vec<i64>>,
 }
 
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowInstanceResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instances: Option<Instance>,
 }
 
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowInstancesBadRequest {
     /// Example `"invalid_request"`.
@@ -5116,6 +5498,7 @@ pub struct ShowInstancesBadRequest {
 }
 
 /// Values this client does not know decode as [`ShowInstancesBadRequestError::Unknown`] and encode back unchanged.
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ShowInstancesBadRequestError {
@@ -5127,6 +5510,7 @@ pub enum ShowInstancesBadRequestError {
     Unknown(String),
 }
 
+#[cfg(feature = "instances")]
 impl ShowInstancesBadRequestError {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5138,6 +5522,7 @@ impl ShowInstancesBadRequestError {
     }
 }
 
+#[cfg(feature = "instances")]
 impl From<&str> for ShowInstancesBadRequestError {
     fn from(value: &str) -> Self {
         match value {
@@ -5148,6 +5533,7 @@ impl From<&str> for ShowInstancesBadRequestError {
     }
 }
 
+#[cfg(feature = "instances")]
 impl std::str::FromStr for ShowInstancesBadRequestError {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -5155,18 +5541,21 @@ impl std::str::FromStr for ShowInstancesBadRequestError {
     }
 }
 
+#[cfg(feature = "instances")]
 impl std::fmt::Display for ShowInstancesBadRequestError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.pad(self.as_str())
     }
 }
 
+#[cfg(feature = "instances")]
 impl serde::Serialize for ShowInstancesBadRequestError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "instances")]
 impl<'de> serde::Deserialize<'de> for ShowInstancesBadRequestError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5175,6 +5564,7 @@ impl<'de> serde::Deserialize<'de> for ShowInstancesBadRequestError {
     }
 }
 
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowInstancesResponse {
     /// Example `true`.
@@ -5207,6 +5597,7 @@ pub struct ShowInstancesResponse {
     pub instances: Option<Vec<ShowInstancesResponseInstancesItem>>,
 }
 
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowInstancesResponseInstancesItem {
     /// Example `312`.
@@ -5490,6 +5881,7 @@ pub struct ShowInstancesResponseInstancesItem {
     >,
 }
 
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowInstancesResponseInstancesItemPortsValueItem {
     #[serde(rename = "HostIp", default, skip_serializing_if = "Option::is_none")]
@@ -5498,6 +5890,7 @@ pub struct ShowInstancesResponseInstancesItemPortsValueItem {
     pub host_port: Option<String>,
 }
 
+#[cfg(feature = "billing")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowInvoicesResponse {
     /// Example `true`.
@@ -5523,6 +5916,7 @@ pub struct ShowInvoicesResponse {
     pub results: Option<Vec<ShowInvoicesResponseResultsItem>>,
 }
 
+#[cfg(feature = "billing")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowInvoicesResponseResultsItem {
     /// Invoice creation time (unix seconds UTC).
@@ -5564,6 +5958,7 @@ pub struct ShowInvoicesResponseResultsItem {
 }
 
 /// Additional details depending on service type.
+#[cfg(feature = "billing")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowInvoicesResponseResultsItemMetadata {
     /// Example `2185418`.
@@ -5574,6 +5969,7 @@ pub struct ShowInvoicesResponseResultsItemMetadata {
     pub service: Option<String>,
 }
 
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowIpaddrsResponse {
     /// Example `true`.
@@ -5583,6 +5979,7 @@ pub struct ShowIpaddrsResponse {
     pub results: Option<Vec<ShowIpaddrsResponseResultsItem>>,
 }
 
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowIpaddrsResponseResultsItem {
     /// Example `123`.
@@ -5599,6 +5996,7 @@ pub struct ShowIpaddrsResponseResultsItem {
     pub timestamp: Option<sdkgen_runtime::Timestamp>,
 }
 
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowLogsRequest {
     /// Number of lines to show from end of logs
@@ -5617,6 +6015,7 @@ pub struct ShowLogsRequest {
 /// If "true", fetch daemon system logs instead of container logs
 ///
 /// Values this client does not know decode as [`ShowLogsRequestDaemonLogs::Unknown`] and encode back unchanged.
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ShowLogsRequestDaemonLogs {
@@ -5626,6 +6025,7 @@ pub enum ShowLogsRequestDaemonLogs {
     Unknown(String),
 }
 
+#[cfg(feature = "instances")]
 impl ShowLogsRequestDaemonLogs {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5636,6 +6036,7 @@ impl ShowLogsRequestDaemonLogs {
     }
 }
 
+#[cfg(feature = "instances")]
 impl From<&str> for ShowLogsRequestDaemonLogs {
     fn from(value: &str) -> Self {
         match value {
@@ -5645,6 +6046,7 @@ impl From<&str> for ShowLogsRequestDaemonLogs {
     }
 }
 
+#[cfg(feature = "instances")]
 impl std::str::FromStr for ShowLogsRequestDaemonLogs {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -5652,18 +6054,21 @@ impl std::str::FromStr for ShowLogsRequestDaemonLogs {
     }
 }
 
+#[cfg(feature = "instances")]
 impl std::fmt::Display for ShowLogsRequestDaemonLogs {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.pad(self.as_str())
     }
 }
 
+#[cfg(feature = "instances")]
 impl serde::Serialize for ShowLogsRequestDaemonLogs {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "instances")]
 impl<'de> serde::Deserialize<'de> for ShowLogsRequestDaemonLogs {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5672,6 +6077,7 @@ impl<'de> serde::Deserialize<'de> for ShowLogsRequestDaemonLogs {
     }
 }
 
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowLogsResponse {
     /// Example `true`.
@@ -5687,6 +6093,7 @@ pub struct ShowLogsResponse {
     pub msg: Option<String>,
 }
 
+#[cfg(feature = "machines")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowReportsResponseItem {
     /// The type of problem reported.
@@ -5700,6 +6107,7 @@ pub struct ShowReportsResponseItem {
     pub created_at: Option<sdkgen_runtime::Timestamp>,
 }
 
+#[cfg(feature = "instances")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowSshKeysResponse {
     /// Example `true`.
@@ -5712,12 +6120,14 @@ pub struct ShowSshKeysResponse {
     pub ssh_keys: Option<String>,
 }
 
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowSubaccountsResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub users: Option<Vec<ShowSubaccountsResponseUsersItem>>,
 }
 
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowSubaccountsResponseUsersItem {
     /// The unique identifier of the subaccount.
@@ -5737,6 +6147,7 @@ pub struct ShowSubaccountsResponseUsersItem {
     pub deleted_at: Option<sdkgen_runtime::Timestamp>,
 }
 
+#[cfg(feature = "team")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowTeamMembersResponseItem {
     /// User ID
@@ -5766,6 +6177,7 @@ pub struct ShowTeamMembersResponseItem {
     pub roles: Option<Vec<String>>,
 }
 
+#[cfg(feature = "team")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowTeamRoleResponse {
     /// Role ID
@@ -5785,6 +6197,7 @@ pub struct ShowTeamRoleResponse {
     pub permissions: Option<Vec<String>>,
 }
 
+#[cfg(feature = "team")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowTeamRolesResponseItem {
     /// Name of the role
@@ -5809,6 +6222,7 @@ pub struct ShowTeamRolesResponseItem {
     pub id: Option<i64>,
 }
 
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowUserResponse {
     /// The unique identifier of the user.
@@ -5831,6 +6245,7 @@ pub struct ShowUserResponse {
     pub sid: Option<String>,
 }
 
+#[cfg(feature = "serverless")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowWorkergroupResponse {
     /// Example `true`.
@@ -5840,6 +6255,7 @@ pub struct ShowWorkergroupResponse {
     pub results: Option<Vec<ShowWorkergroupResponseResultsItem>>,
 }
 
+#[cfg(feature = "serverless")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowWorkergroupResponseResultsItem {
     /// Example `123`.
@@ -5891,6 +6307,16 @@ pub struct ShowWorkergroupResponseResultsItem {
     pub user_id: Option<i64>,
 }
 
+#[cfg(
+    any(
+        feature = "accounts",
+        feature = "instances",
+        feature = "notifications",
+        feature = "serverless",
+        feature = "templates",
+        feature = "volumes"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SimpleBooleanSuccessResponse {
     /// Example `true`.
@@ -5898,17 +6324,28 @@ pub struct SimpleBooleanSuccessResponse {
     pub success: Option<bool>,
 }
 
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SshKeyRequest {
     pub ssh_key: String,
 }
 
+#[cfg(feature = "search")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct StringInFilter {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#in: Option<Vec<String>>,
 }
 
+#[cfg(
+    any(
+        feature = "accounts",
+        feature = "instances",
+        feature = "notifications",
+        feature = "team",
+        feature = "volumes"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SuccessResponse {
     /// Example `true`.
@@ -5919,6 +6356,7 @@ pub struct SuccessResponse {
     pub msg: Option<String>,
 }
 
+#[cfg(feature = "search")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Template {
     /// Template ID
@@ -5932,6 +6370,7 @@ pub struct Template {
     pub image: Option<String>,
 }
 
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct TransferCreditBadRequest {
     /// Example `false`.
@@ -5945,6 +6384,7 @@ pub struct TransferCreditBadRequest {
 }
 
 /// Values this client does not know decode as [`TransferCreditBadRequestError::Unknown`] and encode back unchanged.
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TransferCreditBadRequestError {
@@ -5960,6 +6400,7 @@ pub enum TransferCreditBadRequestError {
     Unknown(String),
 }
 
+#[cfg(feature = "accounts")]
 impl TransferCreditBadRequestError {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5973,6 +6414,7 @@ impl TransferCreditBadRequestError {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl From<&str> for TransferCreditBadRequestError {
     fn from(value: &str) -> Self {
         match value {
@@ -5985,6 +6427,7 @@ impl From<&str> for TransferCreditBadRequestError {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl std::str::FromStr for TransferCreditBadRequestError {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -5992,18 +6435,21 @@ impl std::str::FromStr for TransferCreditBadRequestError {
     }
 }
 
+#[cfg(feature = "accounts")]
 impl std::fmt::Display for TransferCreditBadRequestError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.pad(self.as_str())
     }
 }
 
+#[cfg(feature = "accounts")]
 impl serde::Serialize for TransferCreditBadRequestError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "accounts")]
 impl<'de> serde::Deserialize<'de> for TransferCreditBadRequestError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6012,6 +6458,7 @@ impl<'de> serde::Deserialize<'de> for TransferCreditBadRequestError {
     }
 }
 
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TransferCreditRequest {
     /// Email address or user ID of the recipient
@@ -6032,6 +6479,7 @@ pub struct TransferCreditRequest {
     pub apikey_id: Option<String>,
 }
 
+#[cfg(feature = "accounts")]
 impl sdkgen_runtime::Constrained for TransferCreditRequest {
     fn check_constraints(&self, at: &str, request: &mut sdkgen_runtime::Request) {
         request
@@ -6045,6 +6493,7 @@ impl sdkgen_runtime::Constrained for TransferCreditRequest {
     }
 }
 
+#[cfg(feature = "volumes")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UnlistVolumeBadRequest {
     /// Example `false`.
@@ -6055,6 +6504,7 @@ pub struct UnlistVolumeBadRequest {
 }
 
 /// Values this client does not know decode as [`UnlistVolumeBadRequestMsg::Unknown`] and encode back unchanged.
+#[cfg(feature = "volumes")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum UnlistVolumeBadRequestMsg {
@@ -6070,6 +6520,7 @@ pub enum UnlistVolumeBadRequestMsg {
     Unknown(String),
 }
 
+#[cfg(feature = "volumes")]
 impl UnlistVolumeBadRequestMsg {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6087,6 +6538,7 @@ impl UnlistVolumeBadRequestMsg {
     }
 }
 
+#[cfg(feature = "volumes")]
 impl From<&str> for UnlistVolumeBadRequestMsg {
     fn from(value: &str) -> Self {
         match value {
@@ -6103,6 +6555,7 @@ impl From<&str> for UnlistVolumeBadRequestMsg {
     }
 }
 
+#[cfg(feature = "volumes")]
 impl std::str::FromStr for UnlistVolumeBadRequestMsg {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -6110,18 +6563,21 @@ impl std::str::FromStr for UnlistVolumeBadRequestMsg {
     }
 }
 
+#[cfg(feature = "volumes")]
 impl std::fmt::Display for UnlistVolumeBadRequestMsg {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.pad(self.as_str())
     }
 }
 
+#[cfg(feature = "volumes")]
 impl serde::Serialize for UnlistVolumeBadRequestMsg {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "volumes")]
 impl<'de> serde::Deserialize<'de> for UnlistVolumeBadRequestMsg {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6130,11 +6586,13 @@ impl<'de> serde::Deserialize<'de> for UnlistVolumeBadRequestMsg {
     }
 }
 
+#[cfg(feature = "notifications")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateNotificationPreferencesRequest {
     pub notification_preferences: NotificationPreferences,
 }
 
+#[cfg(feature = "notifications")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateNotificationWebhookResponse {
     /// Example `true`.
@@ -6146,6 +6604,7 @@ pub struct UpdateNotificationWebhookResponse {
     pub enabled_notification_preferences: Option<Vec<String>>,
 }
 
+#[cfg(feature = "accounts")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSshKeyResponse {
     /// Example `true`.
@@ -6158,6 +6617,7 @@ pub struct UpdateSshKeyResponse {
     >,
 }
 
+#[cfg(feature = "team")]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateTeamRoleRequest {
     /// New name for the role.
@@ -6169,6 +6629,7 @@ pub struct UpdateTeamRoleRequest {
     >,
 }
 
+#[cfg(feature = "serverless")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateWorkergroupRequest {
     /// Minimum load for the workergroup.
@@ -6229,6 +6690,7 @@ pub struct UpdateWorkergroupRequest {
 }
 
 /// Values this client does not know decode as [`Verified::Unknown`] and encode back unchanged.
+#[cfg(feature = "machines")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Verified {
@@ -6242,6 +6704,7 @@ pub enum Verified {
     Unknown(String),
 }
 
+#[cfg(feature = "machines")]
 impl Verified {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6254,6 +6717,7 @@ impl Verified {
     }
 }
 
+#[cfg(feature = "machines")]
 impl From<&str> for Verified {
     fn from(value: &str) -> Self {
         match value {
@@ -6265,6 +6729,7 @@ impl From<&str> for Verified {
     }
 }
 
+#[cfg(feature = "machines")]
 impl std::str::FromStr for Verified {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -6272,18 +6737,21 @@ impl std::str::FromStr for Verified {
     }
 }
 
+#[cfg(feature = "machines")]
 impl std::fmt::Display for Verified {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.pad(self.as_str())
     }
 }
 
+#[cfg(feature = "machines")]
 impl serde::Serialize for Verified {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "machines")]
 impl<'de> serde::Deserialize<'de> for Verified {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6292,6 +6760,7 @@ impl<'de> serde::Deserialize<'de> for Verified {
     }
 }
 
+#[cfg(feature = "volumes")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Volume {
     /// List of instances using this volume
@@ -6361,6 +6830,7 @@ pub struct Volume {
     pub status: Option<String>,
 }
 
+#[cfg(feature = "volumes")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct VolumeOffer {
     /// Contract ID for the ask
@@ -6496,12 +6966,14 @@ pub struct VolumeOffer {
     pub vms_enabled: Option<bool>,
 }
 
+#[cfg(feature = "serverless")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct WorkersResponseVariant1 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workers: Option<Vec<WorkersResponseVariant1WorkersItem>>,
 }
 
+#[cfg(feature = "serverless")]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct WorkersResponseVariant1WorkersItem {
     /// Example `67890`.

@@ -439,6 +439,9 @@ pub fn spec(operations: usize, seed: u64) -> Value {
     })
 }
 
+/// The tags of resource operations, by resource index: each becomes a cargo feature.
+const TAGS: &[&str] = &["Compute", "Storage Pools", "billing", "SSH keys", "mock"];
+
 /// The parameter value types of the combination operations, by the slug that names their
 /// operation and parameters.
 const VALUE_TYPES: &[&str] = &[
@@ -750,7 +753,7 @@ fn add_awkward_names(n: usize, paths: &mut Map<String, Value>) {
         "summary".into(),
         json!("Parameters named like keywords and like each other"),
     );
-    op.insert("tags".into(), json!(["combinations"]));
+    // No tag: the `other` feature.
     describe(n, &mut params);
     op.insert("parameters".into(), Value::Array(params));
     let method = combination_body(n, &mut op);
@@ -1215,6 +1218,14 @@ fn add_operation(r: &Resource, kind: usize, n: usize, paths: &mut Map<String, Va
         ),
     };
     let mut op = Map::new();
+    // Cargo features: a tag per group of resources (names with spaces and capitals), a second
+    // tag on some operations (enabled by either feature), none on the combination operations
+    // (the `other` feature).
+    let mut tags = vec![json!(TAGS[i % TAGS.len()])];
+    if n % 7 == 3 {
+        tags.push(json!(TAGS[(i + 1) % TAGS.len()]));
+    }
+    op.insert("tags".into(), Value::Array(tags));
     match n % 5 {
         0 => {
             op.insert(
@@ -1256,7 +1267,6 @@ fn add_operation(r: &Resource, kind: usize, n: usize, paths: &mut Map<String, Va
             json!(format!("{} ({})", snake_name.replace('_', " "), r.plural)),
         );
     }
-    op.insert("tags".into(), json!([r.slug]));
     if n % 3 == 0 {
         op.insert(
             "x-rateLimit".into(),
