@@ -1,9 +1,6 @@
 //! Support for forward-compatible string enums.
 
-use std::fmt;
-use std::marker::PhantomData;
-
-use serde::de::{Deserializer, Unexpected, Visitor};
+use serde::de::Deserializer;
 
 /// Deserialises a string and converts it with `From<&str>`, without
 /// allocating when the input can be borrowed.
@@ -40,31 +37,8 @@ where
     D: Deserializer<'de>,
     T: for<'a> From<&'a str>,
 {
-    deserializer.deserialize_str(StrVisitor(PhantomData))
-}
-
-struct StrVisitor<T>(PhantomData<fn() -> T>);
-
-impl<T> Visitor<'_> for StrVisitor<T>
-where
-    T: for<'a> From<&'a str>,
-{
-    type Value = T;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a string")
-    }
-
-    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<T, E> {
-        Ok(T::from(v))
-    }
-
-    fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<T, E> {
-        match std::str::from_utf8(v) {
-            Ok(s) => Ok(T::from(s)),
-            Err(_) => Err(E::invalid_value(Unexpected::Bytes(v), &self)),
-        }
-    }
+    // One visitor for every enum and every struct key (see `crate::de`), not one per enum.
+    crate::de::str_value(deserializer).map(|s| T::from(s.as_str()))
 }
 
 #[cfg(test)]

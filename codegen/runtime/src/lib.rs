@@ -122,6 +122,8 @@
 mod body;
 mod client;
 mod datetime;
+#[doc(hidden)]
+pub mod de;
 mod enums;
 mod error;
 pub mod events;

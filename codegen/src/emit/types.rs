@@ -71,7 +71,7 @@ fn struct_def(s: &ir::StructDef) -> TokenStream {
             serde_args.push(quote!(rename = #w));
         }
         if !f.required {
-            serde_args.push(quote!(default, skip_serializing_if = "Option::is_none"));
+            serde_args.push(quote!(skip_serializing_if = "Option::is_none"));
         }
         let serde_attr = if serde_args.is_empty() {
             quote!()
@@ -116,8 +116,8 @@ fn struct_def(s: &ir::StructDef) -> TokenStream {
         derives.push(quote!(Default));
     }
     derives.push(quote!(serde::Serialize));
-    derives.push(quote!(serde::Deserialize));
     let constrained = s.checked.then(|| constrained_impl(s));
+    let deserialize = deserialize_impl(s);
     quote! {
         #d
         #[derive(#(#derives),*)]
@@ -126,7 +126,109 @@ fn struct_def(s: &ir::StructDef) -> TokenStream {
             #extra
         }
 
+        #deserialize
+
         #constrained
+    }
+}
+
+/// `Deserialize` for a struct, from a JSON object only: one `visit_map` over the runtime's shared
+/// key type (`sdkgen_runtime::de`; the impl's own names start with `__`, which no type of the API
+/// does), where serde's derive would add a field enum with its own
+/// visitor and a `visit_seq` for each struct. Same behaviour on objects: unknown keys skipped
+/// (or kept, with additional properties), a repeated key an error, a missing required field an
+/// error naming it, a missing optional one `None`.
+fn deserialize_impl(s: &ir::StructDef) -> TokenStream {
+    let name = ident(&s.name);
+    let expecting = format!("struct {}", s.name);
+    let mut slots = Vec::new();
+    let mut arms = Vec::new();
+    let mut values = Vec::new();
+    for (i, f) in s.fields.iter().enumerate() {
+        let slot = ident(&format!("v{i}"));
+        let fi = ident(&f.ident);
+        let wire = &f.wire;
+        let mut inner = ty(f.ty.non_null(), true);
+        if f.boxed {
+            inner = quote!(Box<#inner>);
+        }
+        let optional = !f.required || f.ty.is_nullable();
+        let held = if optional {
+            quote!(Option<Option<#inner>>)
+        } else {
+            quote!(Option<#inner>)
+        };
+        slots.push(quote!(let mut #slot: #held = None;));
+        arms.push(quote!(#wire => sdkgen_runtime::de::field(&mut map, &mut #slot, #wire)?,));
+        values.push(if optional {
+            quote!(#fi: #slot.flatten(),)
+        } else {
+            quote!(#fi: sdkgen_runtime::de::required(#slot, #wire)?,)
+        });
+    }
+    let (extra_slot, unknown, extra_value) = match &s.additional {
+        Some(a) => {
+            let mut used: BTreeSet<String> = s.fields.iter().map(|f| f.ident.clone()).collect();
+            let fi = ident(&crate::naming::unique("additional_properties", &mut used));
+            let t = ty(a, true);
+            (
+                quote!(let mut extra: std::collections::BTreeMap<String, #t> = std::collections::BTreeMap::new();),
+                quote!({
+                    extra.insert(key.into_string(), map.next_value()?);
+                }),
+                quote!(#fi: extra,),
+            )
+        }
+        None => (quote!(), quote!(sdkgen_runtime::de::skip(&mut map)?), quote!()),
+    };
+    let read = if arms.is_empty() && s.additional.is_none() {
+        quote! {
+            while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                sdkgen_runtime::de::skip(&mut map)?;
+            }
+        }
+    } else if arms.is_empty() {
+        quote! {
+            while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                #unknown
+            }
+        }
+    } else {
+        quote! {
+            while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                match key.as_str() {
+                    #(#arms)*
+                    _ => #unknown,
+                }
+            }
+        }
+    };
+    quote! {
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+                struct __Visitor;
+
+                impl<'de> serde::de::Visitor<'de> for __Visitor {
+                    type Value = #name;
+
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+
+                    fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut map: __A) -> Result<#name, __A::Error> {
+                        #(#slots)*
+                        #extra_slot
+                        #read
+                        Ok(#name {
+                            #(#values)*
+                            #extra_value
+                        })
+                    }
+                }
+
+                deserializer.deserialize_map(__Visitor)
+            }
+        }
     }
 }
 
@@ -255,7 +357,7 @@ fn enum_def(e: &ir::EnumDef) -> TokenStream {
         }
 
         impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
                 sdkgen_runtime::deserialize_str_enum(deserializer)
             }
         }
@@ -326,7 +428,7 @@ fn union_def(u: &ir::UnionDef) -> TokenStream {
         }
 
         impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
                 let value = <sdkgen_runtime::serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
                 let tag = value.get(#prop).and_then(|tag| tag.as_str()).map(str::to_owned);
                 match tag.as_deref() {

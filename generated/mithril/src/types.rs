@@ -4,7 +4,7 @@
 //! Every schema of the API as a Rust type.
 
 #[cfg(feature = "api-keys")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ApiKeyModel {
     /// Example `"apikey_abc123456"`.
     pub fid: String,
@@ -14,14 +14,73 @@ pub struct ApiKeyModel {
     /// Example `"2024-01-01T00:00:00Z"`.
     pub expires_at: sdkgen_runtime::Timestamp,
     /// Example `"2024-01-01T00:00:00Z"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deactivated_at: Option<sdkgen_runtime::Timestamp>,
     /// Example `"fkey_abc1..."`.
     pub snippet: String,
 }
 
+#[cfg(feature = "api-keys")]
+impl<'de> serde::Deserialize<'de> for ApiKeyModel {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ApiKeyModel;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ApiKeyModel")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ApiKeyModel, __A::Error> {
+                let mut v0: Option<String> = None;
+                let mut v1: Option<String> = None;
+                let mut v2: Option<sdkgen_runtime::Timestamp> = None;
+                let mut v3: Option<sdkgen_runtime::Timestamp> = None;
+                let mut v4: Option<Option<sdkgen_runtime::Timestamp>> = None;
+                let mut v5: Option<String> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "fid" => sdkgen_runtime::de::field(&mut map, &mut v0, "fid")?,
+                        "name" => sdkgen_runtime::de::field(&mut map, &mut v1, "name")?,
+                        "created_at" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "created_at")?
+                        }
+                        "expires_at" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "expires_at")?
+                        }
+                        "deactivated_at" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v4,
+                                "deactivated_at",
+                            )?
+                        }
+                        "snippet" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v5, "snippet")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ApiKeyModel {
+                    fid: sdkgen_runtime::de::required(v0, "fid")?,
+                    name: sdkgen_runtime::de::required(v1, "name")?,
+                    created_at: sdkgen_runtime::de::required(v2, "created_at")?,
+                    expires_at: sdkgen_runtime::de::required(v3, "expires_at")?,
+                    deactivated_at: v4.flatten(),
+                    snippet: sdkgen_runtime::de::required(v5, "snippet")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "spot")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct AuctionModel {
     /// Example `"auc_abc123456"`.
     pub fid: String,
@@ -34,16 +93,109 @@ pub struct AuctionModel {
     /// Example `"$10.00"`.
     pub last_instance_price: String,
     /// Example `"$15.00"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub lowest_allocated_price: Option<String>,
     pub adjustable_memory: bool,
     /// Example `"imgver_abc123456"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_image_version: Option<String>,
 }
 
+#[cfg(feature = "spot")]
+impl<'de> serde::Deserialize<'de> for AuctionModel {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = AuctionModel;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AuctionModel")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<AuctionModel, __A::Error> {
+                let mut v0: Option<String> = None;
+                let mut v1: Option<String> = None;
+                let mut v2: Option<String> = None;
+                let mut v3: Option<i64> = None;
+                let mut v4: Option<String> = None;
+                let mut v5: Option<Option<String>> = None;
+                let mut v6: Option<bool> = None;
+                let mut v7: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "fid" => sdkgen_runtime::de::field(&mut map, &mut v0, "fid")?,
+                        "instance_type" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v1,
+                                "instance_type",
+                            )?
+                        }
+                        "region" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "region")?
+                        }
+                        "capacity" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "capacity")?
+                        }
+                        "last_instance_price" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v4,
+                                "last_instance_price",
+                            )?
+                        }
+                        "lowest_allocated_price" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v5,
+                                "lowest_allocated_price",
+                            )?
+                        }
+                        "adjustable_memory" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v6,
+                                "adjustable_memory",
+                            )?
+                        }
+                        "default_image_version" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v7,
+                                "default_image_version",
+                            )?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(AuctionModel {
+                    fid: sdkgen_runtime::de::required(v0, "fid")?,
+                    instance_type: sdkgen_runtime::de::required(v1, "instance_type")?,
+                    region: sdkgen_runtime::de::required(v2, "region")?,
+                    capacity: sdkgen_runtime::de::required(v3, "capacity")?,
+                    last_instance_price: sdkgen_runtime::de::required(
+                        v4,
+                        "last_instance_price",
+                    )?,
+                    lowest_allocated_price: v5.flatten(),
+                    adjustable_memory: sdkgen_runtime::de::required(
+                        v6,
+                        "adjustable_memory",
+                    )?,
+                    default_image_version: v7.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "reservations")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct AvailabilitySlotModel {
     /// Example `"2024-01-01T00:00:00Z"`.
     pub start_time: sdkgen_runtime::Timestamp,
@@ -52,9 +204,53 @@ pub struct AvailabilitySlotModel {
     pub quantity: i64,
 }
 
+#[cfg(feature = "reservations")]
+impl<'de> serde::Deserialize<'de> for AvailabilitySlotModel {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = AvailabilitySlotModel;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AvailabilitySlotModel")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<AvailabilitySlotModel, __A::Error> {
+                let mut v0: Option<sdkgen_runtime::Timestamp> = None;
+                let mut v1: Option<sdkgen_runtime::Timestamp> = None;
+                let mut v2: Option<i64> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "start_time" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "start_time")?
+                        }
+                        "end_time" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "end_time")?
+                        }
+                        "quantity" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "quantity")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(AvailabilitySlotModel {
+                    start_time: sdkgen_runtime::de::required(v0, "start_time")?,
+                    end_time: sdkgen_runtime::de::required(v1, "end_time")?,
+                    quantity: sdkgen_runtime::de::required(v2, "quantity")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// A single event in the history of a spot bid.
 #[cfg(feature = "spot")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct BidHistoryEventModel {
     /// When the event occurred
     ///
@@ -63,14 +259,77 @@ pub struct BidHistoryEventModel {
     /// Example `"Placed"`.
     pub event_type: BidHistoryEventModelEventType,
     /// Example `"$15.60"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit_price: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub memory_gb: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub persistent_disk_change: Option<PersistentDiskChange>,
+}
+
+#[cfg(feature = "spot")]
+impl<'de> serde::Deserialize<'de> for BidHistoryEventModel {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = BidHistoryEventModel;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BidHistoryEventModel")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<BidHistoryEventModel, __A::Error> {
+                let mut v0: Option<sdkgen_runtime::Timestamp> = None;
+                let mut v1: Option<BidHistoryEventModelEventType> = None;
+                let mut v2: Option<Option<String>> = None;
+                let mut v3: Option<Option<String>> = None;
+                let mut v4: Option<Option<i64>> = None;
+                let mut v5: Option<Option<PersistentDiskChange>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "timestamp" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "timestamp")?
+                        }
+                        "event_type" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "event_type")?
+                        }
+                        "limit_price" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "limit_price")?
+                        }
+                        "user_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "user_id")?
+                        }
+                        "memory_gb" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v4, "memory_gb")?
+                        }
+                        "persistent_disk_change" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v5,
+                                "persistent_disk_change",
+                            )?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(BidHistoryEventModel {
+                    timestamp: sdkgen_runtime::de::required(v0, "timestamp")?,
+                    event_type: sdkgen_runtime::de::required(v1, "event_type")?,
+                    limit_price: v2.flatten(),
+                    user_id: v3.flatten(),
+                    memory_gb: v4.flatten(),
+                    persistent_disk_change: v5.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Values this client does not know decode as [`BidHistoryEventModelEventType::Unknown`] and encode back unchanged.
@@ -165,16 +424,16 @@ impl serde::Serialize for BidHistoryEventModelEventType {
 
 #[cfg(feature = "spot")]
 impl<'de> serde::Deserialize<'de> for BidHistoryEventModelEventType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         sdkgen_runtime::deserialize_str_enum(deserializer)
     }
 }
 
 /// Response model for bid history.
 #[cfg(feature = "spot")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct BidHistoryResponse {
     /// Example `"bid_abc123456"`.
     pub bid_fid: String,
@@ -183,7 +442,46 @@ pub struct BidHistoryResponse {
 }
 
 #[cfg(feature = "spot")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for BidHistoryResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = BidHistoryResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BidHistoryResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<BidHistoryResponse, __A::Error> {
+                let mut v0: Option<String> = None;
+                let mut v1: Option<Vec<BidHistoryEventModel>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "bid_fid" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "bid_fid")?
+                        }
+                        "events" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "events")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(BidHistoryResponse {
+                    bid_fid: sdkgen_runtime::de::required(v0, "bid_fid")?,
+                    events: sdkgen_runtime::de::required(v1, "events")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "spot")]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct BidModel {
     /// Example `"bid_abc123456"`.
     pub fid: String,
@@ -195,7 +493,7 @@ pub struct BidModel {
     /// Example `"2024-01-01T00:00:00Z"`.
     pub created_at: sdkgen_runtime::Timestamp,
     /// Example `"2024-01-01T00:00:00Z"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deactivated_at: Option<sdkgen_runtime::Timestamp>,
     /// Example `"$15.60"`.
     pub limit_price: String,
@@ -204,12 +502,124 @@ pub struct BidModel {
     /// Example `"it_abc123456"`.
     pub instance_type: String,
     /// Example `"us-central1-a"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     pub instances: Vec<String>,
     pub launch_specification: LaunchSpecificationModel,
     /// Example `"Open"`.
     pub status: BidStatus,
+}
+
+#[cfg(feature = "spot")]
+impl<'de> serde::Deserialize<'de> for BidModel {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = BidModel;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BidModel")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<BidModel, __A::Error> {
+                let mut v0: Option<String> = None;
+                let mut v1: Option<String> = None;
+                let mut v2: Option<String> = None;
+                let mut v3: Option<String> = None;
+                let mut v4: Option<sdkgen_runtime::Timestamp> = None;
+                let mut v5: Option<Option<sdkgen_runtime::Timestamp>> = None;
+                let mut v6: Option<String> = None;
+                let mut v7: Option<i64> = None;
+                let mut v8: Option<String> = None;
+                let mut v9: Option<Option<String>> = None;
+                let mut v10: Option<Vec<String>> = None;
+                let mut v11: Option<LaunchSpecificationModel> = None;
+                let mut v12: Option<BidStatus> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "fid" => sdkgen_runtime::de::field(&mut map, &mut v0, "fid")?,
+                        "name" => sdkgen_runtime::de::field(&mut map, &mut v1, "name")?,
+                        "project" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "project")?
+                        }
+                        "created_by" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "created_by")?
+                        }
+                        "created_at" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v4, "created_at")?
+                        }
+                        "deactivated_at" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v5,
+                                "deactivated_at",
+                            )?
+                        }
+                        "limit_price" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v6, "limit_price")?
+                        }
+                        "instance_quantity" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v7,
+                                "instance_quantity",
+                            )?
+                        }
+                        "instance_type" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v8,
+                                "instance_type",
+                            )?
+                        }
+                        "region" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v9, "region")?
+                        }
+                        "instances" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v10, "instances")?
+                        }
+                        "launch_specification" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v11,
+                                "launch_specification",
+                            )?
+                        }
+                        "status" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v12, "status")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(BidModel {
+                    fid: sdkgen_runtime::de::required(v0, "fid")?,
+                    name: sdkgen_runtime::de::required(v1, "name")?,
+                    project: sdkgen_runtime::de::required(v2, "project")?,
+                    created_by: sdkgen_runtime::de::required(v3, "created_by")?,
+                    created_at: sdkgen_runtime::de::required(v4, "created_at")?,
+                    deactivated_at: v5.flatten(),
+                    limit_price: sdkgen_runtime::de::required(v6, "limit_price")?,
+                    instance_quantity: sdkgen_runtime::de::required(
+                        v7,
+                        "instance_quantity",
+                    )?,
+                    instance_type: sdkgen_runtime::de::required(v8, "instance_type")?,
+                    region: v9.flatten(),
+                    instances: sdkgen_runtime::de::required(v10, "instances")?,
+                    launch_specification: sdkgen_runtime::de::required(
+                        v11,
+                        "launch_specification",
+                    )?,
+                    status: sdkgen_runtime::de::required(v12, "status")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Values this client does not know decode as [`BidStatus::Unknown`] and encode back unchanged.
@@ -284,21 +694,60 @@ impl serde::Serialize for BidStatus {
 
 #[cfg(feature = "spot")]
 impl<'de> serde::Deserialize<'de> for BidStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         sdkgen_runtime::deserialize_str_enum(deserializer)
     }
 }
 
 /// Response model for the detailed bid status endpoint.
 #[cfg(feature = "spot")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct BidStatusResponse {
     /// Example `"bid_xxxx"`.
     pub bid_fid: String,
     /// Example `"Open"`.
     pub status: BidStatusResponseStatus,
+}
+
+#[cfg(feature = "spot")]
+impl<'de> serde::Deserialize<'de> for BidStatusResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = BidStatusResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BidStatusResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<BidStatusResponse, __A::Error> {
+                let mut v0: Option<String> = None;
+                let mut v1: Option<BidStatusResponseStatus> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "bid_fid" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "bid_fid")?
+                        }
+                        "status" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "status")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(BidStatusResponse {
+                    bid_fid: sdkgen_runtime::de::required(v0, "bid_fid")?,
+                    status: sdkgen_runtime::de::required(v1, "status")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Values this client does not know decode as [`BidStatusResponseStatus::Unknown`] and encode back unchanged.
@@ -377,20 +826,53 @@ impl serde::Serialize for BidStatusResponseStatus {
 
 #[cfg(feature = "spot")]
 impl<'de> serde::Deserialize<'de> for BidStatusResponseStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         sdkgen_runtime::deserialize_str_enum(deserializer)
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct CheckAvailabilityResponse {
     pub available: bool,
 }
 
+impl<'de> serde::Deserialize<'de> for CheckAvailabilityResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CheckAvailabilityResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CheckAvailabilityResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CheckAvailabilityResponse, __A::Error> {
+                let mut v0: Option<bool> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "available" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "available")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CheckAvailabilityResponse {
+                    available: sdkgen_runtime::de::required(v0, "available")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "api-keys")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct CreateApiKeyRequest {
     pub name: String,
     /// Example `"2024-01-01T00:00:00Z"`.
@@ -398,7 +880,44 @@ pub struct CreateApiKeyRequest {
 }
 
 #[cfg(feature = "api-keys")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for CreateApiKeyRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateApiKeyRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateApiKeyRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CreateApiKeyRequest, __A::Error> {
+                let mut v0: Option<String> = None;
+                let mut v1: Option<sdkgen_runtime::Timestamp> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "name" => sdkgen_runtime::de::field(&mut map, &mut v0, "name")?,
+                        "expires_at" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "expires_at")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateApiKeyRequest {
+                    name: sdkgen_runtime::de::required(v0, "name")?,
+                    expires_at: sdkgen_runtime::de::required(v1, "expires_at")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "api-keys")]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct CreateApiKeyResponse {
     /// Example `"apikey_abc123456"`.
     pub fid: String,
@@ -408,7 +927,7 @@ pub struct CreateApiKeyResponse {
     /// Example `"2024-01-01T00:00:00Z"`.
     pub expires_at: sdkgen_runtime::Timestamp,
     /// Example `"2024-01-01T00:00:00Z"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deactivated_at: Option<sdkgen_runtime::Timestamp>,
     /// Example `"fkey_abc1..."`.
     pub snippet: String,
@@ -416,8 +935,72 @@ pub struct CreateApiKeyResponse {
     pub secret: String,
 }
 
+#[cfg(feature = "api-keys")]
+impl<'de> serde::Deserialize<'de> for CreateApiKeyResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateApiKeyResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateApiKeyResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CreateApiKeyResponse, __A::Error> {
+                let mut v0: Option<String> = None;
+                let mut v1: Option<String> = None;
+                let mut v2: Option<sdkgen_runtime::Timestamp> = None;
+                let mut v3: Option<sdkgen_runtime::Timestamp> = None;
+                let mut v4: Option<Option<sdkgen_runtime::Timestamp>> = None;
+                let mut v5: Option<String> = None;
+                let mut v6: Option<String> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "fid" => sdkgen_runtime::de::field(&mut map, &mut v0, "fid")?,
+                        "name" => sdkgen_runtime::de::field(&mut map, &mut v1, "name")?,
+                        "created_at" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "created_at")?
+                        }
+                        "expires_at" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "expires_at")?
+                        }
+                        "deactivated_at" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v4,
+                                "deactivated_at",
+                            )?
+                        }
+                        "snippet" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v5, "snippet")?
+                        }
+                        "secret" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v6, "secret")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateApiKeyResponse {
+                    fid: sdkgen_runtime::de::required(v0, "fid")?,
+                    name: sdkgen_runtime::de::required(v1, "name")?,
+                    created_at: sdkgen_runtime::de::required(v2, "created_at")?,
+                    expires_at: sdkgen_runtime::de::required(v3, "expires_at")?,
+                    deactivated_at: v4.flatten(),
+                    snippet: sdkgen_runtime::de::required(v5, "snippet")?,
+                    secret: sdkgen_runtime::de::required(v6, "secret")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "spot")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct CreateBidRequest {
     /// Example `"proj_abc123456"`.
     pub project: String,
@@ -431,12 +1014,101 @@ pub struct CreateBidRequest {
     pub instance_quantity: i64,
     pub name: String,
     pub launch_specification: LaunchSpecificationModel,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub notification_email: Option<String>,
 }
 
+#[cfg(feature = "spot")]
+impl<'de> serde::Deserialize<'de> for CreateBidRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateBidRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateBidRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CreateBidRequest, __A::Error> {
+                let mut v0: Option<String> = None;
+                let mut v1: Option<String> = None;
+                let mut v2: Option<String> = None;
+                let mut v3: Option<String> = None;
+                let mut v4: Option<i64> = None;
+                let mut v5: Option<String> = None;
+                let mut v6: Option<LaunchSpecificationModel> = None;
+                let mut v7: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "project" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "project")?
+                        }
+                        "region" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "region")?
+                        }
+                        "instance_type" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v2,
+                                "instance_type",
+                            )?
+                        }
+                        "limit_price" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "limit_price")?
+                        }
+                        "instance_quantity" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v4,
+                                "instance_quantity",
+                            )?
+                        }
+                        "name" => sdkgen_runtime::de::field(&mut map, &mut v5, "name")?,
+                        "launch_specification" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v6,
+                                "launch_specification",
+                            )?
+                        }
+                        "notification_email" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v7,
+                                "notification_email",
+                            )?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateBidRequest {
+                    project: sdkgen_runtime::de::required(v0, "project")?,
+                    region: sdkgen_runtime::de::required(v1, "region")?,
+                    instance_type: sdkgen_runtime::de::required(v2, "instance_type")?,
+                    limit_price: sdkgen_runtime::de::required(v3, "limit_price")?,
+                    instance_quantity: sdkgen_runtime::de::required(
+                        v4,
+                        "instance_quantity",
+                    )?,
+                    name: sdkgen_runtime::de::required(v5, "name")?,
+                    launch_specification: sdkgen_runtime::de::required(
+                        v6,
+                        "launch_specification",
+                    )?,
+                    notification_email: v7.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "cpu")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct CreateCpuInstanceRequest {
     pub name: String,
     /// Example `"proj_abc123456"`.
@@ -446,17 +1118,87 @@ pub struct CreateCpuInstanceRequest {
     /// Example `"us-central1-a"`.
     pub region: String,
     /// Default `[]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub volumes: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ssh_keys: Option<Vec<String>>,
     /// Example `"imgver_abc123456"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_version: Option<String>,
 }
 
+#[cfg(feature = "cpu")]
+impl<'de> serde::Deserialize<'de> for CreateCpuInstanceRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateCpuInstanceRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateCpuInstanceRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CreateCpuInstanceRequest, __A::Error> {
+                let mut v0: Option<String> = None;
+                let mut v1: Option<String> = None;
+                let mut v2: Option<String> = None;
+                let mut v3: Option<String> = None;
+                let mut v4: Option<Option<Vec<String>>> = None;
+                let mut v5: Option<Option<Vec<String>>> = None;
+                let mut v6: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "name" => sdkgen_runtime::de::field(&mut map, &mut v0, "name")?,
+                        "project" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "project")?
+                        }
+                        "instance_type" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v2,
+                                "instance_type",
+                            )?
+                        }
+                        "region" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "region")?
+                        }
+                        "volumes" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v4, "volumes")?
+                        }
+                        "ssh_keys" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v5, "ssh_keys")?
+                        }
+                        "image_version" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v6,
+                                "image_version",
+                            )?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateCpuInstanceRequest {
+                    name: sdkgen_runtime::de::required(v0, "name")?,
+                    project: sdkgen_runtime::de::required(v1, "project")?,
+                    instance_type: sdkgen_runtime::de::required(v2, "instance_type")?,
+                    region: sdkgen_runtime::de::required(v3, "region")?,
+                    volumes: v4.flatten(),
+                    ssh_keys: v5.flatten(),
+                    image_version: v6.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "kubernetes-clusters")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct CreateKubernetesClusterRequest {
     pub name: String,
     /// Example `"proj_abc123456"`.
@@ -468,11 +1210,81 @@ pub struct CreateKubernetesClusterRequest {
     /// Example `"it_abc123456"`.
     pub instance_type: String,
     /// Default `"1.34"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub k8s_version: Option<CreateKubernetesClusterRequestK8sVersion>,
     /// Example `"imgver_abc123456"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_version: Option<String>,
+}
+
+#[cfg(feature = "kubernetes-clusters")]
+impl<'de> serde::Deserialize<'de> for CreateKubernetesClusterRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateKubernetesClusterRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateKubernetesClusterRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CreateKubernetesClusterRequest, __A::Error> {
+                let mut v0: Option<String> = None;
+                let mut v1: Option<String> = None;
+                let mut v2: Option<String> = None;
+                let mut v3: Option<Vec<String>> = None;
+                let mut v4: Option<String> = None;
+                let mut v5: Option<Option<CreateKubernetesClusterRequestK8sVersion>> = None;
+                let mut v6: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "name" => sdkgen_runtime::de::field(&mut map, &mut v0, "name")?,
+                        "project" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "project")?
+                        }
+                        "region" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "region")?
+                        }
+                        "ssh_keys" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "ssh_keys")?
+                        }
+                        "instance_type" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v4,
+                                "instance_type",
+                            )?
+                        }
+                        "k8s_version" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v5, "k8s_version")?
+                        }
+                        "image_version" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v6,
+                                "image_version",
+                            )?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateKubernetesClusterRequest {
+                    name: sdkgen_runtime::de::required(v0, "name")?,
+                    project: sdkgen_runtime::de::required(v1, "project")?,
+                    region: sdkgen_runtime::de::required(v2, "region")?,
+                    ssh_keys: sdkgen_runtime::de::required(v3, "ssh_keys")?,
+                    instance_type: sdkgen_runtime::de::required(v4, "instance_type")?,
+                    k8s_version: v5.flatten(),
+                    image_version: v6.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "kubernetes-clusters")]
@@ -552,15 +1364,15 @@ impl serde::Serialize for CreateKubernetesClusterRequestK8sVersion {
 
 #[cfg(feature = "kubernetes-clusters")]
 impl<'de> serde::Deserialize<'de> for CreateKubernetesClusterRequestK8sVersion {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         sdkgen_runtime::deserialize_str_enum(deserializer)
     }
 }
 
 #[cfg(feature = "lifecycle-scripts")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct CreateLifecycleScriptRequest {
     /// Example `"proj_abc123456"`.
     pub project: String,
@@ -568,11 +1380,61 @@ pub struct CreateLifecycleScriptRequest {
     pub name: String,
     /// Length `1..`.
     pub content: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Default `"PROJECT"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<PublicLifecycleScriptScope>,
+}
+
+#[cfg(feature = "lifecycle-scripts")]
+impl<'de> serde::Deserialize<'de> for CreateLifecycleScriptRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateLifecycleScriptRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateLifecycleScriptRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CreateLifecycleScriptRequest, __A::Error> {
+                let mut v0: Option<String> = None;
+                let mut v1: Option<String> = None;
+                let mut v2: Option<String> = None;
+                let mut v3: Option<Option<String>> = None;
+                let mut v4: Option<Option<PublicLifecycleScriptScope>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "project" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "project")?
+                        }
+                        "name" => sdkgen_runtime::de::field(&mut map, &mut v1, "name")?,
+                        "content" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "content")?
+                        }
+                        "description" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "description")?
+                        }
+                        "scope" => sdkgen_runtime::de::field(&mut map, &mut v4, "scope")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateLifecycleScriptRequest {
+                    project: sdkgen_runtime::de::required(v0, "project")?,
+                    name: sdkgen_runtime::de::required(v1, "name")?,
+                    content: sdkgen_runtime::de::required(v2, "content")?,
+                    description: v3.flatten(),
+                    scope: v4.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "lifecycle-scripts")]
@@ -604,7 +1466,7 @@ impl sdkgen_runtime::Constrained for CreateLifecycleScriptRequest {
 }
 
 #[cfg(feature = "reservations")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct CreateReservationRequest {
     /// Example `"proj_abc123456"`.
     pub project: String,
@@ -620,10 +1482,113 @@ pub struct CreateReservationRequest {
     pub instance_quantity: i64,
     pub name: String,
     pub launch_specification: LaunchSpecificationModel,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_specification: Option<PriceSpecification>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub notification_email: Option<String>,
+}
+
+#[cfg(feature = "reservations")]
+impl<'de> serde::Deserialize<'de> for CreateReservationRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateReservationRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateReservationRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CreateReservationRequest, __A::Error> {
+                let mut v0: Option<String> = None;
+                let mut v1: Option<String> = None;
+                let mut v2: Option<String> = None;
+                let mut v3: Option<sdkgen_runtime::Timestamp> = None;
+                let mut v4: Option<sdkgen_runtime::Timestamp> = None;
+                let mut v5: Option<i64> = None;
+                let mut v6: Option<String> = None;
+                let mut v7: Option<LaunchSpecificationModel> = None;
+                let mut v8: Option<Option<PriceSpecification>> = None;
+                let mut v9: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "project" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "project")?
+                        }
+                        "instance_type" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v1,
+                                "instance_type",
+                            )?
+                        }
+                        "region" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "region")?
+                        }
+                        "start_time" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "start_time")?
+                        }
+                        "end_time" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v4, "end_time")?
+                        }
+                        "instance_quantity" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v5,
+                                "instance_quantity",
+                            )?
+                        }
+                        "name" => sdkgen_runtime::de::field(&mut map, &mut v6, "name")?,
+                        "launch_specification" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v7,
+                                "launch_specification",
+                            )?
+                        }
+                        "price_specification" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v8,
+                                "price_specification",
+                            )?
+                        }
+                        "notification_email" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v9,
+                                "notification_email",
+                            )?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateReservationRequest {
+                    project: sdkgen_runtime::de::required(v0, "project")?,
+                    instance_type: sdkgen_runtime::de::required(v1, "instance_type")?,
+                    region: sdkgen_runtime::de::required(v2, "region")?,
+                    start_time: sdkgen_runtime::de::required(v3, "start_time")?,
+                    end_time: sdkgen_runtime::de::required(v4, "end_time")?,
+                    instance_quantity: sdkgen_runtime::de::required(
+                        v5,
+                        "instance_quantity",
+                    )?,
+                    name: sdkgen_runtime::de::required(v6, "name")?,
+                    launch_specification: sdkgen_runtime::de::required(
+                        v7,
+                        "launch_specification",
+                    )?,
+                    price_specification: v8.flatten(),
+                    notification_email: v9.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "reservations")]
@@ -638,21 +1603,68 @@ impl sdkgen_runtime::Constrained for CreateReservationRequest {
 }
 
 #[cfg(feature = "ssh-keys")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct CreateSshKeyRequest {
     /// Example `"proj_abc123456"`.
     pub project: String,
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_key: Option<String>,
     /// Default `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub required: Option<bool>,
+}
+
+#[cfg(feature = "ssh-keys")]
+impl<'de> serde::Deserialize<'de> for CreateSshKeyRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateSshKeyRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateSshKeyRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CreateSshKeyRequest, __A::Error> {
+                let mut v0: Option<String> = None;
+                let mut v1: Option<String> = None;
+                let mut v2: Option<Option<String>> = None;
+                let mut v3: Option<Option<bool>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "project" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "project")?
+                        }
+                        "name" => sdkgen_runtime::de::field(&mut map, &mut v1, "name")?,
+                        "public_key" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "public_key")?
+                        }
+                        "required" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "required")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateSshKeyRequest {
+                    project: sdkgen_runtime::de::required(v0, "project")?,
+                    name: sdkgen_runtime::de::required(v1, "name")?,
+                    public_key: v2.flatten(),
+                    required: v3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Request model for creating a new storage volume.
 #[cfg(feature = "volumes")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct CreateVolumeRequest {
     /// Length `..=64`; pattern `^[a-z]([-a-z0-9]*[a-z0-9])?$`.
     pub name: String,
@@ -662,6 +1674,62 @@ pub struct CreateVolumeRequest {
     /// Example `"us-central1-a"`.
     pub region: String,
     pub size_gb: sdkgen_runtime::serde_json::Value,
+}
+
+#[cfg(feature = "volumes")]
+impl<'de> serde::Deserialize<'de> for CreateVolumeRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateVolumeRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateVolumeRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CreateVolumeRequest, __A::Error> {
+                let mut v0: Option<String> = None;
+                let mut v1: Option<String> = None;
+                let mut v2: Option<Interface> = None;
+                let mut v3: Option<String> = None;
+                let mut v4: Option<sdkgen_runtime::serde_json::Value> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "name" => sdkgen_runtime::de::field(&mut map, &mut v0, "name")?,
+                        "project" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "project")?
+                        }
+                        "disk_interface" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v2,
+                                "disk_interface",
+                            )?
+                        }
+                        "region" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "region")?
+                        }
+                        "size_gb" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v4, "size_gb")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateVolumeRequest {
+                    name: sdkgen_runtime::de::required(v0, "name")?,
+                    project: sdkgen_runtime::de::required(v1, "project")?,
+                    disk_interface: sdkgen_runtime::de::required(v2, "disk_interface")?,
+                    region: sdkgen_runtime::de::required(v3, "region")?,
+                    size_gb: sdkgen_runtime::de::required(v4, "size_gb")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "volumes")]
@@ -682,7 +1750,7 @@ impl sdkgen_runtime::Constrained for CreateVolumeRequest {
 }
 
 #[cfg(feature = "ssh-keys")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct CreatedSshKeyModel {
     /// Example `"sshkey_abc123456"`.
     pub fid: String,
@@ -694,36 +1762,231 @@ pub struct CreatedSshKeyModel {
     pub created_at: sdkgen_runtime::Timestamp,
     pub required: bool,
     /// Example `"-----BEGIN RSA PRIVATE KEY-----..."`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_key: Option<String>,
 }
 
+#[cfg(feature = "ssh-keys")]
+impl<'de> serde::Deserialize<'de> for CreatedSshKeyModel {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreatedSshKeyModel;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreatedSshKeyModel")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CreatedSshKeyModel, __A::Error> {
+                let mut v0: Option<String> = None;
+                let mut v1: Option<String> = None;
+                let mut v2: Option<String> = None;
+                let mut v3: Option<String> = None;
+                let mut v4: Option<sdkgen_runtime::Timestamp> = None;
+                let mut v5: Option<bool> = None;
+                let mut v6: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "fid" => sdkgen_runtime::de::field(&mut map, &mut v0, "fid")?,
+                        "name" => sdkgen_runtime::de::field(&mut map, &mut v1, "name")?,
+                        "project" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "project")?
+                        }
+                        "public_key" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "public_key")?
+                        }
+                        "created_at" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v4, "created_at")?
+                        }
+                        "required" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v5, "required")?
+                        }
+                        "private_key" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v6, "private_key")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreatedSshKeyModel {
+                    fid: sdkgen_runtime::de::required(v0, "fid")?,
+                    name: sdkgen_runtime::de::required(v1, "name")?,
+                    project: sdkgen_runtime::de::required(v2, "project")?,
+                    public_key: sdkgen_runtime::de::required(v3, "public_key")?,
+                    created_at: sdkgen_runtime::de::required(v4, "created_at")?,
+                    required: sdkgen_runtime::de::required(v5, "required")?,
+                    private_key: v6.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "pricing")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct CurrentPricesResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub spot_price_cents: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reserved_price_cents: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub minimum_price_cents: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub lowest_allocated_bid_cents: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dynamic_win_price_cents: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub available_capacity: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_capacity: Option<i64>,
 }
 
+#[cfg(feature = "pricing")]
+impl<'de> serde::Deserialize<'de> for CurrentPricesResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CurrentPricesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CurrentPricesResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CurrentPricesResponse, __A::Error> {
+                let mut v0: Option<Option<i64>> = None;
+                let mut v1: Option<Option<i64>> = None;
+                let mut v2: Option<Option<i64>> = None;
+                let mut v3: Option<Option<i64>> = None;
+                let mut v4: Option<Option<i64>> = None;
+                let mut v5: Option<Option<i64>> = None;
+                let mut v6: Option<Option<i64>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "spot_price_cents" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v0,
+                                "spot_price_cents",
+                            )?
+                        }
+                        "reserved_price_cents" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v1,
+                                "reserved_price_cents",
+                            )?
+                        }
+                        "minimum_price_cents" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v2,
+                                "minimum_price_cents",
+                            )?
+                        }
+                        "lowest_allocated_bid_cents" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v3,
+                                "lowest_allocated_bid_cents",
+                            )?
+                        }
+                        "dynamic_win_price_cents" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v4,
+                                "dynamic_win_price_cents",
+                            )?
+                        }
+                        "available_capacity" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v5,
+                                "available_capacity",
+                            )?
+                        }
+                        "total_capacity" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v6,
+                                "total_capacity",
+                            )?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CurrentPricesResponse {
+                    spot_price_cents: v0.flatten(),
+                    reserved_price_cents: v1.flatten(),
+                    minimum_price_cents: v2.flatten(),
+                    lowest_allocated_bid_cents: v3.flatten(),
+                    dynamic_win_price_cents: v4.flatten(),
+                    available_capacity: v5.flatten(),
+                    total_capacity: v6.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "reservations")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ExtendReservationRequest {
     /// Example `"2024-01-01T00:00:00Z"`.
     pub end_time: sdkgen_runtime::Timestamp,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_specification: Option<PriceSpecification>,
+}
+
+#[cfg(feature = "reservations")]
+impl<'de> serde::Deserialize<'de> for ExtendReservationRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ExtendReservationRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ExtendReservationRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ExtendReservationRequest, __A::Error> {
+                let mut v0: Option<sdkgen_runtime::Timestamp> = None;
+                let mut v1: Option<Option<PriceSpecification>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "end_time" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "end_time")?
+                        }
+                        "price_specification" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v1,
+                                "price_specification",
+                            )?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ExtendReservationRequest {
+                    end_time: sdkgen_runtime::de::required(v0, "end_time")?,
+                    price_specification: v1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "reservations")]
@@ -738,11 +2001,57 @@ impl sdkgen_runtime::Constrained for ExtendReservationRequest {
 }
 
 #[cfg(feature = "reservations")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ExtensionAvailabilityResponse {
     /// Example `"2024-01-01T00:00:00Z"`.
     pub latest_extension_time: sdkgen_runtime::Timestamp,
     pub available: bool,
+}
+
+#[cfg(feature = "reservations")]
+impl<'de> serde::Deserialize<'de> for ExtensionAvailabilityResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ExtensionAvailabilityResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ExtensionAvailabilityResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ExtensionAvailabilityResponse, __A::Error> {
+                let mut v0: Option<sdkgen_runtime::Timestamp> = None;
+                let mut v1: Option<bool> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "latest_extension_time" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v0,
+                                "latest_extension_time",
+                            )?
+                        }
+                        "available" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "available")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ExtensionAvailabilityResponse {
+                    latest_extension_time: sdkgen_runtime::de::required(
+                        v0,
+                        "latest_extension_time",
+                    )?,
+                    available: sdkgen_runtime::de::required(v1, "available")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Values this client does not know decode as [`GetAvailabilityMode::Unknown`] and encode back unchanged.
@@ -809,46 +2118,202 @@ impl serde::Serialize for GetAvailabilityMode {
 
 #[cfg(feature = "reservations")]
 impl<'de> serde::Deserialize<'de> for GetAvailabilityMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         sdkgen_runtime::deserialize_str_enum(deserializer)
     }
 }
 
 #[cfg(feature = "spot")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct GetBidsResponse {
     pub data: Vec<BidModel>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+}
+
+#[cfg(feature = "spot")]
+impl<'de> serde::Deserialize<'de> for GetBidsResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = GetBidsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetBidsResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<GetBidsResponse, __A::Error> {
+                let mut v0: Option<Vec<BidModel>> = None;
+                let mut v1: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "data" => sdkgen_runtime::de::field(&mut map, &mut v0, "data")?,
+                        "next_cursor" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "next_cursor")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(GetBidsResponse {
+                    data: sdkgen_runtime::de::required(v0, "data")?,
+                    next_cursor: v1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "instances")]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct GetInstancesResponse {
+    pub data: Vec<InstanceModel>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
 }
 
 #[cfg(feature = "instances")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct GetInstancesResponse {
-    pub data: Vec<InstanceModel>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub next_cursor: Option<String>,
+impl<'de> serde::Deserialize<'de> for GetInstancesResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = GetInstancesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetInstancesResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<GetInstancesResponse, __A::Error> {
+                let mut v0: Option<Vec<InstanceModel>> = None;
+                let mut v1: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "data" => sdkgen_runtime::de::field(&mut map, &mut v0, "data")?,
+                        "next_cursor" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "next_cursor")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(GetInstancesResponse {
+                    data: sdkgen_runtime::de::required(v0, "data")?,
+                    next_cursor: v1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct GetLatestEndTimeResponse {
     /// Example `"2024-01-01T00:00:00Z"`.
     pub latest_end_time: sdkgen_runtime::Timestamp,
     pub available: bool,
 }
 
+impl<'de> serde::Deserialize<'de> for GetLatestEndTimeResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = GetLatestEndTimeResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetLatestEndTimeResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<GetLatestEndTimeResponse, __A::Error> {
+                let mut v0: Option<sdkgen_runtime::Timestamp> = None;
+                let mut v1: Option<bool> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "latest_end_time" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v0,
+                                "latest_end_time",
+                            )?
+                        }
+                        "available" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "available")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(GetLatestEndTimeResponse {
+                    latest_end_time: sdkgen_runtime::de::required(
+                        v0,
+                        "latest_end_time",
+                    )?,
+                    available: sdkgen_runtime::de::required(v1, "available")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "reservations")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct GetReservationsResponse {
     pub data: Vec<ReservationModel>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
 }
 
 #[cfg(feature = "reservations")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GetReservationsResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = GetReservationsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetReservationsResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<GetReservationsResponse, __A::Error> {
+                let mut v0: Option<Vec<ReservationModel>> = None;
+                let mut v1: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "data" => sdkgen_runtime::de::field(&mut map, &mut v0, "data")?,
+                        "next_cursor" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "next_cursor")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(GetReservationsResponse {
+                    data: sdkgen_runtime::de::required(v0, "data")?,
+                    next_cursor: v1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "reservations")]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct GrantUsageModel {
     pub fid: String,
     /// Example `"2024-01-01T00:00:00Z"`.
@@ -861,9 +2326,75 @@ pub struct GrantUsageModel {
     pub return_credit: i64,
 }
 
+#[cfg(feature = "reservations")]
+impl<'de> serde::Deserialize<'de> for GrantUsageModel {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = GrantUsageModel;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GrantUsageModel")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<GrantUsageModel, __A::Error> {
+                let mut v0: Option<String> = None;
+                let mut v1: Option<sdkgen_runtime::Timestamp> = None;
+                let mut v2: Option<sdkgen_runtime::Timestamp> = None;
+                let mut v3: Option<i64> = None;
+                let mut v4: Option<i64> = None;
+                let mut v5: Option<i64> = None;
+                let mut v6: Option<i64> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "fid" => sdkgen_runtime::de::field(&mut map, &mut v0, "fid")?,
+                        "starts_at" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "starts_at")?
+                        }
+                        "ends_at" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "ends_at")?
+                        }
+                        "quantity" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "quantity")?
+                        }
+                        "unit_price" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v4, "unit_price")?
+                        }
+                        "price_credit" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v5, "price_credit")?
+                        }
+                        "return_credit" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v6,
+                                "return_credit",
+                            )?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(GrantUsageModel {
+                    fid: sdkgen_runtime::de::required(v0, "fid")?,
+                    starts_at: sdkgen_runtime::de::required(v1, "starts_at")?,
+                    ends_at: sdkgen_runtime::de::required(v2, "ends_at")?,
+                    quantity: sdkgen_runtime::de::required(v3, "quantity")?,
+                    unit_price: sdkgen_runtime::de::required(v4, "unit_price")?,
+                    price_credit: sdkgen_runtime::de::required(v5, "price_credit")?,
+                    return_credit: sdkgen_runtime::de::required(v6, "return_credit")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// A single time-series of prices for one instance type in one region.
 #[cfg(feature = "pricing")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct HistoricalPriceSeriesModel {
     /// Example `"it_abc123456"`.
     pub instance_type: String,
@@ -872,21 +2403,143 @@ pub struct HistoricalPriceSeriesModel {
     pub spot_prices: Vec<String>,
     pub reserved_prices: Vec<String>,
     /// Default `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_disabled: Option<bool>,
+}
+
+#[cfg(feature = "pricing")]
+impl<'de> serde::Deserialize<'de> for HistoricalPriceSeriesModel {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = HistoricalPriceSeriesModel;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct HistoricalPriceSeriesModel")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<HistoricalPriceSeriesModel, __A::Error> {
+                let mut v0: Option<String> = None;
+                let mut v1: Option<String> = None;
+                let mut v2: Option<Vec<sdkgen_runtime::Timestamp>> = None;
+                let mut v3: Option<Vec<String>> = None;
+                let mut v4: Option<Vec<String>> = None;
+                let mut v5: Option<Option<bool>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "instance_type" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v0,
+                                "instance_type",
+                            )?
+                        }
+                        "region" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "region")?
+                        }
+                        "timestamps" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "timestamps")?
+                        }
+                        "spot_prices" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "spot_prices")?
+                        }
+                        "reserved_prices" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v4,
+                                "reserved_prices",
+                            )?
+                        }
+                        "region_disabled" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v5,
+                                "region_disabled",
+                            )?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(HistoricalPriceSeriesModel {
+                    instance_type: sdkgen_runtime::de::required(v0, "instance_type")?,
+                    region: sdkgen_runtime::de::required(v1, "region")?,
+                    timestamps: sdkgen_runtime::de::required(v2, "timestamps")?,
+                    spot_prices: sdkgen_runtime::de::required(v3, "spot_prices")?,
+                    reserved_prices: sdkgen_runtime::de::required(
+                        v4,
+                        "reserved_prices",
+                    )?,
+                    region_disabled: v5.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Response model for historical pricing data.
 #[cfg(feature = "pricing")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct HistoricalPricesResponseModel {
     pub series: Vec<HistoricalPriceSeriesModel>,
     /// Default `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub complete: Option<bool>,
     /// Default `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_disabled_regions: Option<bool>,
+}
+
+#[cfg(feature = "pricing")]
+impl<'de> serde::Deserialize<'de> for HistoricalPricesResponseModel {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = HistoricalPricesResponseModel;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct HistoricalPricesResponseModel")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<HistoricalPricesResponseModel, __A::Error> {
+                let mut v0: Option<Vec<HistoricalPriceSeriesModel>> = None;
+                let mut v1: Option<Option<bool>> = None;
+                let mut v2: Option<Option<bool>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "series" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "series")?
+                        }
+                        "complete" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "complete")?
+                        }
+                        "show_disabled_regions" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v2,
+                                "show_disabled_regions",
+                            )?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(HistoricalPricesResponseModel {
+                    series: sdkgen_runtime::de::required(v0, "series")?,
+                    complete: v1.flatten(),
+                    show_disabled_regions: v2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(
@@ -905,14 +2558,63 @@ pub struct HistoricalPricesResponseModel {
         feature = "volumes"
     )
 )]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct HttpValidationError {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<Vec<ValidationError>>,
 }
 
+#[cfg(
+    any(
+        feature = "api-keys",
+        feature = "cpu",
+        feature = "image-versions",
+        feature = "instances",
+        feature = "kubernetes-clusters",
+        feature = "lifecycle-scripts",
+        feature = "pricing",
+        feature = "quotas",
+        feature = "reservations",
+        feature = "spot",
+        feature = "ssh-keys",
+        feature = "volumes"
+    )
+)]
+impl<'de> serde::Deserialize<'de> for HttpValidationError {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = HttpValidationError;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct HttpValidationError")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<HttpValidationError, __A::Error> {
+                let mut v0: Option<Option<Vec<ValidationError>>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "detail" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "detail")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(HttpValidationError {
+                    detail: v0.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "image-versions")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ImageVersionModel {
     /// Example `"imgver_abc123456"`.
     pub image_version_fid: String,
@@ -922,22 +2624,140 @@ pub struct ImageVersionModel {
     pub stable: bool,
     pub supported_regions: Vec<String>,
     /// Example `"2024-01-01T00:00:00Z"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deactivated_at: Option<sdkgen_runtime::Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub nvidia_driver: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cuda: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cuda_toolkit: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub nvidia_container_toolkit: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub packages: Option<String>,
 }
 
+#[cfg(feature = "image-versions")]
+impl<'de> serde::Deserialize<'de> for ImageVersionModel {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ImageVersionModel;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ImageVersionModel")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ImageVersionModel, __A::Error> {
+                let mut v0: Option<String> = None;
+                let mut v1: Option<String> = None;
+                let mut v2: Option<String> = None;
+                let mut v3: Option<String> = None;
+                let mut v4: Option<bool> = None;
+                let mut v5: Option<Vec<String>> = None;
+                let mut v6: Option<Option<sdkgen_runtime::Timestamp>> = None;
+                let mut v7: Option<Option<String>> = None;
+                let mut v8: Option<Option<String>> = None;
+                let mut v9: Option<Option<String>> = None;
+                let mut v10: Option<Option<String>> = None;
+                let mut v11: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "image_version_fid" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v0,
+                                "image_version_fid",
+                            )?
+                        }
+                        "image_version_name" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v1,
+                                "image_version_name",
+                            )?
+                        }
+                        "os" => sdkgen_runtime::de::field(&mut map, &mut v2, "os")?,
+                        "kernel" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "kernel")?
+                        }
+                        "stable" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v4, "stable")?
+                        }
+                        "supported_regions" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v5,
+                                "supported_regions",
+                            )?
+                        }
+                        "deactivated_at" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v6,
+                                "deactivated_at",
+                            )?
+                        }
+                        "nvidia_driver" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v7,
+                                "nvidia_driver",
+                            )?
+                        }
+                        "cuda" => sdkgen_runtime::de::field(&mut map, &mut v8, "cuda")?,
+                        "cuda_toolkit" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v9, "cuda_toolkit")?
+                        }
+                        "nvidia_container_toolkit" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v10,
+                                "nvidia_container_toolkit",
+                            )?
+                        }
+                        "packages" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v11, "packages")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ImageVersionModel {
+                    image_version_fid: sdkgen_runtime::de::required(
+                        v0,
+                        "image_version_fid",
+                    )?,
+                    image_version_name: sdkgen_runtime::de::required(
+                        v1,
+                        "image_version_name",
+                    )?,
+                    os: sdkgen_runtime::de::required(v2, "os")?,
+                    kernel: sdkgen_runtime::de::required(v3, "kernel")?,
+                    stable: sdkgen_runtime::de::required(v4, "stable")?,
+                    supported_regions: sdkgen_runtime::de::required(
+                        v5,
+                        "supported_regions",
+                    )?,
+                    deactivated_at: v6.flatten(),
+                    nvidia_driver: v7.flatten(),
+                    cuda: v8.flatten(),
+                    cuda_toolkit: v9.flatten(),
+                    nvidia_container_toolkit: v10.flatten(),
+                    packages: v11.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(any(feature = "cpu", feature = "instances"))]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct InstanceModel {
     /// Example `"inst_abc123456"`.
     pub fid: String,
@@ -951,20 +2771,111 @@ pub struct InstanceModel {
     /// Example `"it_abc123456"`.
     pub instance_type: String,
     /// Example `"us-central1-a"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Example `"bid_abc123456"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bid: Option<String>,
     /// Example `"res_abc123456"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reservation: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ssh_destination: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_ip: Option<String>,
     /// Example `"STATUS_NEW"`.
     pub status: InstanceStatus,
+}
+
+#[cfg(any(feature = "cpu", feature = "instances"))]
+impl<'de> serde::Deserialize<'de> for InstanceModel {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = InstanceModel;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct InstanceModel")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<InstanceModel, __A::Error> {
+                let mut v0: Option<String> = None;
+                let mut v1: Option<String> = None;
+                let mut v2: Option<String> = None;
+                let mut v3: Option<sdkgen_runtime::Timestamp> = None;
+                let mut v4: Option<String> = None;
+                let mut v5: Option<String> = None;
+                let mut v6: Option<Option<String>> = None;
+                let mut v7: Option<Option<String>> = None;
+                let mut v8: Option<Option<String>> = None;
+                let mut v9: Option<Option<String>> = None;
+                let mut v10: Option<Option<String>> = None;
+                let mut v11: Option<InstanceStatus> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "fid" => sdkgen_runtime::de::field(&mut map, &mut v0, "fid")?,
+                        "name" => sdkgen_runtime::de::field(&mut map, &mut v1, "name")?,
+                        "project" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "project")?
+                        }
+                        "created_at" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "created_at")?
+                        }
+                        "created_by" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v4, "created_by")?
+                        }
+                        "instance_type" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v5,
+                                "instance_type",
+                            )?
+                        }
+                        "region" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v6, "region")?
+                        }
+                        "bid" => sdkgen_runtime::de::field(&mut map, &mut v7, "bid")?,
+                        "reservation" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v8, "reservation")?
+                        }
+                        "ssh_destination" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v9,
+                                "ssh_destination",
+                            )?
+                        }
+                        "private_ip" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v10, "private_ip")?
+                        }
+                        "status" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v11, "status")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(InstanceModel {
+                    fid: sdkgen_runtime::de::required(v0, "fid")?,
+                    name: sdkgen_runtime::de::required(v1, "name")?,
+                    project: sdkgen_runtime::de::required(v2, "project")?,
+                    created_at: sdkgen_runtime::de::required(v3, "created_at")?,
+                    created_by: sdkgen_runtime::de::required(v4, "created_by")?,
+                    instance_type: sdkgen_runtime::de::required(v5, "instance_type")?,
+                    region: v6.flatten(),
+                    bid: v7.flatten(),
+                    reservation: v8.flatten(),
+                    ssh_destination: v9.flatten(),
+                    private_ip: v10.flatten(),
+                    status: sdkgen_runtime::de::required(v11, "status")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Values this client does not know decode as [`InstanceOrderStatus::Unknown`] and encode back unchanged.
@@ -1055,16 +2966,16 @@ impl serde::Serialize for InstanceOrderStatus {
 
 #[cfg(feature = "reservations")]
 impl<'de> serde::Deserialize<'de> for InstanceOrderStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         sdkgen_runtime::deserialize_str_enum(deserializer)
     }
 }
 
 /// A price period in the history of an instance.
 #[cfg(feature = "instances")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct InstancePricingEvent {
     pub price_cents: i64,
     /// Example `"2024-01-01T00:00:00Z"`.
@@ -1073,28 +2984,164 @@ pub struct InstancePricingEvent {
     pub end_time: Option<sdkgen_runtime::Timestamp>,
 }
 
+#[cfg(feature = "instances")]
+impl<'de> serde::Deserialize<'de> for InstancePricingEvent {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = InstancePricingEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct InstancePricingEvent")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<InstancePricingEvent, __A::Error> {
+                let mut v0: Option<i64> = None;
+                let mut v1: Option<sdkgen_runtime::Timestamp> = None;
+                let mut v2: Option<Option<sdkgen_runtime::Timestamp>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "price_cents" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "price_cents")?
+                        }
+                        "start_time" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "start_time")?
+                        }
+                        "end_time" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "end_time")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(InstancePricingEvent {
+                    price_cents: sdkgen_runtime::de::required(v0, "price_cents")?,
+                    start_time: sdkgen_runtime::de::required(v1, "start_time")?,
+                    end_time: v2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The history of an instance's pricing.
 #[cfg(feature = "instances")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct InstancePricingHistory {
     /// Example `"inst_abc123456"`.
     pub instance_fid: String,
     pub events: Vec<InstancePricingEvent>,
     /// Example `"bid_abc123456"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bid_fid: Option<String>,
     /// Example `"res_abc123456"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reservation_fid: Option<String>,
+}
+
+#[cfg(feature = "instances")]
+impl<'de> serde::Deserialize<'de> for InstancePricingHistory {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = InstancePricingHistory;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct InstancePricingHistory")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<InstancePricingHistory, __A::Error> {
+                let mut v0: Option<String> = None;
+                let mut v1: Option<Vec<InstancePricingEvent>> = None;
+                let mut v2: Option<Option<String>> = None;
+                let mut v3: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "instance_fid" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "instance_fid")?
+                        }
+                        "events" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "events")?
+                        }
+                        "bid_fid" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "bid_fid")?
+                        }
+                        "reservation_fid" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v3,
+                                "reservation_fid",
+                            )?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(InstancePricingHistory {
+                    instance_fid: sdkgen_runtime::de::required(v0, "instance_fid")?,
+                    events: sdkgen_runtime::de::required(v1, "events")?,
+                    bid_fid: v2.flatten(),
+                    reservation_fid: v3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Response model for instance pricing history endpoint.
 #[cfg(feature = "instances")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct InstancePricingHistoryResponse {
     pub instances: Vec<InstancePricingHistory>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
+}
+
+#[cfg(feature = "instances")]
+impl<'de> serde::Deserialize<'de> for InstancePricingHistoryResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = InstancePricingHistoryResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct InstancePricingHistoryResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<InstancePricingHistoryResponse, __A::Error> {
+                let mut v0: Option<Vec<InstancePricingHistory>> = None;
+                let mut v1: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "instances" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "instances")?
+                        }
+                        "next_cursor" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "next_cursor")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(InstancePricingHistoryResponse {
+                    instances: sdkgen_runtime::de::required(v0, "instances")?,
+                    next_cursor: v1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Values this client does not know decode as [`InstanceSortField::Unknown`] and encode back unchanged.
@@ -1161,9 +3208,9 @@ impl serde::Serialize for InstanceSortField {
 
 #[cfg(feature = "instances")]
 impl<'de> serde::Deserialize<'de> for InstanceSortField {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         sdkgen_runtime::deserialize_str_enum(deserializer)
     }
 }
@@ -1272,49 +3319,180 @@ impl serde::Serialize for InstanceStatus {
 
 #[cfg(any(feature = "cpu", feature = "instances", feature = "reservations"))]
 impl<'de> serde::Deserialize<'de> for InstanceStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         sdkgen_runtime::deserialize_str_enum(deserializer)
     }
 }
 
 /// An event in the history of an instance's status.
 #[cfg(feature = "instances")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct InstanceStatusEvent {
     /// Example `"2024-01-01T00:00:00Z"`.
     pub timestamp: sdkgen_runtime::Timestamp,
     pub status: InstanceStatus,
 }
 
+#[cfg(feature = "instances")]
+impl<'de> serde::Deserialize<'de> for InstanceStatusEvent {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = InstanceStatusEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct InstanceStatusEvent")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<InstanceStatusEvent, __A::Error> {
+                let mut v0: Option<sdkgen_runtime::Timestamp> = None;
+                let mut v1: Option<InstanceStatus> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "timestamp" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "timestamp")?
+                        }
+                        "status" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "status")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(InstanceStatusEvent {
+                    timestamp: sdkgen_runtime::de::required(v0, "timestamp")?,
+                    status: sdkgen_runtime::de::required(v1, "status")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The history of an instance's status.
 #[cfg(feature = "instances")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct InstanceStatusHistory {
     /// Example `"inst_abc123456"`.
     pub instance_fid: String,
     pub events: Vec<InstanceStatusEvent>,
     /// Example `"bid_abc123456"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bid_fid: Option<String>,
     /// Example `"res_abc123456"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reservation_fid: Option<String>,
+}
+
+#[cfg(feature = "instances")]
+impl<'de> serde::Deserialize<'de> for InstanceStatusHistory {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = InstanceStatusHistory;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct InstanceStatusHistory")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<InstanceStatusHistory, __A::Error> {
+                let mut v0: Option<String> = None;
+                let mut v1: Option<Vec<InstanceStatusEvent>> = None;
+                let mut v2: Option<Option<String>> = None;
+                let mut v3: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "instance_fid" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "instance_fid")?
+                        }
+                        "events" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "events")?
+                        }
+                        "bid_fid" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "bid_fid")?
+                        }
+                        "reservation_fid" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v3,
+                                "reservation_fid",
+                            )?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(InstanceStatusHistory {
+                    instance_fid: sdkgen_runtime::de::required(v0, "instance_fid")?,
+                    events: sdkgen_runtime::de::required(v1, "events")?,
+                    bid_fid: v2.flatten(),
+                    reservation_fid: v3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Response model for instance status history endpoint.
 #[cfg(feature = "instances")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct InstanceStatusHistoryResponse {
     pub instances: Vec<InstanceStatusHistory>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
+}
+
+#[cfg(feature = "instances")]
+impl<'de> serde::Deserialize<'de> for InstanceStatusHistoryResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = InstanceStatusHistoryResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct InstanceStatusHistoryResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<InstanceStatusHistoryResponse, __A::Error> {
+                let mut v0: Option<Vec<InstanceStatusHistory>> = None;
+                let mut v1: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "instances" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "instances")?
+                        }
+                        "next_cursor" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "next_cursor")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(InstanceStatusHistoryResponse {
+                    instances: sdkgen_runtime::de::required(v0, "instances")?,
+                    next_cursor: v1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Response model for instance status endpoint.
 #[cfg(feature = "instances")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct InstanceStatusResponse {
     /// Example `"inst_abc123456"`.
     pub fid: String,
@@ -1322,18 +3500,71 @@ pub struct InstanceStatusResponse {
     /// Example `"STATUS_NEW"`.
     pub status: InstanceStatus,
     /// Example `"bid_abc123456"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bid: Option<String>,
     /// Example `"res_abc123456"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reservation: Option<String>,
     /// Example `"2024-01-01T00:00:00Z"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<sdkgen_runtime::Timestamp>,
 }
 
+#[cfg(feature = "instances")]
+impl<'de> serde::Deserialize<'de> for InstanceStatusResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = InstanceStatusResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct InstanceStatusResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<InstanceStatusResponse, __A::Error> {
+                let mut v0: Option<String> = None;
+                let mut v1: Option<String> = None;
+                let mut v2: Option<InstanceStatus> = None;
+                let mut v3: Option<Option<String>> = None;
+                let mut v4: Option<Option<String>> = None;
+                let mut v5: Option<Option<sdkgen_runtime::Timestamp>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "fid" => sdkgen_runtime::de::field(&mut map, &mut v0, "fid")?,
+                        "name" => sdkgen_runtime::de::field(&mut map, &mut v1, "name")?,
+                        "status" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "status")?
+                        }
+                        "bid" => sdkgen_runtime::de::field(&mut map, &mut v3, "bid")?,
+                        "reservation" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v4, "reservation")?
+                        }
+                        "end_time" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v5, "end_time")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(InstanceStatusResponse {
+                    fid: sdkgen_runtime::de::required(v0, "fid")?,
+                    name: sdkgen_runtime::de::required(v1, "name")?,
+                    status: sdkgen_runtime::de::required(v2, "status")?,
+                    bid: v3.flatten(),
+                    reservation: v4.flatten(),
+                    end_time: v5.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(any(feature = "cpu", feature = "instance-types", feature = "reservations"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct InstanceTypeModel {
     /// Example `"it_abc123456"`.
     pub fid: String,
@@ -1356,7 +3587,7 @@ pub struct InstanceTypeModel {
     /// Example `7800`.
     pub local_storage_gb: i64,
     /// Example `"InfiniBand"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub network_type: Option<String>,
     /// Example `8`.
     pub ib_count: i64,
@@ -1364,6 +3595,124 @@ pub struct InstanceTypeModel {
     pub bridge_count: i64,
     /// Example `0.12`.
     pub hourly_price: f64,
+}
+
+#[cfg(any(feature = "cpu", feature = "instance-types", feature = "reservations"))]
+impl<'de> serde::Deserialize<'de> for InstanceTypeModel {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = InstanceTypeModel;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct InstanceTypeModel")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<InstanceTypeModel, __A::Error> {
+                let mut v0: Option<String> = None;
+                let mut v1: Option<String> = None;
+                let mut v2: Option<i64> = None;
+                let mut v3: Option<String> = None;
+                let mut v4: Option<i64> = None;
+                let mut v5: Option<i64> = None;
+                let mut v6: Option<String> = None;
+                let mut v7: Option<i64> = None;
+                let mut v8: Option<String> = None;
+                let mut v9: Option<i64> = None;
+                let mut v10: Option<Option<String>> = None;
+                let mut v11: Option<i64> = None;
+                let mut v12: Option<i64> = None;
+                let mut v13: Option<f64> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "fid" => sdkgen_runtime::de::field(&mut map, &mut v0, "fid")?,
+                        "name" => sdkgen_runtime::de::field(&mut map, &mut v1, "name")?,
+                        "num_cpus" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "num_cpus")?
+                        }
+                        "cpu_type" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "cpu_type")?
+                        }
+                        "ram_gb" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v4, "ram_gb")?
+                        }
+                        "num_gpus" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v5, "num_gpus")?
+                        }
+                        "gpu_type" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v6, "gpu_type")?
+                        }
+                        "gpu_memory_gb" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v7,
+                                "gpu_memory_gb",
+                            )?
+                        }
+                        "gpu_socket" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v8, "gpu_socket")?
+                        }
+                        "local_storage_gb" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v9,
+                                "local_storage_gb",
+                            )?
+                        }
+                        "network_type" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v10,
+                                "network_type",
+                            )?
+                        }
+                        "ib_count" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v11, "ib_count")?
+                        }
+                        "bridge_count" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v12,
+                                "bridge_count",
+                            )?
+                        }
+                        "hourly_price" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v13,
+                                "hourly_price",
+                            )?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(InstanceTypeModel {
+                    fid: sdkgen_runtime::de::required(v0, "fid")?,
+                    name: sdkgen_runtime::de::required(v1, "name")?,
+                    num_cpus: sdkgen_runtime::de::required(v2, "num_cpus")?,
+                    cpu_type: sdkgen_runtime::de::required(v3, "cpu_type")?,
+                    ram_gb: sdkgen_runtime::de::required(v4, "ram_gb")?,
+                    num_gpus: sdkgen_runtime::de::required(v5, "num_gpus")?,
+                    gpu_type: sdkgen_runtime::de::required(v6, "gpu_type")?,
+                    gpu_memory_gb: sdkgen_runtime::de::required(v7, "gpu_memory_gb")?,
+                    gpu_socket: sdkgen_runtime::de::required(v8, "gpu_socket")?,
+                    local_storage_gb: sdkgen_runtime::de::required(
+                        v9,
+                        "local_storage_gb",
+                    )?,
+                    network_type: v10.flatten(),
+                    ib_count: sdkgen_runtime::de::required(v11, "ib_count")?,
+                    bridge_count: sdkgen_runtime::de::required(v12, "bridge_count")?,
+                    hourly_price: sdkgen_runtime::de::required(v13, "hourly_price")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Values this client does not know decode as [`Interface::Unknown`] and encode back unchanged.
@@ -1426,15 +3775,15 @@ impl serde::Serialize for Interface {
 
 #[cfg(feature = "volumes")]
 impl<'de> serde::Deserialize<'de> for Interface {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         sdkgen_runtime::deserialize_str_enum(deserializer)
     }
 }
 
 #[cfg(feature = "kubernetes-clusters")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct KubernetesClusterModel {
     pub fid: String,
     pub project: String,
@@ -1443,19 +3792,109 @@ pub struct KubernetesClusterModel {
     pub region: String,
     /// Example `"2024-01-01T00:00:00Z"`.
     pub created_at: sdkgen_runtime::Timestamp,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub kube_host: Option<String>,
     pub ssh_keys: Vec<String>,
     pub instances: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub join_command: Option<String>,
     pub status: KubernetesClusterModelStatus,
     /// Example `"2024-01-01T00:00:00Z"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deleted_at: Option<sdkgen_runtime::Timestamp>,
     pub k8s_version: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_fid: Option<String>,
+}
+
+#[cfg(feature = "kubernetes-clusters")]
+impl<'de> serde::Deserialize<'de> for KubernetesClusterModel {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = KubernetesClusterModel;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct KubernetesClusterModel")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<KubernetesClusterModel, __A::Error> {
+                let mut v0: Option<String> = None;
+                let mut v1: Option<String> = None;
+                let mut v2: Option<String> = None;
+                let mut v3: Option<String> = None;
+                let mut v4: Option<sdkgen_runtime::Timestamp> = None;
+                let mut v5: Option<Option<String>> = None;
+                let mut v6: Option<Vec<String>> = None;
+                let mut v7: Option<Vec<String>> = None;
+                let mut v8: Option<Option<String>> = None;
+                let mut v9: Option<KubernetesClusterModelStatus> = None;
+                let mut v10: Option<Option<sdkgen_runtime::Timestamp>> = None;
+                let mut v11: Option<String> = None;
+                let mut v12: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "fid" => sdkgen_runtime::de::field(&mut map, &mut v0, "fid")?,
+                        "project" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "project")?
+                        }
+                        "name" => sdkgen_runtime::de::field(&mut map, &mut v2, "name")?,
+                        "region" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "region")?
+                        }
+                        "created_at" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v4, "created_at")?
+                        }
+                        "kube_host" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v5, "kube_host")?
+                        }
+                        "ssh_keys" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v6, "ssh_keys")?
+                        }
+                        "instances" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v7, "instances")?
+                        }
+                        "join_command" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v8, "join_command")?
+                        }
+                        "status" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v9, "status")?
+                        }
+                        "deleted_at" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v10, "deleted_at")?
+                        }
+                        "k8s_version" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v11, "k8s_version")?
+                        }
+                        "user_fid" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v12, "user_fid")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(KubernetesClusterModel {
+                    fid: sdkgen_runtime::de::required(v0, "fid")?,
+                    project: sdkgen_runtime::de::required(v1, "project")?,
+                    name: sdkgen_runtime::de::required(v2, "name")?,
+                    region: sdkgen_runtime::de::required(v3, "region")?,
+                    created_at: sdkgen_runtime::de::required(v4, "created_at")?,
+                    kube_host: v5.flatten(),
+                    ssh_keys: sdkgen_runtime::de::required(v6, "ssh_keys")?,
+                    instances: sdkgen_runtime::de::required(v7, "instances")?,
+                    join_command: v8.flatten(),
+                    status: sdkgen_runtime::de::required(v9, "status")?,
+                    deleted_at: v10.flatten(),
+                    k8s_version: sdkgen_runtime::de::required(v11, "k8s_version")?,
+                    user_fid: v12.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Values this client does not know decode as [`KubernetesClusterModelStatus::Unknown`] and encode back unchanged.
@@ -1522,15 +3961,15 @@ impl serde::Serialize for KubernetesClusterModelStatus {
 
 #[cfg(feature = "kubernetes-clusters")]
 impl<'de> serde::Deserialize<'de> for KubernetesClusterModelStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         sdkgen_runtime::deserialize_str_enum(deserializer)
     }
 }
 
 #[cfg(any(feature = "reservations", feature = "spot"))]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct LaunchSpecificationModel {
     /// List of volume FIDs
     ///
@@ -1540,20 +3979,91 @@ pub struct LaunchSpecificationModel {
     ///
     /// Example `["sshkey_1234567890","sshkey_1234567891"]`.
     pub ssh_keys: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub startup_script: Option<String>,
     /// Example `"clust_abc123456"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub kubernetes_cluster: Option<String>,
     /// Example `"imgver_abc123456"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_version: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub memory_gb: Option<i64>,
 }
 
+#[cfg(any(feature = "reservations", feature = "spot"))]
+impl<'de> serde::Deserialize<'de> for LaunchSpecificationModel {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = LaunchSpecificationModel;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct LaunchSpecificationModel")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<LaunchSpecificationModel, __A::Error> {
+                let mut v0: Option<Vec<String>> = None;
+                let mut v1: Option<Vec<String>> = None;
+                let mut v2: Option<Option<String>> = None;
+                let mut v3: Option<Option<String>> = None;
+                let mut v4: Option<Option<String>> = None;
+                let mut v5: Option<Option<i64>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "volumes" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "volumes")?
+                        }
+                        "ssh_keys" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "ssh_keys")?
+                        }
+                        "startup_script" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v2,
+                                "startup_script",
+                            )?
+                        }
+                        "kubernetes_cluster" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v3,
+                                "kubernetes_cluster",
+                            )?
+                        }
+                        "image_version" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v4,
+                                "image_version",
+                            )?
+                        }
+                        "memory_gb" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v5, "memory_gb")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(LaunchSpecificationModel {
+                    volumes: sdkgen_runtime::de::required(v0, "volumes")?,
+                    ssh_keys: sdkgen_runtime::de::required(v1, "ssh_keys")?,
+                    startup_script: v2.flatten(),
+                    kubernetes_cluster: v3.flatten(),
+                    image_version: v4.flatten(),
+                    memory_gb: v5.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "lifecycle-scripts")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct LifecycleScriptModel {
     pub fid: String,
     pub name: String,
@@ -1571,6 +4081,93 @@ pub struct LifecycleScriptModel {
     /// Example `"user_abc123456"`.
     pub last_modified_by: String,
     pub scope: LifecycleScriptScope,
+}
+
+#[cfg(feature = "lifecycle-scripts")]
+impl<'de> serde::Deserialize<'de> for LifecycleScriptModel {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = LifecycleScriptModel;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct LifecycleScriptModel")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<LifecycleScriptModel, __A::Error> {
+                let mut v0: Option<String> = None;
+                let mut v1: Option<String> = None;
+                let mut v2: Option<String> = None;
+                let mut v3: Option<String> = None;
+                let mut v4: Option<String> = None;
+                let mut v5: Option<sdkgen_runtime::Timestamp> = None;
+                let mut v6: Option<String> = None;
+                let mut v7: Option<sdkgen_runtime::Timestamp> = None;
+                let mut v8: Option<String> = None;
+                let mut v9: Option<LifecycleScriptScope> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "fid" => sdkgen_runtime::de::field(&mut map, &mut v0, "fid")?,
+                        "name" => sdkgen_runtime::de::field(&mut map, &mut v1, "name")?,
+                        "description" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "description")?
+                        }
+                        "content_url" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "content_url")?
+                        }
+                        "project" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v4, "project")?
+                        }
+                        "created_at" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v5, "created_at")?
+                        }
+                        "created_by" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v6, "created_by")?
+                        }
+                        "last_modified_at" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v7,
+                                "last_modified_at",
+                            )?
+                        }
+                        "last_modified_by" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v8,
+                                "last_modified_by",
+                            )?
+                        }
+                        "scope" => sdkgen_runtime::de::field(&mut map, &mut v9, "scope")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(LifecycleScriptModel {
+                    fid: sdkgen_runtime::de::required(v0, "fid")?,
+                    name: sdkgen_runtime::de::required(v1, "name")?,
+                    description: sdkgen_runtime::de::required(v2, "description")?,
+                    content_url: sdkgen_runtime::de::required(v3, "content_url")?,
+                    project: sdkgen_runtime::de::required(v4, "project")?,
+                    created_at: sdkgen_runtime::de::required(v5, "created_at")?,
+                    created_by: sdkgen_runtime::de::required(v6, "created_by")?,
+                    last_modified_at: sdkgen_runtime::de::required(
+                        v7,
+                        "last_modified_at",
+                    )?,
+                    last_modified_by: sdkgen_runtime::de::required(
+                        v8,
+                        "last_modified_by",
+                    )?,
+                    scope: sdkgen_runtime::de::required(v9, "scope")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "lifecycle-scripts")]
@@ -1654,19 +4251,56 @@ impl serde::Serialize for LifecycleScriptScope {
 
 #[cfg(feature = "lifecycle-scripts")]
 impl<'de> serde::Deserialize<'de> for LifecycleScriptScope {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         sdkgen_runtime::deserialize_str_enum(deserializer)
     }
 }
 
 #[cfg(feature = "lifecycle-scripts")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ListLifecycleScriptsResponse {
     pub data: Vec<LifecycleScriptModel>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
+}
+
+#[cfg(feature = "lifecycle-scripts")]
+impl<'de> serde::Deserialize<'de> for ListLifecycleScriptsResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ListLifecycleScriptsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ListLifecycleScriptsResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ListLifecycleScriptsResponse, __A::Error> {
+                let mut v0: Option<Vec<LifecycleScriptModel>> = None;
+                let mut v1: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "data" => sdkgen_runtime::de::field(&mut map, &mut v0, "data")?,
+                        "next_cursor" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "next_cursor")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ListLifecycleScriptsResponse {
+                    data: sdkgen_runtime::de::required(v0, "data")?,
+                    next_cursor: v1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "lifecycle-scripts")]
@@ -1740,29 +4374,93 @@ impl serde::Serialize for ListLifecycleScriptsSortBy {
 
 #[cfg(feature = "lifecycle-scripts")]
 impl<'de> serde::Deserialize<'de> for ListLifecycleScriptsSortBy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         sdkgen_runtime::deserialize_str_enum(deserializer)
     }
 }
 
 #[cfg(feature = "profile")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct MeResponse {
     pub id: String,
     /// Example `"user_abc123456"`.
     pub fid: String,
     pub email: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
     pub organization_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub organization_role: Option<String>,
 }
 
+#[cfg(feature = "profile")]
+impl<'de> serde::Deserialize<'de> for MeResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = MeResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct MeResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<MeResponse, __A::Error> {
+                let mut v0: Option<String> = None;
+                let mut v1: Option<String> = None;
+                let mut v2: Option<String> = None;
+                let mut v3: Option<Option<String>> = None;
+                let mut v4: Option<String> = None;
+                let mut v5: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => sdkgen_runtime::de::field(&mut map, &mut v0, "id")?,
+                        "fid" => sdkgen_runtime::de::field(&mut map, &mut v1, "fid")?,
+                        "email" => sdkgen_runtime::de::field(&mut map, &mut v2, "email")?,
+                        "user_name" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "user_name")?
+                        }
+                        "organization_id" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v4,
+                                "organization_id",
+                            )?
+                        }
+                        "organization_role" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v5,
+                                "organization_role",
+                            )?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(MeResponse {
+                    id: sdkgen_runtime::de::required(v0, "id")?,
+                    fid: sdkgen_runtime::de::required(v1, "fid")?,
+                    email: sdkgen_runtime::de::required(v2, "email")?,
+                    user_name: v3.flatten(),
+                    organization_id: sdkgen_runtime::de::required(
+                        v4,
+                        "organization_id",
+                    )?,
+                    organization_role: v5.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "ssh-keys")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct NewSshKeyModel {
     /// Example `"sshkey_abc123456"`.
     pub fid: String,
@@ -1773,6 +4471,61 @@ pub struct NewSshKeyModel {
     /// Example `"2024-01-01T00:00:00Z"`.
     pub created_at: sdkgen_runtime::Timestamp,
     pub required: bool,
+}
+
+#[cfg(feature = "ssh-keys")]
+impl<'de> serde::Deserialize<'de> for NewSshKeyModel {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = NewSshKeyModel;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NewSshKeyModel")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<NewSshKeyModel, __A::Error> {
+                let mut v0: Option<String> = None;
+                let mut v1: Option<String> = None;
+                let mut v2: Option<String> = None;
+                let mut v3: Option<String> = None;
+                let mut v4: Option<sdkgen_runtime::Timestamp> = None;
+                let mut v5: Option<bool> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "fid" => sdkgen_runtime::de::field(&mut map, &mut v0, "fid")?,
+                        "name" => sdkgen_runtime::de::field(&mut map, &mut v1, "name")?,
+                        "project" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "project")?
+                        }
+                        "public_key" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "public_key")?
+                        }
+                        "created_at" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v4, "created_at")?
+                        }
+                        "required" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v5, "required")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(NewSshKeyModel {
+                    fid: sdkgen_runtime::de::required(v0, "fid")?,
+                    name: sdkgen_runtime::de::required(v1, "name")?,
+                    project: sdkgen_runtime::de::required(v2, "project")?,
+                    public_key: sdkgen_runtime::de::required(v3, "public_key")?,
+                    created_at: sdkgen_runtime::de::required(v4, "created_at")?,
+                    required: sdkgen_runtime::de::required(v5, "required")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Values this client does not know decode as [`OrderType::Unknown`] and encode back unchanged.
@@ -1835,19 +4588,19 @@ impl serde::Serialize for OrderType {
 
 #[cfg(feature = "instances")]
 impl<'de> serde::Deserialize<'de> for OrderType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         sdkgen_runtime::deserialize_str_enum(deserializer)
     }
 }
 
 /// Resolved storage quota for one region.
 #[cfg(feature = "quotas")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct OrganizationStorageQuotaModel {
     /// Default `"storage_gib"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_type: Option<OrganizationStorageQuotaModelProductType>,
     pub cluster_id: String,
     pub region: String,
@@ -1860,6 +4613,83 @@ pub struct OrganizationStorageQuotaModel {
     pub limit_source: Option<OrganizationStorageQuotaModelLimitSource>,
     pub units: String,
     pub usage_by_project: Vec<StorageQuotaProjectUsageModel>,
+}
+
+#[cfg(feature = "quotas")]
+impl<'de> serde::Deserialize<'de> for OrganizationStorageQuotaModel {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = OrganizationStorageQuotaModel;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OrganizationStorageQuotaModel")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<OrganizationStorageQuotaModel, __A::Error> {
+                let mut v0: Option<Option<OrganizationStorageQuotaModelProductType>> = None;
+                let mut v1: Option<String> = None;
+                let mut v2: Option<String> = None;
+                let mut v3: Option<Option<i64>> = None;
+                let mut v4: Option<i64> = None;
+                let mut v5: Option<Option<i64>> = None;
+                let mut v6: Option<Option<OrganizationStorageQuotaModelLimitSource>> = None;
+                let mut v7: Option<String> = None;
+                let mut v8: Option<Vec<StorageQuotaProjectUsageModel>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "product_type" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "product_type")?
+                        }
+                        "cluster_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "cluster_id")?
+                        }
+                        "region" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "region")?
+                        }
+                        "granted" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "granted")?
+                        }
+                        "used" => sdkgen_runtime::de::field(&mut map, &mut v4, "used")?,
+                        "remaining" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v5, "remaining")?
+                        }
+                        "limit_source" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v6, "limit_source")?
+                        }
+                        "units" => sdkgen_runtime::de::field(&mut map, &mut v7, "units")?,
+                        "usage_by_project" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v8,
+                                "usage_by_project",
+                            )?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(OrganizationStorageQuotaModel {
+                    product_type: v0.flatten(),
+                    cluster_id: sdkgen_runtime::de::required(v1, "cluster_id")?,
+                    region: sdkgen_runtime::de::required(v2, "region")?,
+                    granted: v3.flatten(),
+                    used: sdkgen_runtime::de::required(v4, "used")?,
+                    remaining: v5.flatten(),
+                    limit_source: v6.flatten(),
+                    units: sdkgen_runtime::de::required(v7, "units")?,
+                    usage_by_project: sdkgen_runtime::de::required(
+                        v8,
+                        "usage_by_project",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Values this client does not know decode as [`OrganizationStorageQuotaModelLimitSource::Unknown`] and encode back unchanged.
@@ -1922,9 +4752,9 @@ impl serde::Serialize for OrganizationStorageQuotaModelLimitSource {
 
 #[cfg(feature = "quotas")]
 impl<'de> serde::Deserialize<'de> for OrganizationStorageQuotaModelLimitSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         sdkgen_runtime::deserialize_str_enum(deserializer)
     }
 }
@@ -1985,33 +4815,145 @@ impl serde::Serialize for OrganizationStorageQuotaModelProductType {
 
 #[cfg(feature = "quotas")]
 impl<'de> serde::Deserialize<'de> for OrganizationStorageQuotaModelProductType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         sdkgen_runtime::deserialize_str_enum(deserializer)
     }
 }
 
 #[cfg(feature = "instances")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct PatchInstanceStatusRequest {
     pub instances: Vec<String>,
     pub status: TargetInstanceStatus,
 }
 
 #[cfg(feature = "instances")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for PatchInstanceStatusRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PatchInstanceStatusRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PatchInstanceStatusRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<PatchInstanceStatusRequest, __A::Error> {
+                let mut v0: Option<Vec<String>> = None;
+                let mut v1: Option<TargetInstanceStatus> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "instances" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "instances")?
+                        }
+                        "status" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "status")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PatchInstanceStatusRequest {
+                    instances: sdkgen_runtime::de::required(v0, "instances")?,
+                    status: sdkgen_runtime::de::required(v1, "status")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "instances")]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct PatchInstanceStatusResponse {
     pub instances: std::collections::BTreeMap<String, InstanceStatus>,
 }
 
+#[cfg(feature = "instances")]
+impl<'de> serde::Deserialize<'de> for PatchInstanceStatusResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PatchInstanceStatusResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PatchInstanceStatusResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<PatchInstanceStatusResponse, __A::Error> {
+                let mut v0: Option<std::collections::BTreeMap<String, InstanceStatus>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "instances" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "instances")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PatchInstanceStatusResponse {
+                    instances: sdkgen_runtime::de::required(v0, "instances")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "spot")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct PersistentDiskChange {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attached: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub removed: Option<String>,
+}
+
+#[cfg(feature = "spot")]
+impl<'de> serde::Deserialize<'de> for PersistentDiskChange {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PersistentDiskChange;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PersistentDiskChange")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<PersistentDiskChange, __A::Error> {
+                let mut v0: Option<Option<String>> = None;
+                let mut v1: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "attached" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "attached")?
+                        }
+                        "removed" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "removed")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PersistentDiskChange {
+                    attached: v0.flatten(),
+                    removed: v1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Optional pricing specification for flexible reservations.
@@ -2019,14 +4961,57 @@ pub struct PersistentDiskChange {
 /// If omitted, the reservation defaults to the 'standard' offer.
 /// If provided, the system applies the specified offer's pricing.
 #[cfg(feature = "reservations")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct PriceSpecification {
     /// Default `"standard"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub offer_key: Option<String>,
     /// Range `0..`; example `500`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_unit_price: Option<i64>,
+}
+
+#[cfg(feature = "reservations")]
+impl<'de> serde::Deserialize<'de> for PriceSpecification {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PriceSpecification;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PriceSpecification")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<PriceSpecification, __A::Error> {
+                let mut v0: Option<Option<String>> = None;
+                let mut v1: Option<Option<i64>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "offer_key" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "offer_key")?
+                        }
+                        "max_unit_price" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v1,
+                                "max_unit_price",
+                            )?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PriceSpecification {
+                    offer_key: v0.flatten(),
+                    max_unit_price: v1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "reservations")]
@@ -2039,7 +5024,7 @@ impl sdkgen_runtime::Constrained for PriceSpecification {
 }
 
 #[cfg(feature = "reservations")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct PricingEventModel {
     pub id: String,
     /// Example `"2024-01-01T00:00:00Z"`.
@@ -2050,14 +5035,114 @@ pub struct PricingEventModel {
     pub instance_status: InstanceStatus,
 }
 
+#[cfg(feature = "reservations")]
+impl<'de> serde::Deserialize<'de> for PricingEventModel {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PricingEventModel;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PricingEventModel")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<PricingEventModel, __A::Error> {
+                let mut v0: Option<String> = None;
+                let mut v1: Option<sdkgen_runtime::Timestamp> = None;
+                let mut v2: Option<String> = None;
+                let mut v3: Option<String> = None;
+                let mut v4: Option<InstanceStatus> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => sdkgen_runtime::de::field(&mut map, &mut v0, "id")?,
+                        "occurred_at" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "occurred_at")?
+                        }
+                        "instance_fid" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "instance_fid")?
+                        }
+                        "instance_name" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v3,
+                                "instance_name",
+                            )?
+                        }
+                        "instance_status" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v4,
+                                "instance_status",
+                            )?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PricingEventModel {
+                    id: sdkgen_runtime::de::required(v0, "id")?,
+                    occurred_at: sdkgen_runtime::de::required(v1, "occurred_at")?,
+                    instance_fid: sdkgen_runtime::de::required(v2, "instance_fid")?,
+                    instance_name: sdkgen_runtime::de::required(v3, "instance_name")?,
+                    instance_status: sdkgen_runtime::de::required(v4, "instance_status")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "projects")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ProjectModel {
     /// Example `"proj_abc123456"`.
     pub fid: String,
     pub name: String,
     /// Example `"2024-01-01T00:00:00Z"`.
     pub created_at: sdkgen_runtime::Timestamp,
+}
+
+#[cfg(feature = "projects")]
+impl<'de> serde::Deserialize<'de> for ProjectModel {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ProjectModel;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ProjectModel")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ProjectModel, __A::Error> {
+                let mut v0: Option<String> = None;
+                let mut v1: Option<String> = None;
+                let mut v2: Option<sdkgen_runtime::Timestamp> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "fid" => sdkgen_runtime::de::field(&mut map, &mut v0, "fid")?,
+                        "name" => sdkgen_runtime::de::field(&mut map, &mut v1, "name")?,
+                        "created_at" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "created_at")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ProjectModel {
+                    fid: sdkgen_runtime::de::required(v0, "fid")?,
+                    name: sdkgen_runtime::de::required(v1, "name")?,
+                    created_at: sdkgen_runtime::de::required(v2, "created_at")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Values this client does not know decode as [`PublicLifecycleScriptScope::Unknown`] and encode back unchanged.
@@ -2120,16 +5205,16 @@ impl serde::Serialize for PublicLifecycleScriptScope {
 
 #[cfg(feature = "lifecycle-scripts")]
 impl<'de> serde::Deserialize<'de> for PublicLifecycleScriptScope {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         sdkgen_runtime::deserialize_str_enum(deserializer)
     }
 }
 
 /// Unified quota model for all quota types (instances, storage, Kubernetes).
 #[cfg(feature = "quotas")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct QuotaModel {
     /// Unique identifier for the quota
     pub fid: String,
@@ -2138,7 +5223,7 @@ pub struct QuotaModel {
     /// Example `"proj_abc123456"`.
     pub project: String,
     /// Example `"it_abc123456"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// Type of product (e.g., 'Spot', 'Reservations', 'Storage')
     pub product_type: String,
@@ -2154,6 +5239,81 @@ pub struct QuotaModel {
     pub units: String,
     /// Human-readable display name for the quota
     pub name: String,
+}
+
+#[cfg(feature = "quotas")]
+impl<'de> serde::Deserialize<'de> for QuotaModel {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = QuotaModel;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct QuotaModel")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<QuotaModel, __A::Error> {
+                let mut v0: Option<String> = None;
+                let mut v1: Option<String> = None;
+                let mut v2: Option<Option<String>> = None;
+                let mut v3: Option<String> = None;
+                let mut v4: Option<i64> = None;
+                let mut v5: Option<i64> = None;
+                let mut v6: Option<String> = None;
+                let mut v7: Option<String> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "fid" => sdkgen_runtime::de::field(&mut map, &mut v0, "fid")?,
+                        "project" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "project")?
+                        }
+                        "instance_type" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v2,
+                                "instance_type",
+                            )?
+                        }
+                        "product_type" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "product_type")?
+                        }
+                        "total_quantity" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v4,
+                                "total_quantity",
+                            )?
+                        }
+                        "used_quantity" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v5,
+                                "used_quantity",
+                            )?
+                        }
+                        "units" => sdkgen_runtime::de::field(&mut map, &mut v6, "units")?,
+                        "name" => sdkgen_runtime::de::field(&mut map, &mut v7, "name")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(QuotaModel {
+                    fid: sdkgen_runtime::de::required(v0, "fid")?,
+                    project: sdkgen_runtime::de::required(v1, "project")?,
+                    instance_type: v2.flatten(),
+                    product_type: sdkgen_runtime::de::required(v3, "product_type")?,
+                    total_quantity: sdkgen_runtime::de::required(v4, "total_quantity")?,
+                    used_quantity: sdkgen_runtime::de::required(v5, "used_quantity")?,
+                    units: sdkgen_runtime::de::required(v6, "units")?,
+                    name: sdkgen_runtime::de::required(v7, "name")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "quotas")]
@@ -2183,22 +5343,106 @@ impl sdkgen_runtime::Constrained for QuotaModel {
 /// The body is optional; when ``image_version`` is omitted the instance's
 /// current boot image is reused.
 #[cfg(feature = "instances")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct RefreshBootDiskRequest {
     /// Example `"imgver_abc123456"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_version: Option<String>,
+}
+
+#[cfg(feature = "instances")]
+impl<'de> serde::Deserialize<'de> for RefreshBootDiskRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = RefreshBootDiskRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RefreshBootDiskRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<RefreshBootDiskRequest, __A::Error> {
+                let mut v0: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "image_version" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v0,
+                                "image_version",
+                            )?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RefreshBootDiskRequest {
+                    image_version: v0.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Response model for the refresh-boot-disk endpoint.
 #[cfg(feature = "instances")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct RefreshBootDiskResponse {
     /// Example `"inst_abc123456"`.
     pub fid: String,
     /// Example `"imgver_abc123456"`. Always present on the wire, possibly `null`.
     pub image_version: Option<String>,
     pub status: RefreshBootDiskResponseStatus,
+}
+
+#[cfg(feature = "instances")]
+impl<'de> serde::Deserialize<'de> for RefreshBootDiskResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = RefreshBootDiskResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RefreshBootDiskResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<RefreshBootDiskResponse, __A::Error> {
+                let mut v0: Option<String> = None;
+                let mut v1: Option<Option<String>> = None;
+                let mut v2: Option<RefreshBootDiskResponseStatus> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "fid" => sdkgen_runtime::de::field(&mut map, &mut v0, "fid")?,
+                        "image_version" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v1,
+                                "image_version",
+                            )?
+                        }
+                        "status" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "status")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RefreshBootDiskResponse {
+                    fid: sdkgen_runtime::de::required(v0, "fid")?,
+                    image_version: v1.flatten(),
+                    status: sdkgen_runtime::de::required(v2, "status")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Values this client does not know decode as [`RefreshBootDiskResponseStatus::Unknown`] and encode back unchanged.
@@ -2257,15 +5501,15 @@ impl serde::Serialize for RefreshBootDiskResponseStatus {
 
 #[cfg(feature = "instances")]
 impl<'de> serde::Deserialize<'de> for RefreshBootDiskResponseStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         sdkgen_runtime::deserialize_str_enum(deserializer)
     }
 }
 
 #[cfg(feature = "cpu")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct RegionDto {
     pub id: String,
     pub name: String,
@@ -2273,16 +5517,98 @@ pub struct RegionDto {
     pub fileshare_storage_enabled: bool,
     pub k8s_enabled: bool,
     /// Default `32`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_volume_size_tb: Option<i64>,
     /// Default `64`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_volume_name_length: Option<i64>,
+}
+
+#[cfg(feature = "cpu")]
+impl<'de> serde::Deserialize<'de> for RegionDto {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = RegionDto;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RegionDto")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<RegionDto, __A::Error> {
+                let mut v0: Option<String> = None;
+                let mut v1: Option<String> = None;
+                let mut v2: Option<bool> = None;
+                let mut v3: Option<bool> = None;
+                let mut v4: Option<bool> = None;
+                let mut v5: Option<Option<i64>> = None;
+                let mut v6: Option<Option<i64>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => sdkgen_runtime::de::field(&mut map, &mut v0, "id")?,
+                        "name" => sdkgen_runtime::de::field(&mut map, &mut v1, "name")?,
+                        "block_storage_enabled" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v2,
+                                "block_storage_enabled",
+                            )?
+                        }
+                        "fileshare_storage_enabled" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v3,
+                                "fileshare_storage_enabled",
+                            )?
+                        }
+                        "k8s_enabled" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v4, "k8s_enabled")?
+                        }
+                        "max_volume_size_tb" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v5,
+                                "max_volume_size_tb",
+                            )?
+                        }
+                        "max_volume_name_length" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v6,
+                                "max_volume_name_length",
+                            )?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RegionDto {
+                    id: sdkgen_runtime::de::required(v0, "id")?,
+                    name: sdkgen_runtime::de::required(v1, "name")?,
+                    block_storage_enabled: sdkgen_runtime::de::required(
+                        v2,
+                        "block_storage_enabled",
+                    )?,
+                    fileshare_storage_enabled: sdkgen_runtime::de::required(
+                        v3,
+                        "fileshare_storage_enabled",
+                    )?,
+                    k8s_enabled: sdkgen_runtime::de::required(v4, "k8s_enabled")?,
+                    max_volume_size_tb: v5.flatten(),
+                    max_volume_name_length: v6.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// A single event in the history of a reservation.
 #[cfg(feature = "reservations")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ReservationHistoryEventModel {
     /// When the event occurred
     ///
@@ -2290,14 +5616,85 @@ pub struct ReservationHistoryEventModel {
     pub timestamp: sdkgen_runtime::Timestamp,
     /// Example `"Placed"`.
     pub event_type: ReservationHistoryEventModelEventType,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_price_cents: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pause_credit_cents: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_credit_cents: Option<i64>,
+}
+
+#[cfg(feature = "reservations")]
+impl<'de> serde::Deserialize<'de> for ReservationHistoryEventModel {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ReservationHistoryEventModel;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ReservationHistoryEventModel")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ReservationHistoryEventModel, __A::Error> {
+                let mut v0: Option<sdkgen_runtime::Timestamp> = None;
+                let mut v1: Option<ReservationHistoryEventModelEventType> = None;
+                let mut v2: Option<Option<String>> = None;
+                let mut v3: Option<Option<i64>> = None;
+                let mut v4: Option<Option<i64>> = None;
+                let mut v5: Option<Option<i64>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "timestamp" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "timestamp")?
+                        }
+                        "event_type" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "event_type")?
+                        }
+                        "user_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "user_id")?
+                        }
+                        "unit_price_cents" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v3,
+                                "unit_price_cents",
+                            )?
+                        }
+                        "pause_credit_cents" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v4,
+                                "pause_credit_cents",
+                            )?
+                        }
+                        "return_credit_cents" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v5,
+                                "return_credit_cents",
+                            )?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ReservationHistoryEventModel {
+                    timestamp: sdkgen_runtime::de::required(v0, "timestamp")?,
+                    event_type: sdkgen_runtime::de::required(v1, "event_type")?,
+                    user_id: v2.flatten(),
+                    unit_price_cents: v3.flatten(),
+                    pause_credit_cents: v4.flatten(),
+                    return_credit_cents: v5.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Values this client does not know decode as [`ReservationHistoryEventModelEventType::Unknown`] and encode back unchanged.
@@ -2384,16 +5781,16 @@ impl serde::Serialize for ReservationHistoryEventModelEventType {
 
 #[cfg(feature = "reservations")]
 impl<'de> serde::Deserialize<'de> for ReservationHistoryEventModelEventType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         sdkgen_runtime::deserialize_str_enum(deserializer)
     }
 }
 
 /// Response model for reservation history.
 #[cfg(feature = "reservations")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ReservationHistoryResponse {
     /// Example `"res_abc123456"`.
     pub reservation_fid: String,
@@ -2402,7 +5799,53 @@ pub struct ReservationHistoryResponse {
 }
 
 #[cfg(feature = "reservations")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ReservationHistoryResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ReservationHistoryResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ReservationHistoryResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ReservationHistoryResponse, __A::Error> {
+                let mut v0: Option<String> = None;
+                let mut v1: Option<Vec<ReservationHistoryEventModel>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "reservation_fid" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v0,
+                                "reservation_fid",
+                            )?
+                        }
+                        "events" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "events")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ReservationHistoryResponse {
+                    reservation_fid: sdkgen_runtime::de::required(
+                        v0,
+                        "reservation_fid",
+                    )?,
+                    events: sdkgen_runtime::de::required(v1, "events")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "reservations")]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ReservationInfoModel {
     /// Example `"res_abc123456"`.
     pub fid: String,
@@ -2416,12 +5859,127 @@ pub struct ReservationInfoModel {
 }
 
 #[cfg(feature = "reservations")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ReservationInfoModel {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ReservationInfoModel;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ReservationInfoModel")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ReservationInfoModel, __A::Error> {
+                let mut v0: Option<String> = None;
+                let mut v1: Option<String> = None;
+                let mut v2: Option<sdkgen_runtime::Timestamp> = None;
+                let mut v3: Option<sdkgen_runtime::Timestamp> = None;
+                let mut v4: Option<InstanceOrderStatus> = None;
+                let mut v5: Option<i64> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "fid" => sdkgen_runtime::de::field(&mut map, &mut v0, "fid")?,
+                        "order_name" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "order_name")?
+                        }
+                        "start_date" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "start_date")?
+                        }
+                        "end_date" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "end_date")?
+                        }
+                        "status" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v4, "status")?
+                        }
+                        "committed_cost_cents" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v5,
+                                "committed_cost_cents",
+                            )?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ReservationInfoModel {
+                    fid: sdkgen_runtime::de::required(v0, "fid")?,
+                    order_name: sdkgen_runtime::de::required(v1, "order_name")?,
+                    start_date: sdkgen_runtime::de::required(v2, "start_date")?,
+                    end_date: sdkgen_runtime::de::required(v3, "end_date")?,
+                    status: sdkgen_runtime::de::required(v4, "status")?,
+                    committed_cost_cents: sdkgen_runtime::de::required(
+                        v5,
+                        "committed_cost_cents",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "reservations")]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ReservationLevelEventModel {
     /// Example `"2024-01-01T00:00:00Z"`.
     pub occurred_at: sdkgen_runtime::Timestamp,
     pub event_type: ReservationLevelEventModelEventType,
     pub reservation_name: String,
+}
+
+#[cfg(feature = "reservations")]
+impl<'de> serde::Deserialize<'de> for ReservationLevelEventModel {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ReservationLevelEventModel;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ReservationLevelEventModel")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ReservationLevelEventModel, __A::Error> {
+                let mut v0: Option<sdkgen_runtime::Timestamp> = None;
+                let mut v1: Option<ReservationLevelEventModelEventType> = None;
+                let mut v2: Option<String> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "occurred_at" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "occurred_at")?
+                        }
+                        "event_type" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "event_type")?
+                        }
+                        "reservation_name" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v2,
+                                "reservation_name",
+                            )?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ReservationLevelEventModel {
+                    occurred_at: sdkgen_runtime::de::required(v0, "occurred_at")?,
+                    event_type: sdkgen_runtime::de::required(v1, "event_type")?,
+                    reservation_name: sdkgen_runtime::de::required(
+                        v2,
+                        "reservation_name",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Values this client does not know decode as [`ReservationLevelEventModelEventType::Unknown`] and encode back unchanged.
@@ -2488,15 +6046,15 @@ impl serde::Serialize for ReservationLevelEventModelEventType {
 
 #[cfg(feature = "reservations")]
 impl<'de> serde::Deserialize<'de> for ReservationLevelEventModelEventType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         sdkgen_runtime::deserialize_str_enum(deserializer)
     }
 }
 
 #[cfg(feature = "reservations")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ReservationModel {
     /// Example `"res_abc123456"`.
     pub fid: String,
@@ -2508,14 +6066,14 @@ pub struct ReservationModel {
     /// Example `"2024-01-01T00:00:00Z"`.
     pub created_at: sdkgen_runtime::Timestamp,
     /// Example `"2024-01-01T00:00:00Z"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deactivated_at: Option<sdkgen_runtime::Timestamp>,
     /// Example `4`.
     pub instance_quantity: i64,
     /// Example `"it_abc123456"`.
     pub instance_type: String,
     /// Example `"us-central1-a"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     pub instances: Vec<String>,
     pub launch_specification: LaunchSpecificationModel,
@@ -2531,9 +6089,136 @@ pub struct ReservationModel {
     pub unit_price: String,
 }
 
+#[cfg(feature = "reservations")]
+impl<'de> serde::Deserialize<'de> for ReservationModel {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ReservationModel;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ReservationModel")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ReservationModel, __A::Error> {
+                let mut v0: Option<String> = None;
+                let mut v1: Option<String> = None;
+                let mut v2: Option<String> = None;
+                let mut v3: Option<String> = None;
+                let mut v4: Option<sdkgen_runtime::Timestamp> = None;
+                let mut v5: Option<Option<sdkgen_runtime::Timestamp>> = None;
+                let mut v6: Option<i64> = None;
+                let mut v7: Option<String> = None;
+                let mut v8: Option<Option<String>> = None;
+                let mut v9: Option<Vec<String>> = None;
+                let mut v10: Option<LaunchSpecificationModel> = None;
+                let mut v11: Option<ReservationStatus> = None;
+                let mut v12: Option<sdkgen_runtime::Timestamp> = None;
+                let mut v13: Option<sdkgen_runtime::Timestamp> = None;
+                let mut v14: Option<String> = None;
+                let mut v15: Option<String> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "fid" => sdkgen_runtime::de::field(&mut map, &mut v0, "fid")?,
+                        "name" => sdkgen_runtime::de::field(&mut map, &mut v1, "name")?,
+                        "project" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "project")?
+                        }
+                        "created_by" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "created_by")?
+                        }
+                        "created_at" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v4, "created_at")?
+                        }
+                        "deactivated_at" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v5,
+                                "deactivated_at",
+                            )?
+                        }
+                        "instance_quantity" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v6,
+                                "instance_quantity",
+                            )?
+                        }
+                        "instance_type" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v7,
+                                "instance_type",
+                            )?
+                        }
+                        "region" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v8, "region")?
+                        }
+                        "instances" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v9, "instances")?
+                        }
+                        "launch_specification" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v10,
+                                "launch_specification",
+                            )?
+                        }
+                        "status" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v11, "status")?
+                        }
+                        "start_time" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v12, "start_time")?
+                        }
+                        "end_time" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v13, "end_time")?
+                        }
+                        "total_price" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v14, "total_price")?
+                        }
+                        "unit_price" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v15, "unit_price")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ReservationModel {
+                    fid: sdkgen_runtime::de::required(v0, "fid")?,
+                    name: sdkgen_runtime::de::required(v1, "name")?,
+                    project: sdkgen_runtime::de::required(v2, "project")?,
+                    created_by: sdkgen_runtime::de::required(v3, "created_by")?,
+                    created_at: sdkgen_runtime::de::required(v4, "created_at")?,
+                    deactivated_at: v5.flatten(),
+                    instance_quantity: sdkgen_runtime::de::required(
+                        v6,
+                        "instance_quantity",
+                    )?,
+                    instance_type: sdkgen_runtime::de::required(v7, "instance_type")?,
+                    region: v8.flatten(),
+                    instances: sdkgen_runtime::de::required(v9, "instances")?,
+                    launch_specification: sdkgen_runtime::de::required(
+                        v10,
+                        "launch_specification",
+                    )?,
+                    status: sdkgen_runtime::de::required(v11, "status")?,
+                    start_time: sdkgen_runtime::de::required(v12, "start_time")?,
+                    end_time: sdkgen_runtime::de::required(v13, "end_time")?,
+                    total_price: sdkgen_runtime::de::required(v14, "total_price")?,
+                    unit_price: sdkgen_runtime::de::required(v15, "unit_price")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// A single pricing offer within a quote response.
 #[cfg(feature = "reservations")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ReservationOffer {
     pub key: String,
     pub display_name: String,
@@ -2546,11 +6231,149 @@ pub struct ReservationOffer {
     pub option_premium: String,
 }
 
+#[cfg(feature = "reservations")]
+impl<'de> serde::Deserialize<'de> for ReservationOffer {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ReservationOffer;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ReservationOffer")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ReservationOffer, __A::Error> {
+                let mut v0: Option<String> = None;
+                let mut v1: Option<String> = None;
+                let mut v2: Option<String> = None;
+                let mut v3: Option<String> = None;
+                let mut v4: Option<String> = None;
+                let mut v5: Option<String> = None;
+                let mut v6: Option<String> = None;
+                let mut v7: Option<String> = None;
+                let mut v8: Option<String> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "key" => sdkgen_runtime::de::field(&mut map, &mut v0, "key")?,
+                        "display_name" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "display_name")?
+                        }
+                        "unit_price" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "unit_price")?
+                        }
+                        "return_buyback_price" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v3,
+                                "return_buyback_price",
+                            )?
+                        }
+                        "pause_buyback_price" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v4,
+                                "pause_buyback_price",
+                            )?
+                        }
+                        "total_price" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v5, "total_price")?
+                        }
+                        "total_etbp_value" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v6,
+                                "total_etbp_value",
+                            )?
+                        }
+                        "total_fubp_value" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v7,
+                                "total_fubp_value",
+                            )?
+                        }
+                        "option_premium" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v8,
+                                "option_premium",
+                            )?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ReservationOffer {
+                    key: sdkgen_runtime::de::required(v0, "key")?,
+                    display_name: sdkgen_runtime::de::required(v1, "display_name")?,
+                    unit_price: sdkgen_runtime::de::required(v2, "unit_price")?,
+                    return_buyback_price: sdkgen_runtime::de::required(
+                        v3,
+                        "return_buyback_price",
+                    )?,
+                    pause_buyback_price: sdkgen_runtime::de::required(
+                        v4,
+                        "pause_buyback_price",
+                    )?,
+                    total_price: sdkgen_runtime::de::required(v5, "total_price")?,
+                    total_etbp_value: sdkgen_runtime::de::required(
+                        v6,
+                        "total_etbp_value",
+                    )?,
+                    total_fubp_value: sdkgen_runtime::de::required(
+                        v7,
+                        "total_fubp_value",
+                    )?,
+                    option_premium: sdkgen_runtime::de::required(v8, "option_premium")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Response with all pricing offers available when creating a new reservation.
 #[cfg(feature = "reservations")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ReservationQuoteResponse {
     pub offers: Vec<ReservationOffer>,
+}
+
+#[cfg(feature = "reservations")]
+impl<'de> serde::Deserialize<'de> for ReservationQuoteResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ReservationQuoteResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ReservationQuoteResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ReservationQuoteResponse, __A::Error> {
+                let mut v0: Option<Vec<ReservationOffer>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "offers" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "offers")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ReservationQuoteResponse {
+                    offers: sdkgen_runtime::de::required(v0, "offers")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Values this client does not know decode as [`ReservationStatus::Unknown`] and encode back unchanged.
@@ -2625,15 +6448,15 @@ impl serde::Serialize for ReservationStatus {
 
 #[cfg(feature = "reservations")]
 impl<'de> serde::Deserialize<'de> for ReservationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         sdkgen_runtime::deserialize_str_enum(deserializer)
     }
 }
 
 #[cfg(feature = "reservations")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ReservationUsageResponse {
     pub reservation: ReservationInfoModel,
     pub summary: UsageSummaryModel,
@@ -2642,12 +6465,114 @@ pub struct ReservationUsageResponse {
     pub reservation_events: Vec<ReservationLevelEventModel>,
 }
 
+#[cfg(feature = "reservations")]
+impl<'de> serde::Deserialize<'de> for ReservationUsageResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ReservationUsageResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ReservationUsageResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ReservationUsageResponse, __A::Error> {
+                let mut v0: Option<ReservationInfoModel> = None;
+                let mut v1: Option<UsageSummaryModel> = None;
+                let mut v2: Option<Vec<GrantUsageModel>> = None;
+                let mut v3: Option<Vec<PricingEventModel>> = None;
+                let mut v4: Option<Vec<ReservationLevelEventModel>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "reservation" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "reservation")?
+                        }
+                        "summary" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "summary")?
+                        }
+                        "grants" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "grants")?
+                        }
+                        "pricing_events" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v3,
+                                "pricing_events",
+                            )?
+                        }
+                        "reservation_events" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v4,
+                                "reservation_events",
+                            )?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ReservationUsageResponse {
+                    reservation: sdkgen_runtime::de::required(v0, "reservation")?,
+                    summary: sdkgen_runtime::de::required(v1, "summary")?,
+                    grants: sdkgen_runtime::de::required(v2, "grants")?,
+                    pricing_events: sdkgen_runtime::de::required(v3, "pricing_events")?,
+                    reservation_events: sdkgen_runtime::de::required(
+                        v4,
+                        "reservation_events",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "instances")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct RestartVmResponse {
     /// Example `"inst_abc123456"`.
     pub fid: String,
     pub status: RestartVmResponseStatus,
+}
+
+#[cfg(feature = "instances")]
+impl<'de> serde::Deserialize<'de> for RestartVmResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = RestartVmResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RestartVmResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<RestartVmResponse, __A::Error> {
+                let mut v0: Option<String> = None;
+                let mut v1: Option<RestartVmResponseStatus> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "fid" => sdkgen_runtime::de::field(&mut map, &mut v0, "fid")?,
+                        "status" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "status")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RestartVmResponse {
+                    fid: sdkgen_runtime::de::required(v0, "fid")?,
+                    status: sdkgen_runtime::de::required(v1, "status")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Values this client does not know decode as [`RestartVmResponseStatus::Unknown`] and encode back unchanged.
@@ -2706,19 +6631,55 @@ impl serde::Serialize for RestartVmResponseStatus {
 
 #[cfg(feature = "instances")]
 impl<'de> serde::Deserialize<'de> for RestartVmResponseStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         sdkgen_runtime::deserialize_str_enum(deserializer)
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Size {
     #[serde(rename = "_value")]
     pub value: i64,
     #[serde(rename = "_unit")]
     pub unit: SizeUnit,
+}
+
+impl<'de> serde::Deserialize<'de> for Size {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = Size;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Size")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Size, __A::Error> {
+                let mut v0: Option<i64> = None;
+                let mut v1: Option<SizeUnit> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "_value" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "_value")?
+                        }
+                        "_unit" => sdkgen_runtime::de::field(&mut map, &mut v1, "_unit")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Size {
+                    value: sdkgen_runtime::de::required(v0, "_value")?,
+                    unit: sdkgen_runtime::de::required(v1, "_unit")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Values this client does not know decode as [`SizeUnit::Unknown`] and encode back unchanged.
@@ -2806,9 +6767,9 @@ impl serde::Serialize for SizeUnit {
 }
 
 impl<'de> serde::Deserialize<'de> for SizeUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         sdkgen_runtime::deserialize_str_enum(deserializer)
     }
 }
@@ -2922,9 +6883,9 @@ impl serde::Serialize for SortDirection {
     )
 )]
 impl<'de> serde::Deserialize<'de> for SortDirection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         sdkgen_runtime::deserialize_str_enum(deserializer)
     }
 }
@@ -2989,20 +6950,57 @@ impl serde::Serialize for SortField {
 
 #[cfg(any(feature = "reservations", feature = "spot"))]
 impl<'de> serde::Deserialize<'de> for SortField {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         sdkgen_runtime::deserialize_str_enum(deserializer)
     }
 }
 
 /// Storage usage attributed to one project, or to no project.
 #[cfg(feature = "quotas")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct StorageQuotaProjectUsageModel {
     /// Always present on the wire, possibly `null`.
     pub project_id: Option<String>,
     pub used: i64,
+}
+
+#[cfg(feature = "quotas")]
+impl<'de> serde::Deserialize<'de> for StorageQuotaProjectUsageModel {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = StorageQuotaProjectUsageModel;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct StorageQuotaProjectUsageModel")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<StorageQuotaProjectUsageModel, __A::Error> {
+                let mut v0: Option<Option<String>> = None;
+                let mut v1: Option<i64> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "project_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "project_id")?
+                        }
+                        "used" => sdkgen_runtime::de::field(&mut map, &mut v1, "used")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(StorageQuotaProjectUsageModel {
+                    project_id: v0.flatten(),
+                    used: sdkgen_runtime::de::required(v1, "used")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Values this client does not know decode as [`TargetInstanceStatus::Unknown`] and encode back unchanged.
@@ -3065,37 +7063,146 @@ impl serde::Serialize for TargetInstanceStatus {
 
 #[cfg(feature = "instances")]
 impl<'de> serde::Deserialize<'de> for TargetInstanceStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         sdkgen_runtime::deserialize_str_enum(deserializer)
     }
 }
 
 #[cfg(feature = "profile")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct TeammateResponse {
     pub id: String,
     /// Example `"user_abc123456"`.
     pub fid: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub organization_role: Option<String>,
     pub project_ids: Vec<String>,
     /// Example `"2024-01-01T00:00:00Z"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deactivated_at: Option<sdkgen_runtime::Timestamp>,
 }
 
+#[cfg(feature = "profile")]
+impl<'de> serde::Deserialize<'de> for TeammateResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = TeammateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct TeammateResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<TeammateResponse, __A::Error> {
+                let mut v0: Option<String> = None;
+                let mut v1: Option<String> = None;
+                let mut v2: Option<Option<String>> = None;
+                let mut v3: Option<Option<String>> = None;
+                let mut v4: Option<Option<String>> = None;
+                let mut v5: Option<Vec<String>> = None;
+                let mut v6: Option<Option<sdkgen_runtime::Timestamp>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => sdkgen_runtime::de::field(&mut map, &mut v0, "id")?,
+                        "fid" => sdkgen_runtime::de::field(&mut map, &mut v1, "fid")?,
+                        "user_name" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "user_name")?
+                        }
+                        "email" => sdkgen_runtime::de::field(&mut map, &mut v3, "email")?,
+                        "organization_role" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v4,
+                                "organization_role",
+                            )?
+                        }
+                        "project_ids" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v5, "project_ids")?
+                        }
+                        "deactivated_at" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v6,
+                                "deactivated_at",
+                            )?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(TeammateResponse {
+                    id: sdkgen_runtime::de::required(v0, "id")?,
+                    fid: sdkgen_runtime::de::required(v1, "fid")?,
+                    user_name: v2.flatten(),
+                    email: v3.flatten(),
+                    organization_role: v4.flatten(),
+                    project_ids: sdkgen_runtime::de::required(v5, "project_ids")?,
+                    deactivated_at: v6.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "reservations")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct TerminateInstanceRequest {
     /// Items `1..`.
     pub instances: Vec<String>,
     pub reduce_capacity: bool,
+}
+
+#[cfg(feature = "reservations")]
+impl<'de> serde::Deserialize<'de> for TerminateInstanceRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = TerminateInstanceRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct TerminateInstanceRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<TerminateInstanceRequest, __A::Error> {
+                let mut v0: Option<Vec<String>> = None;
+                let mut v1: Option<bool> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "instances" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "instances")?
+                        }
+                        "reduce_capacity" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v1,
+                                "reduce_capacity",
+                            )?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(TerminateInstanceRequest {
+                    instances: sdkgen_runtime::de::required(v0, "instances")?,
+                    reduce_capacity: sdkgen_runtime::de::required(v1, "reduce_capacity")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "reservations")]
@@ -3115,34 +7222,163 @@ impl sdkgen_runtime::Constrained for TerminateInstanceRequest {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct TerminateInstanceResponsePartialSuccess {
     pub terminated_instances: Vec<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for TerminateInstanceResponsePartialSuccess {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = TerminateInstanceResponsePartialSuccess;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct TerminateInstanceResponsePartialSuccess")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<TerminateInstanceResponsePartialSuccess, __A::Error> {
+                let mut v0: Option<Vec<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "terminated_instances" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v0,
+                                "terminated_instances",
+                            )?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(TerminateInstanceResponsePartialSuccess {
+                    terminated_instances: sdkgen_runtime::de::required(
+                        v0,
+                        "terminated_instances",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "spot")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct UpdateBidRequest {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit_price: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub paused: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub volumes: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub memory_gb: Option<i64>,
 }
 
+#[cfg(feature = "spot")]
+impl<'de> serde::Deserialize<'de> for UpdateBidRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdateBidRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateBidRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<UpdateBidRequest, __A::Error> {
+                let mut v0: Option<Option<String>> = None;
+                let mut v1: Option<Option<bool>> = None;
+                let mut v2: Option<Option<Vec<String>>> = None;
+                let mut v3: Option<Option<i64>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "limit_price" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "limit_price")?
+                        }
+                        "paused" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "paused")?
+                        }
+                        "volumes" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "volumes")?
+                        }
+                        "memory_gb" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "memory_gb")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateBidRequest {
+                    limit_price: v0.flatten(),
+                    paused: v1.flatten(),
+                    volumes: v2.flatten(),
+                    memory_gb: v3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "lifecycle-scripts")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct UpdateLifecycleScriptRequest {
     /// Length `1..`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<PublicLifecycleScriptScope>,
+}
+
+#[cfg(feature = "lifecycle-scripts")]
+impl<'de> serde::Deserialize<'de> for UpdateLifecycleScriptRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdateLifecycleScriptRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateLifecycleScriptRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<UpdateLifecycleScriptRequest, __A::Error> {
+                let mut v0: Option<Option<String>> = None;
+                let mut v1: Option<Option<String>> = None;
+                let mut v2: Option<Option<PublicLifecycleScriptScope>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "name" => sdkgen_runtime::de::field(&mut map, &mut v0, "name")?,
+                        "description" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "description")?
+                        }
+                        "scope" => sdkgen_runtime::de::field(&mut map, &mut v2, "scope")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateLifecycleScriptRequest {
+                    name: v0.flatten(),
+                    description: v1.flatten(),
+                    scope: v2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "lifecycle-scripts")]
@@ -3165,18 +7401,91 @@ impl sdkgen_runtime::Constrained for UpdateLifecycleScriptRequest {
 }
 
 #[cfg(feature = "reservations")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct UpdateReservationRequest {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub paused: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub volumes: Option<Vec<String>>,
 }
 
+#[cfg(feature = "reservations")]
+impl<'de> serde::Deserialize<'de> for UpdateReservationRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdateReservationRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateReservationRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<UpdateReservationRequest, __A::Error> {
+                let mut v0: Option<Option<bool>> = None;
+                let mut v1: Option<Option<Vec<String>>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "paused" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "paused")?
+                        }
+                        "volumes" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "volumes")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateReservationRequest {
+                    paused: v0.flatten(),
+                    volumes: v1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "ssh-keys")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct UpdateSshKeyRequest {
     pub required: bool,
+}
+
+#[cfg(feature = "ssh-keys")]
+impl<'de> serde::Deserialize<'de> for UpdateSshKeyRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdateSshKeyRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateSshKeyRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<UpdateSshKeyRequest, __A::Error> {
+                let mut v0: Option<bool> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "required" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "required")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateSshKeyRequest {
+                    required: sdkgen_runtime::de::required(v0, "required")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Request model for updating an existing storage volume.
@@ -3184,10 +7493,42 @@ pub struct UpdateSshKeyRequest {
 /// Attributes:
 ///   name: New name for the volume. Must follow naming conventions.
 #[cfg(feature = "volumes")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct UpdateVolumeRequest {
     /// Length `..=64`; pattern `^[a-z]([-a-z0-9]*[a-z0-9])?$`.
     pub name: String,
+}
+
+#[cfg(feature = "volumes")]
+impl<'de> serde::Deserialize<'de> for UpdateVolumeRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdateVolumeRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateVolumeRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<UpdateVolumeRequest, __A::Error> {
+                let mut v0: Option<String> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "name" => sdkgen_runtime::de::field(&mut map, &mut v0, "name")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateVolumeRequest {
+                    name: sdkgen_runtime::de::required(v0, "name")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "volumes")]
@@ -3208,7 +7549,7 @@ impl sdkgen_runtime::Constrained for UpdateVolumeRequest {
 }
 
 #[cfg(feature = "reservations")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct UsageSummaryModel {
     pub committed_cost_cents: i64,
     pub flex_use_credits_cents: i64,
@@ -3219,6 +7560,119 @@ pub struct UsageSummaryModel {
     pub idle_instance_hours: sdkgen_runtime::IsoDuration,
     /// Example `"2024-01-01T00:00:00Z"`.
     pub as_of: sdkgen_runtime::Timestamp,
+}
+
+#[cfg(feature = "reservations")]
+impl<'de> serde::Deserialize<'de> for UsageSummaryModel {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = UsageSummaryModel;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UsageSummaryModel")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<UsageSummaryModel, __A::Error> {
+                let mut v0: Option<i64> = None;
+                let mut v1: Option<i64> = None;
+                let mut v2: Option<i64> = None;
+                let mut v3: Option<i64> = None;
+                let mut v4: Option<sdkgen_runtime::IsoDuration> = None;
+                let mut v5: Option<sdkgen_runtime::IsoDuration> = None;
+                let mut v6: Option<sdkgen_runtime::IsoDuration> = None;
+                let mut v7: Option<sdkgen_runtime::Timestamp> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "committed_cost_cents" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v0,
+                                "committed_cost_cents",
+                            )?
+                        }
+                        "flex_use_credits_cents" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v1,
+                                "flex_use_credits_cents",
+                            )?
+                        }
+                        "early_termination_credits_cents" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v2,
+                                "early_termination_credits_cents",
+                            )?
+                        }
+                        "net_cost_cents" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v3,
+                                "net_cost_cents",
+                            )?
+                        }
+                        "reserved_instance_hours" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v4,
+                                "reserved_instance_hours",
+                            )?
+                        }
+                        "active_instance_hours" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v5,
+                                "active_instance_hours",
+                            )?
+                        }
+                        "idle_instance_hours" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v6,
+                                "idle_instance_hours",
+                            )?
+                        }
+                        "as_of" => sdkgen_runtime::de::field(&mut map, &mut v7, "as_of")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(UsageSummaryModel {
+                    committed_cost_cents: sdkgen_runtime::de::required(
+                        v0,
+                        "committed_cost_cents",
+                    )?,
+                    flex_use_credits_cents: sdkgen_runtime::de::required(
+                        v1,
+                        "flex_use_credits_cents",
+                    )?,
+                    early_termination_credits_cents: sdkgen_runtime::de::required(
+                        v2,
+                        "early_termination_credits_cents",
+                    )?,
+                    net_cost_cents: sdkgen_runtime::de::required(v3, "net_cost_cents")?,
+                    reserved_instance_hours: sdkgen_runtime::de::required(
+                        v4,
+                        "reserved_instance_hours",
+                    )?,
+                    active_instance_hours: sdkgen_runtime::de::required(
+                        v5,
+                        "active_instance_hours",
+                    )?,
+                    idle_instance_hours: sdkgen_runtime::de::required(
+                        v6,
+                        "idle_instance_hours",
+                    )?,
+                    as_of: sdkgen_runtime::de::required(v7, "as_of")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(
@@ -3237,11 +7691,64 @@ pub struct UsageSummaryModel {
         feature = "volumes"
     )
 )]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ValidationError {
     pub loc: Vec<ValidationErrorLocation>,
     pub msg: String,
     pub r#type: String,
+}
+
+#[cfg(
+    any(
+        feature = "api-keys",
+        feature = "cpu",
+        feature = "image-versions",
+        feature = "instances",
+        feature = "kubernetes-clusters",
+        feature = "lifecycle-scripts",
+        feature = "pricing",
+        feature = "quotas",
+        feature = "reservations",
+        feature = "spot",
+        feature = "ssh-keys",
+        feature = "volumes"
+    )
+)]
+impl<'de> serde::Deserialize<'de> for ValidationError {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ValidationError;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ValidationError")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ValidationError, __A::Error> {
+                let mut v0: Option<Vec<ValidationErrorLocation>> = None;
+                let mut v1: Option<String> = None;
+                let mut v2: Option<String> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "loc" => sdkgen_runtime::de::field(&mut map, &mut v0, "loc")?,
+                        "msg" => sdkgen_runtime::de::field(&mut map, &mut v1, "msg")?,
+                        "type" => sdkgen_runtime::de::field(&mut map, &mut v2, "type")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ValidationError {
+                    loc: sdkgen_runtime::de::required(v0, "loc")?,
+                    msg: sdkgen_runtime::de::required(v1, "msg")?,
+                    r#type: sdkgen_runtime::de::required(v2, "type")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(
@@ -3268,7 +7775,7 @@ pub enum ValidationErrorLocation {
 }
 
 #[cfg(feature = "volumes")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct VolumeModel {
     /// Example `"vol_abc123456"`.
     pub fid: String,
@@ -3287,4 +7794,82 @@ pub struct VolumeModel {
     pub bids: Vec<String>,
     pub reservations: Vec<String>,
     pub attachments: std::collections::BTreeMap<String, String>,
+}
+
+#[cfg(feature = "volumes")]
+impl<'de> serde::Deserialize<'de> for VolumeModel {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = VolumeModel;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VolumeModel")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<VolumeModel, __A::Error> {
+                let mut v0: Option<String> = None;
+                let mut v1: Option<String> = None;
+                let mut v2: Option<String> = None;
+                let mut v3: Option<sdkgen_runtime::Timestamp> = None;
+                let mut v4: Option<Option<sdkgen_runtime::Timestamp>> = None;
+                let mut v5: Option<i64> = None;
+                let mut v6: Option<String> = None;
+                let mut v7: Option<Interface> = None;
+                let mut v8: Option<Vec<String>> = None;
+                let mut v9: Option<Vec<String>> = None;
+                let mut v10: Option<std::collections::BTreeMap<String, String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "fid" => sdkgen_runtime::de::field(&mut map, &mut v0, "fid")?,
+                        "name" => sdkgen_runtime::de::field(&mut map, &mut v1, "name")?,
+                        "region" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "region")?
+                        }
+                        "created_at" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "created_at")?
+                        }
+                        "deleted_at" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v4, "deleted_at")?
+                        }
+                        "capacity_gb" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v5, "capacity_gb")?
+                        }
+                        "project" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v6, "project")?
+                        }
+                        "interface" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v7, "interface")?
+                        }
+                        "bids" => sdkgen_runtime::de::field(&mut map, &mut v8, "bids")?,
+                        "reservations" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v9, "reservations")?
+                        }
+                        "attachments" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v10, "attachments")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(VolumeModel {
+                    fid: sdkgen_runtime::de::required(v0, "fid")?,
+                    name: sdkgen_runtime::de::required(v1, "name")?,
+                    region: sdkgen_runtime::de::required(v2, "region")?,
+                    created_at: sdkgen_runtime::de::required(v3, "created_at")?,
+                    deleted_at: v4.flatten(),
+                    capacity_gb: sdkgen_runtime::de::required(v5, "capacity_gb")?,
+                    project: sdkgen_runtime::de::required(v6, "project")?,
+                    interface: sdkgen_runtime::de::required(v7, "interface")?,
+                    bids: sdkgen_runtime::de::required(v8, "bids")?,
+                    reservations: sdkgen_runtime::de::required(v9, "reservations")?,
+                    attachments: sdkgen_runtime::de::required(v10, "attachments")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }

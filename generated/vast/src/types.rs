@@ -4,13 +4,47 @@
 //! Every schema of the API as a Rust type.
 
 #[cfg(feature = "instances")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct AttachSshKeyRequest {
     /// The SSH key to attach to the instance
     ///
     /// Length `1..`; example `"ssh-rsa AAAAB3NzaC1yc2EAAA..."`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ssh_key: Option<String>,
+}
+
+#[cfg(feature = "instances")]
+impl<'de> serde::Deserialize<'de> for AttachSshKeyRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = AttachSshKeyRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AttachSshKeyRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<AttachSshKeyRequest, __A::Error> {
+                let mut v0: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "ssh_key" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "ssh_key")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(AttachSshKeyRequest {
+                    ssh_key: v0.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "instances")]
@@ -33,27 +67,107 @@ impl sdkgen_runtime::Constrained for AttachSshKeyRequest {
 }
 
 #[cfg(any(feature = "instances", feature = "serverless", feature = "volumes"))]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct BadRequest {
     /// Example `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<BadRequestError>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub msg: Option<String>,
+}
+
+#[cfg(any(feature = "instances", feature = "serverless", feature = "volumes"))]
+impl<'de> serde::Deserialize<'de> for BadRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = BadRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BadRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<BadRequest, __A::Error> {
+                let mut v0: Option<Option<bool>> = None;
+                let mut v1: Option<Option<BadRequestError>> = None;
+                let mut v2: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "success")?
+                        }
+                        "error" => sdkgen_runtime::de::field(&mut map, &mut v1, "error")?,
+                        "msg" => sdkgen_runtime::de::field(&mut map, &mut v2, "msg")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(BadRequest {
+                    success: v0.flatten(),
+                    error: v1.flatten(),
+                    msg: v2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "accounts")]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+pub struct BadRequest2 {
+    /// Example `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<BadRequestError2>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
 }
 
 #[cfg(feature = "accounts")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-pub struct BadRequest2 {
-    /// Example `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub success: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<BadRequestError2>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub msg: Option<String>,
+impl<'de> serde::Deserialize<'de> for BadRequest2 {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = BadRequest2;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BadRequest2")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<BadRequest2, __A::Error> {
+                let mut v0: Option<Option<bool>> = None;
+                let mut v1: Option<Option<BadRequestError2>> = None;
+                let mut v2: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "success")?
+                        }
+                        "error" => sdkgen_runtime::de::field(&mut map, &mut v1, "error")?,
+                        "msg" => sdkgen_runtime::de::field(&mut map, &mut v2, "msg")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(BadRequest2 {
+                    success: v0.flatten(),
+                    error: v1.flatten(),
+                    msg: v2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Values this client does not know decode as [`BadRequestError::Unknown`] and encode back unchanged.
@@ -112,9 +226,9 @@ impl serde::Serialize for BadRequestError {
 
 #[cfg(any(feature = "instances", feature = "serverless", feature = "volumes"))]
 impl<'de> serde::Deserialize<'de> for BadRequestError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         sdkgen_runtime::deserialize_str_enum(deserializer)
     }
 }
@@ -191,70 +305,270 @@ impl serde::Serialize for BadRequestError2 {
 
 #[cfg(feature = "accounts")]
 impl<'de> serde::Deserialize<'de> for BadRequestError2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         sdkgen_runtime::deserialize_str_enum(deserializer)
     }
 }
 
 #[cfg(feature = "machines")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct CancelMaintNotFound {
     /// Example `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// Example `"No such machine id"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub machine_id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<i64>,
 }
 
 #[cfg(feature = "machines")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for CancelMaintNotFound {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CancelMaintNotFound;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CancelMaintNotFound")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CancelMaintNotFound, __A::Error> {
+                let mut v0: Option<Option<bool>> = None;
+                let mut v1: Option<Option<String>> = None;
+                let mut v2: Option<Option<i64>> = None;
+                let mut v3: Option<Option<i64>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "success")?
+                        }
+                        "msg" => sdkgen_runtime::de::field(&mut map, &mut v1, "msg")?,
+                        "machine_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "machine_id")?
+                        }
+                        "user_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "user_id")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CancelMaintNotFound {
+                    success: v0.flatten(),
+                    msg: v1.flatten(),
+                    machine_id: v2.flatten(),
+                    user_id: v3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "machines")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CancelMaintResponse {
     /// Example `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// Current time in seconds since the epoch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ctime: Option<f64>,
     /// ID of the machine.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub machine_id: Option<i64>,
     /// Example `"deleted 1 scheduled maintenance window(s) on machine 1234"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
 }
 
+#[cfg(feature = "machines")]
+impl<'de> serde::Deserialize<'de> for CancelMaintResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CancelMaintResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CancelMaintResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CancelMaintResponse, __A::Error> {
+                let mut v0: Option<Option<bool>> = None;
+                let mut v1: Option<Option<f64>> = None;
+                let mut v2: Option<Option<i64>> = None;
+                let mut v3: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "success")?
+                        }
+                        "ctime" => sdkgen_runtime::de::field(&mut map, &mut v1, "ctime")?,
+                        "machine_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "machine_id")?
+                        }
+                        "msg" => sdkgen_runtime::de::field(&mut map, &mut v3, "msg")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CancelMaintResponse {
+                    success: v0.flatten(),
+                    ctime: v1.flatten(),
+                    machine_id: v2.flatten(),
+                    msg: v3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "instances")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct CancelRemoteRsyncRequest {
     /// ID of the copy instance target to cancel.
     pub dst_id: String,
 }
 
 #[cfg(feature = "instances")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for CancelRemoteRsyncRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CancelRemoteRsyncRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CancelRemoteRsyncRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CancelRemoteRsyncRequest, __A::Error> {
+                let mut v0: Option<String> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "dst_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "dst_id")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CancelRemoteRsyncRequest {
+                    dst_id: sdkgen_runtime::de::required(v0, "dst_id")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "instances")]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct CancelSyncRequest {
     /// The destination instance ID of the sync operation to cancel.
     pub dst_id: i64,
 }
 
 #[cfg(feature = "instances")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for CancelSyncRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CancelSyncRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CancelSyncRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CancelSyncRequest, __A::Error> {
+                let mut v0: Option<i64> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "dst_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "dst_id")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CancelSyncRequest {
+                    dst_id: sdkgen_runtime::de::required(v0, "dst_id")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "instances")]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ChangeBidNotFound {
     /// Example `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<ChangeBidNotFoundError>,
     /// Example `"Instance with that ID does not exist."`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
+}
+
+#[cfg(feature = "instances")]
+impl<'de> serde::Deserialize<'de> for ChangeBidNotFound {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ChangeBidNotFound;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ChangeBidNotFound")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ChangeBidNotFound, __A::Error> {
+                let mut v0: Option<Option<bool>> = None;
+                let mut v1: Option<Option<ChangeBidNotFoundError>> = None;
+                let mut v2: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "success")?
+                        }
+                        "error" => sdkgen_runtime::de::field(&mut map, &mut v1, "error")?,
+                        "msg" => sdkgen_runtime::de::field(&mut map, &mut v2, "msg")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ChangeBidNotFound {
+                    success: v0.flatten(),
+                    error: v1.flatten(),
+                    msg: v2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Values this client does not know decode as [`ChangeBidNotFoundError::Unknown`] and encode back unchanged.
@@ -313,15 +627,15 @@ impl serde::Serialize for ChangeBidNotFoundError {
 
 #[cfg(feature = "instances")]
 impl<'de> serde::Deserialize<'de> for ChangeBidNotFoundError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         sdkgen_runtime::deserialize_str_enum(deserializer)
     }
 }
 
 #[cfg(feature = "instances")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ChangeBidRequest {
     /// Client identifier (usually "me")
     ///
@@ -331,6 +645,43 @@ pub struct ChangeBidRequest {
     ///
     /// Range `0.001..=32`; example `0.17`.
     pub price: f64,
+}
+
+#[cfg(feature = "instances")]
+impl<'de> serde::Deserialize<'de> for ChangeBidRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ChangeBidRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ChangeBidRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ChangeBidRequest, __A::Error> {
+                let mut v0: Option<String> = None;
+                let mut v1: Option<f64> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "client_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "client_id")?
+                        }
+                        "price" => sdkgen_runtime::de::field(&mut map, &mut v1, "price")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ChangeBidRequest {
+                    client_id: sdkgen_runtime::de::required(v0, "client_id")?,
+                    price: sdkgen_runtime::de::required(v1, "price")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "instances")]
@@ -348,76 +699,271 @@ impl sdkgen_runtime::Constrained for ChangeBidRequest {
 }
 
 #[cfg(feature = "machines")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CleanupMachineResponse {
     /// Example `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// Example `1633036800.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ctime: Option<f64>,
     /// Example `123`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub machine_id: Option<i64>,
     /// Example `456`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<i64>,
     /// Example `5`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub num_deleted: Option<i64>,
     /// Example `"deleted 5 expired contracts on machine 123"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
 }
 
+#[cfg(feature = "machines")]
+impl<'de> serde::Deserialize<'de> for CleanupMachineResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CleanupMachineResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CleanupMachineResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CleanupMachineResponse, __A::Error> {
+                let mut v0: Option<Option<bool>> = None;
+                let mut v1: Option<Option<f64>> = None;
+                let mut v2: Option<Option<i64>> = None;
+                let mut v3: Option<Option<i64>> = None;
+                let mut v4: Option<Option<i64>> = None;
+                let mut v5: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "success")?
+                        }
+                        "ctime" => sdkgen_runtime::de::field(&mut map, &mut v1, "ctime")?,
+                        "machine_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "machine_id")?
+                        }
+                        "user_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "user_id")?
+                        }
+                        "num_deleted" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v4, "num_deleted")?
+                        }
+                        "msg" => sdkgen_runtime::de::field(&mut map, &mut v5, "msg")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CleanupMachineResponse {
+                    success: v0.flatten(),
+                    ctime: v1.flatten(),
+                    machine_id: v2.flatten(),
+                    user_id: v3.flatten(),
+                    num_deleted: v4.flatten(),
+                    msg: v5.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "instances")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct CloudCopyRequest {
     /// ID of the instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Source path for the copy operation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub src: Option<String>,
     /// Destination path for the copy operation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dst: Option<String>,
     /// ID of the cloud connection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub selected: Option<String>,
     /// Type of transfer (e.g., "Instance To Cloud" or "Cloud To Instance").
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub transfer: Option<String>,
     /// Additional flags for the operation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub flags: Option<Vec<String>>,
     /// API key for authentication.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub api_key: Option<String>,
 }
 
 #[cfg(feature = "instances")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for CloudCopyRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CloudCopyRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CloudCopyRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CloudCopyRequest, __A::Error> {
+                let mut v0: Option<Option<String>> = None;
+                let mut v1: Option<Option<String>> = None;
+                let mut v2: Option<Option<String>> = None;
+                let mut v3: Option<Option<String>> = None;
+                let mut v4: Option<Option<String>> = None;
+                let mut v5: Option<Option<Vec<String>>> = None;
+                let mut v6: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "instance_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "instance_id")?
+                        }
+                        "src" => sdkgen_runtime::de::field(&mut map, &mut v1, "src")?,
+                        "dst" => sdkgen_runtime::de::field(&mut map, &mut v2, "dst")?,
+                        "selected" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "selected")?
+                        }
+                        "transfer" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v4, "transfer")?
+                        }
+                        "flags" => sdkgen_runtime::de::field(&mut map, &mut v5, "flags")?,
+                        "api_key" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v6, "api_key")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CloudCopyRequest {
+                    instance_id: v0.flatten(),
+                    src: v1.flatten(),
+                    dst: v2.flatten(),
+                    selected: v3.flatten(),
+                    transfer: v4.flatten(),
+                    flags: v5.flatten(),
+                    api_key: v6.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "instances")]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct CloudCopyResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub result_url: Option<String>,
 }
 
+#[cfg(feature = "instances")]
+impl<'de> serde::Deserialize<'de> for CloudCopyResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CloudCopyResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CloudCopyResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CloudCopyResponse, __A::Error> {
+                let mut v0: Option<Option<bool>> = None;
+                let mut v1: Option<Option<String>> = None;
+                let mut v2: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "success")?
+                        }
+                        "msg" => sdkgen_runtime::de::field(&mut map, &mut v1, "msg")?,
+                        "result_url" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "result_url")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CloudCopyResponse {
+                    success: v0.flatten(),
+                    msg: v1.flatten(),
+                    result_url: v2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "accounts")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct CreateApiKeyBadRequest {
     /// Example `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<CreateApiKeyBadRequestError>,
     /// Example `"Invalid permission format"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
+}
+
+#[cfg(feature = "accounts")]
+impl<'de> serde::Deserialize<'de> for CreateApiKeyBadRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateApiKeyBadRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateApiKeyBadRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CreateApiKeyBadRequest, __A::Error> {
+                let mut v0: Option<Option<bool>> = None;
+                let mut v1: Option<Option<CreateApiKeyBadRequestError>> = None;
+                let mut v2: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "success")?
+                        }
+                        "error" => sdkgen_runtime::de::field(&mut map, &mut v1, "error")?,
+                        "msg" => sdkgen_runtime::de::field(&mut map, &mut v2, "msg")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateApiKeyBadRequest {
+                    success: v0.flatten(),
+                    error: v1.flatten(),
+                    msg: v2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Values this client does not know decode as [`CreateApiKeyBadRequestError::Unknown`] and encode back unchanged.
@@ -480,15 +1026,15 @@ impl serde::Serialize for CreateApiKeyBadRequestError {
 
 #[cfg(feature = "accounts")]
 impl<'de> serde::Deserialize<'de> for CreateApiKeyBadRequestError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         sdkgen_runtime::deserialize_str_enum(deserializer)
     }
 }
 
 #[cfg(feature = "accounts")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct CreateApiKeyRequest {
     /// Name for the API key
     ///
@@ -497,34 +1043,130 @@ pub struct CreateApiKeyRequest {
     /// JSON object containing permission definitions
     ///
     /// Example `{"read":true,"write":false}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub permissions: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
     /// Optional wildcard parameters for advanced keys
     ///
     /// Example `{"ip_whitelist":["1.2.3.4"]}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key_params: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
 }
 
 #[cfg(feature = "accounts")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for CreateApiKeyRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateApiKeyRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateApiKeyRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CreateApiKeyRequest, __A::Error> {
+                let mut v0: Option<String> = None;
+                let mut v1: Option<
+                    Option<
+                        std::collections::BTreeMap<
+                            String,
+                            sdkgen_runtime::serde_json::Value,
+                        >,
+                    >,
+                > = None;
+                let mut v2: Option<
+                    Option<
+                        std::collections::BTreeMap<
+                            String,
+                            sdkgen_runtime::serde_json::Value,
+                        >,
+                    >,
+                > = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "name" => sdkgen_runtime::de::field(&mut map, &mut v0, "name")?,
+                        "permissions" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "permissions")?
+                        }
+                        "key_params" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "key_params")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateApiKeyRequest {
+                    name: sdkgen_runtime::de::required(v0, "name")?,
+                    permissions: v1.flatten(),
+                    key_params: v2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "accounts")]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct CreateApiKeyResponse {
     /// The ID of the created API key
     ///
     /// Example `12345`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// The newly generated API key
     ///
     /// Example `"vast-123456789abcdef"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub permissions: Option<CreateApiKeyResponsePermissions>,
+}
+
+#[cfg(feature = "accounts")]
+impl<'de> serde::Deserialize<'de> for CreateApiKeyResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateApiKeyResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateApiKeyResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CreateApiKeyResponse, __A::Error> {
+                let mut v0: Option<Option<i64>> = None;
+                let mut v1: Option<Option<String>> = None;
+                let mut v2: Option<Option<CreateApiKeyResponsePermissions>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => sdkgen_runtime::de::field(&mut map, &mut v0, "id")?,
+                        "key" => sdkgen_runtime::de::field(&mut map, &mut v1, "key")?,
+                        "permissions" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "permissions")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateApiKeyResponse {
+                    id: v0.flatten(),
+                    key: v1.flatten(),
+                    permissions: v2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "accounts")]
@@ -536,29 +1178,108 @@ pub enum CreateApiKeyResponsePermissions {
 }
 
 #[cfg(feature = "serverless")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct CreateEndpointResponse {
     /// Example `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// The ID of the created endpoint
     ///
     /// Example `12345`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub result: Option<i64>,
 }
 
+#[cfg(feature = "serverless")]
+impl<'de> serde::Deserialize<'de> for CreateEndpointResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateEndpointResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateEndpointResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CreateEndpointResponse, __A::Error> {
+                let mut v0: Option<Option<bool>> = None;
+                let mut v1: Option<Option<i64>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "success")?
+                        }
+                        "result" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "result")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateEndpointResponse {
+                    success: v0.flatten(),
+                    result: v1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "accounts")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct CreateEnvVarBadRequest {
     /// Example `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<CreateEnvVarBadRequestError>,
     /// Example `"Both 'key' and 'value' are required."`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
+}
+
+#[cfg(feature = "accounts")]
+impl<'de> serde::Deserialize<'de> for CreateEnvVarBadRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateEnvVarBadRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateEnvVarBadRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CreateEnvVarBadRequest, __A::Error> {
+                let mut v0: Option<Option<bool>> = None;
+                let mut v1: Option<Option<CreateEnvVarBadRequestError>> = None;
+                let mut v2: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "success")?
+                        }
+                        "error" => sdkgen_runtime::de::field(&mut map, &mut v1, "error")?,
+                        "msg" => sdkgen_runtime::de::field(&mut map, &mut v2, "msg")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateEnvVarBadRequest {
+                    success: v0.flatten(),
+                    error: v1.flatten(),
+                    msg: v2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Values this client does not know decode as [`CreateEnvVarBadRequestError::Unknown`] and encode back unchanged.
@@ -625,27 +1346,72 @@ impl serde::Serialize for CreateEnvVarBadRequestError {
 
 #[cfg(feature = "accounts")]
 impl<'de> serde::Deserialize<'de> for CreateEnvVarBadRequestError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         sdkgen_runtime::deserialize_str_enum(deserializer)
     }
 }
 
 #[cfg(feature = "instances")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct CreateInstanceBadRequest {
     /// Example `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<CreateInstanceBadRequestError>,
     /// Example `"error 400/3467: Invalid args: 'id' is required and must be a valid offer ID"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
     /// Example `1234567`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ask_id: Option<i64>,
+}
+
+#[cfg(feature = "instances")]
+impl<'de> serde::Deserialize<'de> for CreateInstanceBadRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateInstanceBadRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateInstanceBadRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CreateInstanceBadRequest, __A::Error> {
+                let mut v0: Option<Option<bool>> = None;
+                let mut v1: Option<Option<CreateInstanceBadRequestError>> = None;
+                let mut v2: Option<Option<String>> = None;
+                let mut v3: Option<Option<i64>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "success")?
+                        }
+                        "error" => sdkgen_runtime::de::field(&mut map, &mut v1, "error")?,
+                        "msg" => sdkgen_runtime::de::field(&mut map, &mut v2, "msg")?,
+                        "ask_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "ask_id")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateInstanceBadRequest {
+                    success: v0.flatten(),
+                    error: v1.flatten(),
+                    msg: v2.flatten(),
+                    ask_id: v3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Values this client does not know decode as [`CreateInstanceBadRequestError::Unknown`] and encode back unchanged.
@@ -712,30 +1478,75 @@ impl serde::Serialize for CreateInstanceBadRequestError {
 
 #[cfg(feature = "instances")]
 impl<'de> serde::Deserialize<'de> for CreateInstanceBadRequestError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         sdkgen_runtime::deserialize_str_enum(deserializer)
     }
 }
 
 #[cfg(feature = "instances")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct CreateInstanceFailure {
     /// Example `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
     /// Example `1234567`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ask_id: Option<i64>,
 }
 
 #[cfg(feature = "instances")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for CreateInstanceFailure {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateInstanceFailure;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateInstanceFailure")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CreateInstanceFailure, __A::Error> {
+                let mut v0: Option<Option<bool>> = None;
+                let mut v1: Option<Option<String>> = None;
+                let mut v2: Option<Option<String>> = None;
+                let mut v3: Option<Option<i64>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "success")?
+                        }
+                        "error" => sdkgen_runtime::de::field(&mut map, &mut v1, "error")?,
+                        "msg" => sdkgen_runtime::de::field(&mut map, &mut v2, "msg")?,
+                        "ask_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "ask_id")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateInstanceFailure {
+                    success: v0.flatten(),
+                    error: v1.flatten(),
+                    msg: v2.flatten(),
+                    ask_id: v3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "instances")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateInstanceRequest {
     /// Docker image to use for the instance.
     ///
@@ -744,77 +1555,207 @@ pub struct CreateInstanceRequest {
     /// Content-based hash ID of a template to use as base configuration. Template values are merged with or overridden by request parameters (see precedence rules in endpoint description). When using a template, the `image` field is optional as the template provides it.
     ///
     /// Example: `4e17788f74f075dd9aab7d0d4427968f`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_hash_id: Option<String>,
     /// Custom name for the instance
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// Size of local disk partition (in GB)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk: Option<f64>,
     /// Launch mode for the instance. If omitted, defaults to 'ssh' unless `args/args_str` is provided.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub runtype: Option<CreateInstanceRequestRuntype>,
     /// Desired initial state of the instance
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_state: Option<InstanceState>,
     /// Bid price per machine (in $/hour). Only for interruptible instances
     ///
     /// Range `0.001..=128`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<f64>,
     /// Environment variables and port mappings in Docker flag format. When using a template, request `env` is merged with template `env` - existing keys are retained, new keys are appended, conflicting keys use the request value.
     ///
     /// Example: `"-e HF_TOKEN=hf_xxx123456789 -e MODEL_ID=TheBloke/Llama-2-7B-Chat-GPTQ -p 8000:8000"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub env: Option<String>,
     /// Whether to cancel if instance cannot start immediately. Defaults to false for interruptibles. Defaults to true for on-demand with target_state='running'
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cancel_unavail: Option<bool>,
     /// Whether this is a VM instance
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vm: Option<bool>,
     /// Commands to run when instance starts
     ///
     /// Example : `env | grep _ >> /etc/environment; echo 'starting up'`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub onstart: Option<String>,
     /// Arguments array to passed to the image entrypoint
     ///
     /// Example : `["bash", "-c", "env | grep _ >> /etc/environment; echo 'starting up'"]`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub args: Option<Vec<String>>,
     /// Arguments string to pass to the entrypoint (alternative to args)
     ///
     /// Example : `args_str: bash -c "env | grep _ >> /etc/environment; echo 'starting up'"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub args_str: Option<String>,
     /// Launch instance with jupyter lab instead of notebook
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_jupyter_lab: Option<bool>,
     /// Directory to launch Jupyter from
     ///
     /// Example : `/home/notebooks`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub jupyter_dir: Option<String>,
     /// Set python's locale to C.UTF-8
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub python_utf8: Option<bool>,
     /// Set locale to C.UTF-8
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub lang_utf8: Option<bool>,
     /// Skip sanity checks when creating from an existing instance
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub force: Option<bool>,
     /// User to use with docker create (breaks some images, use with caution)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
     /// Docker registry credentials if needed
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_login: Option<String>,
     /// Volume creation/linking information
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub volume_info: Option<CreateInstanceRequestVolumeInfo>,
+}
+
+#[cfg(feature = "instances")]
+impl<'de> serde::Deserialize<'de> for CreateInstanceRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateInstanceRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateInstanceRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CreateInstanceRequest, __A::Error> {
+                let mut v0: Option<String> = None;
+                let mut v1: Option<Option<String>> = None;
+                let mut v2: Option<Option<String>> = None;
+                let mut v3: Option<Option<f64>> = None;
+                let mut v4: Option<Option<CreateInstanceRequestRuntype>> = None;
+                let mut v5: Option<Option<InstanceState>> = None;
+                let mut v6: Option<Option<f64>> = None;
+                let mut v7: Option<Option<String>> = None;
+                let mut v8: Option<Option<bool>> = None;
+                let mut v9: Option<Option<bool>> = None;
+                let mut v10: Option<Option<String>> = None;
+                let mut v11: Option<Option<Vec<String>>> = None;
+                let mut v12: Option<Option<String>> = None;
+                let mut v13: Option<Option<bool>> = None;
+                let mut v14: Option<Option<String>> = None;
+                let mut v15: Option<Option<bool>> = None;
+                let mut v16: Option<Option<bool>> = None;
+                let mut v17: Option<Option<bool>> = None;
+                let mut v18: Option<Option<String>> = None;
+                let mut v19: Option<Option<String>> = None;
+                let mut v20: Option<Option<CreateInstanceRequestVolumeInfo>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "image" => sdkgen_runtime::de::field(&mut map, &mut v0, "image")?,
+                        "template_hash_id" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v1,
+                                "template_hash_id",
+                            )?
+                        }
+                        "label" => sdkgen_runtime::de::field(&mut map, &mut v2, "label")?,
+                        "disk" => sdkgen_runtime::de::field(&mut map, &mut v3, "disk")?,
+                        "runtype" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v4, "runtype")?
+                        }
+                        "target_state" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v5, "target_state")?
+                        }
+                        "price" => sdkgen_runtime::de::field(&mut map, &mut v6, "price")?,
+                        "env" => sdkgen_runtime::de::field(&mut map, &mut v7, "env")?,
+                        "cancel_unavail" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v8,
+                                "cancel_unavail",
+                            )?
+                        }
+                        "vm" => sdkgen_runtime::de::field(&mut map, &mut v9, "vm")?,
+                        "onstart" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v10, "onstart")?
+                        }
+                        "args" => sdkgen_runtime::de::field(&mut map, &mut v11, "args")?,
+                        "args_str" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v12, "args_str")?
+                        }
+                        "use_jupyter_lab" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v13,
+                                "use_jupyter_lab",
+                            )?
+                        }
+                        "jupyter_dir" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v14, "jupyter_dir")?
+                        }
+                        "python_utf8" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v15, "python_utf8")?
+                        }
+                        "lang_utf8" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v16, "lang_utf8")?
+                        }
+                        "force" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v17, "force")?
+                        }
+                        "user" => sdkgen_runtime::de::field(&mut map, &mut v18, "user")?,
+                        "image_login" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v19, "image_login")?
+                        }
+                        "volume_info" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v20, "volume_info")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateInstanceRequest {
+                    image: sdkgen_runtime::de::required(v0, "image")?,
+                    template_hash_id: v1.flatten(),
+                    label: v2.flatten(),
+                    disk: v3.flatten(),
+                    runtype: v4.flatten(),
+                    target_state: v5.flatten(),
+                    price: v6.flatten(),
+                    env: v7.flatten(),
+                    cancel_unavail: v8.flatten(),
+                    vm: v9.flatten(),
+                    onstart: v10.flatten(),
+                    args: v11.flatten(),
+                    args_str: v12.flatten(),
+                    use_jupyter_lab: v13.flatten(),
+                    jupyter_dir: v14.flatten(),
+                    python_utf8: v15.flatten(),
+                    lang_utf8: v16.flatten(),
+                    force: v17.flatten(),
+                    user: v18.flatten(),
+                    image_login: v19.flatten(),
+                    volume_info: v20.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "instances")]
@@ -915,70 +1856,244 @@ impl serde::Serialize for CreateInstanceRequestRuntype {
 
 #[cfg(feature = "instances")]
 impl<'de> serde::Deserialize<'de> for CreateInstanceRequestRuntype {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         sdkgen_runtime::deserialize_str_enum(deserializer)
     }
 }
 
 /// Volume creation/linking information
 #[cfg(feature = "instances")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct CreateInstanceRequestVolumeInfo {
     /// Set to `true` to create a new volume, `false` to link an existing volume
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_new: Option<bool>,
     /// If `create_new` is false: existing volume ID (from `show volumes`). If `create_new` is true: volume offer ID (from `search volumes`)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub volume_id: Option<i64>,
     /// Size of the volume in GB. Only used when `create_new` is true
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// Mount path for the volume inside the container (e.g., `/workspace`)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mount_path: Option<String>,
 }
 
 #[cfg(feature = "instances")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for CreateInstanceRequestVolumeInfo {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateInstanceRequestVolumeInfo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateInstanceRequestVolumeInfo")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CreateInstanceRequestVolumeInfo, __A::Error> {
+                let mut v0: Option<Option<bool>> = None;
+                let mut v1: Option<Option<i64>> = None;
+                let mut v2: Option<Option<i64>> = None;
+                let mut v3: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "create_new" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "create_new")?
+                        }
+                        "volume_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "volume_id")?
+                        }
+                        "size" => sdkgen_runtime::de::field(&mut map, &mut v2, "size")?,
+                        "mount_path" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "mount_path")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateInstanceRequestVolumeInfo {
+                    create_new: v0.flatten(),
+                    volume_id: v1.flatten(),
+                    size: v2.flatten(),
+                    mount_path: v3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "instances")]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct CreateInstanceResponse {
     /// If the instance was created successfully
     ///
     /// Example `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// ID of the newly created instance contract
     ///
     /// Example `1234568`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_contract: Option<i64>,
 }
 
+#[cfg(feature = "instances")]
+impl<'de> serde::Deserialize<'de> for CreateInstanceResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateInstanceResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateInstanceResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CreateInstanceResponse, __A::Error> {
+                let mut v0: Option<Option<bool>> = None;
+                let mut v1: Option<Option<i64>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "success")?
+                        }
+                        "new_contract" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "new_contract")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateInstanceResponse {
+                    success: v0.flatten(),
+                    new_contract: v1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "notifications")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CreateNotificationWebhookResponse {
     /// Example `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook: Option<NotificationWebhookWithSecret>,
     /// Example `["client:low_credit"]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled_notification_preferences: Option<Vec<String>>,
 }
 
+#[cfg(feature = "notifications")]
+impl<'de> serde::Deserialize<'de> for CreateNotificationWebhookResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateNotificationWebhookResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateNotificationWebhookResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CreateNotificationWebhookResponse, __A::Error> {
+                let mut v0: Option<Option<bool>> = None;
+                let mut v1: Option<Option<NotificationWebhookWithSecret>> = None;
+                let mut v2: Option<Option<Vec<String>>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "success")?
+                        }
+                        "webhook" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "webhook")?
+                        }
+                        "enabled_notification_preferences" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v2,
+                                "enabled_notification_preferences",
+                            )?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateNotificationWebhookResponse {
+                    success: v0.flatten(),
+                    webhook: v1.flatten(),
+                    enabled_notification_preferences: v2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "accounts")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct CreateSshKeyBadRequest {
     /// Example `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<CreateSshKeyBadRequestError>,
     /// Example `"No ssh key provided"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
+}
+
+#[cfg(feature = "accounts")]
+impl<'de> serde::Deserialize<'de> for CreateSshKeyBadRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateSshKeyBadRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateSshKeyBadRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CreateSshKeyBadRequest, __A::Error> {
+                let mut v0: Option<Option<bool>> = None;
+                let mut v1: Option<Option<CreateSshKeyBadRequestError>> = None;
+                let mut v2: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "success")?
+                        }
+                        "error" => sdkgen_runtime::de::field(&mut map, &mut v1, "error")?,
+                        "msg" => sdkgen_runtime::de::field(&mut map, &mut v2, "msg")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateSshKeyBadRequest {
+                    success: v0.flatten(),
+                    error: v1.flatten(),
+                    msg: v2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Values this client does not know decode as [`CreateSshKeyBadRequestError::Unknown`] and encode back unchanged.
@@ -1037,55 +2152,179 @@ impl serde::Serialize for CreateSshKeyBadRequestError {
 
 #[cfg(feature = "accounts")]
 impl<'de> serde::Deserialize<'de> for CreateSshKeyBadRequestError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         sdkgen_runtime::deserialize_str_enum(deserializer)
     }
 }
 
 #[cfg(feature = "accounts")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct CreateSshKeyResponse {
     /// Example `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<CreateSshKeyResponseKey>,
 }
 
 #[cfg(feature = "accounts")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for CreateSshKeyResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateSshKeyResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateSshKeyResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CreateSshKeyResponse, __A::Error> {
+                let mut v0: Option<Option<bool>> = None;
+                let mut v1: Option<Option<CreateSshKeyResponseKey>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "success")?
+                        }
+                        "key" => sdkgen_runtime::de::field(&mut map, &mut v1, "key")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateSshKeyResponse {
+                    success: v0.flatten(),
+                    key: v1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "accounts")]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct CreateSshKeyResponseKey {
     /// The ID of the created SSH key
     ///
     /// Example `123`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// The user ID who owns the key
     ///
     /// Example `456`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<i64>,
     /// The public SSH key content
     ///
     /// Example `"ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC..."`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_key: Option<String>,
     /// Example `"2023-01-01T12:00:00Z"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<sdkgen_runtime::Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deleted_at: Option<sdkgen_runtime::Timestamp>,
 }
 
 #[cfg(feature = "accounts")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for CreateSshKeyResponseKey {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateSshKeyResponseKey;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateSshKeyResponseKey")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CreateSshKeyResponseKey, __A::Error> {
+                let mut v0: Option<Option<i64>> = None;
+                let mut v1: Option<Option<i64>> = None;
+                let mut v2: Option<Option<String>> = None;
+                let mut v3: Option<Option<sdkgen_runtime::Timestamp>> = None;
+                let mut v4: Option<Option<sdkgen_runtime::Timestamp>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => sdkgen_runtime::de::field(&mut map, &mut v0, "id")?,
+                        "user_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "user_id")?
+                        }
+                        "public_key" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "public_key")?
+                        }
+                        "created_at" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "created_at")?
+                        }
+                        "deleted_at" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v4, "deleted_at")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateSshKeyResponseKey {
+                    id: v0.flatten(),
+                    user_id: v1.flatten(),
+                    public_key: v2.flatten(),
+                    created_at: v3.flatten(),
+                    deleted_at: v4.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "accounts")]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct CreateSubaccountBadRequest {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<CreateSubaccountBadRequestError>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
+}
+
+#[cfg(feature = "accounts")]
+impl<'de> serde::Deserialize<'de> for CreateSubaccountBadRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateSubaccountBadRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateSubaccountBadRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CreateSubaccountBadRequest, __A::Error> {
+                let mut v0: Option<Option<CreateSubaccountBadRequestError>> = None;
+                let mut v1: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "error" => sdkgen_runtime::de::field(&mut map, &mut v0, "error")?,
+                        "msg" => sdkgen_runtime::de::field(&mut map, &mut v1, "msg")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateSubaccountBadRequest {
+                    error: v0.flatten(),
+                    msg: v1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Values this client does not know decode as [`CreateSubaccountBadRequestError::Unknown`] and encode back unchanged.
@@ -1152,20 +2391,55 @@ impl serde::Serialize for CreateSubaccountBadRequestError {
 
 #[cfg(feature = "accounts")]
 impl<'de> serde::Deserialize<'de> for CreateSubaccountBadRequestError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         sdkgen_runtime::deserialize_str_enum(deserializer)
     }
 }
 
 #[cfg(feature = "accounts")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct CreateSubaccountConflict {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<CreateSubaccountConflictError>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
+}
+
+#[cfg(feature = "accounts")]
+impl<'de> serde::Deserialize<'de> for CreateSubaccountConflict {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateSubaccountConflict;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateSubaccountConflict")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CreateSubaccountConflict, __A::Error> {
+                let mut v0: Option<Option<CreateSubaccountConflictError>> = None;
+                let mut v1: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "error" => sdkgen_runtime::de::field(&mut map, &mut v0, "error")?,
+                        "msg" => sdkgen_runtime::de::field(&mut map, &mut v1, "msg")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateSubaccountConflict {
+                    error: v0.flatten(),
+                    msg: v1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Values this client does not know decode as [`CreateSubaccountConflictError::Unknown`] and encode back unchanged.
@@ -1224,15 +2498,15 @@ impl serde::Serialize for CreateSubaccountConflictError {
 
 #[cfg(feature = "accounts")]
 impl<'de> serde::Deserialize<'de> for CreateSubaccountConflictError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         sdkgen_runtime::deserialize_str_enum(deserializer)
     }
 }
 
 #[cfg(feature = "accounts")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct CreateSubaccountRequest {
     /// User's email address
     ///
@@ -1249,23 +2523,85 @@ pub struct CreateSubaccountRequest {
     /// If true, account is restricted to host functionality only
     ///
     /// Example `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub host_only: Option<bool>,
     /// Parent account ID for subaccounts. Use "me" for current user.
     ///
     /// Example `"me"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<String>,
     /// Optional SSH public key
     ///
     /// Length `..=4096`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ssh_key: Option<String>,
     /// Captcha token (required for non-subaccounts)
     ///
     /// Length `..=8192`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub captcha: Option<String>,
+}
+
+#[cfg(feature = "accounts")]
+impl<'de> serde::Deserialize<'de> for CreateSubaccountRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateSubaccountRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateSubaccountRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CreateSubaccountRequest, __A::Error> {
+                let mut v0: Option<String> = None;
+                let mut v1: Option<String> = None;
+                let mut v2: Option<String> = None;
+                let mut v3: Option<Option<bool>> = None;
+                let mut v4: Option<Option<String>> = None;
+                let mut v5: Option<Option<String>> = None;
+                let mut v6: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "email" => sdkgen_runtime::de::field(&mut map, &mut v0, "email")?,
+                        "username" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "username")?
+                        }
+                        "password" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "password")?
+                        }
+                        "host_only" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "host_only")?
+                        }
+                        "parent_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v4, "parent_id")?
+                        }
+                        "ssh_key" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v5, "ssh_key")?
+                        }
+                        "captcha" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v6, "captcha")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateSubaccountRequest {
+                    email: sdkgen_runtime::de::required(v0, "email")?,
+                    username: sdkgen_runtime::de::required(v1, "username")?,
+                    password: sdkgen_runtime::de::required(v2, "password")?,
+                    host_only: v3.flatten(),
+                    parent_id: v4.flatten(),
+                    ssh_key: v5.flatten(),
+                    captcha: v6.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "accounts")]
@@ -1334,34 +2670,122 @@ impl sdkgen_runtime::Constrained for CreateSubaccountRequest {
 }
 
 #[cfg(feature = "accounts")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct CreateSubaccountResponse {
     /// User ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// API key for the new account
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key_id: Option<i64>,
 }
 
+#[cfg(feature = "accounts")]
+impl<'de> serde::Deserialize<'de> for CreateSubaccountResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateSubaccountResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateSubaccountResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CreateSubaccountResponse, __A::Error> {
+                let mut v0: Option<Option<i64>> = None;
+                let mut v1: Option<Option<String>> = None;
+                let mut v2: Option<Option<String>> = None;
+                let mut v3: Option<Option<i64>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => sdkgen_runtime::de::field(&mut map, &mut v0, "id")?,
+                        "username" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "username")?
+                        }
+                        "email" => sdkgen_runtime::de::field(&mut map, &mut v2, "email")?,
+                        "key_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "key_id")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateSubaccountResponse {
+                    id: v0.flatten(),
+                    username: v1.flatten(),
+                    email: v2.flatten(),
+                    key_id: v3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "team")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateTeamRequest {
     /// Example `"my-awesome-team"`.
     pub team_name: String,
     /// Credits to transfer from personal account to team
     ///
     /// Example `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub transfer_credit: Option<f64>,
 }
 
 #[cfg(feature = "team")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for CreateTeamRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateTeamRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateTeamRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CreateTeamRequest, __A::Error> {
+                let mut v0: Option<String> = None;
+                let mut v1: Option<Option<f64>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "team_name" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "team_name")?
+                        }
+                        "transfer_credit" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v1,
+                                "transfer_credit",
+                            )?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateTeamRequest {
+                    team_name: sdkgen_runtime::de::required(v0, "team_name")?,
+                    transfer_credit: v1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "team")]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct CreateTeamRoleRequest {
     /// Name for the new role
     ///
@@ -1371,36 +2795,162 @@ pub struct CreateTeamRoleRequest {
     pub permissions: CreateTeamRoleRequestPermissions,
 }
 
+#[cfg(feature = "team")]
+impl<'de> serde::Deserialize<'de> for CreateTeamRoleRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateTeamRoleRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateTeamRoleRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CreateTeamRoleRequest, __A::Error> {
+                let mut v0: Option<String> = None;
+                let mut v1: Option<CreateTeamRoleRequestPermissions> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "name" => sdkgen_runtime::de::field(&mut map, &mut v0, "name")?,
+                        "permissions" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "permissions")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateTeamRoleRequest {
+                    name: sdkgen_runtime::de::required(v0, "name")?,
+                    permissions: sdkgen_runtime::de::required(v1, "permissions")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// JSON object containing permission definitions
 #[cfg(feature = "team")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct CreateTeamRoleRequestPermissions {
     /// API permissions
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub api: Option<CreateTeamRoleRequestPermissionsApi>,
 }
 
 #[cfg(feature = "team")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for CreateTeamRoleRequestPermissions {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateTeamRoleRequestPermissions;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateTeamRoleRequestPermissions")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CreateTeamRoleRequestPermissions, __A::Error> {
+                let mut v0: Option<Option<CreateTeamRoleRequestPermissionsApi>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "api" => sdkgen_runtime::de::field(&mut map, &mut v0, "api")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateTeamRoleRequestPermissions {
+                    api: v0.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "team")]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct CreateTeamRoleRequestPermissionsApi {
     /// Permission to read user info
     ///
     /// Default `{}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_read: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
     /// Permission to write instances
     ///
     /// Default `{}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_write: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
 }
 
+#[cfg(feature = "team")]
+impl<'de> serde::Deserialize<'de> for CreateTeamRoleRequestPermissionsApi {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateTeamRoleRequestPermissionsApi;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateTeamRoleRequestPermissionsApi")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CreateTeamRoleRequestPermissionsApi, __A::Error> {
+                let mut v0: Option<
+                    Option<
+                        std::collections::BTreeMap<
+                            String,
+                            sdkgen_runtime::serde_json::Value,
+                        >,
+                    >,
+                > = None;
+                let mut v1: Option<
+                    Option<
+                        std::collections::BTreeMap<
+                            String,
+                            sdkgen_runtime::serde_json::Value,
+                        >,
+                    >,
+                > = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "user_read" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "user_read")?
+                        }
+                        "instance_write" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v1,
+                                "instance_write",
+                            )?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateTeamRoleRequestPermissionsApi {
+                    user_read: v0.flatten(),
+                    instance_write: v1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "templates")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateTemplateRequest {
     /// Name of the template
     ///
@@ -1413,83 +2963,256 @@ pub struct CreateTemplateRequest {
     /// Docker image tag specifying version of the image. Defaults to `latest`. Can also be included in the `image` field instead.
     ///
     /// Default `"latest"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
     /// Environment variables and port mappings in Docker flag format.
     ///
     /// Example: `"-e HF_TOKEN=hf_xxx123456789 -e MODEL_ID=TheBloke/Llama-2-7B-Chat-GPTQ -p 8000:8000"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub env: Option<String>,
     /// Commands to run when instance starts
     ///
     /// Example : `env | grep _ >> /etc/environment; echo 'starting up'`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub onstart: Option<String>,
     /// Launch mode for the instance. Defaults to `args`. Recommended - use `ssh` with `ssh_direct: true` for reliable SSH access.
     ///
     /// Default `"args"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub runtype: Option<CreateTemplateRequestRuntype>,
     /// Enable direct SSH connection
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ssh_direct: Option<bool>,
     /// Enable direct Jupyter connection
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub jup_direct: Option<bool>,
     /// Directory to launch Jupyter from
     ///
     /// Example : `/home/notebooks`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub jupyter_dir: Option<String>,
     /// Use JupyterLab instead of Jupyter Notebook
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_jupyter_lab: Option<bool>,
     /// Name of the private Docker repo (i.e docker.io)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub docker_login_repo: Option<String>,
     /// Username for private Docker repo
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub docker_login_user: Option<String>,
     /// Access token or password for private Docker repo.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub docker_login_pass: Option<String>,
     /// Additional machine search filters. Example: `{"cuda_max_good": {"gte": 12.6}}`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub extra_filters: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
     /// Recommended disk space in GB. Defaults to 8GB if not specified.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub recommended_disk_space: Option<f64>,
     /// Short description of the template
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub desc: Option<String>,
     /// Longer documentation/readme content for the template
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub readme: Option<String>,
     /// Arguments string passed to the container entrypoint when runtype is `args`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub args_str: Option<String>,
     /// Enable SSH access to instances created from this template
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_ssh: Option<bool>,
     /// Link to Docker Hub or image documentation
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub href: Option<String>,
     /// Repository identifier (e.g., `library/ubuntu`)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub repo: Option<String>,
     /// Whether the template is private (not publicly searchable)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
     /// UI hint for volume configuration. Note: This does not affect instance creation - use `volume_info` in the instance creation request to actually attach volumes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub volume_info: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
     /// Content-based hash ID of the template. Can be included when editing but will change based on new content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hash_id: Option<String>,
+}
+
+#[cfg(feature = "templates")]
+impl<'de> serde::Deserialize<'de> for CreateTemplateRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateTemplateRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateTemplateRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CreateTemplateRequest, __A::Error> {
+                let mut v0: Option<String> = None;
+                let mut v1: Option<String> = None;
+                let mut v2: Option<Option<String>> = None;
+                let mut v3: Option<Option<String>> = None;
+                let mut v4: Option<Option<String>> = None;
+                let mut v5: Option<Option<CreateTemplateRequestRuntype>> = None;
+                let mut v6: Option<Option<bool>> = None;
+                let mut v7: Option<Option<bool>> = None;
+                let mut v8: Option<Option<String>> = None;
+                let mut v9: Option<Option<bool>> = None;
+                let mut v10: Option<Option<String>> = None;
+                let mut v11: Option<Option<String>> = None;
+                let mut v12: Option<Option<String>> = None;
+                let mut v13: Option<
+                    Option<
+                        std::collections::BTreeMap<
+                            String,
+                            sdkgen_runtime::serde_json::Value,
+                        >,
+                    >,
+                > = None;
+                let mut v14: Option<Option<f64>> = None;
+                let mut v15: Option<Option<String>> = None;
+                let mut v16: Option<Option<String>> = None;
+                let mut v17: Option<Option<String>> = None;
+                let mut v18: Option<Option<bool>> = None;
+                let mut v19: Option<Option<String>> = None;
+                let mut v20: Option<Option<String>> = None;
+                let mut v21: Option<Option<bool>> = None;
+                let mut v22: Option<
+                    Option<
+                        std::collections::BTreeMap<
+                            String,
+                            sdkgen_runtime::serde_json::Value,
+                        >,
+                    >,
+                > = None;
+                let mut v23: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "name" => sdkgen_runtime::de::field(&mut map, &mut v0, "name")?,
+                        "image" => sdkgen_runtime::de::field(&mut map, &mut v1, "image")?,
+                        "tag" => sdkgen_runtime::de::field(&mut map, &mut v2, "tag")?,
+                        "env" => sdkgen_runtime::de::field(&mut map, &mut v3, "env")?,
+                        "onstart" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v4, "onstart")?
+                        }
+                        "runtype" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v5, "runtype")?
+                        }
+                        "ssh_direct" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v6, "ssh_direct")?
+                        }
+                        "jup_direct" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v7, "jup_direct")?
+                        }
+                        "jupyter_dir" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v8, "jupyter_dir")?
+                        }
+                        "use_jupyter_lab" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v9,
+                                "use_jupyter_lab",
+                            )?
+                        }
+                        "docker_login_repo" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v10,
+                                "docker_login_repo",
+                            )?
+                        }
+                        "docker_login_user" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v11,
+                                "docker_login_user",
+                            )?
+                        }
+                        "docker_login_pass" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v12,
+                                "docker_login_pass",
+                            )?
+                        }
+                        "extra_filters" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v13,
+                                "extra_filters",
+                            )?
+                        }
+                        "recommended_disk_space" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v14,
+                                "recommended_disk_space",
+                            )?
+                        }
+                        "desc" => sdkgen_runtime::de::field(&mut map, &mut v15, "desc")?,
+                        "readme" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v16, "readme")?
+                        }
+                        "args_str" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v17, "args_str")?
+                        }
+                        "use_ssh" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v18, "use_ssh")?
+                        }
+                        "href" => sdkgen_runtime::de::field(&mut map, &mut v19, "href")?,
+                        "repo" => sdkgen_runtime::de::field(&mut map, &mut v20, "repo")?,
+                        "private" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v21, "private")?
+                        }
+                        "volume_info" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v22, "volume_info")?
+                        }
+                        "hash_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v23, "hash_id")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateTemplateRequest {
+                    name: sdkgen_runtime::de::required(v0, "name")?,
+                    image: sdkgen_runtime::de::required(v1, "image")?,
+                    tag: v2.flatten(),
+                    env: v3.flatten(),
+                    onstart: v4.flatten(),
+                    runtype: v5.flatten(),
+                    ssh_direct: v6.flatten(),
+                    jup_direct: v7.flatten(),
+                    jupyter_dir: v8.flatten(),
+                    use_jupyter_lab: v9.flatten(),
+                    docker_login_repo: v10.flatten(),
+                    docker_login_user: v11.flatten(),
+                    docker_login_pass: v12.flatten(),
+                    extra_filters: v13.flatten(),
+                    recommended_disk_space: v14.flatten(),
+                    desc: v15.flatten(),
+                    readme: v16.flatten(),
+                    args_str: v17.flatten(),
+                    use_ssh: v18.flatten(),
+                    href: v19.flatten(),
+                    repo: v20.flatten(),
+                    private: v21.flatten(),
+                    volume_info: v22.flatten(),
+                    hash_id: v23.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Launch mode for the instance. Defaults to `args`. Recommended - use `ssh` with `ssh_direct: true` for reliable SSH access.
@@ -1558,146 +3281,430 @@ impl serde::Serialize for CreateTemplateRequestRuntype {
 
 #[cfg(feature = "templates")]
 impl<'de> serde::Deserialize<'de> for CreateTemplateRequestRuntype {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         sdkgen_runtime::deserialize_str_enum(deserializer)
     }
 }
 
 #[cfg(feature = "templates")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct CreateTemplateResponse {
     /// Whether operation was successful
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// Status message
     ///
     /// Example `"Template Created Successfully! New Template ID: 123456"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
     /// Template details
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub template: Option<CreateTemplateResponseTemplate>,
+}
+
+#[cfg(feature = "templates")]
+impl<'de> serde::Deserialize<'de> for CreateTemplateResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateTemplateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateTemplateResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CreateTemplateResponse, __A::Error> {
+                let mut v0: Option<Option<bool>> = None;
+                let mut v1: Option<Option<String>> = None;
+                let mut v2: Option<Option<CreateTemplateResponseTemplate>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "success")?
+                        }
+                        "msg" => sdkgen_runtime::de::field(&mut map, &mut v1, "msg")?,
+                        "template" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "template")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateTemplateResponse {
+                    success: v0.flatten(),
+                    msg: v1.flatten(),
+                    template: v2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Template details
 #[cfg(feature = "templates")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct CreateTemplateResponseTemplate {
     /// Template name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Template ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Template hash identifier
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hash_id: Option<String>,
 }
 
+#[cfg(feature = "templates")]
+impl<'de> serde::Deserialize<'de> for CreateTemplateResponseTemplate {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateTemplateResponseTemplate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateTemplateResponseTemplate")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CreateTemplateResponseTemplate, __A::Error> {
+                let mut v0: Option<Option<String>> = None;
+                let mut v1: Option<Option<i64>> = None;
+                let mut v2: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "name" => sdkgen_runtime::de::field(&mut map, &mut v0, "name")?,
+                        "id" => sdkgen_runtime::de::field(&mut map, &mut v1, "id")?,
+                        "hash_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "hash_id")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateTemplateResponseTemplate {
+                    name: v0.flatten(),
+                    id: v1.flatten(),
+                    hash_id: v2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "serverless")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CreateWorkergroupRequest {
     /// Name of the endpoint group
     ///
     /// Example `"vLLM-Qwen3-8B"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoint_name: Option<String>,
     /// ID of existing endpoint group (alternative to endpoint_name)
     ///
     /// Example `123`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoint_id: Option<i64>,
     /// Hash ID of template to use for worker instances
     ///
     /// Example `"abc123def456"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_hash: Option<String>,
     /// ID of template (alternative to template_hash)
     ///
     /// Example `456`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_id: Option<i64>,
     /// Search query for finding worker instances (alternative to template)
     ///
     /// Default `"verified=true rentable=true rented=false"`; example `"gpu_name=RTX_3090 rentable=true"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub search_params: Option<String>,
     /// Additional launch arguments for worker instances
     ///
     /// Example `"--env VAR=value"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub launch_args: Option<String>,
     /// Minimum load threshold for scaling
     ///
     /// Default `1.0`; example `1.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_load: Option<f64>,
     /// Target GPU utilization
     ///
     /// Default `0.9`; example `0.9`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_util: Option<f64>,
     /// Cold start multiplier
     ///
     /// Default `3.0`; example `3.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cold_mult: Option<f64>,
     /// Number of cold workers to maintain
     ///
     /// Default `3`; example `3`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cold_workers: Option<i64>,
     /// Maximum number of worker instances
     ///
     /// Default `20`; example `20`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_workers: Option<i64>,
     /// Number of test workers
     ///
     /// Default `3`; example `3`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub test_workers: Option<i64>,
     /// Minimum GPU RAM in GB
     ///
     /// Default `24`; example `24`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu_ram: Option<i64>,
 }
 
 #[cfg(feature = "serverless")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for CreateWorkergroupRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateWorkergroupRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateWorkergroupRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CreateWorkergroupRequest, __A::Error> {
+                let mut v0: Option<Option<String>> = None;
+                let mut v1: Option<Option<i64>> = None;
+                let mut v2: Option<Option<String>> = None;
+                let mut v3: Option<Option<i64>> = None;
+                let mut v4: Option<Option<String>> = None;
+                let mut v5: Option<Option<String>> = None;
+                let mut v6: Option<Option<f64>> = None;
+                let mut v7: Option<Option<f64>> = None;
+                let mut v8: Option<Option<f64>> = None;
+                let mut v9: Option<Option<i64>> = None;
+                let mut v10: Option<Option<i64>> = None;
+                let mut v11: Option<Option<i64>> = None;
+                let mut v12: Option<Option<i64>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "endpoint_name" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v0,
+                                "endpoint_name",
+                            )?
+                        }
+                        "endpoint_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "endpoint_id")?
+                        }
+                        "template_hash" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v2,
+                                "template_hash",
+                            )?
+                        }
+                        "template_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "template_id")?
+                        }
+                        "search_params" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v4,
+                                "search_params",
+                            )?
+                        }
+                        "launch_args" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v5, "launch_args")?
+                        }
+                        "min_load" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v6, "min_load")?
+                        }
+                        "target_util" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v7, "target_util")?
+                        }
+                        "cold_mult" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v8, "cold_mult")?
+                        }
+                        "cold_workers" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v9, "cold_workers")?
+                        }
+                        "max_workers" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v10, "max_workers")?
+                        }
+                        "test_workers" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v11,
+                                "test_workers",
+                            )?
+                        }
+                        "gpu_ram" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v12, "gpu_ram")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateWorkergroupRequest {
+                    endpoint_name: v0.flatten(),
+                    endpoint_id: v1.flatten(),
+                    template_hash: v2.flatten(),
+                    template_id: v3.flatten(),
+                    search_params: v4.flatten(),
+                    launch_args: v5.flatten(),
+                    min_load: v6.flatten(),
+                    target_util: v7.flatten(),
+                    cold_mult: v8.flatten(),
+                    cold_workers: v9.flatten(),
+                    max_workers: v10.flatten(),
+                    test_workers: v11.flatten(),
+                    gpu_ram: v12.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "serverless")]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct CreateWorkergroupResponse {
     /// Example `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// ID of created autoscaling job
     ///
     /// Example `789`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
 }
 
 #[cfg(feature = "serverless")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for CreateWorkergroupResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateWorkergroupResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateWorkergroupResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CreateWorkergroupResponse, __A::Error> {
+                let mut v0: Option<Option<bool>> = None;
+                let mut v1: Option<Option<i64>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "success")?
+                        }
+                        "id" => sdkgen_runtime::de::field(&mut map, &mut v1, "id")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateWorkergroupResponse {
+                    success: v0.flatten(),
+                    id: v1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "serverless")]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct DeleteResponseResponse {
     /// Example `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// Example `[1001,1002]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deleted_workers: Option<Vec<i64>>,
     /// Example `[]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub failed_workers: Option<Vec<i64>>,
     /// Additional information about the deletion
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
 }
 
+#[cfg(feature = "serverless")]
+impl<'de> serde::Deserialize<'de> for DeleteResponseResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = DeleteResponseResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DeleteResponseResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<DeleteResponseResponse, __A::Error> {
+                let mut v0: Option<Option<bool>> = None;
+                let mut v1: Option<Option<Vec<i64>>> = None;
+                let mut v2: Option<Option<Vec<i64>>> = None;
+                let mut v3: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "success")?
+                        }
+                        "deleted_workers" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v1,
+                                "deleted_workers",
+                            )?
+                        }
+                        "failed_workers" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v2,
+                                "failed_workers",
+                            )?
+                        }
+                        "msg" => sdkgen_runtime::de::field(&mut map, &mut v3, "msg")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(DeleteResponseResponse {
+                    success: v0.flatten(),
+                    deleted_workers: v1.flatten(),
+                    failed_workers: v2.flatten(),
+                    msg: v3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "accounts")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct DeleteSshKeyBadRequest {
     /// Example `false`.
     pub success: bool,
@@ -1708,30 +3715,178 @@ pub struct DeleteSshKeyBadRequest {
 }
 
 #[cfg(feature = "accounts")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for DeleteSshKeyBadRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = DeleteSshKeyBadRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DeleteSshKeyBadRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<DeleteSshKeyBadRequest, __A::Error> {
+                let mut v0: Option<bool> = None;
+                let mut v1: Option<String> = None;
+                let mut v2: Option<String> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "success")?
+                        }
+                        "error" => sdkgen_runtime::de::field(&mut map, &mut v1, "error")?,
+                        "msg" => sdkgen_runtime::de::field(&mut map, &mut v2, "msg")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(DeleteSshKeyBadRequest {
+                    success: sdkgen_runtime::de::required(v0, "success")?,
+                    error: sdkgen_runtime::de::required(v1, "error")?,
+                    msg: sdkgen_runtime::de::required(v2, "msg")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "accounts")]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct DeleteSshKeyResponse {
     /// Example `true`.
     pub success: bool,
 }
 
+#[cfg(feature = "accounts")]
+impl<'de> serde::Deserialize<'de> for DeleteSshKeyResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = DeleteSshKeyResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DeleteSshKeyResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<DeleteSshKeyResponse, __A::Error> {
+                let mut v0: Option<bool> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "success")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(DeleteSshKeyResponse {
+                    success: sdkgen_runtime::de::required(v0, "success")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "templates")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct DeleteTemplateRequest {
     /// Numeric ID of the template to delete (not hash_id)
     pub template_id: i64,
 }
 
+#[cfg(feature = "templates")]
+impl<'de> serde::Deserialize<'de> for DeleteTemplateRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = DeleteTemplateRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DeleteTemplateRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<DeleteTemplateRequest, __A::Error> {
+                let mut v0: Option<i64> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "template_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "template_id")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(DeleteTemplateRequest {
+                    template_id: sdkgen_runtime::de::required(v0, "template_id")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "accounts")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct DeleteUserSecretBadRequest {
     /// Example `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// Example `"missing_input"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<DeleteUserSecretBadRequestError>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
+}
+
+#[cfg(feature = "accounts")]
+impl<'de> serde::Deserialize<'de> for DeleteUserSecretBadRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = DeleteUserSecretBadRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DeleteUserSecretBadRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<DeleteUserSecretBadRequest, __A::Error> {
+                let mut v0: Option<Option<bool>> = None;
+                let mut v1: Option<Option<DeleteUserSecretBadRequestError>> = None;
+                let mut v2: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "success")?
+                        }
+                        "error" => sdkgen_runtime::de::field(&mut map, &mut v1, "error")?,
+                        "msg" => sdkgen_runtime::de::field(&mut map, &mut v2, "msg")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(DeleteUserSecretBadRequest {
+                    success: v0.flatten(),
+                    error: v1.flatten(),
+                    msg: v2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Values this client does not know decode as [`DeleteUserSecretBadRequestError::Unknown`] and encode back unchanged.
@@ -1794,15 +3949,15 @@ impl serde::Serialize for DeleteUserSecretBadRequestError {
 
 #[cfg(feature = "accounts")]
 impl<'de> serde::Deserialize<'de> for DeleteUserSecretBadRequestError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         sdkgen_runtime::deserialize_str_enum(deserializer)
     }
 }
 
 #[cfg(feature = "accounts")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct DeleteUserSecretRequest {
     /// Name of the environment variable to delete
     ///
@@ -1810,17 +3965,89 @@ pub struct DeleteUserSecretRequest {
     pub key: String,
 }
 
+#[cfg(feature = "accounts")]
+impl<'de> serde::Deserialize<'de> for DeleteUserSecretRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = DeleteUserSecretRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DeleteUserSecretRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<DeleteUserSecretRequest, __A::Error> {
+                let mut v0: Option<String> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "key" => sdkgen_runtime::de::field(&mut map, &mut v0, "key")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(DeleteUserSecretRequest {
+                    key: sdkgen_runtime::de::required(v0, "key")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "volumes")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct DeleteVolumeNotFound {
     /// Example `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<DeleteVolumeNotFoundError>,
     /// Example `"Volume with that ID does not exist."`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
+}
+
+#[cfg(feature = "volumes")]
+impl<'de> serde::Deserialize<'de> for DeleteVolumeNotFound {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = DeleteVolumeNotFound;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DeleteVolumeNotFound")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<DeleteVolumeNotFound, __A::Error> {
+                let mut v0: Option<Option<bool>> = None;
+                let mut v1: Option<Option<DeleteVolumeNotFoundError>> = None;
+                let mut v2: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "success")?
+                        }
+                        "error" => sdkgen_runtime::de::field(&mut map, &mut v1, "error")?,
+                        "msg" => sdkgen_runtime::de::field(&mut map, &mut v2, "msg")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(DeleteVolumeNotFound {
+                    success: v0.flatten(),
+                    error: v1.flatten(),
+                    msg: v2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Values this client does not know decode as [`DeleteVolumeNotFoundError::Unknown`] and encode back unchanged.
@@ -1879,67 +4106,235 @@ impl serde::Serialize for DeleteVolumeNotFoundError {
 
 #[cfg(feature = "volumes")]
 impl<'de> serde::Deserialize<'de> for DeleteVolumeNotFoundError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         sdkgen_runtime::deserialize_str_enum(deserializer)
     }
 }
 
 #[cfg(feature = "serverless")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct DeleteWorkergroupNotFound {
     /// Example `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// Example `"no_such_workergroup"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Example `"No workergroup by that id is available."`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
     /// Example `4242`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
 }
 
 #[cfg(feature = "serverless")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for DeleteWorkergroupNotFound {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = DeleteWorkergroupNotFound;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DeleteWorkergroupNotFound")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<DeleteWorkergroupNotFound, __A::Error> {
+                let mut v0: Option<Option<bool>> = None;
+                let mut v1: Option<Option<String>> = None;
+                let mut v2: Option<Option<String>> = None;
+                let mut v3: Option<Option<i64>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "success")?
+                        }
+                        "error" => sdkgen_runtime::de::field(&mut map, &mut v1, "error")?,
+                        "msg" => sdkgen_runtime::de::field(&mut map, &mut v2, "msg")?,
+                        "id" => sdkgen_runtime::de::field(&mut map, &mut v3, "id")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(DeleteWorkergroupNotFound {
+                    success: v0.flatten(),
+                    error: v1.flatten(),
+                    msg: v2.flatten(),
+                    id: v3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "serverless")]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct DeploymentResponse {
     /// Example `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoint_state: Option<String>,
 }
 
+#[cfg(feature = "serverless")]
+impl<'de> serde::Deserialize<'de> for DeploymentResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = DeploymentResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DeploymentResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<DeploymentResponse, __A::Error> {
+                let mut v0: Option<Option<bool>> = None;
+                let mut v1: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "success")?
+                        }
+                        "endpoint_state" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v1,
+                                "endpoint_state",
+                            )?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(DeploymentResponse {
+                    success: v0.flatten(),
+                    endpoint_state: v1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "team")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct DestroyTeamResponse {
     /// Example `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// Example `"Team Successfully Deleted!"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
     /// ID of the user's team API key which was converted back to a client key.
     ///
     /// Example `12345`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pkey_id: Option<i64>,
 }
 
+#[cfg(feature = "team")]
+impl<'de> serde::Deserialize<'de> for DestroyTeamResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = DestroyTeamResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DestroyTeamResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<DestroyTeamResponse, __A::Error> {
+                let mut v0: Option<Option<bool>> = None;
+                let mut v1: Option<Option<String>> = None;
+                let mut v2: Option<Option<i64>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "success")?
+                        }
+                        "msg" => sdkgen_runtime::de::field(&mut map, &mut v1, "msg")?,
+                        "pkey_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "pkey_id")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(DestroyTeamResponse {
+                    success: v0.flatten(),
+                    msg: v1.flatten(),
+                    pkey_id: v2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "instances")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct DetachSshKeyBadRequest {
     /// Example `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<DetachSshKeyBadRequestError>,
     /// Example `"Invalid request parameters"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
+}
+
+#[cfg(feature = "instances")]
+impl<'de> serde::Deserialize<'de> for DetachSshKeyBadRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = DetachSshKeyBadRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DetachSshKeyBadRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<DetachSshKeyBadRequest, __A::Error> {
+                let mut v0: Option<Option<bool>> = None;
+                let mut v1: Option<Option<DetachSshKeyBadRequestError>> = None;
+                let mut v2: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "success")?
+                        }
+                        "error" => sdkgen_runtime::de::field(&mut map, &mut v1, "error")?,
+                        "msg" => sdkgen_runtime::de::field(&mut map, &mut v2, "msg")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(DetachSshKeyBadRequest {
+                    success: v0.flatten(),
+                    error: v1.flatten(),
+                    msg: v2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Values this client does not know decode as [`DetachSshKeyBadRequestError::Unknown`] and encode back unchanged.
@@ -1998,24 +4393,64 @@ impl serde::Serialize for DetachSshKeyBadRequestError {
 
 #[cfg(feature = "instances")]
 impl<'de> serde::Deserialize<'de> for DetachSshKeyBadRequestError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         sdkgen_runtime::deserialize_str_enum(deserializer)
     }
 }
 
 #[cfg(feature = "instances")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct DetachSshKeyNotFound {
     /// Example `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<DetachSshKeyNotFoundError>,
     /// Example `"Instance not found."`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
+}
+
+#[cfg(feature = "instances")]
+impl<'de> serde::Deserialize<'de> for DetachSshKeyNotFound {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = DetachSshKeyNotFound;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DetachSshKeyNotFound")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<DetachSshKeyNotFound, __A::Error> {
+                let mut v0: Option<Option<bool>> = None;
+                let mut v1: Option<Option<DetachSshKeyNotFoundError>> = None;
+                let mut v2: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "success")?
+                        }
+                        "error" => sdkgen_runtime::de::field(&mut map, &mut v1, "error")?,
+                        "msg" => sdkgen_runtime::de::field(&mut map, &mut v2, "msg")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(DetachSshKeyNotFound {
+                    success: v0.flatten(),
+                    error: v1.flatten(),
+                    msg: v2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Values this client does not know decode as [`DetachSshKeyNotFoundError::Unknown`] and encode back unchanged.
@@ -2078,81 +4513,337 @@ impl serde::Serialize for DetachSshKeyNotFoundError {
 
 #[cfg(feature = "instances")]
 impl<'de> serde::Deserialize<'de> for DetachSshKeyNotFoundError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         sdkgen_runtime::deserialize_str_enum(deserializer)
     }
 }
 
 #[cfg(feature = "templates")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct EditTemplateRequest {
     /// Hash ID of the template to edit. Required for identifying which template to update.
     pub hash_id: String,
     /// Name of the template
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Docker image path
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
     /// Short description of the template
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub desc: Option<String>,
     /// Recommended disk space in GB
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub recommended_disk_space: Option<f64>,
 }
 
 #[cfg(feature = "templates")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for EditTemplateRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = EditTemplateRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct EditTemplateRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<EditTemplateRequest, __A::Error> {
+                let mut v0: Option<String> = None;
+                let mut v1: Option<Option<String>> = None;
+                let mut v2: Option<Option<String>> = None;
+                let mut v3: Option<Option<String>> = None;
+                let mut v4: Option<Option<f64>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "hash_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "hash_id")?
+                        }
+                        "name" => sdkgen_runtime::de::field(&mut map, &mut v1, "name")?,
+                        "image" => sdkgen_runtime::de::field(&mut map, &mut v2, "image")?,
+                        "desc" => sdkgen_runtime::de::field(&mut map, &mut v3, "desc")?,
+                        "recommended_disk_space" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v4,
+                                "recommended_disk_space",
+                            )?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(EditTemplateRequest {
+                    hash_id: sdkgen_runtime::de::required(v0, "hash_id")?,
+                    name: v1.flatten(),
+                    image: v2.flatten(),
+                    desc: v3.flatten(),
+                    recommended_disk_space: v4.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "templates")]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct EditTemplateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub template: Option<EditTemplateResponseTemplate>,
 }
 
 #[cfg(feature = "templates")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for EditTemplateResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = EditTemplateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct EditTemplateResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<EditTemplateResponse, __A::Error> {
+                let mut v0: Option<Option<bool>> = None;
+                let mut v1: Option<Option<EditTemplateResponseTemplate>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "success")?
+                        }
+                        "template" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "template")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(EditTemplateResponse {
+                    success: v0.flatten(),
+                    template: v1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "templates")]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct EditTemplateResponseTemplate {
     /// Template numeric ID (unchanged after edit)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Updated template hash ID (changes based on content)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hash_id: Option<String>,
 }
 
+#[cfg(feature = "templates")]
+impl<'de> serde::Deserialize<'de> for EditTemplateResponseTemplate {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = EditTemplateResponseTemplate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct EditTemplateResponseTemplate")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<EditTemplateResponseTemplate, __A::Error> {
+                let mut v0: Option<Option<i64>> = None;
+                let mut v1: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => sdkgen_runtime::de::field(&mut map, &mut v0, "id")?,
+                        "hash_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "hash_id")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(EditTemplateResponseTemplate {
+                    id: v0.flatten(),
+                    hash_id: v1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "serverless")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct EndpointRequest {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_load: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_util: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cold_mult: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cold_workers: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_workers: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoint_name: Option<String>,
 }
 
+#[cfg(feature = "serverless")]
+impl<'de> serde::Deserialize<'de> for EndpointRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = EndpointRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct EndpointRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<EndpointRequest, __A::Error> {
+                let mut v0: Option<Option<f64>> = None;
+                let mut v1: Option<Option<f64>> = None;
+                let mut v2: Option<Option<f64>> = None;
+                let mut v3: Option<Option<i64>> = None;
+                let mut v4: Option<Option<i64>> = None;
+                let mut v5: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "min_load" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "min_load")?
+                        }
+                        "target_util" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "target_util")?
+                        }
+                        "cold_mult" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "cold_mult")?
+                        }
+                        "cold_workers" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "cold_workers")?
+                        }
+                        "max_workers" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v4, "max_workers")?
+                        }
+                        "endpoint_name" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v5,
+                                "endpoint_name",
+                            )?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(EndpointRequest {
+                    min_load: v0.flatten(),
+                    target_util: v1.flatten(),
+                    cold_mult: v2.flatten(),
+                    cold_workers: v3.flatten(),
+                    max_workers: v4.flatten(),
+                    endpoint_name: v5.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "accounts")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct EnvVarRequest {
     pub key: String,
     pub value: String,
 }
 
+#[cfg(feature = "accounts")]
+impl<'de> serde::Deserialize<'de> for EnvVarRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = EnvVarRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct EnvVarRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<EnvVarRequest, __A::Error> {
+                let mut v0: Option<String> = None;
+                let mut v1: Option<String> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "key" => sdkgen_runtime::de::field(&mut map, &mut v0, "key")?,
+                        "value" => sdkgen_runtime::de::field(&mut map, &mut v1, "value")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(EnvVarRequest {
+                    key: sdkgen_runtime::de::required(v0, "key")?,
+                    value: sdkgen_runtime::de::required(v1, "value")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "search")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct EqModel {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub eq: Option<bool>,
+}
+
+#[cfg(feature = "search")]
+impl<'de> serde::Deserialize<'de> for EqModel {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = EqModel;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct EqModel")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<EqModel, __A::Error> {
+                let mut v0: Option<Option<bool>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "eq" => sdkgen_runtime::de::field(&mut map, &mut v0, "eq")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(EqModel { eq: v0.flatten() })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(
@@ -2168,37 +4859,164 @@ pub struct EqModel {
         feature = "templates"
     )
 )]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Error {
     /// Example `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub msg: Option<String>,
+}
+
+#[cfg(
+    any(
+        feature = "accounts",
+        feature = "billing",
+        feature = "instances",
+        feature = "machines",
+        feature = "notifications",
+        feature = "search",
+        feature = "serverless",
+        feature = "team",
+        feature = "templates"
+    )
+)]
+impl<'de> serde::Deserialize<'de> for Error {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = Error;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Error")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Error, __A::Error> {
+                let mut v0: Option<Option<bool>> = None;
+                let mut v1: Option<Option<String>> = None;
+                let mut v2: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "success")?
+                        }
+                        "error" => sdkgen_runtime::de::field(&mut map, &mut v1, "error")?,
+                        "msg" => sdkgen_runtime::de::field(&mut map, &mut v2, "msg")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Error {
+                    success: v0.flatten(),
+                    error: v1.flatten(),
+                    msg: v2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(any(feature = "instances", feature = "machines", feature = "search"))]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+pub struct ErrorMsgError {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
 }
 
 #[cfg(any(feature = "instances", feature = "machines", feature = "search"))]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-pub struct ErrorMsgError {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+impl<'de> serde::Deserialize<'de> for ErrorMsgError {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ErrorMsgError;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ErrorMsgError")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ErrorMsgError, __A::Error> {
+                let mut v0: Option<Option<String>> = None;
+                let mut v1: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "error" => sdkgen_runtime::de::field(&mut map, &mut v0, "error")?,
+                        "msg" => sdkgen_runtime::de::field(&mut map, &mut v1, "msg")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ErrorMsgError {
+                    error: v0.flatten(),
+                    msg: v1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "instances")]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+pub struct ExecuteBadRequest {
+    /// Example `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<ExecuteBadRequestError>,
+    /// Example `"Invalid command given."`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
 }
 
 #[cfg(feature = "instances")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-pub struct ExecuteBadRequest {
-    /// Example `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub success: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<ExecuteBadRequestError>,
-    /// Example `"Invalid command given."`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub msg: Option<String>,
+impl<'de> serde::Deserialize<'de> for ExecuteBadRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ExecuteBadRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ExecuteBadRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ExecuteBadRequest, __A::Error> {
+                let mut v0: Option<Option<bool>> = None;
+                let mut v1: Option<Option<ExecuteBadRequestError>> = None;
+                let mut v2: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "success")?
+                        }
+                        "error" => sdkgen_runtime::de::field(&mut map, &mut v1, "error")?,
+                        "msg" => sdkgen_runtime::de::field(&mut map, &mut v2, "msg")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ExecuteBadRequest {
+                    success: v0.flatten(),
+                    error: v1.flatten(),
+                    msg: v2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Values this client does not know decode as [`ExecuteBadRequestError::Unknown`] and encode back unchanged.
@@ -2265,20 +5083,54 @@ impl serde::Serialize for ExecuteBadRequestError {
 
 #[cfg(feature = "instances")]
 impl<'de> serde::Deserialize<'de> for ExecuteBadRequestError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         sdkgen_runtime::deserialize_str_enum(deserializer)
     }
 }
 
 #[cfg(feature = "instances")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ExecuteRequest {
     /// Command to execute on the instance
     ///
     /// Length `..=512`; example `"ls -l"`.
     pub command: String,
+}
+
+#[cfg(feature = "instances")]
+impl<'de> serde::Deserialize<'de> for ExecuteRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ExecuteRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ExecuteRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ExecuteRequest, __A::Error> {
+                let mut v0: Option<String> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "command" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "command")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ExecuteRequest {
+                    command: sdkgen_runtime::de::required(v0, "command")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "instances")]
@@ -2299,28 +5151,79 @@ impl sdkgen_runtime::Constrained for ExecuteRequest {
 }
 
 #[cfg(feature = "instances")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ExecuteResponse {
     /// Example `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// Container writeable path
     ///
     /// Example `"/workspace"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub writeable_path: Option<String>,
     /// URL to fetch command execution results
     ///
     /// Example `"https://s3.amazonaws.com/vast.ai/instance_logs/abc123.log"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub result_url: Option<String>,
     /// Example `"Command is executing, wait a few seconds and then view the result_url"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
 }
 
+#[cfg(feature = "instances")]
+impl<'de> serde::Deserialize<'de> for ExecuteResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ExecuteResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ExecuteResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ExecuteResponse, __A::Error> {
+                let mut v0: Option<Option<bool>> = None;
+                let mut v1: Option<Option<String>> = None;
+                let mut v2: Option<Option<String>> = None;
+                let mut v3: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "success")?
+                        }
+                        "writeable_path" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v1,
+                                "writeable_path",
+                            )?
+                        }
+                        "result_url" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "result_url")?
+                        }
+                        "msg" => sdkgen_runtime::de::field(&mut map, &mut v3, "msg")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ExecuteResponse {
+                    success: v0.flatten(),
+                    writeable_path: v1.flatten(),
+                    result_url: v2.flatten(),
+                    msg: v3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "serverless")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct GetEndpointLogsRequest {
     /// Name of the endpoint
     ///
@@ -2329,8 +5232,45 @@ pub struct GetEndpointLogsRequest {
     /// Number of log lines to retrieve from the end
     ///
     /// Default `10000`; example `1000`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tail: Option<i64>,
+}
+
+#[cfg(feature = "serverless")]
+impl<'de> serde::Deserialize<'de> for GetEndpointLogsRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = GetEndpointLogsRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetEndpointLogsRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<GetEndpointLogsRequest, __A::Error> {
+                let mut v0: Option<String> = None;
+                let mut v1: Option<Option<i64>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "endpoint" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "endpoint")?
+                        }
+                        "tail" => sdkgen_runtime::de::field(&mut map, &mut v1, "tail")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(GetEndpointLogsRequest {
+                    endpoint: sdkgen_runtime::de::required(v0, "endpoint")?,
+                    tail: v1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "serverless")]
@@ -2350,45 +5290,164 @@ pub enum GetEndpointWorkersResponse {
 }
 
 #[cfg(feature = "machines")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct GetMachinesResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub machines: Option<Vec<GetMachinesResponseMachinesItem>>,
 }
 
 #[cfg(feature = "machines")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GetMachinesResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = GetMachinesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetMachinesResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<GetMachinesResponse, __A::Error> {
+                let mut v0: Option<Option<Vec<GetMachinesResponseMachinesItem>>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "machines" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "machines")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(GetMachinesResponse {
+                    machines: v0.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "machines")]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct GetMachinesResponseMachinesItem {
     /// The unique identifier for the machine.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The name of the machine.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
+#[cfg(feature = "machines")]
+impl<'de> serde::Deserialize<'de> for GetMachinesResponseMachinesItem {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = GetMachinesResponseMachinesItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetMachinesResponseMachinesItem")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<GetMachinesResponseMachinesItem, __A::Error> {
+                let mut v0: Option<Option<String>> = None;
+                let mut v1: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => sdkgen_runtime::de::field(&mut map, &mut v0, "id")?,
+                        "name" => sdkgen_runtime::de::field(&mut map, &mut v1, "name")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(GetMachinesResponseMachinesItem {
+                    id: v0.flatten(),
+                    name: v1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "accounts")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct GetSshKeysUserResponseItem {
     /// The unique identifier of the SSH key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// The ID of the user to whom the SSH key belongs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<i64>,
     /// The SSH public key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// The timestamp when the SSH key was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<sdkgen_runtime::Timestamp>,
     /// The timestamp when the SSH key was deleted, if applicable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deleted_at: Option<sdkgen_runtime::Timestamp>,
 }
 
+#[cfg(feature = "accounts")]
+impl<'de> serde::Deserialize<'de> for GetSshKeysUserResponseItem {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = GetSshKeysUserResponseItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetSshKeysUserResponseItem")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<GetSshKeysUserResponseItem, __A::Error> {
+                let mut v0: Option<Option<i64>> = None;
+                let mut v1: Option<Option<i64>> = None;
+                let mut v2: Option<Option<String>> = None;
+                let mut v3: Option<Option<sdkgen_runtime::Timestamp>> = None;
+                let mut v4: Option<Option<sdkgen_runtime::Timestamp>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => sdkgen_runtime::de::field(&mut map, &mut v0, "id")?,
+                        "user_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "user_id")?
+                        }
+                        "key" => sdkgen_runtime::de::field(&mut map, &mut v2, "key")?,
+                        "created_at" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "created_at")?
+                        }
+                        "deleted_at" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v4, "deleted_at")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(GetSshKeysUserResponseItem {
+                    id: v0.flatten(),
+                    user_id: v1.flatten(),
+                    key: v2.flatten(),
+                    created_at: v3.flatten(),
+                    deleted_at: v4.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "serverless")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct GetWorkergroupLogsRequest {
     /// ID of the worker group
     ///
@@ -2397,8 +5456,43 @@ pub struct GetWorkergroupLogsRequest {
     /// Number of log lines to retrieve from the end
     ///
     /// Range `1..`; default `10000`; example `1000`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tail: Option<i64>,
+}
+
+#[cfg(feature = "serverless")]
+impl<'de> serde::Deserialize<'de> for GetWorkergroupLogsRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = GetWorkergroupLogsRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetWorkergroupLogsRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<GetWorkergroupLogsRequest, __A::Error> {
+                let mut v0: Option<i64> = None;
+                let mut v1: Option<Option<i64>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => sdkgen_runtime::de::field(&mut map, &mut v0, "id")?,
+                        "tail" => sdkgen_runtime::de::field(&mut map, &mut v1, "tail")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(GetWorkergroupLogsRequest {
+                    id: sdkgen_runtime::de::required(v0, "id")?,
+                    tail: v1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "serverless")]
@@ -2491,27 +5585,59 @@ impl serde::Serialize for HostingType {
 
 #[cfg(feature = "machines")]
 impl<'de> serde::Deserialize<'de> for HostingType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         sdkgen_runtime::deserialize_str_enum(deserializer)
     }
 }
 
 #[cfg(any(feature = "serverless", feature = "volumes"))]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct IdRequest {
     pub id: i64,
 }
 
+#[cfg(any(feature = "serverless", feature = "volumes"))]
+impl<'de> serde::Deserialize<'de> for IdRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = IdRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct IdRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<IdRequest, __A::Error> {
+                let mut v0: Option<i64> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => sdkgen_runtime::de::field(&mut map, &mut v0, "id")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(IdRequest {
+                    id: sdkgen_runtime::de::required(v0, "id")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "instances")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct InitiateRemoteRsyncRequest {
     /// ID of the source instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub src_id: Option<String>,
     /// ID of the destination instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dst_id: Option<String>,
     /// Path of the source data.
     pub src_path: String,
@@ -2519,444 +5645,1106 @@ pub struct InitiateRemoteRsyncRequest {
     pub dst_path: String,
 }
 
+#[cfg(feature = "instances")]
+impl<'de> serde::Deserialize<'de> for InitiateRemoteRsyncRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = InitiateRemoteRsyncRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct InitiateRemoteRsyncRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<InitiateRemoteRsyncRequest, __A::Error> {
+                let mut v0: Option<Option<String>> = None;
+                let mut v1: Option<Option<String>> = None;
+                let mut v2: Option<String> = None;
+                let mut v3: Option<String> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "src_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "src_id")?
+                        }
+                        "dst_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "dst_id")?
+                        }
+                        "src_path" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "src_path")?
+                        }
+                        "dst_path" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "dst_path")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(InitiateRemoteRsyncRequest {
+                    src_id: v0.flatten(),
+                    dst_id: v1.flatten(),
+                    src_path: sdkgen_runtime::de::required(v2, "src_path")?,
+                    dst_path: sdkgen_runtime::de::required(v3, "dst_path")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Detailed information about an instance.
 #[cfg(feature = "instances")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Instance {
     /// Unique identifier for the instance.
     ///
     /// Example `883`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Current status of the instance container.
     ///
     /// Example `"running"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub actual_status: Option<String>,
     /// Intended status of the instance container.
     ///
     /// Example `"running"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub intended_status: Option<String>,
     /// Current state of the machine contract.
     ///
     /// Example `"running"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cur_state: Option<String>,
     /// Next scheduled state for the machine contract.
     ///
     /// Example `"running"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_state: Option<String>,
     /// User-defined label for the instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// Identifier for the instance template.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_id: Option<i64>,
     /// Hash identifier for the instance template.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_hash_id: Option<String>,
     /// Name of the template (if available).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_name: Option<String>,
     /// Docker image used for the instance.
     ///
     /// Example `"tensorflow/tensorflow:latest-gpu"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_uuid: Option<String>,
     /// Arguments passed to the container.
     ///
     /// Example `[]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_args: Option<Vec<String>>,
     /// How the container is launched (ssh, jupyter, etc.).
     ///
     /// Example `"ssh"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_runtype: Option<String>,
     /// Additional environment variables.
     ///
     /// Example `[]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub extra_env: Option<Vec<String>>,
     /// Script or command run at container start.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub onstart: Option<String>,
     /// Jupyter token for the instance.
     ///
     /// Example `"53fc448d6644aa7535c6fa5498cdbedc782753e88d81b44090e54dcf1332ed30"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub jupyter_token: Option<String>,
     /// Status message for the instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status_msg: Option<String>,
     /// Local IP addresses for the instance (space-separated).
     ///
     /// Example `"10.2.202.31 172.17.0.1 \n"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub local_ipaddrs: Option<String>,
     /// Host (or IP) used for SSH connection.
     ///
     /// Example `"ssh2281.vast.ai"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ssh_host: Option<String>,
     /// Identifier for the SSH forwarder used.
     ///
     /// Example `"2281"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ssh_idx: Option<String>,
     /// Port used for SSH connection.
     ///
     /// Example `10882`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ssh_port: Option<i64>,
     /// Calculated SSH port for accessing the machine directory.
     ///
     /// Example `5300`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub machine_dir_ssh_port: Option<i64>,
     /// ID of the physical machine.
     ///
     /// Example `178`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub machine_id: Option<i64>,
     /// ID of the bundle this instance belongs to.
     ///
     /// Example `617`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bundle_id: Option<i64>,
     /// Instance start time (epoch seconds).
     ///
     /// Example `1761008618.225083`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date: Option<f64>,
     /// Instance end time (epoch seconds).
     ///
     /// Example `2034617753.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date: Option<f64>,
     /// Uptime of the instance in minutes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uptime_mins: Option<f64>,
     /// Duration of the instance in seconds.
     ///
     /// Example `273608757.18784523`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<f64>,
     /// CPU architecture.
     ///
     /// Example `"amd64"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu_arch: Option<String>,
     /// Number of CPU cores.
     ///
     /// Example `32`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu_cores: Option<i64>,
     /// Effective number of CPU cores allocated.
     ///
     /// Example `4.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu_cores_effective: Option<f64>,
     /// Name of the CPU.
     ///
     /// Example `"Xeon® Silver 4110"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu_name: Option<String>,
     /// Total system RAM in MB.
     ///
     /// Example `128576`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu_ram: Option<i64>,
     /// CPU utilization as a fraction.
     ///
     /// Example `0.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu_util: Option<f64>,
     /// Memory limit in megabytes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mem_limit: Option<f64>,
     /// Memory usage in megabytes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mem_usage: Option<f64>,
     /// Virtual memory usage in megabytes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vmem_usage: Option<f64>,
     /// Name of the GPU.
     ///
     /// Example `"RTX A5000"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu_name: Option<String>,
     /// GPU architecture.
     ///
     /// Example `"nvidia"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu_arch: Option<String>,
     /// Total GPU RAM in MB.
     ///
     /// Example `24564`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu_totalram: Option<i64>,
     /// Allocated GPU RAM in MB.
     ///
     /// Example `24564`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu_ram: Option<i64>,
     /// GPU utilization as a fraction.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu_util: Option<f64>,
     /// Current GPU temperature in Celsius.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu_temp: Option<f64>,
     /// Fraction of GPU allocated.
     ///
     /// Example `0.125`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu_frac: Option<f64>,
     /// Number of PCIe lanes for the GPU.
     ///
     /// Example `16`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu_lanes: Option<i64>,
     /// GPU memory bandwidth in GB/s.
     ///
     /// Example `628.8`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu_mem_bw: Option<f64>,
     /// NVLink bandwidth in GB/s.
     ///
     /// Example `0.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bw_nvlink: Option<f64>,
     /// Name of the disk.
     ///
     /// Example `"Samsung SSD 860"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_name: Option<String>,
     /// Disk space allocated in GB.
     ///
     /// Example `10.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_space: Option<f64>,
     /// Disk bandwidth in MB/s.
     ///
     /// Example `500.55`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_bw: Option<f64>,
     /// Disk utilization percentage.
     ///
     /// Example `-1`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_util: Option<f64>,
     /// Disk usage percentage.
     ///
     /// Example `-1`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_usage: Option<f64>,
     /// Number of direct ports available.
     ///
     /// Example `12`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub direct_port_count: Option<i64>,
     /// Start of direct port range.
     ///
     /// Example `-1`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub direct_port_start: Option<i64>,
     /// End of direct port range.
     ///
     /// Example `-1`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub direct_port_end: Option<i64>,
     /// List of additional ports exposed by the instance.
     ///
     /// Example `[8080,8081]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ports: Option<Vec<i64>>,
     /// Whether the instance has a static public IP.
     ///
     /// Example `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub static_ip: Option<bool>,
     /// Public IP address of the instance.
     ///
     /// Example `"63.135.50.11"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_ipaddr: Option<String>,
     /// Geographical location of the instance.
     ///
     /// Example `"Washington, US"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub geolocation: Option<String>,
     /// Verification status of the instance.
     ///
     /// Example `"verified"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub verification: Option<String>,
     /// Whether the instance is currently rentable.
     ///
     /// Example `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rentable: Option<bool>,
     /// Host ID for the instance.
     ///
     /// Example `2`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub host_id: Option<i64>,
     /// Hosting type code.
     ///
     /// Example `1`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hosting_type: Option<i64>,
     /// Minimum bid price for the instance.
     ///
     /// Example `0.02`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_bid: Option<f64>,
     /// Whether the instance was created via bidding.
     ///
     /// Example `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_bid: Option<bool>,
     /// Base dollars per hour.
     ///
     /// Example `1.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dph_base: Option<f64>,
     /// Total dollars per hour.
     ///
     /// Example `1.0020740740740741`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dph_total: Option<f64>,
     /// Deep learning performance score.
     ///
     /// Example `22.229415`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dlperf: Option<f64>,
     /// DLPerf per total DPH.
     ///
     /// Example `22.183404974866942`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dlperf_per_dphtotal: Option<f64>,
     /// FLOPS per total DPH.
     ///
     /// Example `27.46814902424601`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub flops_per_dphtotal: Option<f64>,
     /// Total FLOPS.
     ///
     /// Example `27.52512`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_flops: Option<f64>,
     /// Instance score.
     ///
     /// Example `22.043656178546772`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
     /// Reliability score.
     ///
     /// Example `0.9993661`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reliability2: Option<f64>,
     /// Operating system version.
     ///
     /// Example `"18.04"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub os_version: Option<String>,
     /// Motherboard name.
     ///
     /// Example `"S7109GM2NR"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mobo_name: Option<String>,
     /// PCIe generation.
     ///
     /// Example `3.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pci_gen: Option<f64>,
     /// PCIe bandwidth in GB/s.
     ///
     /// Example `11.7`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pcie_bw: Option<f64>,
     /// Number of GPUs allocated.
     ///
     /// Example `1`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub num_gpus: Option<i64>,
     /// URL to the logo image.
     ///
     /// Example `"/static/logos/vastai_small2.png"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub logo: Option<String>,
     /// URL to the instance's webpage, if available.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub webpage: Option<String>,
     /// Search pricing details.
     ///
     /// Example `{"gpuCostPerHour":1.0,"diskHour":0.002074074074074074,"totalHour":1.0020740740740741,"discountTotalHour":0,"discountedTotalPerHour":1.0020740740740741}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub search: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
     /// Instance pricing details.
     ///
     /// Example `{"gpuCostPerHour":0,"diskHour":0.002074074074074074,"totalHour":0.002074074074074074,"discountTotalHour":0,"discountedTotalPerHour":0.002074074074074074}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
     /// Storage cost per hour.
     ///
     /// Example `0.14933333333333335`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub storage_cost: Option<f64>,
     /// Total storage cost.
     ///
     /// Example `0.002074074074074074`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub storage_total_cost: Option<f64>,
     /// VRAM cost per hour.
     ///
     /// Example `0.00004079441760601181`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vram_costperhour: Option<f64>,
     /// User's credit balance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub credit_balance: Option<f64>,
     /// User's credit discount.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub credit_discount: Option<f64>,
     /// Maximum credit discount.
     ///
     /// Example `0.4`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub credit_discount_max: Option<f64>,
     /// Client run time in hours.
     ///
     /// Example `1.1`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_run_time: Option<f64>,
     /// Host run time in hours.
     ///
     /// Example `2592000.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub host_run_time: Option<f64>,
     /// Whether the instance is external.
     ///
     /// Example `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub external: Option<bool>,
     /// Time remaining for the instance (if applicable).
     ///
     /// Example `""`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_remaining: Option<String>,
     /// Time remaining for the instance if it is a bid.
     ///
     /// Example `""`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_remaining_isbid: Option<String>,
+}
+
+#[cfg(feature = "instances")]
+impl<'de> serde::Deserialize<'de> for Instance {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = Instance;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Instance")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Instance, __A::Error> {
+                let mut v0: Option<Option<i64>> = None;
+                let mut v1: Option<Option<String>> = None;
+                let mut v2: Option<Option<String>> = None;
+                let mut v3: Option<Option<String>> = None;
+                let mut v4: Option<Option<String>> = None;
+                let mut v5: Option<Option<String>> = None;
+                let mut v6: Option<Option<i64>> = None;
+                let mut v7: Option<Option<String>> = None;
+                let mut v8: Option<Option<String>> = None;
+                let mut v9: Option<Option<String>> = None;
+                let mut v10: Option<Option<Vec<String>>> = None;
+                let mut v11: Option<Option<String>> = None;
+                let mut v12: Option<Option<Vec<String>>> = None;
+                let mut v13: Option<Option<String>> = None;
+                let mut v14: Option<Option<String>> = None;
+                let mut v15: Option<Option<String>> = None;
+                let mut v16: Option<Option<String>> = None;
+                let mut v17: Option<Option<String>> = None;
+                let mut v18: Option<Option<String>> = None;
+                let mut v19: Option<Option<i64>> = None;
+                let mut v20: Option<Option<i64>> = None;
+                let mut v21: Option<Option<i64>> = None;
+                let mut v22: Option<Option<i64>> = None;
+                let mut v23: Option<Option<f64>> = None;
+                let mut v24: Option<Option<f64>> = None;
+                let mut v25: Option<Option<f64>> = None;
+                let mut v26: Option<Option<f64>> = None;
+                let mut v27: Option<Option<String>> = None;
+                let mut v28: Option<Option<i64>> = None;
+                let mut v29: Option<Option<f64>> = None;
+                let mut v30: Option<Option<String>> = None;
+                let mut v31: Option<Option<i64>> = None;
+                let mut v32: Option<Option<f64>> = None;
+                let mut v33: Option<Option<f64>> = None;
+                let mut v34: Option<Option<f64>> = None;
+                let mut v35: Option<Option<f64>> = None;
+                let mut v36: Option<Option<String>> = None;
+                let mut v37: Option<Option<String>> = None;
+                let mut v38: Option<Option<i64>> = None;
+                let mut v39: Option<Option<i64>> = None;
+                let mut v40: Option<Option<f64>> = None;
+                let mut v41: Option<Option<f64>> = None;
+                let mut v42: Option<Option<f64>> = None;
+                let mut v43: Option<Option<i64>> = None;
+                let mut v44: Option<Option<f64>> = None;
+                let mut v45: Option<Option<f64>> = None;
+                let mut v46: Option<Option<String>> = None;
+                let mut v47: Option<Option<f64>> = None;
+                let mut v48: Option<Option<f64>> = None;
+                let mut v49: Option<Option<f64>> = None;
+                let mut v50: Option<Option<f64>> = None;
+                let mut v51: Option<Option<i64>> = None;
+                let mut v52: Option<Option<i64>> = None;
+                let mut v53: Option<Option<i64>> = None;
+                let mut v54: Option<Option<Vec<i64>>> = None;
+                let mut v55: Option<Option<bool>> = None;
+                let mut v56: Option<Option<String>> = None;
+                let mut v57: Option<Option<String>> = None;
+                let mut v58: Option<Option<String>> = None;
+                let mut v59: Option<Option<bool>> = None;
+                let mut v60: Option<Option<i64>> = None;
+                let mut v61: Option<Option<i64>> = None;
+                let mut v62: Option<Option<f64>> = None;
+                let mut v63: Option<Option<bool>> = None;
+                let mut v64: Option<Option<f64>> = None;
+                let mut v65: Option<Option<f64>> = None;
+                let mut v66: Option<Option<f64>> = None;
+                let mut v67: Option<Option<f64>> = None;
+                let mut v68: Option<Option<f64>> = None;
+                let mut v69: Option<Option<f64>> = None;
+                let mut v70: Option<Option<f64>> = None;
+                let mut v71: Option<Option<f64>> = None;
+                let mut v72: Option<Option<String>> = None;
+                let mut v73: Option<Option<String>> = None;
+                let mut v74: Option<Option<f64>> = None;
+                let mut v75: Option<Option<f64>> = None;
+                let mut v76: Option<Option<i64>> = None;
+                let mut v77: Option<Option<String>> = None;
+                let mut v78: Option<Option<String>> = None;
+                let mut v79: Option<
+                    Option<
+                        std::collections::BTreeMap<
+                            String,
+                            sdkgen_runtime::serde_json::Value,
+                        >,
+                    >,
+                > = None;
+                let mut v80: Option<
+                    Option<
+                        std::collections::BTreeMap<
+                            String,
+                            sdkgen_runtime::serde_json::Value,
+                        >,
+                    >,
+                > = None;
+                let mut v81: Option<Option<f64>> = None;
+                let mut v82: Option<Option<f64>> = None;
+                let mut v83: Option<Option<f64>> = None;
+                let mut v84: Option<Option<f64>> = None;
+                let mut v85: Option<Option<f64>> = None;
+                let mut v86: Option<Option<f64>> = None;
+                let mut v87: Option<Option<f64>> = None;
+                let mut v88: Option<Option<f64>> = None;
+                let mut v89: Option<Option<bool>> = None;
+                let mut v90: Option<Option<String>> = None;
+                let mut v91: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => sdkgen_runtime::de::field(&mut map, &mut v0, "id")?,
+                        "actual_status" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v1,
+                                "actual_status",
+                            )?
+                        }
+                        "intended_status" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v2,
+                                "intended_status",
+                            )?
+                        }
+                        "cur_state" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "cur_state")?
+                        }
+                        "next_state" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v4, "next_state")?
+                        }
+                        "label" => sdkgen_runtime::de::field(&mut map, &mut v5, "label")?,
+                        "template_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v6, "template_id")?
+                        }
+                        "template_hash_id" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v7,
+                                "template_hash_id",
+                            )?
+                        }
+                        "template_name" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v8,
+                                "template_name",
+                            )?
+                        }
+                        "image_uuid" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v9, "image_uuid")?
+                        }
+                        "image_args" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v10, "image_args")?
+                        }
+                        "image_runtype" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v11,
+                                "image_runtype",
+                            )?
+                        }
+                        "extra_env" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v12, "extra_env")?
+                        }
+                        "onstart" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v13, "onstart")?
+                        }
+                        "jupyter_token" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v14,
+                                "jupyter_token",
+                            )?
+                        }
+                        "status_msg" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v15, "status_msg")?
+                        }
+                        "local_ipaddrs" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v16,
+                                "local_ipaddrs",
+                            )?
+                        }
+                        "ssh_host" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v17, "ssh_host")?
+                        }
+                        "ssh_idx" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v18, "ssh_idx")?
+                        }
+                        "ssh_port" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v19, "ssh_port")?
+                        }
+                        "machine_dir_ssh_port" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v20,
+                                "machine_dir_ssh_port",
+                            )?
+                        }
+                        "machine_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v21, "machine_id")?
+                        }
+                        "bundle_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v22, "bundle_id")?
+                        }
+                        "start_date" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v23, "start_date")?
+                        }
+                        "end_date" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v24, "end_date")?
+                        }
+                        "uptime_mins" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v25, "uptime_mins")?
+                        }
+                        "duration" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v26, "duration")?
+                        }
+                        "cpu_arch" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v27, "cpu_arch")?
+                        }
+                        "cpu_cores" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v28, "cpu_cores")?
+                        }
+                        "cpu_cores_effective" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v29,
+                                "cpu_cores_effective",
+                            )?
+                        }
+                        "cpu_name" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v30, "cpu_name")?
+                        }
+                        "cpu_ram" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v31, "cpu_ram")?
+                        }
+                        "cpu_util" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v32, "cpu_util")?
+                        }
+                        "mem_limit" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v33, "mem_limit")?
+                        }
+                        "mem_usage" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v34, "mem_usage")?
+                        }
+                        "vmem_usage" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v35, "vmem_usage")?
+                        }
+                        "gpu_name" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v36, "gpu_name")?
+                        }
+                        "gpu_arch" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v37, "gpu_arch")?
+                        }
+                        "gpu_totalram" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v38,
+                                "gpu_totalram",
+                            )?
+                        }
+                        "gpu_ram" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v39, "gpu_ram")?
+                        }
+                        "gpu_util" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v40, "gpu_util")?
+                        }
+                        "gpu_temp" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v41, "gpu_temp")?
+                        }
+                        "gpu_frac" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v42, "gpu_frac")?
+                        }
+                        "gpu_lanes" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v43, "gpu_lanes")?
+                        }
+                        "gpu_mem_bw" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v44, "gpu_mem_bw")?
+                        }
+                        "bw_nvlink" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v45, "bw_nvlink")?
+                        }
+                        "disk_name" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v46, "disk_name")?
+                        }
+                        "disk_space" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v47, "disk_space")?
+                        }
+                        "disk_bw" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v48, "disk_bw")?
+                        }
+                        "disk_util" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v49, "disk_util")?
+                        }
+                        "disk_usage" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v50, "disk_usage")?
+                        }
+                        "direct_port_count" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v51,
+                                "direct_port_count",
+                            )?
+                        }
+                        "direct_port_start" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v52,
+                                "direct_port_start",
+                            )?
+                        }
+                        "direct_port_end" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v53,
+                                "direct_port_end",
+                            )?
+                        }
+                        "ports" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v54, "ports")?
+                        }
+                        "static_ip" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v55, "static_ip")?
+                        }
+                        "public_ipaddr" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v56,
+                                "public_ipaddr",
+                            )?
+                        }
+                        "geolocation" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v57, "geolocation")?
+                        }
+                        "verification" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v58,
+                                "verification",
+                            )?
+                        }
+                        "rentable" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v59, "rentable")?
+                        }
+                        "host_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v60, "host_id")?
+                        }
+                        "hosting_type" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v61,
+                                "hosting_type",
+                            )?
+                        }
+                        "min_bid" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v62, "min_bid")?
+                        }
+                        "is_bid" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v63, "is_bid")?
+                        }
+                        "dph_base" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v64, "dph_base")?
+                        }
+                        "dph_total" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v65, "dph_total")?
+                        }
+                        "dlperf" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v66, "dlperf")?
+                        }
+                        "dlperf_per_dphtotal" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v67,
+                                "dlperf_per_dphtotal",
+                            )?
+                        }
+                        "flops_per_dphtotal" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v68,
+                                "flops_per_dphtotal",
+                            )?
+                        }
+                        "total_flops" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v69, "total_flops")?
+                        }
+                        "score" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v70, "score")?
+                        }
+                        "reliability2" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v71,
+                                "reliability2",
+                            )?
+                        }
+                        "os_version" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v72, "os_version")?
+                        }
+                        "mobo_name" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v73, "mobo_name")?
+                        }
+                        "pci_gen" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v74, "pci_gen")?
+                        }
+                        "pcie_bw" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v75, "pcie_bw")?
+                        }
+                        "num_gpus" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v76, "num_gpus")?
+                        }
+                        "logo" => sdkgen_runtime::de::field(&mut map, &mut v77, "logo")?,
+                        "webpage" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v78, "webpage")?
+                        }
+                        "search" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v79, "search")?
+                        }
+                        "instance" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v80, "instance")?
+                        }
+                        "storage_cost" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v81,
+                                "storage_cost",
+                            )?
+                        }
+                        "storage_total_cost" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v82,
+                                "storage_total_cost",
+                            )?
+                        }
+                        "vram_costperhour" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v83,
+                                "vram_costperhour",
+                            )?
+                        }
+                        "credit_balance" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v84,
+                                "credit_balance",
+                            )?
+                        }
+                        "credit_discount" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v85,
+                                "credit_discount",
+                            )?
+                        }
+                        "credit_discount_max" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v86,
+                                "credit_discount_max",
+                            )?
+                        }
+                        "client_run_time" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v87,
+                                "client_run_time",
+                            )?
+                        }
+                        "host_run_time" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v88,
+                                "host_run_time",
+                            )?
+                        }
+                        "external" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v89, "external")?
+                        }
+                        "time_remaining" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v90,
+                                "time_remaining",
+                            )?
+                        }
+                        "time_remaining_isbid" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v91,
+                                "time_remaining_isbid",
+                            )?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Instance {
+                    id: v0.flatten(),
+                    actual_status: v1.flatten(),
+                    intended_status: v2.flatten(),
+                    cur_state: v3.flatten(),
+                    next_state: v4.flatten(),
+                    label: v5.flatten(),
+                    template_id: v6.flatten(),
+                    template_hash_id: v7.flatten(),
+                    template_name: v8.flatten(),
+                    image_uuid: v9.flatten(),
+                    image_args: v10.flatten(),
+                    image_runtype: v11.flatten(),
+                    extra_env: v12.flatten(),
+                    onstart: v13.flatten(),
+                    jupyter_token: v14.flatten(),
+                    status_msg: v15.flatten(),
+                    local_ipaddrs: v16.flatten(),
+                    ssh_host: v17.flatten(),
+                    ssh_idx: v18.flatten(),
+                    ssh_port: v19.flatten(),
+                    machine_dir_ssh_port: v20.flatten(),
+                    machine_id: v21.flatten(),
+                    bundle_id: v22.flatten(),
+                    start_date: v23.flatten(),
+                    end_date: v24.flatten(),
+                    uptime_mins: v25.flatten(),
+                    duration: v26.flatten(),
+                    cpu_arch: v27.flatten(),
+                    cpu_cores: v28.flatten(),
+                    cpu_cores_effective: v29.flatten(),
+                    cpu_name: v30.flatten(),
+                    cpu_ram: v31.flatten(),
+                    cpu_util: v32.flatten(),
+                    mem_limit: v33.flatten(),
+                    mem_usage: v34.flatten(),
+                    vmem_usage: v35.flatten(),
+                    gpu_name: v36.flatten(),
+                    gpu_arch: v37.flatten(),
+                    gpu_totalram: v38.flatten(),
+                    gpu_ram: v39.flatten(),
+                    gpu_util: v40.flatten(),
+                    gpu_temp: v41.flatten(),
+                    gpu_frac: v42.flatten(),
+                    gpu_lanes: v43.flatten(),
+                    gpu_mem_bw: v44.flatten(),
+                    bw_nvlink: v45.flatten(),
+                    disk_name: v46.flatten(),
+                    disk_space: v47.flatten(),
+                    disk_bw: v48.flatten(),
+                    disk_util: v49.flatten(),
+                    disk_usage: v50.flatten(),
+                    direct_port_count: v51.flatten(),
+                    direct_port_start: v52.flatten(),
+                    direct_port_end: v53.flatten(),
+                    ports: v54.flatten(),
+                    static_ip: v55.flatten(),
+                    public_ipaddr: v56.flatten(),
+                    geolocation: v57.flatten(),
+                    verification: v58.flatten(),
+                    rentable: v59.flatten(),
+                    host_id: v60.flatten(),
+                    hosting_type: v61.flatten(),
+                    min_bid: v62.flatten(),
+                    is_bid: v63.flatten(),
+                    dph_base: v64.flatten(),
+                    dph_total: v65.flatten(),
+                    dlperf: v66.flatten(),
+                    dlperf_per_dphtotal: v67.flatten(),
+                    flops_per_dphtotal: v68.flatten(),
+                    total_flops: v69.flatten(),
+                    score: v70.flatten(),
+                    reliability2: v71.flatten(),
+                    os_version: v72.flatten(),
+                    mobo_name: v73.flatten(),
+                    pci_gen: v74.flatten(),
+                    pcie_bw: v75.flatten(),
+                    num_gpus: v76.flatten(),
+                    logo: v77.flatten(),
+                    webpage: v78.flatten(),
+                    search: v79.flatten(),
+                    instance: v80.flatten(),
+                    storage_cost: v81.flatten(),
+                    storage_total_cost: v82.flatten(),
+                    vram_costperhour: v83.flatten(),
+                    credit_balance: v84.flatten(),
+                    credit_discount: v85.flatten(),
+                    credit_discount_max: v86.flatten(),
+                    client_run_time: v87.flatten(),
+                    host_run_time: v88.flatten(),
+                    external: v89.flatten(),
+                    time_remaining: v90.flatten(),
+                    time_remaining_isbid: v91.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Values this client does not know decode as [`InstanceState::Unknown`] and encode back unchanged.
@@ -3019,18 +6807,50 @@ impl serde::Serialize for InstanceState {
 
 #[cfg(feature = "instances")]
 impl<'de> serde::Deserialize<'de> for InstanceState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         sdkgen_runtime::deserialize_str_enum(deserializer)
     }
 }
 
 #[cfg(feature = "team")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct InviteTeamMemberBadRequest {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub msg: Option<InviteTeamMemberBadRequestMsg>,
+}
+
+#[cfg(feature = "team")]
+impl<'de> serde::Deserialize<'de> for InviteTeamMemberBadRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = InviteTeamMemberBadRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct InviteTeamMemberBadRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<InviteTeamMemberBadRequest, __A::Error> {
+                let mut v0: Option<Option<InviteTeamMemberBadRequestMsg>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "msg" => sdkgen_runtime::de::field(&mut map, &mut v0, "msg")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(InviteTeamMemberBadRequest {
+                    msg: v0.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Values this client does not know decode as [`InviteTeamMemberBadRequestMsg::Unknown`] and encode back unchanged.
@@ -3105,15 +6925,15 @@ impl serde::Serialize for InviteTeamMemberBadRequestMsg {
 
 #[cfg(feature = "team")]
 impl<'de> serde::Deserialize<'de> for InviteTeamMemberBadRequestMsg {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         sdkgen_runtime::deserialize_str_enum(deserializer)
     }
 }
 
 #[cfg(feature = "team")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct InviteTeamMemberRequest {
     /// Email address of the user to invite
     ///
@@ -3125,122 +6945,538 @@ pub struct InviteTeamMemberRequest {
     pub role: String,
 }
 
+#[cfg(feature = "team")]
+impl<'de> serde::Deserialize<'de> for InviteTeamMemberRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = InviteTeamMemberRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct InviteTeamMemberRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<InviteTeamMemberRequest, __A::Error> {
+                let mut v0: Option<String> = None;
+                let mut v1: Option<String> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "email" => sdkgen_runtime::de::field(&mut map, &mut v0, "email")?,
+                        "role" => sdkgen_runtime::de::field(&mut map, &mut v1, "role")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(InviteTeamMemberRequest {
+                    email: sdkgen_runtime::de::required(v0, "email")?,
+                    role: sdkgen_runtime::de::required(v1, "role")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "volumes")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Limit {
     /// Maximum number of results to return
     ///
     /// Default `64`; example `100`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
 }
 
+#[cfg(feature = "volumes")]
+impl<'de> serde::Deserialize<'de> for Limit {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = Limit;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Limit")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Limit, __A::Error> {
+                let mut v0: Option<Option<i64>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "limit" => sdkgen_runtime::de::field(&mut map, &mut v0, "limit")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Limit { limit: v0.flatten() })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "machines")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListMachineRequest {
     /// ID of the machine to list
     pub machine: i64,
     /// Price per GPU per hour
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_gpu: Option<f64>,
     /// Price per GB of disk storage
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_disk: Option<f64>,
     /// Price per GB of upload bandwidth
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_inetu: Option<f64>,
     /// Price per GB of download bandwidth
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_inetd: Option<f64>,
     /// Minimum bid price allowed
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_min_bid: Option<f64>,
     /// Minimum number of GPUs that must be rented together
     ///
     /// Default `1`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_chunk: Option<i64>,
     /// Unix timestamp for when the listing expires
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date: Option<f64>,
     /// Maximum discount rate allowed for prepaid credits
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub credit_discount_max: Option<f64>,
 }
 
 #[cfg(feature = "machines")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListMachineRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ListMachineRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ListMachineRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ListMachineRequest, __A::Error> {
+                let mut v0: Option<i64> = None;
+                let mut v1: Option<Option<f64>> = None;
+                let mut v2: Option<Option<f64>> = None;
+                let mut v3: Option<Option<f64>> = None;
+                let mut v4: Option<Option<f64>> = None;
+                let mut v5: Option<Option<f64>> = None;
+                let mut v6: Option<Option<i64>> = None;
+                let mut v7: Option<Option<f64>> = None;
+                let mut v8: Option<Option<f64>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "machine" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "machine")?
+                        }
+                        "price_gpu" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "price_gpu")?
+                        }
+                        "price_disk" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "price_disk")?
+                        }
+                        "price_inetu" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "price_inetu")?
+                        }
+                        "price_inetd" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v4, "price_inetd")?
+                        }
+                        "price_min_bid" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v5,
+                                "price_min_bid",
+                            )?
+                        }
+                        "min_chunk" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v6, "min_chunk")?
+                        }
+                        "end_date" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v7, "end_date")?
+                        }
+                        "credit_discount_max" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v8,
+                                "credit_discount_max",
+                            )?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ListMachineRequest {
+                    machine: sdkgen_runtime::de::required(v0, "machine")?,
+                    price_gpu: v1.flatten(),
+                    price_disk: v2.flatten(),
+                    price_inetu: v3.flatten(),
+                    price_inetd: v4.flatten(),
+                    price_min_bid: v5.flatten(),
+                    min_chunk: v6.flatten(),
+                    end_date: v7.flatten(),
+                    credit_discount_max: v8.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "machines")]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListMachineResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// Number of client contracts extended to new end date
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub extended: Option<i64>,
     /// Status message if success is false
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
 }
 
+#[cfg(feature = "machines")]
+impl<'de> serde::Deserialize<'de> for ListMachineResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ListMachineResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ListMachineResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ListMachineResponse, __A::Error> {
+                let mut v0: Option<Option<bool>> = None;
+                let mut v1: Option<Option<i64>> = None;
+                let mut v2: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "success")?
+                        }
+                        "extended" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "extended")?
+                        }
+                        "msg" => sdkgen_runtime::de::field(&mut map, &mut v2, "msg")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ListMachineResponse {
+                    success: v0.flatten(),
+                    extended: v1.flatten(),
+                    msg: v2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "notifications")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ListNotificationTypesResponse {
     /// Example `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub notification_types: Option<Vec<NotificationType>>,
 }
 
 #[cfg(feature = "notifications")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListNotificationTypesResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ListNotificationTypesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ListNotificationTypesResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ListNotificationTypesResponse, __A::Error> {
+                let mut v0: Option<Option<bool>> = None;
+                let mut v1: Option<Option<Vec<NotificationType>>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "success")?
+                        }
+                        "notification_types" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v1,
+                                "notification_types",
+                            )?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ListNotificationTypesResponse {
+                    success: v0.flatten(),
+                    notification_types: v1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "notifications")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListNotificationWebhooksResponse {
     /// Example `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub webhooks: Option<Vec<NotificationWebhook>>,
 }
 
+#[cfg(feature = "notifications")]
+impl<'de> serde::Deserialize<'de> for ListNotificationWebhooksResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ListNotificationWebhooksResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ListNotificationWebhooksResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ListNotificationWebhooksResponse, __A::Error> {
+                let mut v0: Option<Option<bool>> = None;
+                let mut v1: Option<Option<Vec<NotificationWebhook>>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "success")?
+                        }
+                        "webhooks" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "webhooks")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ListNotificationWebhooksResponse {
+                    success: v0.flatten(),
+                    webhooks: v1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "volumes")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListVolumesResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub volumes: Option<Vec<Volume>>,
 }
 
+#[cfg(feature = "volumes")]
+impl<'de> serde::Deserialize<'de> for ListVolumesResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ListVolumesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ListVolumesResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ListVolumesResponse, __A::Error> {
+                let mut v0: Option<Option<Vec<Volume>>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "volumes" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "volumes")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ListVolumesResponse {
+                    volumes: v0.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "serverless")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct LogsResponseVariant1 {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub logs: Option<String>,
 }
 
+#[cfg(feature = "serverless")]
+impl<'de> serde::Deserialize<'de> for LogsResponseVariant1 {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = LogsResponseVariant1;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct LogsResponseVariant1")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<LogsResponseVariant1, __A::Error> {
+                let mut v0: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "logs" => sdkgen_runtime::de::field(&mut map, &mut v0, "logs")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(LogsResponseVariant1 {
+                    logs: v0.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "machines")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct MachineIdUserIdResponse {
     /// Example `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub machine_id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<i64>,
+}
+
+#[cfg(feature = "machines")]
+impl<'de> serde::Deserialize<'de> for MachineIdUserIdResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = MachineIdUserIdResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct MachineIdUserIdResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<MachineIdUserIdResponse, __A::Error> {
+                let mut v0: Option<Option<bool>> = None;
+                let mut v1: Option<Option<i64>> = None;
+                let mut v2: Option<Option<i64>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "success")?
+                        }
+                        "machine_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "machine_id")?
+                        }
+                        "user_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "user_id")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(MachineIdUserIdResponse {
+                    success: v0.flatten(),
+                    machine_id: v1.flatten(),
+                    user_id: v2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// At least one of these parameters should be provided
 #[cfg(feature = "instances")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ManageInstanceRequest {
     /// Change instance state (optional)
     ///
     /// Example `"stopped"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<InstanceState>,
     /// Text label to assign to the instance (optional)
     ///
     /// Length `..=1024`; example `"My ML Training Job"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+}
+
+#[cfg(feature = "instances")]
+impl<'de> serde::Deserialize<'de> for ManageInstanceRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ManageInstanceRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ManageInstanceRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ManageInstanceRequest, __A::Error> {
+                let mut v0: Option<Option<InstanceState>> = None;
+                let mut v1: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "state" => sdkgen_runtime::de::field(&mut map, &mut v0, "state")?,
+                        "label" => sdkgen_runtime::de::field(&mut map, &mut v1, "label")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ManageInstanceRequest {
+                    state: v0.flatten(),
+                    label: v1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "instances")]
@@ -3263,10 +7499,40 @@ impl sdkgen_runtime::Constrained for ManageInstanceRequest {
 }
 
 #[cfg(any(feature = "accounts", feature = "team"))]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct MsgBody {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
+}
+
+#[cfg(any(feature = "accounts", feature = "team"))]
+impl<'de> serde::Deserialize<'de> for MsgBody {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = MsgBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct MsgBody")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<MsgBody, __A::Error> {
+                let mut v0: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "msg" => sdkgen_runtime::de::field(&mut map, &mut v0, "msg")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(MsgBody { msg: v0.flatten() })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "notifications")]
@@ -3275,43 +7541,157 @@ pub type NotificationPreferences = std::collections::BTreeMap<
     std::collections::BTreeMap<String, std::collections::BTreeMap<String, bool>>,
 >;
 #[cfg(feature = "notifications")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct NotificationPreferencesResponse {
     /// Example `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub notification_preferences: Option<NotificationPreferences>,
 }
 
 #[cfg(feature = "notifications")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for NotificationPreferencesResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = NotificationPreferencesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NotificationPreferencesResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<NotificationPreferencesResponse, __A::Error> {
+                let mut v0: Option<Option<bool>> = None;
+                let mut v1: Option<Option<NotificationPreferences>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "success")?
+                        }
+                        "notification_preferences" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v1,
+                                "notification_preferences",
+                            )?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(NotificationPreferencesResponse {
+                    success: v0.flatten(),
+                    notification_preferences: v1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "notifications")]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct NotificationType {
     /// Full notification type key.
     ///
     /// Example `"client:low_credit"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Example `"low_credit"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub context: Option<NotificationTypeContext>,
     /// Example `"billing"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub topic: Option<String>,
     /// Example `"billing"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     /// Example `"Low balance notifications"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Example `{"email":true,"webhooks":false}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_preferences: Option<std::collections::BTreeMap<String, bool>>,
     /// Example `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mandatory_email: Option<bool>,
+}
+
+#[cfg(feature = "notifications")]
+impl<'de> serde::Deserialize<'de> for NotificationType {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = NotificationType;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NotificationType")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<NotificationType, __A::Error> {
+                let mut v0: Option<Option<String>> = None;
+                let mut v1: Option<Option<String>> = None;
+                let mut v2: Option<Option<NotificationTypeContext>> = None;
+                let mut v3: Option<Option<String>> = None;
+                let mut v4: Option<Option<String>> = None;
+                let mut v5: Option<Option<String>> = None;
+                let mut v6: Option<Option<std::collections::BTreeMap<String, bool>>> = None;
+                let mut v7: Option<Option<bool>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "key" => sdkgen_runtime::de::field(&mut map, &mut v0, "key")?,
+                        "slug" => sdkgen_runtime::de::field(&mut map, &mut v1, "slug")?,
+                        "context" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "context")?
+                        }
+                        "topic" => sdkgen_runtime::de::field(&mut map, &mut v3, "topic")?,
+                        "category" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v4, "category")?
+                        }
+                        "display_name" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v5, "display_name")?
+                        }
+                        "default_preferences" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v6,
+                                "default_preferences",
+                            )?
+                        }
+                        "mandatory_email" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v7,
+                                "mandatory_email",
+                            )?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(NotificationType {
+                    key: v0.flatten(),
+                    slug: v1.flatten(),
+                    context: v2.flatten(),
+                    topic: v3.flatten(),
+                    category: v4.flatten(),
+                    display_name: v5.flatten(),
+                    default_preferences: v6.flatten(),
+                    mandatory_email: v7.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Values this client does not know decode as [`NotificationTypeContext::Unknown`] and encode back unchanged.
@@ -3374,49 +7754,151 @@ impl serde::Serialize for NotificationTypeContext {
 
 #[cfg(feature = "notifications")]
 impl<'de> serde::Deserialize<'de> for NotificationTypeContext {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         sdkgen_runtime::deserialize_str_enum(deserializer)
     }
 }
 
 #[cfg(feature = "notifications")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct NotificationWebhook {
     /// Example `42`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Example `123`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<i64>,
     /// Example `"Ops notifications"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Example `"https://example.com/vast/webhooks"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_url: Option<String>,
     /// Example `["client:low_credit","host:machine_offline"]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_types: Option<Vec<String>>,
     /// Example `1772490000.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<f64>,
     /// Example `1772490000.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<f64>,
 }
 
 #[cfg(feature = "notifications")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for NotificationWebhook {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = NotificationWebhook;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NotificationWebhook")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<NotificationWebhook, __A::Error> {
+                let mut v0: Option<Option<i64>> = None;
+                let mut v1: Option<Option<i64>> = None;
+                let mut v2: Option<Option<String>> = None;
+                let mut v3: Option<Option<String>> = None;
+                let mut v4: Option<Option<Vec<String>>> = None;
+                let mut v5: Option<Option<f64>> = None;
+                let mut v6: Option<Option<f64>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => sdkgen_runtime::de::field(&mut map, &mut v0, "id")?,
+                        "user_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "user_id")?
+                        }
+                        "name" => sdkgen_runtime::de::field(&mut map, &mut v2, "name")?,
+                        "webhook_url" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "webhook_url")?
+                        }
+                        "event_types" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v4, "event_types")?
+                        }
+                        "created_at" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v5, "created_at")?
+                        }
+                        "updated_at" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v6, "updated_at")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(NotificationWebhook {
+                    id: v0.flatten(),
+                    user_id: v1.flatten(),
+                    name: v2.flatten(),
+                    webhook_url: v3.flatten(),
+                    event_types: v4.flatten(),
+                    created_at: v5.flatten(),
+                    updated_at: v6.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "notifications")]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct NotificationWebhookCreateRequest {
     /// Length `..=120`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Length `..=2048`.
     pub webhook_url: String,
     /// Items `1..`.
     pub event_types: Vec<String>,
+}
+
+#[cfg(feature = "notifications")]
+impl<'de> serde::Deserialize<'de> for NotificationWebhookCreateRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = NotificationWebhookCreateRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NotificationWebhookCreateRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<NotificationWebhookCreateRequest, __A::Error> {
+                let mut v0: Option<Option<String>> = None;
+                let mut v1: Option<String> = None;
+                let mut v2: Option<Vec<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "name" => sdkgen_runtime::de::field(&mut map, &mut v0, "name")?,
+                        "webhook_url" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "webhook_url")?
+                        }
+                        "event_types" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "event_types")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(NotificationWebhookCreateRequest {
+                    name: v0.flatten(),
+                    webhook_url: sdkgen_runtime::de::required(v1, "webhook_url")?,
+                    event_types: sdkgen_runtime::de::required(v2, "event_types")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "notifications")]
@@ -3461,17 +7943,59 @@ impl sdkgen_runtime::Constrained for NotificationWebhookCreateRequest {
 }
 
 #[cfg(feature = "notifications")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct NotificationWebhookUpdateRequest {
     /// Length `..=120`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Length `..=2048`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_url: Option<String>,
     /// Items `1..`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_types: Option<Vec<String>>,
+}
+
+#[cfg(feature = "notifications")]
+impl<'de> serde::Deserialize<'de> for NotificationWebhookUpdateRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = NotificationWebhookUpdateRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NotificationWebhookUpdateRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<NotificationWebhookUpdateRequest, __A::Error> {
+                let mut v0: Option<Option<String>> = None;
+                let mut v1: Option<Option<String>> = None;
+                let mut v2: Option<Option<Vec<String>>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "name" => sdkgen_runtime::de::field(&mut map, &mut v0, "name")?,
+                        "webhook_url" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "webhook_url")?
+                        }
+                        "event_types" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "event_types")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(NotificationWebhookUpdateRequest {
+                    name: v0.flatten(),
+                    webhook_url: v1.flatten(),
+                    event_types: v2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "notifications")]
@@ -3520,38 +8044,107 @@ impl sdkgen_runtime::Constrained for NotificationWebhookUpdateRequest {
 }
 
 #[cfg(feature = "notifications")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct NotificationWebhookWithSecret {
     /// Example `42`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Example `123`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<i64>,
     /// Example `"Ops notifications"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Example `"https://example.com/vast/webhooks"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_url: Option<String>,
     /// Example `["client:low_credit","host:machine_offline"]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_types: Option<Vec<String>>,
     /// Example `1772490000.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<f64>,
     /// Example `1772490000.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<f64>,
     /// Secret used to verify `X-Vast-Signature-256`.
     ///
     /// Example `"<WEBHOOK_SECRET>"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_secret: Option<String>,
 }
 
+#[cfg(feature = "notifications")]
+impl<'de> serde::Deserialize<'de> for NotificationWebhookWithSecret {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = NotificationWebhookWithSecret;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NotificationWebhookWithSecret")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<NotificationWebhookWithSecret, __A::Error> {
+                let mut v0: Option<Option<i64>> = None;
+                let mut v1: Option<Option<i64>> = None;
+                let mut v2: Option<Option<String>> = None;
+                let mut v3: Option<Option<String>> = None;
+                let mut v4: Option<Option<Vec<String>>> = None;
+                let mut v5: Option<Option<f64>> = None;
+                let mut v6: Option<Option<f64>> = None;
+                let mut v7: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => sdkgen_runtime::de::field(&mut map, &mut v0, "id")?,
+                        "user_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "user_id")?
+                        }
+                        "name" => sdkgen_runtime::de::field(&mut map, &mut v2, "name")?,
+                        "webhook_url" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "webhook_url")?
+                        }
+                        "event_types" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v4, "event_types")?
+                        }
+                        "created_at" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v5, "created_at")?
+                        }
+                        "updated_at" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v6, "updated_at")?
+                        }
+                        "webhook_secret" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v7,
+                                "webhook_secret",
+                            )?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(NotificationWebhookWithSecret {
+                    id: v0.flatten(),
+                    user_id: v1.flatten(),
+                    name: v2.flatten(),
+                    webhook_url: v3.flatten(),
+                    event_types: v4.flatten(),
+                    created_at: v5.flatten(),
+                    updated_at: v6.flatten(),
+                    webhook_secret: v7.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "instances")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PrepayInstanceRequest {
     /// Amount of credits to prepay
     ///
@@ -3560,21 +8153,103 @@ pub struct PrepayInstanceRequest {
 }
 
 #[cfg(feature = "instances")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for PrepayInstanceRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PrepayInstanceRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PrepayInstanceRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<PrepayInstanceRequest, __A::Error> {
+                let mut v0: Option<f64> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "amount" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "amount")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PrepayInstanceRequest {
+                    amount: sdkgen_runtime::de::required(v0, "amount")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "instances")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PrepayInstanceResponse {
     /// Example `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// Number of months the prepayment will cover
     ///
     /// Example `3.5`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub timescale: Option<f64>,
     /// Applied discount rate (0.0-0.4)
     ///
     /// Example `0.3`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount_rate: Option<f64>,
+}
+
+#[cfg(feature = "instances")]
+impl<'de> serde::Deserialize<'de> for PrepayInstanceResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PrepayInstanceResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PrepayInstanceResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<PrepayInstanceResponse, __A::Error> {
+                let mut v0: Option<Option<bool>> = None;
+                let mut v1: Option<Option<f64>> = None;
+                let mut v2: Option<Option<f64>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "success")?
+                        }
+                        "timescale" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "timescale")?
+                        }
+                        "discount_rate" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v2,
+                                "discount_rate",
+                            )?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PrepayInstanceResponse {
+                    success: v0.flatten(),
+                    timescale: v1.flatten(),
+                    discount_rate: v2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(
@@ -3588,23 +8263,107 @@ pub struct PrepayInstanceResponse {
         feature = "volumes"
     )
 )]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct RateLimitError {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
 }
 
+#[cfg(
+    any(
+        feature = "accounts",
+        feature = "billing",
+        feature = "instances",
+        feature = "machines",
+        feature = "search",
+        feature = "serverless",
+        feature = "volumes"
+    )
+)]
+impl<'de> serde::Deserialize<'de> for RateLimitError {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = RateLimitError;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RateLimitError")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<RateLimitError, __A::Error> {
+                let mut v0: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "detail" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "detail")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RateLimitError {
+                    detail: v0.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "instances")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct RecycleInstanceBadRequest {
     /// Example `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<RecycleInstanceBadRequestError>,
     /// Example `"Invalid instance id."`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
+}
+
+#[cfg(feature = "instances")]
+impl<'de> serde::Deserialize<'de> for RecycleInstanceBadRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = RecycleInstanceBadRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RecycleInstanceBadRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<RecycleInstanceBadRequest, __A::Error> {
+                let mut v0: Option<Option<bool>> = None;
+                let mut v1: Option<Option<RecycleInstanceBadRequestError>> = None;
+                let mut v2: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "success")?
+                        }
+                        "error" => sdkgen_runtime::de::field(&mut map, &mut v1, "error")?,
+                        "msg" => sdkgen_runtime::de::field(&mut map, &mut v2, "msg")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RecycleInstanceBadRequest {
+                    success: v0.flatten(),
+                    error: v1.flatten(),
+                    msg: v2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Values this client does not know decode as [`RecycleInstanceBadRequestError::Unknown`] and encode back unchanged.
@@ -3663,22 +8422,61 @@ impl serde::Serialize for RecycleInstanceBadRequestError {
 
 #[cfg(feature = "instances")]
 impl<'de> serde::Deserialize<'de> for RecycleInstanceBadRequestError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         sdkgen_runtime::deserialize_str_enum(deserializer)
     }
 }
 
 #[cfg(feature = "team")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct RemoveTeamMemberNotFound {
     /// Example `"failure"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<RemoveTeamMemberNotFoundStatus>,
     /// Example `"No user was removed from the team."`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+
+#[cfg(feature = "team")]
+impl<'de> serde::Deserialize<'de> for RemoveTeamMemberNotFound {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = RemoveTeamMemberNotFound;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RemoveTeamMemberNotFound")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<RemoveTeamMemberNotFound, __A::Error> {
+                let mut v0: Option<Option<RemoveTeamMemberNotFoundStatus>> = None;
+                let mut v1: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "status" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "status")?
+                        }
+                        "message" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "message")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RemoveTeamMemberNotFound {
+                    status: v0.flatten(),
+                    message: v1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Values this client does not know decode as [`RemoveTeamMemberNotFoundStatus::Unknown`] and encode back unchanged.
@@ -3737,25 +8535,64 @@ impl serde::Serialize for RemoveTeamMemberNotFoundStatus {
 
 #[cfg(feature = "team")]
 impl<'de> serde::Deserialize<'de> for RemoveTeamMemberNotFoundStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         sdkgen_runtime::deserialize_str_enum(deserializer)
     }
 }
 
 #[cfg(feature = "team")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct RemoveTeamResponseResponse {
     /// Example `"success"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<ResponseStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
+#[cfg(feature = "team")]
+impl<'de> serde::Deserialize<'de> for RemoveTeamResponseResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = RemoveTeamResponseResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RemoveTeamResponseResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<RemoveTeamResponseResponse, __A::Error> {
+                let mut v0: Option<Option<ResponseStatus>> = None;
+                let mut v1: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "status" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "status")?
+                        }
+                        "message" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "message")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RemoveTeamResponseResponse {
+                    status: v0.flatten(),
+                    message: v1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "volumes")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct RentVolumeRequest {
     /// ID for the volume
     ///
@@ -3764,21 +8601,95 @@ pub struct RentVolumeRequest {
     /// Size in GB (Defaults to 15)
     ///
     /// Example `15`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
 
 #[cfg(feature = "volumes")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for RentVolumeRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = RentVolumeRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RentVolumeRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<RentVolumeRequest, __A::Error> {
+                let mut v0: Option<i64> = None;
+                let mut v1: Option<Option<i64>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => sdkgen_runtime::de::field(&mut map, &mut v0, "id")?,
+                        "size" => sdkgen_runtime::de::field(&mut map, &mut v1, "size")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RentVolumeRequest {
+                    id: sdkgen_runtime::de::required(v0, "id")?,
+                    size: v1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "volumes")]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct RentVolumeResponse {
     /// Example `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// Name of the created/resized volume
     ///
     /// Example `"V.20118481"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub volume_name: Option<String>,
+}
+
+#[cfg(feature = "volumes")]
+impl<'de> serde::Deserialize<'de> for RentVolumeResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = RentVolumeResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RentVolumeResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<RentVolumeResponse, __A::Error> {
+                let mut v0: Option<Option<bool>> = None;
+                let mut v1: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "success")?
+                        }
+                        "volume_name" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "volume_name")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RentVolumeResponse {
+                    success: v0.flatten(),
+                    volume_name: v1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Values this client does not know decode as [`ResponseStatus::Unknown`] and encode back unchanged.
@@ -3837,32 +8748,103 @@ impl serde::Serialize for ResponseStatus {
 
 #[cfg(feature = "team")]
 impl<'de> serde::Deserialize<'de> for ResponseStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         sdkgen_runtime::deserialize_str_enum(deserializer)
     }
 }
 
 #[cfg(feature = "notifications")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct RotateNotificationWebhookSecretResponse {
     /// Example `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook: Option<NotificationWebhookWithSecret>,
 }
 
+#[cfg(feature = "notifications")]
+impl<'de> serde::Deserialize<'de> for RotateNotificationWebhookSecretResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = RotateNotificationWebhookSecretResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RotateNotificationWebhookSecretResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<RotateNotificationWebhookSecretResponse, __A::Error> {
+                let mut v0: Option<Option<bool>> = None;
+                let mut v1: Option<Option<NotificationWebhookWithSecret>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "success")?
+                        }
+                        "webhook" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "webhook")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RotateNotificationWebhookSecretResponse {
+                    success: v0.flatten(),
+                    webhook: v1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "serverless")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct RouteFailure {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
 }
 
 #[cfg(feature = "serverless")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for RouteFailure {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = RouteFailure;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RouteFailure")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<RouteFailure, __A::Error> {
+                let mut v0: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "error" => sdkgen_runtime::de::field(&mut map, &mut v0, "error")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RouteFailure {
+                    error: v0.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "serverless")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RouteRequest {
     /// Name of the endpoint
     ///
@@ -3872,6 +8854,43 @@ pub struct RouteRequest {
     ///
     /// Range `0..`; default `100.0`; example `242.0`.
     pub cost: f64,
+}
+
+#[cfg(feature = "serverless")]
+impl<'de> serde::Deserialize<'de> for RouteRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = RouteRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RouteRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<RouteRequest, __A::Error> {
+                let mut v0: Option<String> = None;
+                let mut v1: Option<f64> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "endpoint" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "endpoint")?
+                        }
+                        "cost" => sdkgen_runtime::de::field(&mut map, &mut v1, "cost")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RouteRequest {
+                    endpoint: sdkgen_runtime::de::required(v0, "endpoint")?,
+                    cost: sdkgen_runtime::de::required(v1, "cost")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "serverless")]
@@ -3890,62 +8909,161 @@ pub enum RouteResponse {
 }
 
 #[cfg(feature = "serverless")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct RouteResponseVariant1 {
     /// Same as the input parameter
     ///
     /// Example `"vLLM-Qwen3-8B"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<String>,
     /// The address of the worker instance to send the request to
     ///
     /// Example `"http://192.168.1.10:8000"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Same as the input parameter
     ///
     /// Example `242.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost: Option<f64>,
     /// Request number corresponding to this worker instance
     ///
     /// Example `12345`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reqnum: Option<i64>,
     /// Cryptographic signature authenticating the response
     ///
     /// Example `"a1b2c3d4e5f60708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub signature: Option<String>,
     /// Unique identifier generated by the server for this request
     ///
     /// Example `"xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx"`.
-    #[serde(rename = "__request_id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "__request_id", skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
 #[cfg(feature = "serverless")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for RouteResponseVariant1 {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = RouteResponseVariant1;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RouteResponseVariant1")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<RouteResponseVariant1, __A::Error> {
+                let mut v0: Option<Option<String>> = None;
+                let mut v1: Option<Option<String>> = None;
+                let mut v2: Option<Option<f64>> = None;
+                let mut v3: Option<Option<i64>> = None;
+                let mut v4: Option<Option<String>> = None;
+                let mut v5: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "endpoint" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "endpoint")?
+                        }
+                        "url" => sdkgen_runtime::de::field(&mut map, &mut v1, "url")?,
+                        "cost" => sdkgen_runtime::de::field(&mut map, &mut v2, "cost")?,
+                        "reqnum" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "reqnum")?
+                        }
+                        "signature" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v4, "signature")?
+                        }
+                        "__request_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v5, "__request_id")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RouteResponseVariant1 {
+                    endpoint: v0.flatten(),
+                    url: v1.flatten(),
+                    cost: v2.flatten(),
+                    reqnum: v3.flatten(),
+                    signature: v4.flatten(),
+                    request_id: v5.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "serverless")]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct RouteResponseVariant2 {
     /// Same as the input parameter
     ///
     /// Example `"vLLM-Qwen3-8B"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<String>,
     /// Breakdown of workers in your endpoint group by status
     ///
     /// Example `"Stopped"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Unique identifier generated by the server for this request
     ///
     /// Example `"xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx"`.
-    #[serde(rename = "__request_id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "__request_id", skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
+#[cfg(feature = "serverless")]
+impl<'de> serde::Deserialize<'de> for RouteResponseVariant2 {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = RouteResponseVariant2;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RouteResponseVariant2")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<RouteResponseVariant2, __A::Error> {
+                let mut v0: Option<Option<String>> = None;
+                let mut v1: Option<Option<String>> = None;
+                let mut v2: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "endpoint" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "endpoint")?
+                        }
+                        "status" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "status")?
+                        }
+                        "__request_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "__request_id")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RouteResponseVariant2 {
+                    endpoint: v0.flatten(),
+                    status: v1.flatten(),
+                    request_id: v2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "machines")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ScheduleMaintRequest {
     /// Start date and time of the maintenance window.
     ///
@@ -3958,13 +9076,68 @@ pub struct ScheduleMaintRequest {
     /// Reason for the maintenance.
     ///
     /// Example `"Routine hardware check"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub maintenance_reason: Option<String>,
     /// Category of the maintenance.
     ///
     /// Example `"software"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub maintenance_category: Option<ScheduleMaintRequestMaintenanceCategory>,
+}
+
+#[cfg(feature = "machines")]
+impl<'de> serde::Deserialize<'de> for ScheduleMaintRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ScheduleMaintRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ScheduleMaintRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ScheduleMaintRequest, __A::Error> {
+                let mut v0: Option<sdkgen_runtime::Timestamp> = None;
+                let mut v1: Option<i64> = None;
+                let mut v2: Option<Option<String>> = None;
+                let mut v3: Option<Option<ScheduleMaintRequestMaintenanceCategory>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "sdate" => sdkgen_runtime::de::field(&mut map, &mut v0, "sdate")?,
+                        "duration" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "duration")?
+                        }
+                        "maintenance_reason" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v2,
+                                "maintenance_reason",
+                            )?
+                        }
+                        "maintenance_category" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v3,
+                                "maintenance_category",
+                            )?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ScheduleMaintRequest {
+                    sdate: sdkgen_runtime::de::required(v0, "sdate")?,
+                    duration: sdkgen_runtime::de::required(v1, "duration")?,
+                    maintenance_reason: v2.flatten(),
+                    maintenance_category: v3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Category of the maintenance.
@@ -4045,326 +9218,429 @@ impl serde::Serialize for ScheduleMaintRequestMaintenanceCategory {
 
 #[cfg(feature = "machines")]
 impl<'de> serde::Deserialize<'de> for ScheduleMaintRequestMaintenanceCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         sdkgen_runtime::deserialize_str_enum(deserializer)
     }
 }
 
 #[cfg(feature = "machines")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ScheduleMaintResponse {
     /// Example `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// Example `"2 notifications sent"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub you_sent: Option<String>,
 }
 
+#[cfg(feature = "machines")]
+impl<'de> serde::Deserialize<'de> for ScheduleMaintResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ScheduleMaintResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ScheduleMaintResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ScheduleMaintResponse, __A::Error> {
+                let mut v0: Option<Option<bool>> = None;
+                let mut v1: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "success")?
+                        }
+                        "you_sent" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "you_sent")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ScheduleMaintResponse {
+                    success: v0.flatten(),
+                    you_sent: v1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "search")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct SearchBenchmarksResponseItem {
     /// ID of instance/contract reporting benchmark
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_id: Option<i64>,
     /// Benchmark unique ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Image used for benchmark
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
     /// Date of benchmark
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_update: Option<f64>,
     /// ID of machine benchmarked
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub machine_id: Option<i64>,
     /// Name of model used in benchmark
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
     /// Name of benchmark
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Number of GPUs used in benchmark
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub num_gpus: Option<i64>,
     /// Benchmark score result
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
 }
 
 #[cfg(feature = "search")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for SearchBenchmarksResponseItem {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SearchBenchmarksResponseItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SearchBenchmarksResponseItem")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<SearchBenchmarksResponseItem, __A::Error> {
+                let mut v0: Option<Option<i64>> = None;
+                let mut v1: Option<Option<i64>> = None;
+                let mut v2: Option<Option<String>> = None;
+                let mut v3: Option<Option<f64>> = None;
+                let mut v4: Option<Option<i64>> = None;
+                let mut v5: Option<Option<String>> = None;
+                let mut v6: Option<Option<String>> = None;
+                let mut v7: Option<Option<i64>> = None;
+                let mut v8: Option<Option<f64>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "contract_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "contract_id")?
+                        }
+                        "id" => sdkgen_runtime::de::field(&mut map, &mut v1, "id")?,
+                        "image" => sdkgen_runtime::de::field(&mut map, &mut v2, "image")?,
+                        "last_update" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "last_update")?
+                        }
+                        "machine_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v4, "machine_id")?
+                        }
+                        "model" => sdkgen_runtime::de::field(&mut map, &mut v5, "model")?,
+                        "name" => sdkgen_runtime::de::field(&mut map, &mut v6, "name")?,
+                        "num_gpus" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v7, "num_gpus")?
+                        }
+                        "score" => sdkgen_runtime::de::field(&mut map, &mut v8, "score")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SearchBenchmarksResponseItem {
+                    contract_id: v0.flatten(),
+                    id: v1.flatten(),
+                    image: v2.flatten(),
+                    last_update: v3.flatten(),
+                    machine_id: v4.flatten(),
+                    model: v5.flatten(),
+                    name: v6.flatten(),
+                    num_gpus: v7.flatten(),
+                    score: v8.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "search")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct SearchOffersRequest {
     /// Max offers to return
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Instance type for the offer. Affects pricing calculation.
     ///
     /// - **ondemand**: Fixed pricing based on listed rates. Default.
     /// - **bid** (interruptible): Uses minimum bid price. Lower cost but may be interrupted if outbid.
     /// - **reserved**: Reserved instance pricing.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<SearchOffersRequestType>,
     /// Machine verification status
     ///
     /// Default `{"eq":true}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub verified: Option<EqModel>,
     /// Whether machine is rentable
     ///
     /// Default `{"eq":true}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rentable: Option<EqModel>,
     /// When set to true, include offers where the calling user already has rented GPUs.
     /// This is useful for finding offers on machines you're already renting.
     ///
     /// Default `{"eq":false}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rented: Option<EqModel>,
     /// GPU model name. Example: {"eq": "RTX_4090"} or {"in": \["RTX_3090", "RTX_4090"\]}
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu_name: Option<StringInFilter>,
     /// Machine reliability score (0-1). Example: {"gte": 0.99}
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reliability: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
     /// Number of GPUs. Example: {"gte": 4} or {"in": \[1, 2, 4, 8\]}
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub num_gpus: Option<SearchOffersRequestNumGpus>,
     /// GPU RAM in MB. Example: {"gte": 24000}
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu_ram: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
     /// Minimum required rental duration in seconds (the offer must be available for at least this long from now).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
     /// Filter by specific host machine ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub machine_id: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
     /// DLPerf per dollar per hour
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dlperf_per_dphtotal: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
     /// Total $/hour rental cost. Example: {"lte": 0.5}
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dph_total: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
     /// TFLOPs per $/hour
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub flops_per_dphtotal: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
     /// Machine location (two letter country code). Example: {"in": \["US", "CA"\]}
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub geolocation: Option<StringInFilter>,
     /// Host machine GPU architecture (e.g. nvidia, amd). Example: {"eq": "nvidia"}
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu_arch: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
     /// Deep Learning performance score
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dlperf: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
     /// Maximum supported CUDA version
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cuda_max_good: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
     /// Download bandwidth (MB/s)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub inet_down: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
     /// Upload bandwidth (MB/s)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub inet_up: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
     /// Download bandwidth cost ($/GB)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub inet_down_cost: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
     /// Upload bandwidth cost ($/GB)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub inet_up_cost: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
     /// NVIDIA driver version in the format "XXX.XX.XX"
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub driver_version: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
     /// CUDA compute capability x 100. Use 650 for compute capability 6.5 or 700 for 7.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub compute_cap: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
     /// Host machine CPU architecture (Default is amd64). Example: {"eq": "amd64"}
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu_arch: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
     /// CPU supports AVX instruction set
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_avx: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
     /// Number of virtual CPUs
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu_cores: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
     /// Effective vCPU count for the offer
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu_cores_effective: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
     /// CPU clock speed in GHz
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu_ghz: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
     /// CPU RAM in MB
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu_ram: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
     /// Show only datacenter offers
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub datacenter: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
     /// Show external offers in addition to datacenter offers
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub external: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
     /// Disk read bandwidth in MB/s
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_bw: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
     /// Disk storage space in GB
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_space: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
     /// NVLink interconnect bandwidth in GB/s. Use when filtering for multi-GPU systems with high-speed NVLink.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bw_nvlink: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
     /// GPU power limit in watts
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu_max_power: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
     /// GPU temperature limit in Celsius
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu_max_temp: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
     /// GPU memory bandwidth in GB/s
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu_mem_bw: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
     /// Total GPU RAM across all GPUs in MB
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu_total_ram: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
     /// Fraction of the total GPU resources being offered
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu_frac: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
     /// Whether the GPU has an attached display
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu_display_active: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
     /// Number of direct ports
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub direct_port_count: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
     /// Host user ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub host_id: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
     /// Offer ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
     /// Minimum bid price ($/hour)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_bid: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
     /// Motherboard name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mobo_name: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
     /// PCIe generation
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pci_gen: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
     /// PCIe bandwidth (CPU to GPU)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pcie_bw: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
     /// Storage cost in $/GB/month
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub storage_cost: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
     /// Whether the IP address is static/stable
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub static_ip: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
     /// Total theoretical GPU compute performance (TFLOPs) across all GPUs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_flops: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
     /// Host machine Ubuntu OS version
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub os_version: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
     /// Host machine Ubuntu OS version (alias for os_version)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ubuntu_version: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
     /// Machine verification status string (verified, deverified, unverified). Example: {"eq": "verified"}
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub verification: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
     /// Whether the machine is a VM instance
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vms_enabled: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
@@ -4374,13 +9650,714 @@ pub struct SearchOffersRequest {
     /// 2. The sort direction ("asc" or "desc")
     ///
     /// Items `2..=2`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<Vec<Vec<String>>>,
     /// Storage allocation size in GB for the instance.
     /// This sets the disk size when creating the instance and cannot be changed later.
     /// Default is 8GB.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allocated_storage: Option<f64>,
+}
+
+#[cfg(feature = "search")]
+impl<'de> serde::Deserialize<'de> for SearchOffersRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SearchOffersRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SearchOffersRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<SearchOffersRequest, __A::Error> {
+                let mut v0: Option<Option<i64>> = None;
+                let mut v1: Option<Option<SearchOffersRequestType>> = None;
+                let mut v2: Option<Option<EqModel>> = None;
+                let mut v3: Option<Option<EqModel>> = None;
+                let mut v4: Option<Option<EqModel>> = None;
+                let mut v5: Option<Option<StringInFilter>> = None;
+                let mut v6: Option<
+                    Option<
+                        std::collections::BTreeMap<
+                            String,
+                            sdkgen_runtime::serde_json::Value,
+                        >,
+                    >,
+                > = None;
+                let mut v7: Option<Option<SearchOffersRequestNumGpus>> = None;
+                let mut v8: Option<
+                    Option<
+                        std::collections::BTreeMap<
+                            String,
+                            sdkgen_runtime::serde_json::Value,
+                        >,
+                    >,
+                > = None;
+                let mut v9: Option<
+                    Option<
+                        std::collections::BTreeMap<
+                            String,
+                            sdkgen_runtime::serde_json::Value,
+                        >,
+                    >,
+                > = None;
+                let mut v10: Option<
+                    Option<
+                        std::collections::BTreeMap<
+                            String,
+                            sdkgen_runtime::serde_json::Value,
+                        >,
+                    >,
+                > = None;
+                let mut v11: Option<
+                    Option<
+                        std::collections::BTreeMap<
+                            String,
+                            sdkgen_runtime::serde_json::Value,
+                        >,
+                    >,
+                > = None;
+                let mut v12: Option<
+                    Option<
+                        std::collections::BTreeMap<
+                            String,
+                            sdkgen_runtime::serde_json::Value,
+                        >,
+                    >,
+                > = None;
+                let mut v13: Option<
+                    Option<
+                        std::collections::BTreeMap<
+                            String,
+                            sdkgen_runtime::serde_json::Value,
+                        >,
+                    >,
+                > = None;
+                let mut v14: Option<Option<StringInFilter>> = None;
+                let mut v15: Option<
+                    Option<
+                        std::collections::BTreeMap<
+                            String,
+                            sdkgen_runtime::serde_json::Value,
+                        >,
+                    >,
+                > = None;
+                let mut v16: Option<
+                    Option<
+                        std::collections::BTreeMap<
+                            String,
+                            sdkgen_runtime::serde_json::Value,
+                        >,
+                    >,
+                > = None;
+                let mut v17: Option<
+                    Option<
+                        std::collections::BTreeMap<
+                            String,
+                            sdkgen_runtime::serde_json::Value,
+                        >,
+                    >,
+                > = None;
+                let mut v18: Option<
+                    Option<
+                        std::collections::BTreeMap<
+                            String,
+                            sdkgen_runtime::serde_json::Value,
+                        >,
+                    >,
+                > = None;
+                let mut v19: Option<
+                    Option<
+                        std::collections::BTreeMap<
+                            String,
+                            sdkgen_runtime::serde_json::Value,
+                        >,
+                    >,
+                > = None;
+                let mut v20: Option<
+                    Option<
+                        std::collections::BTreeMap<
+                            String,
+                            sdkgen_runtime::serde_json::Value,
+                        >,
+                    >,
+                > = None;
+                let mut v21: Option<
+                    Option<
+                        std::collections::BTreeMap<
+                            String,
+                            sdkgen_runtime::serde_json::Value,
+                        >,
+                    >,
+                > = None;
+                let mut v22: Option<
+                    Option<
+                        std::collections::BTreeMap<
+                            String,
+                            sdkgen_runtime::serde_json::Value,
+                        >,
+                    >,
+                > = None;
+                let mut v23: Option<
+                    Option<
+                        std::collections::BTreeMap<
+                            String,
+                            sdkgen_runtime::serde_json::Value,
+                        >,
+                    >,
+                > = None;
+                let mut v24: Option<
+                    Option<
+                        std::collections::BTreeMap<
+                            String,
+                            sdkgen_runtime::serde_json::Value,
+                        >,
+                    >,
+                > = None;
+                let mut v25: Option<
+                    Option<
+                        std::collections::BTreeMap<
+                            String,
+                            sdkgen_runtime::serde_json::Value,
+                        >,
+                    >,
+                > = None;
+                let mut v26: Option<
+                    Option<
+                        std::collections::BTreeMap<
+                            String,
+                            sdkgen_runtime::serde_json::Value,
+                        >,
+                    >,
+                > = None;
+                let mut v27: Option<
+                    Option<
+                        std::collections::BTreeMap<
+                            String,
+                            sdkgen_runtime::serde_json::Value,
+                        >,
+                    >,
+                > = None;
+                let mut v28: Option<
+                    Option<
+                        std::collections::BTreeMap<
+                            String,
+                            sdkgen_runtime::serde_json::Value,
+                        >,
+                    >,
+                > = None;
+                let mut v29: Option<
+                    Option<
+                        std::collections::BTreeMap<
+                            String,
+                            sdkgen_runtime::serde_json::Value,
+                        >,
+                    >,
+                > = None;
+                let mut v30: Option<
+                    Option<
+                        std::collections::BTreeMap<
+                            String,
+                            sdkgen_runtime::serde_json::Value,
+                        >,
+                    >,
+                > = None;
+                let mut v31: Option<
+                    Option<
+                        std::collections::BTreeMap<
+                            String,
+                            sdkgen_runtime::serde_json::Value,
+                        >,
+                    >,
+                > = None;
+                let mut v32: Option<
+                    Option<
+                        std::collections::BTreeMap<
+                            String,
+                            sdkgen_runtime::serde_json::Value,
+                        >,
+                    >,
+                > = None;
+                let mut v33: Option<
+                    Option<
+                        std::collections::BTreeMap<
+                            String,
+                            sdkgen_runtime::serde_json::Value,
+                        >,
+                    >,
+                > = None;
+                let mut v34: Option<
+                    Option<
+                        std::collections::BTreeMap<
+                            String,
+                            sdkgen_runtime::serde_json::Value,
+                        >,
+                    >,
+                > = None;
+                let mut v35: Option<
+                    Option<
+                        std::collections::BTreeMap<
+                            String,
+                            sdkgen_runtime::serde_json::Value,
+                        >,
+                    >,
+                > = None;
+                let mut v36: Option<
+                    Option<
+                        std::collections::BTreeMap<
+                            String,
+                            sdkgen_runtime::serde_json::Value,
+                        >,
+                    >,
+                > = None;
+                let mut v37: Option<
+                    Option<
+                        std::collections::BTreeMap<
+                            String,
+                            sdkgen_runtime::serde_json::Value,
+                        >,
+                    >,
+                > = None;
+                let mut v38: Option<
+                    Option<
+                        std::collections::BTreeMap<
+                            String,
+                            sdkgen_runtime::serde_json::Value,
+                        >,
+                    >,
+                > = None;
+                let mut v39: Option<
+                    Option<
+                        std::collections::BTreeMap<
+                            String,
+                            sdkgen_runtime::serde_json::Value,
+                        >,
+                    >,
+                > = None;
+                let mut v40: Option<
+                    Option<
+                        std::collections::BTreeMap<
+                            String,
+                            sdkgen_runtime::serde_json::Value,
+                        >,
+                    >,
+                > = None;
+                let mut v41: Option<
+                    Option<
+                        std::collections::BTreeMap<
+                            String,
+                            sdkgen_runtime::serde_json::Value,
+                        >,
+                    >,
+                > = None;
+                let mut v42: Option<
+                    Option<
+                        std::collections::BTreeMap<
+                            String,
+                            sdkgen_runtime::serde_json::Value,
+                        >,
+                    >,
+                > = None;
+                let mut v43: Option<
+                    Option<
+                        std::collections::BTreeMap<
+                            String,
+                            sdkgen_runtime::serde_json::Value,
+                        >,
+                    >,
+                > = None;
+                let mut v44: Option<
+                    Option<
+                        std::collections::BTreeMap<
+                            String,
+                            sdkgen_runtime::serde_json::Value,
+                        >,
+                    >,
+                > = None;
+                let mut v45: Option<
+                    Option<
+                        std::collections::BTreeMap<
+                            String,
+                            sdkgen_runtime::serde_json::Value,
+                        >,
+                    >,
+                > = None;
+                let mut v46: Option<
+                    Option<
+                        std::collections::BTreeMap<
+                            String,
+                            sdkgen_runtime::serde_json::Value,
+                        >,
+                    >,
+                > = None;
+                let mut v47: Option<
+                    Option<
+                        std::collections::BTreeMap<
+                            String,
+                            sdkgen_runtime::serde_json::Value,
+                        >,
+                    >,
+                > = None;
+                let mut v48: Option<
+                    Option<
+                        std::collections::BTreeMap<
+                            String,
+                            sdkgen_runtime::serde_json::Value,
+                        >,
+                    >,
+                > = None;
+                let mut v49: Option<
+                    Option<
+                        std::collections::BTreeMap<
+                            String,
+                            sdkgen_runtime::serde_json::Value,
+                        >,
+                    >,
+                > = None;
+                let mut v50: Option<
+                    Option<
+                        std::collections::BTreeMap<
+                            String,
+                            sdkgen_runtime::serde_json::Value,
+                        >,
+                    >,
+                > = None;
+                let mut v51: Option<
+                    Option<
+                        std::collections::BTreeMap<
+                            String,
+                            sdkgen_runtime::serde_json::Value,
+                        >,
+                    >,
+                > = None;
+                let mut v52: Option<
+                    Option<
+                        std::collections::BTreeMap<
+                            String,
+                            sdkgen_runtime::serde_json::Value,
+                        >,
+                    >,
+                > = None;
+                let mut v53: Option<
+                    Option<
+                        std::collections::BTreeMap<
+                            String,
+                            sdkgen_runtime::serde_json::Value,
+                        >,
+                    >,
+                > = None;
+                let mut v54: Option<
+                    Option<
+                        std::collections::BTreeMap<
+                            String,
+                            sdkgen_runtime::serde_json::Value,
+                        >,
+                    >,
+                > = None;
+                let mut v55: Option<Option<Vec<Vec<String>>>> = None;
+                let mut v56: Option<Option<f64>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "limit" => sdkgen_runtime::de::field(&mut map, &mut v0, "limit")?,
+                        "type" => sdkgen_runtime::de::field(&mut map, &mut v1, "type")?,
+                        "verified" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "verified")?
+                        }
+                        "rentable" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "rentable")?
+                        }
+                        "rented" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v4, "rented")?
+                        }
+                        "gpu_name" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v5, "gpu_name")?
+                        }
+                        "reliability" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v6, "reliability")?
+                        }
+                        "num_gpus" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v7, "num_gpus")?
+                        }
+                        "gpu_ram" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v8, "gpu_ram")?
+                        }
+                        "duration" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v9, "duration")?
+                        }
+                        "machine_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v10, "machine_id")?
+                        }
+                        "dlperf_per_dphtotal" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v11,
+                                "dlperf_per_dphtotal",
+                            )?
+                        }
+                        "dph_total" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v12, "dph_total")?
+                        }
+                        "flops_per_dphtotal" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v13,
+                                "flops_per_dphtotal",
+                            )?
+                        }
+                        "geolocation" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v14, "geolocation")?
+                        }
+                        "gpu_arch" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v15, "gpu_arch")?
+                        }
+                        "dlperf" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v16, "dlperf")?
+                        }
+                        "cuda_max_good" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v17,
+                                "cuda_max_good",
+                            )?
+                        }
+                        "inet_down" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v18, "inet_down")?
+                        }
+                        "inet_up" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v19, "inet_up")?
+                        }
+                        "inet_down_cost" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v20,
+                                "inet_down_cost",
+                            )?
+                        }
+                        "inet_up_cost" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v21,
+                                "inet_up_cost",
+                            )?
+                        }
+                        "driver_version" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v22,
+                                "driver_version",
+                            )?
+                        }
+                        "compute_cap" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v23, "compute_cap")?
+                        }
+                        "cpu_arch" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v24, "cpu_arch")?
+                        }
+                        "has_avx" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v25, "has_avx")?
+                        }
+                        "cpu_cores" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v26, "cpu_cores")?
+                        }
+                        "cpu_cores_effective" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v27,
+                                "cpu_cores_effective",
+                            )?
+                        }
+                        "cpu_ghz" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v28, "cpu_ghz")?
+                        }
+                        "cpu_ram" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v29, "cpu_ram")?
+                        }
+                        "datacenter" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v30, "datacenter")?
+                        }
+                        "external" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v31, "external")?
+                        }
+                        "disk_bw" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v32, "disk_bw")?
+                        }
+                        "disk_space" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v33, "disk_space")?
+                        }
+                        "bw_nvlink" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v34, "bw_nvlink")?
+                        }
+                        "gpu_max_power" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v35,
+                                "gpu_max_power",
+                            )?
+                        }
+                        "gpu_max_temp" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v36,
+                                "gpu_max_temp",
+                            )?
+                        }
+                        "gpu_mem_bw" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v37, "gpu_mem_bw")?
+                        }
+                        "gpu_total_ram" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v38,
+                                "gpu_total_ram",
+                            )?
+                        }
+                        "gpu_frac" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v39, "gpu_frac")?
+                        }
+                        "gpu_display_active" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v40,
+                                "gpu_display_active",
+                            )?
+                        }
+                        "direct_port_count" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v41,
+                                "direct_port_count",
+                            )?
+                        }
+                        "host_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v42, "host_id")?
+                        }
+                        "id" => sdkgen_runtime::de::field(&mut map, &mut v43, "id")?,
+                        "min_bid" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v44, "min_bid")?
+                        }
+                        "mobo_name" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v45, "mobo_name")?
+                        }
+                        "pci_gen" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v46, "pci_gen")?
+                        }
+                        "pcie_bw" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v47, "pcie_bw")?
+                        }
+                        "storage_cost" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v48,
+                                "storage_cost",
+                            )?
+                        }
+                        "static_ip" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v49, "static_ip")?
+                        }
+                        "total_flops" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v50, "total_flops")?
+                        }
+                        "os_version" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v51, "os_version")?
+                        }
+                        "ubuntu_version" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v52,
+                                "ubuntu_version",
+                            )?
+                        }
+                        "verification" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v53,
+                                "verification",
+                            )?
+                        }
+                        "vms_enabled" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v54, "vms_enabled")?
+                        }
+                        "order" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v55, "order")?
+                        }
+                        "allocated_storage" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v56,
+                                "allocated_storage",
+                            )?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SearchOffersRequest {
+                    limit: v0.flatten(),
+                    r#type: v1.flatten(),
+                    verified: v2.flatten(),
+                    rentable: v3.flatten(),
+                    rented: v4.flatten(),
+                    gpu_name: v5.flatten(),
+                    reliability: v6.flatten(),
+                    num_gpus: v7.flatten(),
+                    gpu_ram: v8.flatten(),
+                    duration: v9.flatten(),
+                    machine_id: v10.flatten(),
+                    dlperf_per_dphtotal: v11.flatten(),
+                    dph_total: v12.flatten(),
+                    flops_per_dphtotal: v13.flatten(),
+                    geolocation: v14.flatten(),
+                    gpu_arch: v15.flatten(),
+                    dlperf: v16.flatten(),
+                    cuda_max_good: v17.flatten(),
+                    inet_down: v18.flatten(),
+                    inet_up: v19.flatten(),
+                    inet_down_cost: v20.flatten(),
+                    inet_up_cost: v21.flatten(),
+                    driver_version: v22.flatten(),
+                    compute_cap: v23.flatten(),
+                    cpu_arch: v24.flatten(),
+                    has_avx: v25.flatten(),
+                    cpu_cores: v26.flatten(),
+                    cpu_cores_effective: v27.flatten(),
+                    cpu_ghz: v28.flatten(),
+                    cpu_ram: v29.flatten(),
+                    datacenter: v30.flatten(),
+                    external: v31.flatten(),
+                    disk_bw: v32.flatten(),
+                    disk_space: v33.flatten(),
+                    bw_nvlink: v34.flatten(),
+                    gpu_max_power: v35.flatten(),
+                    gpu_max_temp: v36.flatten(),
+                    gpu_mem_bw: v37.flatten(),
+                    gpu_total_ram: v38.flatten(),
+                    gpu_frac: v39.flatten(),
+                    gpu_display_active: v40.flatten(),
+                    direct_port_count: v41.flatten(),
+                    host_id: v42.flatten(),
+                    id: v43.flatten(),
+                    min_bid: v44.flatten(),
+                    mobo_name: v45.flatten(),
+                    pci_gen: v46.flatten(),
+                    pcie_bw: v47.flatten(),
+                    storage_cost: v48.flatten(),
+                    static_ip: v49.flatten(),
+                    total_flops: v50.flatten(),
+                    os_version: v51.flatten(),
+                    ubuntu_version: v52.flatten(),
+                    verification: v53.flatten(),
+                    vms_enabled: v54.flatten(),
+                    order: v55.flatten(),
+                    allocated_storage: v56.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "search")]
@@ -4404,11 +10381,43 @@ impl sdkgen_runtime::Constrained for SearchOffersRequest {
 
 /// Number of GPUs. Example: {"gte": 4} or {"in": \[1, 2, 4, 8\]}
 #[cfg(feature = "search")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct SearchOffersRequestNumGpus {
     /// Example `[1,2,4,8]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#in: Option<Vec<i64>>,
+}
+
+#[cfg(feature = "search")]
+impl<'de> serde::Deserialize<'de> for SearchOffersRequestNumGpus {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SearchOffersRequestNumGpus;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SearchOffersRequestNumGpus")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<SearchOffersRequestNumGpus, __A::Error> {
+                let mut v0: Option<Option<Vec<i64>>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "in" => sdkgen_runtime::de::field(&mut map, &mut v0, "in")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SearchOffersRequestNumGpus {
+                    r#in: v0.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Instance type for the offer. Affects pricing calculation.
@@ -4481,24 +10490,67 @@ impl serde::Serialize for SearchOffersRequestType {
 
 #[cfg(feature = "search")]
 impl<'de> serde::Deserialize<'de> for SearchOffersRequestType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         sdkgen_runtime::deserialize_str_enum(deserializer)
     }
 }
 
 #[cfg(feature = "search")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct SearchOffersResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub offers: Option<
         Vec<std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>>,
     >,
 }
 
 #[cfg(feature = "search")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for SearchOffersResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SearchOffersResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SearchOffersResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<SearchOffersResponse, __A::Error> {
+                let mut v0: Option<
+                    Option<
+                        Vec<
+                            std::collections::BTreeMap<
+                                String,
+                                sdkgen_runtime::serde_json::Value,
+                            >,
+                        >,
+                    >,
+                > = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "offers" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "offers")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SearchOffersResponse {
+                    offers: v0.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "search")]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct SearchTemplatesResponse {
     /// Example `true`.
     pub success: bool,
@@ -4510,17 +10562,108 @@ pub struct SearchTemplatesResponse {
     pub templates: Vec<Template>,
 }
 
+#[cfg(feature = "search")]
+impl<'de> serde::Deserialize<'de> for SearchTemplatesResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SearchTemplatesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SearchTemplatesResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<SearchTemplatesResponse, __A::Error> {
+                let mut v0: Option<bool> = None;
+                let mut v1: Option<i64> = None;
+                let mut v2: Option<Vec<Template>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "success")?
+                        }
+                        "templates_found" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v1,
+                                "templates_found",
+                            )?
+                        }
+                        "templates" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "templates")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SearchTemplatesResponse {
+                    success: sdkgen_runtime::de::required(v0, "success")?,
+                    templates_found: sdkgen_runtime::de::required(
+                        v1,
+                        "templates_found",
+                    )?,
+                    templates: sdkgen_runtime::de::required(v2, "templates")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "volumes")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct SearchVolumesBadRequest {
     /// Example `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<SearchVolumesBadRequestError>,
     /// Example `"Invalid query: {query}, must be dict of conditions"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
+}
+
+#[cfg(feature = "volumes")]
+impl<'de> serde::Deserialize<'de> for SearchVolumesBadRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SearchVolumesBadRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SearchVolumesBadRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<SearchVolumesBadRequest, __A::Error> {
+                let mut v0: Option<Option<bool>> = None;
+                let mut v1: Option<Option<SearchVolumesBadRequestError>> = None;
+                let mut v2: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "success")?
+                        }
+                        "error" => sdkgen_runtime::de::field(&mut map, &mut v1, "error")?,
+                        "msg" => sdkgen_runtime::de::field(&mut map, &mut v2, "msg")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SearchVolumesBadRequest {
+                    success: v0.flatten(),
+                    error: v1.flatten(),
+                    msg: v2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Values this client does not know decode as [`SearchVolumesBadRequestError::Unknown`] and encode back unchanged.
@@ -4583,22 +10726,56 @@ impl serde::Serialize for SearchVolumesBadRequestError {
 
 #[cfg(feature = "volumes")]
 impl<'de> serde::Deserialize<'de> for SearchVolumesBadRequestError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         sdkgen_runtime::deserialize_str_enum(deserializer)
     }
 }
 
 #[cfg(feature = "volumes")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct SearchVolumesResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub offers: Option<Vec<VolumeOffer>>,
 }
 
+#[cfg(feature = "volumes")]
+impl<'de> serde::Deserialize<'de> for SearchVolumesResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SearchVolumesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SearchVolumesResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<SearchVolumesResponse, __A::Error> {
+                let mut v0: Option<Option<Vec<VolumeOffer>>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "offers" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "offers")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SearchVolumesResponse {
+                    offers: v0.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "machines")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SetDefjobRequest {
     /// ID of the machine to create jobs for.
     ///
@@ -4623,31 +10800,142 @@ pub struct SetDefjobRequest {
     /// Arguments for the Docker image.
     ///
     /// Example `["--arg1","--arg2"]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub args: Option<Vec<String>>,
 }
 
 #[cfg(feature = "machines")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for SetDefjobRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SetDefjobRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SetDefjobRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<SetDefjobRequest, __A::Error> {
+                let mut v0: Option<i64> = None;
+                let mut v1: Option<f64> = None;
+                let mut v2: Option<f64> = None;
+                let mut v3: Option<f64> = None;
+                let mut v4: Option<String> = None;
+                let mut v5: Option<Option<Vec<String>>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "machine" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "machine")?
+                        }
+                        "price_gpu" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "price_gpu")?
+                        }
+                        "price_inetu" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "price_inetu")?
+                        }
+                        "price_inetd" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "price_inetd")?
+                        }
+                        "image" => sdkgen_runtime::de::field(&mut map, &mut v4, "image")?,
+                        "args" => sdkgen_runtime::de::field(&mut map, &mut v5, "args")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SetDefjobRequest {
+                    machine: sdkgen_runtime::de::required(v0, "machine")?,
+                    price_gpu: sdkgen_runtime::de::required(v1, "price_gpu")?,
+                    price_inetu: sdkgen_runtime::de::required(v2, "price_inetu")?,
+                    price_inetd: sdkgen_runtime::de::required(v3, "price_inetd")?,
+                    image: sdkgen_runtime::de::required(v4, "image")?,
+                    args: v5.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "machines")]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct SetDefjobResponse {
     /// Example `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// Example `12345`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub machine_id: Option<i64>,
     /// Example `67890`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<i64>,
     /// The original request JSON.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub you_sent: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
 }
 
 #[cfg(feature = "machines")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for SetDefjobResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SetDefjobResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SetDefjobResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<SetDefjobResponse, __A::Error> {
+                let mut v0: Option<Option<bool>> = None;
+                let mut v1: Option<Option<i64>> = None;
+                let mut v2: Option<Option<i64>> = None;
+                let mut v3: Option<
+                    Option<
+                        std::collections::BTreeMap<
+                            String,
+                            sdkgen_runtime::serde_json::Value,
+                        >,
+                    >,
+                > = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "success")?
+                        }
+                        "machine_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "machine_id")?
+                        }
+                        "user_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "user_id")?
+                        }
+                        "you_sent" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "you_sent")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SetDefjobResponse {
+                    success: v0.flatten(),
+                    machine_id: v1.flatten(),
+                    user_id: v2.flatten(),
+                    you_sent: v3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "machines")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SetMinBidRequest {
     /// Minimum bid price for the machine.
     ///
@@ -4656,63 +10944,275 @@ pub struct SetMinBidRequest {
 }
 
 #[cfg(feature = "machines")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for SetMinBidRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SetMinBidRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SetMinBidRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<SetMinBidRequest, __A::Error> {
+                let mut v0: Option<f64> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "price" => sdkgen_runtime::de::field(&mut map, &mut v0, "price")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SetMinBidRequest {
+                    price: sdkgen_runtime::de::required(v0, "price")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "machines")]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct SetMinBidResponse {
     /// Example `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// The original request JSON.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub you_sent: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
 }
 
+#[cfg(feature = "machines")]
+impl<'de> serde::Deserialize<'de> for SetMinBidResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SetMinBidResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SetMinBidResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<SetMinBidResponse, __A::Error> {
+                let mut v0: Option<Option<bool>> = None;
+                let mut v1: Option<
+                    Option<
+                        std::collections::BTreeMap<
+                            String,
+                            sdkgen_runtime::serde_json::Value,
+                        >,
+                    >,
+                > = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "success")?
+                        }
+                        "you_sent" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "you_sent")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SetMinBidResponse {
+                    success: v0.flatten(),
+                    you_sent: v1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "accounts")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct SetUserRequest {
     /// Normalized email address.
     ///
     /// Example `"user@example.com"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub normalized_email: Option<String>,
     /// Username of the user.
     ///
     /// Example `"johndoe"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// Full name of the user.
     ///
     /// Example `"John Doe"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fullname: Option<String>,
 }
 
 #[cfg(feature = "accounts")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for SetUserRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SetUserRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SetUserRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<SetUserRequest, __A::Error> {
+                let mut v0: Option<Option<String>> = None;
+                let mut v1: Option<Option<String>> = None;
+                let mut v2: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "normalized_email" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v0,
+                                "normalized_email",
+                            )?
+                        }
+                        "username" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "username")?
+                        }
+                        "fullname" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "fullname")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SetUserRequest {
+                    normalized_email: v0.flatten(),
+                    username: v1.flatten(),
+                    fullname: v2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "accounts")]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ShowApiKeysResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub apikeys: Option<Vec<ShowApiKeysResponseApikeysItem>>,
 }
 
 #[cfg(feature = "accounts")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ShowApiKeysResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ShowApiKeysResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ShowApiKeysResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ShowApiKeysResponse, __A::Error> {
+                let mut v0: Option<Option<Vec<ShowApiKeysResponseApikeysItem>>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "apikeys" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "apikeys")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ShowApiKeysResponse {
+                    apikeys: v0.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "accounts")]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ShowApiKeysResponseApikeysItem {
     /// Example `123`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Example `456`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<i64>,
     /// Example `"read"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rights: Option<String>,
     /// Example `789`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub team_id: Option<i64>,
     /// Example `"Team Alpha"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub team_name: Option<String>,
+}
+
+#[cfg(feature = "accounts")]
+impl<'de> serde::Deserialize<'de> for ShowApiKeysResponseApikeysItem {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ShowApiKeysResponseApikeysItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ShowApiKeysResponseApikeysItem")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ShowApiKeysResponseApikeysItem, __A::Error> {
+                let mut v0: Option<Option<i64>> = None;
+                let mut v1: Option<Option<i64>> = None;
+                let mut v2: Option<Option<String>> = None;
+                let mut v3: Option<Option<i64>> = None;
+                let mut v4: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => sdkgen_runtime::de::field(&mut map, &mut v0, "id")?,
+                        "user_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "user_id")?
+                        }
+                        "rights" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "rights")?
+                        }
+                        "team_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "team_id")?
+                        }
+                        "team_name" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v4, "team_name")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ShowApiKeysResponseApikeysItem {
+                    id: v0.flatten(),
+                    user_id: v1.flatten(),
+                    rights: v2.flatten(),
+                    team_id: v3.flatten(),
+                    team_name: v4.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Values this client does not know decode as [`ShowChargesFormat::Unknown`] and encode back unchanged.
@@ -4775,106 +11275,289 @@ impl serde::Serialize for ShowChargesFormat {
 
 #[cfg(feature = "billing")]
 impl<'de> serde::Deserialize<'de> for ShowChargesFormat {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         sdkgen_runtime::deserialize_str_enum(deserializer)
     }
 }
 
 #[cfg(feature = "billing")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ShowChargesResponse {
     /// Example `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// Number of contracts returned in this page.
     ///
     /// Example `2`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     /// Total number of contracts matching the filters.
     ///
     /// Example `14`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
     /// Pagination cursor for the next page. `null` when no more pages.
     ///
     /// Example `"eyJ2YWx1ZXMiOiB7ImlkIjogMTIzNDU2Nzh9fQ=="`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
     /// List of per-contract charge entries.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<ShowChargesResponseResultsItem>>,
 }
 
 #[cfg(feature = "billing")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ShowChargesResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ShowChargesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ShowChargesResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ShowChargesResponse, __A::Error> {
+                let mut v0: Option<Option<bool>> = None;
+                let mut v1: Option<Option<i64>> = None;
+                let mut v2: Option<Option<i64>> = None;
+                let mut v3: Option<Option<String>> = None;
+                let mut v4: Option<Option<Vec<ShowChargesResponseResultsItem>>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "success")?
+                        }
+                        "count" => sdkgen_runtime::de::field(&mut map, &mut v1, "count")?,
+                        "total" => sdkgen_runtime::de::field(&mut map, &mut v2, "total")?,
+                        "next_token" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "next_token")?
+                        }
+                        "results" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v4, "results")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ShowChargesResponse {
+                    success: v0.flatten(),
+                    count: v1.flatten(),
+                    total: v2.flatten(),
+                    next_token: v3.flatten(),
+                    results: v4.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "billing")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ShowChargesResponseResultsItem {
     /// Contract start time (unix seconds UTC).
     ///
     /// Example `1730419200`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
     /// Contract end time (unix seconds UTC).
     ///
     /// Example `1730678400`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end: Option<i64>,
     /// Contract type. `instance` or `volume` in table format, or `serverless` (wrapper) in tree format.
     ///
     /// Example `"instance"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Identifier in the form `{type}-{id}`. For tree-format serverless wrappers, uses `endpoint-<id>` or `workergroup-<id>`.
     ///
     /// Example `"instance-12345678"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// Example `"Instance 12345678 Charges - 4 days"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Total charge for this contract (rounded to 3 decimals).
     ///
     /// Example `38.421`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<f64>,
     /// Optional instance metadata. Keys present only when non-null on the contract.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ShowChargesResponseResultsItemMetadata>,
     /// Per-charge-type breakdown (`gpu`, `disk`, `bwd`, `bwu`). Empty for tree-format wrappers above the contract level.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<ShowChargesResponseResultsItemItemsItem>>,
 }
 
 #[cfg(feature = "billing")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ShowChargesResponseResultsItem {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ShowChargesResponseResultsItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ShowChargesResponseResultsItem")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ShowChargesResponseResultsItem, __A::Error> {
+                let mut v0: Option<Option<i64>> = None;
+                let mut v1: Option<Option<i64>> = None;
+                let mut v2: Option<Option<String>> = None;
+                let mut v3: Option<Option<String>> = None;
+                let mut v4: Option<Option<String>> = None;
+                let mut v5: Option<Option<f64>> = None;
+                let mut v6: Option<Option<ShowChargesResponseResultsItemMetadata>> = None;
+                let mut v7: Option<
+                    Option<Vec<ShowChargesResponseResultsItemItemsItem>>,
+                > = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "start" => sdkgen_runtime::de::field(&mut map, &mut v0, "start")?,
+                        "end" => sdkgen_runtime::de::field(&mut map, &mut v1, "end")?,
+                        "type" => sdkgen_runtime::de::field(&mut map, &mut v2, "type")?,
+                        "source" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "source")?
+                        }
+                        "description" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v4, "description")?
+                        }
+                        "amount" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v5, "amount")?
+                        }
+                        "metadata" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v6, "metadata")?
+                        }
+                        "items" => sdkgen_runtime::de::field(&mut map, &mut v7, "items")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ShowChargesResponseResultsItem {
+                    start: v0.flatten(),
+                    end: v1.flatten(),
+                    r#type: v2.flatten(),
+                    source: v3.flatten(),
+                    description: v4.flatten(),
+                    amount: v5.flatten(),
+                    metadata: v6.flatten(),
+                    items: v7.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "billing")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ShowChargesResponseResultsItemItemsItem {
     /// Example `1730419200`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
     /// Example `1730678400`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end: Option<i64>,
     /// Example `"gpu"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ShowChargesResponseResultsItemItemsItemType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// Example `"96.000 hours at $0.389/hour"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Example `37.344`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<f64>,
     /// Example `{}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
     /// Example `[]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<sdkgen_runtime::serde_json::Value>>,
+}
+
+#[cfg(feature = "billing")]
+impl<'de> serde::Deserialize<'de> for ShowChargesResponseResultsItemItemsItem {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ShowChargesResponseResultsItemItemsItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ShowChargesResponseResultsItemItemsItem")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ShowChargesResponseResultsItemItemsItem, __A::Error> {
+                let mut v0: Option<Option<i64>> = None;
+                let mut v1: Option<Option<i64>> = None;
+                let mut v2: Option<
+                    Option<ShowChargesResponseResultsItemItemsItemType>,
+                > = None;
+                let mut v3: Option<Option<String>> = None;
+                let mut v4: Option<Option<String>> = None;
+                let mut v5: Option<Option<f64>> = None;
+                let mut v6: Option<
+                    Option<
+                        std::collections::BTreeMap<
+                            String,
+                            sdkgen_runtime::serde_json::Value,
+                        >,
+                    >,
+                > = None;
+                let mut v7: Option<Option<Vec<sdkgen_runtime::serde_json::Value>>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "start" => sdkgen_runtime::de::field(&mut map, &mut v0, "start")?,
+                        "end" => sdkgen_runtime::de::field(&mut map, &mut v1, "end")?,
+                        "type" => sdkgen_runtime::de::field(&mut map, &mut v2, "type")?,
+                        "source" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "source")?
+                        }
+                        "description" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v4, "description")?
+                        }
+                        "amount" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v5, "amount")?
+                        }
+                        "metadata" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v6, "metadata")?
+                        }
+                        "items" => sdkgen_runtime::de::field(&mut map, &mut v7, "items")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ShowChargesResponseResultsItemItemsItem {
+                    start: v0.flatten(),
+                    end: v1.flatten(),
+                    r#type: v2.flatten(),
+                    source: v3.flatten(),
+                    description: v4.flatten(),
+                    amount: v5.flatten(),
+                    metadata: v6.flatten(),
+                    items: v7.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Values this client does not know decode as [`ShowChargesResponseResultsItemItemsItemType::Unknown`] and encode back unchanged.
@@ -4945,556 +11628,2129 @@ impl serde::Serialize for ShowChargesResponseResultsItemItemsItemType {
 
 #[cfg(feature = "billing")]
 impl<'de> serde::Deserialize<'de> for ShowChargesResponseResultsItemItemsItemType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         sdkgen_runtime::deserialize_str_enum(deserializer)
     }
 }
 
 /// Optional instance metadata. Keys present only when non-null on the contract.
 #[cfg(feature = "billing")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ShowChargesResponseResultsItemMetadata {
     /// Example `101`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_id: Option<i64>,
     /// Example `"my-training-job"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// Example `19392`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoint_id: Option<i64>,
     /// Example `25355`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub workergroup_id: Option<i64>,
 }
 
+#[cfg(feature = "billing")]
+impl<'de> serde::Deserialize<'de> for ShowChargesResponseResultsItemMetadata {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ShowChargesResponseResultsItemMetadata;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ShowChargesResponseResultsItemMetadata")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ShowChargesResponseResultsItemMetadata, __A::Error> {
+                let mut v0: Option<Option<i64>> = None;
+                let mut v1: Option<Option<String>> = None;
+                let mut v2: Option<Option<i64>> = None;
+                let mut v3: Option<Option<i64>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "template_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "template_id")?
+                        }
+                        "label" => sdkgen_runtime::de::field(&mut map, &mut v1, "label")?,
+                        "endpoint_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "endpoint_id")?
+                        }
+                        "workergroup_id" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v3,
+                                "workergroup_id",
+                            )?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ShowChargesResponseResultsItemMetadata {
+                    template_id: v0.flatten(),
+                    label: v1.flatten(),
+                    endpoint_id: v2.flatten(),
+                    workergroup_id: v3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "accounts")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ShowConnectionsResponseItem {
     /// Unique identifier for the cloud connection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Type of cloud service.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cloud_type: Option<String>,
     /// User-given name for the cloud connection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
+#[cfg(feature = "accounts")]
+impl<'de> serde::Deserialize<'de> for ShowConnectionsResponseItem {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ShowConnectionsResponseItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ShowConnectionsResponseItem")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ShowConnectionsResponseItem, __A::Error> {
+                let mut v0: Option<Option<i64>> = None;
+                let mut v1: Option<Option<String>> = None;
+                let mut v2: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => sdkgen_runtime::de::field(&mut map, &mut v0, "id")?,
+                        "cloud_type" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "cloud_type")?
+                        }
+                        "name" => sdkgen_runtime::de::field(&mut map, &mut v2, "name")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ShowConnectionsResponseItem {
+                    id: v0.flatten(),
+                    cloud_type: v1.flatten(),
+                    name: v2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "serverless")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ShowDeploymentResponse {
     /// Example `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deployment: Option<ShowDeploymentResponseDeployment>,
 }
 
 #[cfg(feature = "serverless")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ShowDeploymentResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ShowDeploymentResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ShowDeploymentResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ShowDeploymentResponse, __A::Error> {
+                let mut v0: Option<Option<bool>> = None;
+                let mut v1: Option<Option<ShowDeploymentResponseDeployment>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "success")?
+                        }
+                        "deployment" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "deployment")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ShowDeploymentResponse {
+                    success: v0.flatten(),
+                    deployment: v1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "serverless")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ShowDeploymentResponseDeployment {
     /// Example `644`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Example `"square"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Example `"default"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
     /// Example `"vastai/base-image:latest"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
     /// Example `25121`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoint_id: Option<i64>,
     /// Current state of the endpoint
     ///
     /// Example `"active"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoint_state: Option<String>,
     /// Environment variables and port mappings
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub env: Option<String>,
     /// S3 object key for the current code version
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub s3_key: Option<String>,
     /// Content hash of the deployed code
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_hash: Option<String>,
     /// Search query for instance selection
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub search_params: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub current_version_id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_healthy_version_id: Option<i64>,
     /// Example `16.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub storage: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ttl: Option<f64>,
     /// Unix timestamp of last client heartbeat
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_client_heartbeat: Option<f64>,
     /// Unix timestamp
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<f64>,
     /// Unix timestamp
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<f64>,
 }
 
 #[cfg(feature = "serverless")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ShowDeploymentResponseDeployment {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ShowDeploymentResponseDeployment;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ShowDeploymentResponseDeployment")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ShowDeploymentResponseDeployment, __A::Error> {
+                let mut v0: Option<Option<i64>> = None;
+                let mut v1: Option<Option<String>> = None;
+                let mut v2: Option<Option<String>> = None;
+                let mut v3: Option<Option<String>> = None;
+                let mut v4: Option<Option<i64>> = None;
+                let mut v5: Option<Option<String>> = None;
+                let mut v6: Option<Option<String>> = None;
+                let mut v7: Option<Option<String>> = None;
+                let mut v8: Option<Option<String>> = None;
+                let mut v9: Option<Option<String>> = None;
+                let mut v10: Option<Option<i64>> = None;
+                let mut v11: Option<Option<i64>> = None;
+                let mut v12: Option<Option<f64>> = None;
+                let mut v13: Option<Option<f64>> = None;
+                let mut v14: Option<Option<f64>> = None;
+                let mut v15: Option<Option<f64>> = None;
+                let mut v16: Option<Option<f64>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => sdkgen_runtime::de::field(&mut map, &mut v0, "id")?,
+                        "name" => sdkgen_runtime::de::field(&mut map, &mut v1, "name")?,
+                        "tag" => sdkgen_runtime::de::field(&mut map, &mut v2, "tag")?,
+                        "image" => sdkgen_runtime::de::field(&mut map, &mut v3, "image")?,
+                        "endpoint_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v4, "endpoint_id")?
+                        }
+                        "endpoint_state" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v5,
+                                "endpoint_state",
+                            )?
+                        }
+                        "env" => sdkgen_runtime::de::field(&mut map, &mut v6, "env")?,
+                        "s3_key" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v7, "s3_key")?
+                        }
+                        "file_hash" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v8, "file_hash")?
+                        }
+                        "search_params" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v9,
+                                "search_params",
+                            )?
+                        }
+                        "current_version_id" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v10,
+                                "current_version_id",
+                            )?
+                        }
+                        "last_healthy_version_id" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v11,
+                                "last_healthy_version_id",
+                            )?
+                        }
+                        "storage" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v12, "storage")?
+                        }
+                        "ttl" => sdkgen_runtime::de::field(&mut map, &mut v13, "ttl")?,
+                        "last_client_heartbeat" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v14,
+                                "last_client_heartbeat",
+                            )?
+                        }
+                        "created_at" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v15, "created_at")?
+                        }
+                        "updated_at" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v16, "updated_at")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ShowDeploymentResponseDeployment {
+                    id: v0.flatten(),
+                    name: v1.flatten(),
+                    tag: v2.flatten(),
+                    image: v3.flatten(),
+                    endpoint_id: v4.flatten(),
+                    endpoint_state: v5.flatten(),
+                    env: v6.flatten(),
+                    s3_key: v7.flatten(),
+                    file_hash: v8.flatten(),
+                    search_params: v9.flatten(),
+                    current_version_id: v10.flatten(),
+                    last_healthy_version_id: v11.flatten(),
+                    storage: v12.flatten(),
+                    ttl: v13.flatten(),
+                    last_client_heartbeat: v14.flatten(),
+                    created_at: v15.flatten(),
+                    updated_at: v16.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "serverless")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ShowDeploymentsResponse {
     /// Example `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deployments: Option<Vec<ShowDeploymentsResponseDeploymentsItem>>,
 }
 
 #[cfg(feature = "serverless")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ShowDeploymentsResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ShowDeploymentsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ShowDeploymentsResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ShowDeploymentsResponse, __A::Error> {
+                let mut v0: Option<Option<bool>> = None;
+                let mut v1: Option<
+                    Option<Vec<ShowDeploymentsResponseDeploymentsItem>>,
+                > = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "success")?
+                        }
+                        "deployments" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "deployments")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ShowDeploymentsResponse {
+                    success: v0.flatten(),
+                    deployments: v1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "serverless")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ShowDeploymentsResponseDeploymentsItem {
     /// Example `644`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Example `"square"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Example `"default"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
     /// Example `"vastai/base-image:latest"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
     /// Example `25121`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoint_id: Option<i64>,
     /// Environment variables and port mappings
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub env: Option<String>,
     /// Content hash of the deployed code
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_hash: Option<String>,
     /// S3 object key for the current code version
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub s3_key: Option<String>,
     /// Search query for instance selection
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub search_params: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub current_version_id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_healthy_version_id: Option<i64>,
     /// Example `16.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub storage: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ttl: Option<f64>,
     /// Unix timestamp of last client heartbeat
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_client_heartbeat: Option<f64>,
     /// Unix timestamp
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<f64>,
     /// Unix timestamp
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<f64>,
 }
 
+#[cfg(feature = "serverless")]
+impl<'de> serde::Deserialize<'de> for ShowDeploymentsResponseDeploymentsItem {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ShowDeploymentsResponseDeploymentsItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ShowDeploymentsResponseDeploymentsItem")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ShowDeploymentsResponseDeploymentsItem, __A::Error> {
+                let mut v0: Option<Option<i64>> = None;
+                let mut v1: Option<Option<String>> = None;
+                let mut v2: Option<Option<String>> = None;
+                let mut v3: Option<Option<String>> = None;
+                let mut v4: Option<Option<i64>> = None;
+                let mut v5: Option<Option<String>> = None;
+                let mut v6: Option<Option<String>> = None;
+                let mut v7: Option<Option<String>> = None;
+                let mut v8: Option<Option<String>> = None;
+                let mut v9: Option<Option<i64>> = None;
+                let mut v10: Option<Option<i64>> = None;
+                let mut v11: Option<Option<f64>> = None;
+                let mut v12: Option<Option<f64>> = None;
+                let mut v13: Option<Option<f64>> = None;
+                let mut v14: Option<Option<f64>> = None;
+                let mut v15: Option<Option<f64>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => sdkgen_runtime::de::field(&mut map, &mut v0, "id")?,
+                        "name" => sdkgen_runtime::de::field(&mut map, &mut v1, "name")?,
+                        "tag" => sdkgen_runtime::de::field(&mut map, &mut v2, "tag")?,
+                        "image" => sdkgen_runtime::de::field(&mut map, &mut v3, "image")?,
+                        "endpoint_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v4, "endpoint_id")?
+                        }
+                        "env" => sdkgen_runtime::de::field(&mut map, &mut v5, "env")?,
+                        "file_hash" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v6, "file_hash")?
+                        }
+                        "s3_key" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v7, "s3_key")?
+                        }
+                        "search_params" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v8,
+                                "search_params",
+                            )?
+                        }
+                        "current_version_id" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v9,
+                                "current_version_id",
+                            )?
+                        }
+                        "last_healthy_version_id" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v10,
+                                "last_healthy_version_id",
+                            )?
+                        }
+                        "storage" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v11, "storage")?
+                        }
+                        "ttl" => sdkgen_runtime::de::field(&mut map, &mut v12, "ttl")?,
+                        "last_client_heartbeat" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v13,
+                                "last_client_heartbeat",
+                            )?
+                        }
+                        "created_at" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v14, "created_at")?
+                        }
+                        "updated_at" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v15, "updated_at")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ShowDeploymentsResponseDeploymentsItem {
+                    id: v0.flatten(),
+                    name: v1.flatten(),
+                    tag: v2.flatten(),
+                    image: v3.flatten(),
+                    endpoint_id: v4.flatten(),
+                    env: v5.flatten(),
+                    file_hash: v6.flatten(),
+                    s3_key: v7.flatten(),
+                    search_params: v8.flatten(),
+                    current_version_id: v9.flatten(),
+                    last_healthy_version_id: v10.flatten(),
+                    storage: v11.flatten(),
+                    ttl: v12.flatten(),
+                    last_client_heartbeat: v13.flatten(),
+                    created_at: v14.flatten(),
+                    updated_at: v15.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "billing")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ShowDepositResponse {
     /// Example `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// The refundable deposit amount.
     ///
     /// Example `100.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub refundable_deposit: Option<f64>,
     /// The total discount applied.
     ///
     /// Example `10.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_discount: Option<f64>,
     /// The number of months the discount applies.
     ///
     /// Example `3`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount_months: Option<i64>,
 }
 
 #[cfg(feature = "billing")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ShowDepositResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ShowDepositResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ShowDepositResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ShowDepositResponse, __A::Error> {
+                let mut v0: Option<Option<bool>> = None;
+                let mut v1: Option<Option<f64>> = None;
+                let mut v2: Option<Option<f64>> = None;
+                let mut v3: Option<Option<i64>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "success")?
+                        }
+                        "refundable_deposit" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v1,
+                                "refundable_deposit",
+                            )?
+                        }
+                        "total_discount" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v2,
+                                "total_discount",
+                            )?
+                        }
+                        "discount_months" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v3,
+                                "discount_months",
+                            )?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ShowDepositResponse {
+                    success: v0.flatten(),
+                    refundable_deposit: v1.flatten(),
+                    total_discount: v2.flatten(),
+                    discount_months: v3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "billing")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ShowEarningsResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<ShowEarningsResponseSummary>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fullname: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub address1: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub address2: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub taxinfo: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub current: Option<ShowEarningsResponseCurrent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub per_machine: Option<Vec<ShowEarningsResponsePerMachineItem>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub per_day: Option<Vec<ShowEarningsResponsePerDayItem>>,
 }
 
 #[cfg(feature = "billing")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ShowEarningsResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ShowEarningsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ShowEarningsResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ShowEarningsResponse, __A::Error> {
+                let mut v0: Option<Option<ShowEarningsResponseSummary>> = None;
+                let mut v1: Option<Option<String>> = None;
+                let mut v2: Option<Option<String>> = None;
+                let mut v3: Option<Option<String>> = None;
+                let mut v4: Option<Option<String>> = None;
+                let mut v5: Option<Option<String>> = None;
+                let mut v6: Option<Option<String>> = None;
+                let mut v7: Option<Option<String>> = None;
+                let mut v8: Option<Option<String>> = None;
+                let mut v9: Option<Option<String>> = None;
+                let mut v10: Option<Option<ShowEarningsResponseCurrent>> = None;
+                let mut v11: Option<Option<Vec<ShowEarningsResponsePerMachineItem>>> = None;
+                let mut v12: Option<Option<Vec<ShowEarningsResponsePerDayItem>>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "summary" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "summary")?
+                        }
+                        "username" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "username")?
+                        }
+                        "email" => sdkgen_runtime::de::field(&mut map, &mut v2, "email")?,
+                        "fullname" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "fullname")?
+                        }
+                        "address1" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v4, "address1")?
+                        }
+                        "address2" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v5, "address2")?
+                        }
+                        "city" => sdkgen_runtime::de::field(&mut map, &mut v6, "city")?,
+                        "zip" => sdkgen_runtime::de::field(&mut map, &mut v7, "zip")?,
+                        "country" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v8, "country")?
+                        }
+                        "taxinfo" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v9, "taxinfo")?
+                        }
+                        "current" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v10, "current")?
+                        }
+                        "per_machine" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v11, "per_machine")?
+                        }
+                        "per_day" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v12, "per_day")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ShowEarningsResponse {
+                    summary: v0.flatten(),
+                    username: v1.flatten(),
+                    email: v2.flatten(),
+                    fullname: v3.flatten(),
+                    address1: v4.flatten(),
+                    address2: v5.flatten(),
+                    city: v6.flatten(),
+                    zip: v7.flatten(),
+                    country: v8.flatten(),
+                    taxinfo: v9.flatten(),
+                    current: v10.flatten(),
+                    per_machine: v11.flatten(),
+                    per_day: v12.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "billing")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ShowEarningsResponseCurrent {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub balance: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_fee: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub credit: Option<f64>,
 }
 
 #[cfg(feature = "billing")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ShowEarningsResponseCurrent {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ShowEarningsResponseCurrent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ShowEarningsResponseCurrent")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ShowEarningsResponseCurrent, __A::Error> {
+                let mut v0: Option<Option<f64>> = None;
+                let mut v1: Option<Option<f64>> = None;
+                let mut v2: Option<Option<f64>> = None;
+                let mut v3: Option<Option<f64>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "balance" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "balance")?
+                        }
+                        "service_fee" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "service_fee")?
+                        }
+                        "total" => sdkgen_runtime::de::field(&mut map, &mut v2, "total")?,
+                        "credit" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "credit")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ShowEarningsResponseCurrent {
+                    balance: v0.flatten(),
+                    service_fee: v1.flatten(),
+                    total: v2.flatten(),
+                    credit: v3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "billing")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ShowEarningsResponsePerDayItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub day: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu_earn: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sto_earn: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bwu_earn: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bwd_earn: Option<f64>,
 }
 
 #[cfg(feature = "billing")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ShowEarningsResponsePerDayItem {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ShowEarningsResponsePerDayItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ShowEarningsResponsePerDayItem")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ShowEarningsResponsePerDayItem, __A::Error> {
+                let mut v0: Option<Option<i64>> = None;
+                let mut v1: Option<Option<f64>> = None;
+                let mut v2: Option<Option<f64>> = None;
+                let mut v3: Option<Option<f64>> = None;
+                let mut v4: Option<Option<f64>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "day" => sdkgen_runtime::de::field(&mut map, &mut v0, "day")?,
+                        "gpu_earn" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "gpu_earn")?
+                        }
+                        "sto_earn" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "sto_earn")?
+                        }
+                        "bwu_earn" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "bwu_earn")?
+                        }
+                        "bwd_earn" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v4, "bwd_earn")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ShowEarningsResponsePerDayItem {
+                    day: v0.flatten(),
+                    gpu_earn: v1.flatten(),
+                    sto_earn: v2.flatten(),
+                    bwu_earn: v3.flatten(),
+                    bwd_earn: v4.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "billing")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ShowEarningsResponsePerMachineItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub machine_id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu_earn: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sto_earn: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bwu_earn: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bwd_earn: Option<f64>,
 }
 
 #[cfg(feature = "billing")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ShowEarningsResponsePerMachineItem {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ShowEarningsResponsePerMachineItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ShowEarningsResponsePerMachineItem")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ShowEarningsResponsePerMachineItem, __A::Error> {
+                let mut v0: Option<Option<i64>> = None;
+                let mut v1: Option<Option<f64>> = None;
+                let mut v2: Option<Option<f64>> = None;
+                let mut v3: Option<Option<f64>> = None;
+                let mut v4: Option<Option<f64>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "machine_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "machine_id")?
+                        }
+                        "gpu_earn" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "gpu_earn")?
+                        }
+                        "sto_earn" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "sto_earn")?
+                        }
+                        "bwu_earn" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "bwu_earn")?
+                        }
+                        "bwd_earn" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v4, "bwd_earn")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ShowEarningsResponsePerMachineItem {
+                    machine_id: v0.flatten(),
+                    gpu_earn: v1.flatten(),
+                    sto_earn: v2.flatten(),
+                    bwu_earn: v3.flatten(),
+                    bwd_earn: v4.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "billing")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ShowEarningsResponseSummary {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_gpu: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_stor: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_bwu: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_bwd: Option<f64>,
 }
 
+#[cfg(feature = "billing")]
+impl<'de> serde::Deserialize<'de> for ShowEarningsResponseSummary {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ShowEarningsResponseSummary;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ShowEarningsResponseSummary")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ShowEarningsResponseSummary, __A::Error> {
+                let mut v0: Option<Option<f64>> = None;
+                let mut v1: Option<Option<f64>> = None;
+                let mut v2: Option<Option<f64>> = None;
+                let mut v3: Option<Option<f64>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "total_gpu" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "total_gpu")?
+                        }
+                        "total_stor" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "total_stor")?
+                        }
+                        "total_bwu" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "total_bwu")?
+                        }
+                        "total_bwd" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "total_bwd")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ShowEarningsResponseSummary {
+                    total_gpu: v0.flatten(),
+                    total_stor: v1.flatten(),
+                    total_bwu: v2.flatten(),
+                    total_bwd: v3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "serverless")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ShowEndpointsResponse {
     /// Example `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<ShowEndpointsResponseResultsItem>>,
 }
 
 #[cfg(feature = "serverless")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ShowEndpointsResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ShowEndpointsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ShowEndpointsResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ShowEndpointsResponse, __A::Error> {
+                let mut v0: Option<Option<bool>> = None;
+                let mut v1: Option<Option<Vec<ShowEndpointsResponseResultsItem>>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "success")?
+                        }
+                        "results" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "results")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ShowEndpointsResponse {
+                    success: v0.flatten(),
+                    results: v1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "serverless")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ShowEndpointsResponseResultsItem {
     /// Example `123`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Example `0.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_load: Option<f64>,
     /// Example `0.9`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_util: Option<f64>,
     /// Example `2.5`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cold_mult: Option<f64>,
     /// Example `5`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cold_workers: Option<i64>,
     /// Example `20`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_workers: Option<i64>,
     /// Example `"vLLM-Qwen3-8B"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoint_name: Option<String>,
     /// Example `"your_api_key_here"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub api_key: Option<String>,
     /// Example `456`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<i64>,
     /// Example `"2023-10-01T12:00:00Z"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<sdkgen_runtime::Timestamp>,
     /// Example `"active"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoint_state: Option<String>,
 }
 
+#[cfg(feature = "serverless")]
+impl<'de> serde::Deserialize<'de> for ShowEndpointsResponseResultsItem {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ShowEndpointsResponseResultsItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ShowEndpointsResponseResultsItem")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ShowEndpointsResponseResultsItem, __A::Error> {
+                let mut v0: Option<Option<i64>> = None;
+                let mut v1: Option<Option<f64>> = None;
+                let mut v2: Option<Option<f64>> = None;
+                let mut v3: Option<Option<f64>> = None;
+                let mut v4: Option<Option<i64>> = None;
+                let mut v5: Option<Option<i64>> = None;
+                let mut v6: Option<Option<String>> = None;
+                let mut v7: Option<Option<String>> = None;
+                let mut v8: Option<Option<i64>> = None;
+                let mut v9: Option<Option<sdkgen_runtime::Timestamp>> = None;
+                let mut v10: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => sdkgen_runtime::de::field(&mut map, &mut v0, "id")?,
+                        "min_load" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "min_load")?
+                        }
+                        "target_util" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "target_util")?
+                        }
+                        "cold_mult" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "cold_mult")?
+                        }
+                        "cold_workers" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v4, "cold_workers")?
+                        }
+                        "max_workers" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v5, "max_workers")?
+                        }
+                        "endpoint_name" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v6,
+                                "endpoint_name",
+                            )?
+                        }
+                        "api_key" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v7, "api_key")?
+                        }
+                        "user_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v8, "user_id")?
+                        }
+                        "created_at" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v9, "created_at")?
+                        }
+                        "endpoint_state" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v10,
+                                "endpoint_state",
+                            )?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ShowEndpointsResponseResultsItem {
+                    id: v0.flatten(),
+                    min_load: v1.flatten(),
+                    target_util: v2.flatten(),
+                    cold_mult: v3.flatten(),
+                    cold_workers: v4.flatten(),
+                    max_workers: v5.flatten(),
+                    endpoint_name: v6.flatten(),
+                    api_key: v7.flatten(),
+                    user_id: v8.flatten(),
+                    created_at: v9.flatten(),
+                    endpoint_state: v10.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "accounts")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ShowEnvVarsResponse {
     /// Example `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub secrets: Option<std::collections::BTreeMap<String, String>>,
 }
 
+#[cfg(feature = "accounts")]
+impl<'de> serde::Deserialize<'de> for ShowEnvVarsResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ShowEnvVarsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ShowEnvVarsResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ShowEnvVarsResponse, __A::Error> {
+                let mut v0: Option<Option<bool>> = None;
+                let mut v1: Option<Option<std::collections::BTreeMap<String, String>>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "success")?
+                        }
+                        "secrets" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "secrets")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ShowEnvVarsResponse {
+                    success: v0.flatten(),
+                    secrets: v1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "machines")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ShowGpuLocationsResponse {
     /// Example `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub locations: Option<Vec<ShowGpuLocationsResponseLocationsItem>>,
 }
 
 #[cfg(feature = "machines")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ShowGpuLocationsResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ShowGpuLocationsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ShowGpuLocationsResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ShowGpuLocationsResponse, __A::Error> {
+                let mut v0: Option<Option<bool>> = None;
+                let mut v1: Option<Option<Vec<ShowGpuLocationsResponseLocationsItem>>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "success")?
+                        }
+                        "locations" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "locations")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ShowGpuLocationsResponse {
+                    success: v0.flatten(),
+                    locations: v1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "machines")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ShowGpuLocationsResponseLocationsItem {
     /// Example `37.7749`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub latitude: Option<f64>,
     /// Example `-122.4194`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub longitude: Option<f64>,
     /// Example `"San Francisco"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// Example `"US"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     /// Example `"RTX 4090"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rented: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub verified: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub datacenter: Option<bool>,
     /// Example `4`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub num_gpus: Option<i64>,
 }
 
 #[cfg(feature = "machines")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ShowGpuLocationsResponseLocationsItem {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ShowGpuLocationsResponseLocationsItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ShowGpuLocationsResponseLocationsItem")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ShowGpuLocationsResponseLocationsItem, __A::Error> {
+                let mut v0: Option<Option<f64>> = None;
+                let mut v1: Option<Option<f64>> = None;
+                let mut v2: Option<Option<String>> = None;
+                let mut v3: Option<Option<String>> = None;
+                let mut v4: Option<Option<String>> = None;
+                let mut v5: Option<Option<bool>> = None;
+                let mut v6: Option<Option<bool>> = None;
+                let mut v7: Option<Option<bool>> = None;
+                let mut v8: Option<Option<i64>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "latitude" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "latitude")?
+                        }
+                        "longitude" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "longitude")?
+                        }
+                        "city" => sdkgen_runtime::de::field(&mut map, &mut v2, "city")?,
+                        "country_code" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "country_code")?
+                        }
+                        "gpu_name" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v4, "gpu_name")?
+                        }
+                        "rented" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v5, "rented")?
+                        }
+                        "verified" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v6, "verified")?
+                        }
+                        "datacenter" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v7, "datacenter")?
+                        }
+                        "num_gpus" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v8, "num_gpus")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ShowGpuLocationsResponseLocationsItem {
+                    latitude: v0.flatten(),
+                    longitude: v1.flatten(),
+                    city: v2.flatten(),
+                    country_code: v3.flatten(),
+                    gpu_name: v4.flatten(),
+                    rented: v5.flatten(),
+                    verified: v6.flatten(),
+                    datacenter: v7.flatten(),
+                    num_gpus: v8.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "machines")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ShowGpuMetricsResponse {
     /// Example `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpus: Option<Vec<ShowGpuMetricsResponseGpusItem>>,
 }
 
 #[cfg(feature = "machines")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ShowGpuMetricsResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ShowGpuMetricsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ShowGpuMetricsResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ShowGpuMetricsResponse, __A::Error> {
+                let mut v0: Option<Option<bool>> = None;
+                let mut v1: Option<Option<Vec<ShowGpuMetricsResponseGpusItem>>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "success")?
+                        }
+                        "gpus" => sdkgen_runtime::de::field(&mut map, &mut v1, "gpus")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ShowGpuMetricsResponse {
+                    success: v0.flatten(),
+                    gpus: v1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "machines")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ShowGpuMetricsResponseGpusItem {
     /// Example `"RTX 4090"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu_name: Option<String>,
     /// Total number of machines
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
     /// Available machines
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub available: Option<i64>,
     /// Rented verified machines
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rented_verified: Option<i64>,
     /// Available verified machines
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub avail_verified: Option<i64>,
     /// Rented unverified machines
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rented_unverified: Option<i64>,
     /// Available unverified machines
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub avail_unverified: Option<i64>,
     /// Current utilization percentage
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub usage: Option<f64>,
     /// 30-day average utilization percentage
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub usage_30d: Option<f64>,
     /// Deep learning performance score
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dlperf: Option<f64>,
     /// GPU TFLOPS rating
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tflops: Option<f64>,
     /// 10th percentile price per GPU per hour
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_p10: Option<f64>,
     /// 25th percentile price
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_p25: Option<f64>,
     /// Median price per GPU per hour
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_median: Option<f64>,
     /// 75th percentile price
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_p75: Option<f64>,
     /// 90th percentile price
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_p90: Option<f64>,
     /// TFLOPS per dollar
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tflops_per_dollar: Option<f64>,
     /// Deep learning performance per dollar
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dlperf_per_dollar: Option<f64>,
 }
 
 #[cfg(feature = "machines")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ShowGpuMetricsResponseGpusItem {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ShowGpuMetricsResponseGpusItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ShowGpuMetricsResponseGpusItem")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ShowGpuMetricsResponseGpusItem, __A::Error> {
+                let mut v0: Option<Option<String>> = None;
+                let mut v1: Option<Option<i64>> = None;
+                let mut v2: Option<Option<i64>> = None;
+                let mut v3: Option<Option<i64>> = None;
+                let mut v4: Option<Option<i64>> = None;
+                let mut v5: Option<Option<i64>> = None;
+                let mut v6: Option<Option<i64>> = None;
+                let mut v7: Option<Option<f64>> = None;
+                let mut v8: Option<Option<f64>> = None;
+                let mut v9: Option<Option<f64>> = None;
+                let mut v10: Option<Option<f64>> = None;
+                let mut v11: Option<Option<f64>> = None;
+                let mut v12: Option<Option<f64>> = None;
+                let mut v13: Option<Option<f64>> = None;
+                let mut v14: Option<Option<f64>> = None;
+                let mut v15: Option<Option<f64>> = None;
+                let mut v16: Option<Option<f64>> = None;
+                let mut v17: Option<Option<f64>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "gpu_name" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "gpu_name")?
+                        }
+                        "total" => sdkgen_runtime::de::field(&mut map, &mut v1, "total")?,
+                        "available" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "available")?
+                        }
+                        "rented_verified" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v3,
+                                "rented_verified",
+                            )?
+                        }
+                        "avail_verified" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v4,
+                                "avail_verified",
+                            )?
+                        }
+                        "rented_unverified" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v5,
+                                "rented_unverified",
+                            )?
+                        }
+                        "avail_unverified" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v6,
+                                "avail_unverified",
+                            )?
+                        }
+                        "usage" => sdkgen_runtime::de::field(&mut map, &mut v7, "usage")?,
+                        "usage_30d" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v8, "usage_30d")?
+                        }
+                        "dlperf" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v9, "dlperf")?
+                        }
+                        "tflops" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v10, "tflops")?
+                        }
+                        "price_p10" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v11, "price_p10")?
+                        }
+                        "price_p25" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v12, "price_p25")?
+                        }
+                        "price_median" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v13,
+                                "price_median",
+                            )?
+                        }
+                        "price_p75" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v14, "price_p75")?
+                        }
+                        "price_p90" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v15, "price_p90")?
+                        }
+                        "tflops_per_dollar" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v16,
+                                "tflops_per_dollar",
+                            )?
+                        }
+                        "dlperf_per_dollar" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v17,
+                                "dlperf_per_dollar",
+                            )?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ShowGpuMetricsResponseGpusItem {
+                    gpu_name: v0.flatten(),
+                    total: v1.flatten(),
+                    available: v2.flatten(),
+                    rented_verified: v3.flatten(),
+                    avail_verified: v4.flatten(),
+                    rented_unverified: v5.flatten(),
+                    avail_unverified: v6.flatten(),
+                    usage: v7.flatten(),
+                    usage_30d: v8.flatten(),
+                    dlperf: v9.flatten(),
+                    tflops: v10.flatten(),
+                    price_p10: v11.flatten(),
+                    price_p25: v12.flatten(),
+                    price_median: v13.flatten(),
+                    price_p75: v14.flatten(),
+                    price_p90: v15.flatten(),
+                    tflops_per_dollar: v16.flatten(),
+                    dlperf_per_dollar: v17.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "machines")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ShowGpuTrendsResponse {
     /// Example `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// Keyed by GPU name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpus: Option<std::collections::BTreeMap<String, ShowGpuTrendsResponseGpusValue>>,
 }
 
 #[cfg(feature = "machines")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ShowGpuTrendsResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ShowGpuTrendsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ShowGpuTrendsResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ShowGpuTrendsResponse, __A::Error> {
+                let mut v0: Option<Option<bool>> = None;
+                let mut v1: Option<
+                    Option<
+                        std::collections::BTreeMap<
+                            String,
+                            ShowGpuTrendsResponseGpusValue,
+                        >,
+                    >,
+                > = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "success")?
+                        }
+                        "gpus" => sdkgen_runtime::de::field(&mut map, &mut v1, "gpus")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ShowGpuTrendsResponse {
+                    success: v0.flatten(),
+                    gpus: v1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "machines")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ShowGpuTrendsResponseGpusValue {
     /// Time-series arrays of supply and demand counts
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub supply_demand: Option<ShowGpuTrendsResponseGpusValueSupplyDemand>,
     /// Time-series arrays of pricing percentiles
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pricing: Option<ShowGpuTrendsResponseGpusValuePricing>,
     /// Static performance metrics for this GPU
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub stats: Option<ShowGpuTrendsResponseGpusValueStats>,
+}
+
+#[cfg(feature = "machines")]
+impl<'de> serde::Deserialize<'de> for ShowGpuTrendsResponseGpusValue {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ShowGpuTrendsResponseGpusValue;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ShowGpuTrendsResponseGpusValue")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ShowGpuTrendsResponseGpusValue, __A::Error> {
+                let mut v0: Option<Option<ShowGpuTrendsResponseGpusValueSupplyDemand>> = None;
+                let mut v1: Option<Option<ShowGpuTrendsResponseGpusValuePricing>> = None;
+                let mut v2: Option<Option<ShowGpuTrendsResponseGpusValueStats>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "supply_demand" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v0,
+                                "supply_demand",
+                            )?
+                        }
+                        "pricing" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "pricing")?
+                        }
+                        "stats" => sdkgen_runtime::de::field(&mut map, &mut v2, "stats")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ShowGpuTrendsResponseGpusValue {
+                    supply_demand: v0.flatten(),
+                    pricing: v1.flatten(),
+                    stats: v2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Time-series arrays of pricing percentiles
 #[cfg(feature = "machines")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ShowGpuTrendsResponseGpusValuePricing {
     /// Example `[1779736460,1779736632]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamps: Option<Vec<i64>>,
     /// Example `[0.246,0.246]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rented_p10: Option<Vec<f64>>,
     /// Example `[0.39,0.38]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rented_median: Option<Vec<f64>>,
     /// Example `[0.599,0.55]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rented_p90: Option<Vec<f64>>,
     /// Example `[0.254,0.289]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub avail_p10: Option<Vec<f64>>,
     /// Example `[0.5,0.5]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub avail_median: Option<Vec<f64>>,
     /// Example `[0.973,0.85]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub avail_p90: Option<Vec<f64>>,
+}
+
+#[cfg(feature = "machines")]
+impl<'de> serde::Deserialize<'de> for ShowGpuTrendsResponseGpusValuePricing {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ShowGpuTrendsResponseGpusValuePricing;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ShowGpuTrendsResponseGpusValuePricing")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ShowGpuTrendsResponseGpusValuePricing, __A::Error> {
+                let mut v0: Option<Option<Vec<i64>>> = None;
+                let mut v1: Option<Option<Vec<f64>>> = None;
+                let mut v2: Option<Option<Vec<f64>>> = None;
+                let mut v3: Option<Option<Vec<f64>>> = None;
+                let mut v4: Option<Option<Vec<f64>>> = None;
+                let mut v5: Option<Option<Vec<f64>>> = None;
+                let mut v6: Option<Option<Vec<f64>>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "timestamps" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "timestamps")?
+                        }
+                        "rented_p10" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "rented_p10")?
+                        }
+                        "rented_median" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v2,
+                                "rented_median",
+                            )?
+                        }
+                        "rented_p90" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "rented_p90")?
+                        }
+                        "avail_p10" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v4, "avail_p10")?
+                        }
+                        "avail_median" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v5, "avail_median")?
+                        }
+                        "avail_p90" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v6, "avail_p90")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ShowGpuTrendsResponseGpusValuePricing {
+                    timestamps: v0.flatten(),
+                    rented_p10: v1.flatten(),
+                    rented_median: v2.flatten(),
+                    rented_p90: v3.flatten(),
+                    avail_p10: v4.flatten(),
+                    avail_median: v5.flatten(),
+                    avail_p90: v6.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Static performance metrics for this GPU
 #[cfg(feature = "machines")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ShowGpuTrendsResponseGpusValueStats {
     /// Example `82.6`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tflops: Option<f64>,
     /// Example `97.5`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dlperf: Option<f64>,
     /// Example `127.1`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tflops_per_dollar: Option<f64>,
     /// Example `150.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dlperf_per_dollar: Option<f64>,
+}
+
+#[cfg(feature = "machines")]
+impl<'de> serde::Deserialize<'de> for ShowGpuTrendsResponseGpusValueStats {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ShowGpuTrendsResponseGpusValueStats;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ShowGpuTrendsResponseGpusValueStats")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ShowGpuTrendsResponseGpusValueStats, __A::Error> {
+                let mut v0: Option<Option<f64>> = None;
+                let mut v1: Option<Option<f64>> = None;
+                let mut v2: Option<Option<f64>> = None;
+                let mut v3: Option<Option<f64>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "tflops" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "tflops")?
+                        }
+                        "dlperf" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "dlperf")?
+                        }
+                        "tflops_per_dollar" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v2,
+                                "tflops_per_dollar",
+                            )?
+                        }
+                        "dlperf_per_dollar" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v3,
+                                "dlperf_per_dollar",
+                            )?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ShowGpuTrendsResponseGpusValueStats {
+                    tflops: v0.flatten(),
+                    dlperf: v1.flatten(),
+                    tflops_per_dollar: v2.flatten(),
+                    dlperf_per_dollar: v3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Time-series arrays of supply and demand counts
 #[cfg(feature = "machines")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ShowGpuTrendsResponseGpusValueSupplyDemand {
     /// Example `[1779736460,1779736632]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamps: Option<Vec<i64>>,
     /// Example `[3789,3756]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rented_verified: Option<Vec<i64>>,
     /// Example `[165,200]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub avail_verified: Option<Vec<i64>>,
     /// Example `[385,390]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rented_unverified: Option<Vec<i64>>,
     /// Example `[107,100]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub avail_unverified: Option<Vec<i64>>,
     /// Example `[4446,4446]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<Vec<i64>>,
 }
 
+#[cfg(feature = "machines")]
+impl<'de> serde::Deserialize<'de> for ShowGpuTrendsResponseGpusValueSupplyDemand {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ShowGpuTrendsResponseGpusValueSupplyDemand;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ShowGpuTrendsResponseGpusValueSupplyDemand")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ShowGpuTrendsResponseGpusValueSupplyDemand, __A::Error> {
+                let mut v0: Option<Option<Vec<i64>>> = None;
+                let mut v1: Option<Option<Vec<i64>>> = None;
+                let mut v2: Option<Option<Vec<i64>>> = None;
+                let mut v3: Option<Option<Vec<i64>>> = None;
+                let mut v4: Option<Option<Vec<i64>>> = None;
+                let mut v5: Option<Option<Vec<i64>>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "timestamps" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "timestamps")?
+                        }
+                        "rented_verified" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v1,
+                                "rented_verified",
+                            )?
+                        }
+                        "avail_verified" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v2,
+                                "avail_verified",
+                            )?
+                        }
+                        "rented_unverified" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v3,
+                                "rented_unverified",
+                            )?
+                        }
+                        "avail_unverified" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v4,
+                                "avail_unverified",
+                            )?
+                        }
+                        "total" => sdkgen_runtime::de::field(&mut map, &mut v5, "total")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ShowGpuTrendsResponseGpusValueSupplyDemand {
+                    timestamps: v0.flatten(),
+                    rented_verified: v1.flatten(),
+                    avail_verified: v2.flatten(),
+                    rented_unverified: v3.flatten(),
+                    avail_unverified: v4.flatten(),
+                    total: v5.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "instances")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ShowInstanceResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instances: Option<Instance>,
 }
 
 #[cfg(feature = "instances")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ShowInstanceResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ShowInstanceResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ShowInstanceResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ShowInstanceResponse, __A::Error> {
+                let mut v0: Option<Option<Instance>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "instances" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "instances")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ShowInstanceResponse {
+                    instances: v0.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "instances")]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ShowInstancesBadRequest {
     /// Example `"invalid_request"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<ShowInstancesBadRequestError>,
     /// Example `"Error in query parameters: dph_total is not a valid search key"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
+}
+
+#[cfg(feature = "instances")]
+impl<'de> serde::Deserialize<'de> for ShowInstancesBadRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ShowInstancesBadRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ShowInstancesBadRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ShowInstancesBadRequest, __A::Error> {
+                let mut v0: Option<Option<ShowInstancesBadRequestError>> = None;
+                let mut v1: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "error" => sdkgen_runtime::de::field(&mut map, &mut v0, "error")?,
+                        "msg" => sdkgen_runtime::de::field(&mut map, &mut v1, "msg")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ShowInstancesBadRequest {
+                    error: v0.flatten(),
+                    msg: v1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Values this client does not know decode as [`ShowInstancesBadRequestError::Unknown`] and encode back unchanged.
@@ -5557,214 +13813,288 @@ impl serde::Serialize for ShowInstancesBadRequestError {
 
 #[cfg(feature = "instances")]
 impl<'de> serde::Deserialize<'de> for ShowInstancesBadRequestError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         sdkgen_runtime::deserialize_str_enum(deserializer)
     }
 }
 
 #[cfg(feature = "instances")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ShowInstancesResponse {
     /// Example `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// Number of instances returned in this page.
     ///
     /// Example `5`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instances_found: Option<i64>,
     /// Total number of instances matching the filters.
     ///
     /// Example `42`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_instances: Option<i64>,
     /// Count of instances grouped by label. Unlabelled instances are keyed by empty string.
     ///
     /// Example `{"ML Training Job":3,"":2}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub label_counts: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
     /// Pagination cursor for the next page. `null` when no more pages.
     ///
     /// Example `"eyJ2YWx1ZXMiOiB7ImlkIjogMTIzfX0="`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
     /// List of instance objects.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instances: Option<Vec<ShowInstancesResponseInstancesItem>>,
 }
 
 #[cfg(feature = "instances")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ShowInstancesResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ShowInstancesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ShowInstancesResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ShowInstancesResponse, __A::Error> {
+                let mut v0: Option<Option<bool>> = None;
+                let mut v1: Option<Option<i64>> = None;
+                let mut v2: Option<Option<i64>> = None;
+                let mut v3: Option<
+                    Option<
+                        std::collections::BTreeMap<
+                            String,
+                            sdkgen_runtime::serde_json::Value,
+                        >,
+                    >,
+                > = None;
+                let mut v4: Option<Option<String>> = None;
+                let mut v5: Option<Option<Vec<ShowInstancesResponseInstancesItem>>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "success")?
+                        }
+                        "instances_found" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v1,
+                                "instances_found",
+                            )?
+                        }
+                        "total_instances" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v2,
+                                "total_instances",
+                            )?
+                        }
+                        "label_counts" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "label_counts")?
+                        }
+                        "next_token" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v4, "next_token")?
+                        }
+                        "instances" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v5, "instances")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ShowInstancesResponse {
+                    success: v0.flatten(),
+                    instances_found: v1.flatten(),
+                    total_instances: v2.flatten(),
+                    label_counts: v3.flatten(),
+                    next_token: v4.flatten(),
+                    instances: v5.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "instances")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ShowInstancesResponseInstancesItem {
     /// Example `312`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Example `"running"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub actual_status: Option<String>,
     /// Example `"running"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cur_state: Option<String>,
     /// Example `"running"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_state: Option<String>,
     /// Example `"running"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub intended_status: Option<String>,
     /// Example `"ML Training Job 2025"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// Example `2048`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_id: Option<i64>,
     /// Example `"abcde12345"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_hash_id: Option<String>,
     /// Example `"Tensorflow GPU Template"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_name: Option<String>,
     /// Example `"nvidia/cuda:11.0.3-devel-ubuntu18.04"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_uuid: Option<String>,
     /// Example `["bash","-c","apt update; apt install -y wget"]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_args: Option<Vec<String>>,
     /// Example `"ssh ssh_direc ssh_proxy"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_runtype: Option<String>,
     /// Example `[["DOG","CAT"],["-p 70001:70001","1"]]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub extra_env: Option<Vec<Vec<String>>>,
     /// Example `"echo 'hello'; echo $DOG;"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub onstart: Option<String>,
     /// Example `"df77e27085bd4b3bd5d9024bdefb9e6df614b27adb0689e9d8f066fce5e01f0c"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub jupyter_token: Option<String>,
     /// Example `"success, running nvidia/cuda_11.0.3-devel-ubuntu18.04/ssh"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status_msg: Option<String>,
     /// Example `"192.0.2.45"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_ipaddr: Option<String>,
     /// Example `"10.0.0.5 172.17.0.2"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub local_ipaddrs: Option<String>,
     /// Example `"ssh123.vast.ai"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ssh_host: Option<String>,
     /// Example `"6"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ssh_idx: Option<String>,
     /// Example `10600`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ssh_port: Option<i64>,
     /// Example `21000`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub machine_dir_ssh_port: Option<i64>,
     /// Example `12`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub machine_id: Option<i64>,
     /// Example `1668804745.1223178`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date: Option<f64>,
     /// Example `1735689600.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uptime_mins: Option<f64>,
     /// Example `86400.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<f64>,
     /// Example `"amd64"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu_arch: Option<String>,
     /// Example `4`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu_cores: Option<i64>,
     /// Example `4.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu_cores_effective: Option<f64>,
     /// Example `"Core™ i5-6500"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu_name: Option<String>,
     /// Example `15989`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu_ram: Option<i64>,
     /// Example `0.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu_util: Option<f64>,
     /// Example `15.71815424`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mem_limit: Option<f64>,
     /// Example `0.00996352`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mem_usage: Option<f64>,
     /// Example `0.543945`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vmem_usage: Option<f64>,
     /// Example `"RTX 4090"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu_name: Option<String>,
     /// Example `"nvidia"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu_arch: Option<String>,
     /// Example `24576`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu_totalram: Option<i64>,
     /// Example `24576`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu_ram: Option<i64>,
     /// Example `0.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu_util: Option<f64>,
     /// Example `38.999981`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu_temp: Option<f64>,
     /// Example `1.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu_frac: Option<f64>,
     /// Example `16`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu_lanes: Option<i64>,
     /// Example `1008.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu_mem_bw: Option<f64>,
     /// Example `0.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bw_nvlink: Option<f64>,
     /// Example `"Samsung SSD 870"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_name: Option<String>,
     /// Example `10.08`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_space: Option<f64>,
     /// Example `500.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_bw: Option<f64>,
     /// Example `0.05`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_util: Option<f64>,
     /// Example `0.05`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_usage: Option<f64>,
     /// Example `1001`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub direct_port_count: Option<i64>,
     /// Example `20000`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub direct_port_start: Option<i64>,
     /// Example `20002`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub direct_port_end: Option<i64>,
     /// Port mappings. Only present on running instances.
     ///
     /// Example `{"8888/tcp":[{"HostIp":"0.0.0.0","HostPort":"8888"}],"22/tcp":[{"HostIp":"0.0.0.0","HostPort":"20000"}]}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ports: Option<
         std::collections::BTreeMap<
             String,
@@ -5772,244 +14102,1187 @@ pub struct ShowInstancesResponseInstancesItem {
         >,
     >,
     /// Example `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub static_ip: Option<bool>,
     /// Example `"California, United States"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub geolocation: Option<String>,
     /// Example `"verified"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub verification: Option<String>,
     /// Example `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rentable: Option<bool>,
     /// Example `7`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub host_id: Option<i64>,
     /// Example `0.296`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_bid: Option<f64>,
     /// Example `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_bid: Option<bool>,
     /// Example `0.8`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dph_base: Option<f64>,
     /// Example `0.8021`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dph_total: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dlperf: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dlperf_per_dphtotal: Option<f64>,
     /// Example `15.41`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub flops_per_dphtotal: Option<f64>,
     /// Example `12.36`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_flops: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
     /// Example `0.9686655`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reliability2: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub os_version: Option<String>,
     /// Example `"Z790 Gaming"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mobo_name: Option<String>,
     /// Example `4.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pci_gen: Option<f64>,
     /// Example `28.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pcie_bw: Option<f64>,
     /// Example `1`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub num_gpus: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub webpage: Option<String>,
     /// Example `{"gpuCostPerHour":0.8,"diskHour":0.0021,"totalHour":0.8021,"discountTotalHour":0,"discountedTotalPerHour":0.8013}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub search: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
     /// Example `{"gpuCostPerHour":0.8,"diskHour":0.0013,"totalHour":0.8021,"discountTotalHour":0,"discountedTotalPerHour":0.5034}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
     /// Example `0.15`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub storage_cost: Option<f64>,
     /// Example `0.0021`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub storage_total_cost: Option<f64>,
     /// Example `0.0000494`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vram_costperhour: Option<f64>,
     /// Example `4792.99`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub credit_balance: Option<f64>,
     /// Example `0.37`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub credit_discount: Option<f64>,
     /// Example `0.4`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub credit_discount_max: Option<f64>,
     /// Example `100000000.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_run_time: Option<f64>,
     /// Example `1.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub host_run_time: Option<f64>,
     /// Example `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub external: Option<bool>,
     /// Example `"12 Mon 24 D 16 Hr"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_remaining: Option<String>,
     /// Example `"11 Mon 26 D 6 Hr"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_remaining_isbid: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     /// Example `[]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub volume_info: Option<
         Vec<std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>>,
     >,
 }
 
 #[cfg(feature = "instances")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ShowInstancesResponseInstancesItem {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ShowInstancesResponseInstancesItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ShowInstancesResponseInstancesItem")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ShowInstancesResponseInstancesItem, __A::Error> {
+                let mut v0: Option<Option<i64>> = None;
+                let mut v1: Option<Option<String>> = None;
+                let mut v2: Option<Option<String>> = None;
+                let mut v3: Option<Option<String>> = None;
+                let mut v4: Option<Option<String>> = None;
+                let mut v5: Option<Option<String>> = None;
+                let mut v6: Option<Option<i64>> = None;
+                let mut v7: Option<Option<String>> = None;
+                let mut v8: Option<Option<String>> = None;
+                let mut v9: Option<Option<String>> = None;
+                let mut v10: Option<Option<Vec<String>>> = None;
+                let mut v11: Option<Option<String>> = None;
+                let mut v12: Option<Option<Vec<Vec<String>>>> = None;
+                let mut v13: Option<Option<String>> = None;
+                let mut v14: Option<Option<String>> = None;
+                let mut v15: Option<Option<String>> = None;
+                let mut v16: Option<Option<String>> = None;
+                let mut v17: Option<Option<String>> = None;
+                let mut v18: Option<Option<String>> = None;
+                let mut v19: Option<Option<String>> = None;
+                let mut v20: Option<Option<i64>> = None;
+                let mut v21: Option<Option<i64>> = None;
+                let mut v22: Option<Option<i64>> = None;
+                let mut v23: Option<Option<f64>> = None;
+                let mut v24: Option<Option<f64>> = None;
+                let mut v25: Option<Option<f64>> = None;
+                let mut v26: Option<Option<f64>> = None;
+                let mut v27: Option<Option<String>> = None;
+                let mut v28: Option<Option<i64>> = None;
+                let mut v29: Option<Option<f64>> = None;
+                let mut v30: Option<Option<String>> = None;
+                let mut v31: Option<Option<i64>> = None;
+                let mut v32: Option<Option<f64>> = None;
+                let mut v33: Option<Option<f64>> = None;
+                let mut v34: Option<Option<f64>> = None;
+                let mut v35: Option<Option<f64>> = None;
+                let mut v36: Option<Option<String>> = None;
+                let mut v37: Option<Option<String>> = None;
+                let mut v38: Option<Option<i64>> = None;
+                let mut v39: Option<Option<i64>> = None;
+                let mut v40: Option<Option<f64>> = None;
+                let mut v41: Option<Option<f64>> = None;
+                let mut v42: Option<Option<f64>> = None;
+                let mut v43: Option<Option<i64>> = None;
+                let mut v44: Option<Option<f64>> = None;
+                let mut v45: Option<Option<f64>> = None;
+                let mut v46: Option<Option<String>> = None;
+                let mut v47: Option<Option<f64>> = None;
+                let mut v48: Option<Option<f64>> = None;
+                let mut v49: Option<Option<f64>> = None;
+                let mut v50: Option<Option<f64>> = None;
+                let mut v51: Option<Option<i64>> = None;
+                let mut v52: Option<Option<i64>> = None;
+                let mut v53: Option<Option<i64>> = None;
+                let mut v54: Option<
+                    Option<
+                        std::collections::BTreeMap<
+                            String,
+                            Vec<ShowInstancesResponseInstancesItemPortsValueItem>,
+                        >,
+                    >,
+                > = None;
+                let mut v55: Option<Option<bool>> = None;
+                let mut v56: Option<Option<String>> = None;
+                let mut v57: Option<Option<String>> = None;
+                let mut v58: Option<Option<bool>> = None;
+                let mut v59: Option<Option<i64>> = None;
+                let mut v60: Option<Option<f64>> = None;
+                let mut v61: Option<Option<bool>> = None;
+                let mut v62: Option<Option<f64>> = None;
+                let mut v63: Option<Option<f64>> = None;
+                let mut v64: Option<Option<f64>> = None;
+                let mut v65: Option<Option<f64>> = None;
+                let mut v66: Option<Option<f64>> = None;
+                let mut v67: Option<Option<f64>> = None;
+                let mut v68: Option<Option<f64>> = None;
+                let mut v69: Option<Option<f64>> = None;
+                let mut v70: Option<Option<String>> = None;
+                let mut v71: Option<Option<String>> = None;
+                let mut v72: Option<Option<f64>> = None;
+                let mut v73: Option<Option<f64>> = None;
+                let mut v74: Option<Option<i64>> = None;
+                let mut v75: Option<Option<String>> = None;
+                let mut v76: Option<
+                    Option<
+                        std::collections::BTreeMap<
+                            String,
+                            sdkgen_runtime::serde_json::Value,
+                        >,
+                    >,
+                > = None;
+                let mut v77: Option<
+                    Option<
+                        std::collections::BTreeMap<
+                            String,
+                            sdkgen_runtime::serde_json::Value,
+                        >,
+                    >,
+                > = None;
+                let mut v78: Option<Option<f64>> = None;
+                let mut v79: Option<Option<f64>> = None;
+                let mut v80: Option<Option<f64>> = None;
+                let mut v81: Option<Option<f64>> = None;
+                let mut v82: Option<Option<f64>> = None;
+                let mut v83: Option<Option<f64>> = None;
+                let mut v84: Option<Option<f64>> = None;
+                let mut v85: Option<Option<f64>> = None;
+                let mut v86: Option<Option<bool>> = None;
+                let mut v87: Option<Option<String>> = None;
+                let mut v88: Option<Option<String>> = None;
+                let mut v89: Option<Option<String>> = None;
+                let mut v90: Option<
+                    Option<
+                        Vec<
+                            std::collections::BTreeMap<
+                                String,
+                                sdkgen_runtime::serde_json::Value,
+                            >,
+                        >,
+                    >,
+                > = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => sdkgen_runtime::de::field(&mut map, &mut v0, "id")?,
+                        "actual_status" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v1,
+                                "actual_status",
+                            )?
+                        }
+                        "cur_state" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "cur_state")?
+                        }
+                        "next_state" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "next_state")?
+                        }
+                        "intended_status" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v4,
+                                "intended_status",
+                            )?
+                        }
+                        "label" => sdkgen_runtime::de::field(&mut map, &mut v5, "label")?,
+                        "template_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v6, "template_id")?
+                        }
+                        "template_hash_id" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v7,
+                                "template_hash_id",
+                            )?
+                        }
+                        "template_name" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v8,
+                                "template_name",
+                            )?
+                        }
+                        "image_uuid" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v9, "image_uuid")?
+                        }
+                        "image_args" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v10, "image_args")?
+                        }
+                        "image_runtype" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v11,
+                                "image_runtype",
+                            )?
+                        }
+                        "extra_env" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v12, "extra_env")?
+                        }
+                        "onstart" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v13, "onstart")?
+                        }
+                        "jupyter_token" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v14,
+                                "jupyter_token",
+                            )?
+                        }
+                        "status_msg" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v15, "status_msg")?
+                        }
+                        "public_ipaddr" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v16,
+                                "public_ipaddr",
+                            )?
+                        }
+                        "local_ipaddrs" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v17,
+                                "local_ipaddrs",
+                            )?
+                        }
+                        "ssh_host" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v18, "ssh_host")?
+                        }
+                        "ssh_idx" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v19, "ssh_idx")?
+                        }
+                        "ssh_port" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v20, "ssh_port")?
+                        }
+                        "machine_dir_ssh_port" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v21,
+                                "machine_dir_ssh_port",
+                            )?
+                        }
+                        "machine_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v22, "machine_id")?
+                        }
+                        "start_date" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v23, "start_date")?
+                        }
+                        "end_date" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v24, "end_date")?
+                        }
+                        "uptime_mins" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v25, "uptime_mins")?
+                        }
+                        "duration" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v26, "duration")?
+                        }
+                        "cpu_arch" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v27, "cpu_arch")?
+                        }
+                        "cpu_cores" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v28, "cpu_cores")?
+                        }
+                        "cpu_cores_effective" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v29,
+                                "cpu_cores_effective",
+                            )?
+                        }
+                        "cpu_name" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v30, "cpu_name")?
+                        }
+                        "cpu_ram" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v31, "cpu_ram")?
+                        }
+                        "cpu_util" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v32, "cpu_util")?
+                        }
+                        "mem_limit" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v33, "mem_limit")?
+                        }
+                        "mem_usage" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v34, "mem_usage")?
+                        }
+                        "vmem_usage" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v35, "vmem_usage")?
+                        }
+                        "gpu_name" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v36, "gpu_name")?
+                        }
+                        "gpu_arch" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v37, "gpu_arch")?
+                        }
+                        "gpu_totalram" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v38,
+                                "gpu_totalram",
+                            )?
+                        }
+                        "gpu_ram" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v39, "gpu_ram")?
+                        }
+                        "gpu_util" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v40, "gpu_util")?
+                        }
+                        "gpu_temp" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v41, "gpu_temp")?
+                        }
+                        "gpu_frac" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v42, "gpu_frac")?
+                        }
+                        "gpu_lanes" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v43, "gpu_lanes")?
+                        }
+                        "gpu_mem_bw" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v44, "gpu_mem_bw")?
+                        }
+                        "bw_nvlink" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v45, "bw_nvlink")?
+                        }
+                        "disk_name" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v46, "disk_name")?
+                        }
+                        "disk_space" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v47, "disk_space")?
+                        }
+                        "disk_bw" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v48, "disk_bw")?
+                        }
+                        "disk_util" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v49, "disk_util")?
+                        }
+                        "disk_usage" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v50, "disk_usage")?
+                        }
+                        "direct_port_count" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v51,
+                                "direct_port_count",
+                            )?
+                        }
+                        "direct_port_start" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v52,
+                                "direct_port_start",
+                            )?
+                        }
+                        "direct_port_end" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v53,
+                                "direct_port_end",
+                            )?
+                        }
+                        "ports" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v54, "ports")?
+                        }
+                        "static_ip" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v55, "static_ip")?
+                        }
+                        "geolocation" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v56, "geolocation")?
+                        }
+                        "verification" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v57,
+                                "verification",
+                            )?
+                        }
+                        "rentable" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v58, "rentable")?
+                        }
+                        "host_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v59, "host_id")?
+                        }
+                        "min_bid" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v60, "min_bid")?
+                        }
+                        "is_bid" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v61, "is_bid")?
+                        }
+                        "dph_base" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v62, "dph_base")?
+                        }
+                        "dph_total" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v63, "dph_total")?
+                        }
+                        "dlperf" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v64, "dlperf")?
+                        }
+                        "dlperf_per_dphtotal" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v65,
+                                "dlperf_per_dphtotal",
+                            )?
+                        }
+                        "flops_per_dphtotal" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v66,
+                                "flops_per_dphtotal",
+                            )?
+                        }
+                        "total_flops" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v67, "total_flops")?
+                        }
+                        "score" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v68, "score")?
+                        }
+                        "reliability2" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v69,
+                                "reliability2",
+                            )?
+                        }
+                        "os_version" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v70, "os_version")?
+                        }
+                        "mobo_name" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v71, "mobo_name")?
+                        }
+                        "pci_gen" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v72, "pci_gen")?
+                        }
+                        "pcie_bw" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v73, "pcie_bw")?
+                        }
+                        "num_gpus" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v74, "num_gpus")?
+                        }
+                        "webpage" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v75, "webpage")?
+                        }
+                        "search" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v76, "search")?
+                        }
+                        "instance" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v77, "instance")?
+                        }
+                        "storage_cost" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v78,
+                                "storage_cost",
+                            )?
+                        }
+                        "storage_total_cost" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v79,
+                                "storage_total_cost",
+                            )?
+                        }
+                        "vram_costperhour" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v80,
+                                "vram_costperhour",
+                            )?
+                        }
+                        "credit_balance" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v81,
+                                "credit_balance",
+                            )?
+                        }
+                        "credit_discount" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v82,
+                                "credit_discount",
+                            )?
+                        }
+                        "credit_discount_max" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v83,
+                                "credit_discount_max",
+                            )?
+                        }
+                        "client_run_time" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v84,
+                                "client_run_time",
+                            )?
+                        }
+                        "host_run_time" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v85,
+                                "host_run_time",
+                            )?
+                        }
+                        "external" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v86, "external")?
+                        }
+                        "time_remaining" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v87,
+                                "time_remaining",
+                            )?
+                        }
+                        "time_remaining_isbid" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v88,
+                                "time_remaining_isbid",
+                            )?
+                        }
+                        "country_code" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v89,
+                                "country_code",
+                            )?
+                        }
+                        "volume_info" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v90, "volume_info")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ShowInstancesResponseInstancesItem {
+                    id: v0.flatten(),
+                    actual_status: v1.flatten(),
+                    cur_state: v2.flatten(),
+                    next_state: v3.flatten(),
+                    intended_status: v4.flatten(),
+                    label: v5.flatten(),
+                    template_id: v6.flatten(),
+                    template_hash_id: v7.flatten(),
+                    template_name: v8.flatten(),
+                    image_uuid: v9.flatten(),
+                    image_args: v10.flatten(),
+                    image_runtype: v11.flatten(),
+                    extra_env: v12.flatten(),
+                    onstart: v13.flatten(),
+                    jupyter_token: v14.flatten(),
+                    status_msg: v15.flatten(),
+                    public_ipaddr: v16.flatten(),
+                    local_ipaddrs: v17.flatten(),
+                    ssh_host: v18.flatten(),
+                    ssh_idx: v19.flatten(),
+                    ssh_port: v20.flatten(),
+                    machine_dir_ssh_port: v21.flatten(),
+                    machine_id: v22.flatten(),
+                    start_date: v23.flatten(),
+                    end_date: v24.flatten(),
+                    uptime_mins: v25.flatten(),
+                    duration: v26.flatten(),
+                    cpu_arch: v27.flatten(),
+                    cpu_cores: v28.flatten(),
+                    cpu_cores_effective: v29.flatten(),
+                    cpu_name: v30.flatten(),
+                    cpu_ram: v31.flatten(),
+                    cpu_util: v32.flatten(),
+                    mem_limit: v33.flatten(),
+                    mem_usage: v34.flatten(),
+                    vmem_usage: v35.flatten(),
+                    gpu_name: v36.flatten(),
+                    gpu_arch: v37.flatten(),
+                    gpu_totalram: v38.flatten(),
+                    gpu_ram: v39.flatten(),
+                    gpu_util: v40.flatten(),
+                    gpu_temp: v41.flatten(),
+                    gpu_frac: v42.flatten(),
+                    gpu_lanes: v43.flatten(),
+                    gpu_mem_bw: v44.flatten(),
+                    bw_nvlink: v45.flatten(),
+                    disk_name: v46.flatten(),
+                    disk_space: v47.flatten(),
+                    disk_bw: v48.flatten(),
+                    disk_util: v49.flatten(),
+                    disk_usage: v50.flatten(),
+                    direct_port_count: v51.flatten(),
+                    direct_port_start: v52.flatten(),
+                    direct_port_end: v53.flatten(),
+                    ports: v54.flatten(),
+                    static_ip: v55.flatten(),
+                    geolocation: v56.flatten(),
+                    verification: v57.flatten(),
+                    rentable: v58.flatten(),
+                    host_id: v59.flatten(),
+                    min_bid: v60.flatten(),
+                    is_bid: v61.flatten(),
+                    dph_base: v62.flatten(),
+                    dph_total: v63.flatten(),
+                    dlperf: v64.flatten(),
+                    dlperf_per_dphtotal: v65.flatten(),
+                    flops_per_dphtotal: v66.flatten(),
+                    total_flops: v67.flatten(),
+                    score: v68.flatten(),
+                    reliability2: v69.flatten(),
+                    os_version: v70.flatten(),
+                    mobo_name: v71.flatten(),
+                    pci_gen: v72.flatten(),
+                    pcie_bw: v73.flatten(),
+                    num_gpus: v74.flatten(),
+                    webpage: v75.flatten(),
+                    search: v76.flatten(),
+                    instance: v77.flatten(),
+                    storage_cost: v78.flatten(),
+                    storage_total_cost: v79.flatten(),
+                    vram_costperhour: v80.flatten(),
+                    credit_balance: v81.flatten(),
+                    credit_discount: v82.flatten(),
+                    credit_discount_max: v83.flatten(),
+                    client_run_time: v84.flatten(),
+                    host_run_time: v85.flatten(),
+                    external: v86.flatten(),
+                    time_remaining: v87.flatten(),
+                    time_remaining_isbid: v88.flatten(),
+                    country_code: v89.flatten(),
+                    volume_info: v90.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "instances")]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ShowInstancesResponseInstancesItemPortsValueItem {
-    #[serde(rename = "HostIp", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "HostIp", skip_serializing_if = "Option::is_none")]
     pub host_ip: Option<String>,
-    #[serde(rename = "HostPort", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "HostPort", skip_serializing_if = "Option::is_none")]
     pub host_port: Option<String>,
 }
 
+#[cfg(feature = "instances")]
+impl<'de> serde::Deserialize<'de> for ShowInstancesResponseInstancesItemPortsValueItem {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ShowInstancesResponseInstancesItemPortsValueItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ShowInstancesResponseInstancesItemPortsValueItem")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ShowInstancesResponseInstancesItemPortsValueItem, __A::Error> {
+                let mut v0: Option<Option<String>> = None;
+                let mut v1: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "HostIp" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "HostIp")?
+                        }
+                        "HostPort" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "HostPort")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ShowInstancesResponseInstancesItemPortsValueItem {
+                    host_ip: v0.flatten(),
+                    host_port: v1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "billing")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ShowInvoicesResponse {
     /// Example `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// Number of invoices returned in this page.
     ///
     /// Example `2`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     /// Total number of invoices matching the filters.
     ///
     /// Example `42`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
     /// Token for the next page. `null` when no more pages.
     ///
     /// Example `"eyJ2YWx1ZXMiOiB7ImlkIjogMjE4OTM4N30sICJvc19wYWdlIjogMH0="`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
     /// List of invoice entries.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<ShowInvoicesResponseResultsItem>>,
 }
 
 #[cfg(feature = "billing")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ShowInvoicesResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ShowInvoicesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ShowInvoicesResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ShowInvoicesResponse, __A::Error> {
+                let mut v0: Option<Option<bool>> = None;
+                let mut v1: Option<Option<i64>> = None;
+                let mut v2: Option<Option<i64>> = None;
+                let mut v3: Option<Option<String>> = None;
+                let mut v4: Option<Option<Vec<ShowInvoicesResponseResultsItem>>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "success")?
+                        }
+                        "count" => sdkgen_runtime::de::field(&mut map, &mut v1, "count")?,
+                        "total" => sdkgen_runtime::de::field(&mut map, &mut v2, "total")?,
+                        "next_token" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "next_token")?
+                        }
+                        "results" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v4, "results")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ShowInvoicesResponse {
+                    success: v0.flatten(),
+                    count: v1.flatten(),
+                    total: v2.flatten(),
+                    next_token: v3.flatten(),
+                    results: v4.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "billing")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ShowInvoicesResponseResultsItem {
     /// Invoice creation time (unix seconds UTC).
     ///
     /// Example `1761980044.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<f64>,
     /// Payment time (unix seconds UTC). `null` if unpaid.
     ///
     /// Example `1761980301.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end: Option<f64>,
     /// Invoice type. `credit`, `transfer`, `payout`, `refund`, `reserved`.
     ///
     /// Example `"credit"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Payment source, e.g. `stripe`, `coinbase`, or sender email for transfers.
     ///
     /// Example `"stripe"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// Example `"Manual Billing from MASTERCARD ...7376"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Amount in dollars. Negative for charges, positive for transfers/payouts.
     ///
     /// Example `-25.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<f64>,
     /// Additional details depending on service type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ShowInvoicesResponseResultsItemMetadata>,
     /// Always empty for invoices.
     ///
     /// Example `[]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<sdkgen_runtime::serde_json::Value>>,
+}
+
+#[cfg(feature = "billing")]
+impl<'de> serde::Deserialize<'de> for ShowInvoicesResponseResultsItem {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ShowInvoicesResponseResultsItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ShowInvoicesResponseResultsItem")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ShowInvoicesResponseResultsItem, __A::Error> {
+                let mut v0: Option<Option<f64>> = None;
+                let mut v1: Option<Option<f64>> = None;
+                let mut v2: Option<Option<String>> = None;
+                let mut v3: Option<Option<String>> = None;
+                let mut v4: Option<Option<String>> = None;
+                let mut v5: Option<Option<f64>> = None;
+                let mut v6: Option<Option<ShowInvoicesResponseResultsItemMetadata>> = None;
+                let mut v7: Option<Option<Vec<sdkgen_runtime::serde_json::Value>>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "start" => sdkgen_runtime::de::field(&mut map, &mut v0, "start")?,
+                        "end" => sdkgen_runtime::de::field(&mut map, &mut v1, "end")?,
+                        "type" => sdkgen_runtime::de::field(&mut map, &mut v2, "type")?,
+                        "source" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "source")?
+                        }
+                        "description" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v4, "description")?
+                        }
+                        "amount" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v5, "amount")?
+                        }
+                        "metadata" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v6, "metadata")?
+                        }
+                        "items" => sdkgen_runtime::de::field(&mut map, &mut v7, "items")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ShowInvoicesResponseResultsItem {
+                    start: v0.flatten(),
+                    end: v1.flatten(),
+                    r#type: v2.flatten(),
+                    source: v3.flatten(),
+                    description: v4.flatten(),
+                    amount: v5.flatten(),
+                    metadata: v6.flatten(),
+                    items: v7.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Additional details depending on service type.
 #[cfg(feature = "billing")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ShowInvoicesResponseResultsItemMetadata {
     /// Example `2185418`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub invoice_id: Option<i64>,
     /// Example `"stripe_payments"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
 }
 
+#[cfg(feature = "billing")]
+impl<'de> serde::Deserialize<'de> for ShowInvoicesResponseResultsItemMetadata {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ShowInvoicesResponseResultsItemMetadata;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ShowInvoicesResponseResultsItemMetadata")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ShowInvoicesResponseResultsItemMetadata, __A::Error> {
+                let mut v0: Option<Option<i64>> = None;
+                let mut v1: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "invoice_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "invoice_id")?
+                        }
+                        "service" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "service")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ShowInvoicesResponseResultsItemMetadata {
+                    invoice_id: v0.flatten(),
+                    service: v1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "accounts")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ShowIpaddrsResponse {
     /// Example `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<ShowIpaddrsResponseResultsItem>>,
 }
 
 #[cfg(feature = "accounts")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ShowIpaddrsResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ShowIpaddrsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ShowIpaddrsResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ShowIpaddrsResponse, __A::Error> {
+                let mut v0: Option<Option<bool>> = None;
+                let mut v1: Option<Option<Vec<ShowIpaddrsResponseResultsItem>>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "success")?
+                        }
+                        "results" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "results")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ShowIpaddrsResponse {
+                    success: v0.flatten(),
+                    results: v1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "accounts")]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ShowIpaddrsResponseResultsItem {
     /// Example `123`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Example `456`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<i64>,
     /// Example `"192.168.1.1"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     /// Example `"2023-10-01T12:00:00Z"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<sdkgen_runtime::Timestamp>,
 }
 
+#[cfg(feature = "accounts")]
+impl<'de> serde::Deserialize<'de> for ShowIpaddrsResponseResultsItem {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ShowIpaddrsResponseResultsItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ShowIpaddrsResponseResultsItem")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ShowIpaddrsResponseResultsItem, __A::Error> {
+                let mut v0: Option<Option<i64>> = None;
+                let mut v1: Option<Option<i64>> = None;
+                let mut v2: Option<Option<String>> = None;
+                let mut v3: Option<Option<sdkgen_runtime::Timestamp>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => sdkgen_runtime::de::field(&mut map, &mut v0, "id")?,
+                        "user_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "user_id")?
+                        }
+                        "ip_address" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "ip_address")?
+                        }
+                        "timestamp" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "timestamp")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ShowIpaddrsResponseResultsItem {
+                    id: v0.flatten(),
+                    user_id: v1.flatten(),
+                    ip_address: v2.flatten(),
+                    timestamp: v3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "instances")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ShowLogsRequest {
     /// Number of lines to show from end of logs
     ///
     /// Example `"1000"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tail: Option<String>,
     /// Grep filter to apply to log entries
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<String>,
     /// If "true", fetch daemon system logs instead of container logs
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub daemon_logs: Option<ShowLogsRequestDaemonLogs>,
+}
+
+#[cfg(feature = "instances")]
+impl<'de> serde::Deserialize<'de> for ShowLogsRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ShowLogsRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ShowLogsRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ShowLogsRequest, __A::Error> {
+                let mut v0: Option<Option<String>> = None;
+                let mut v1: Option<Option<String>> = None;
+                let mut v2: Option<Option<ShowLogsRequestDaemonLogs>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "tail" => sdkgen_runtime::de::field(&mut map, &mut v0, "tail")?,
+                        "filter" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "filter")?
+                        }
+                        "daemon_logs" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "daemon_logs")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ShowLogsRequest {
+                    tail: v0.flatten(),
+                    filter: v1.flatten(),
+                    daemon_logs: v2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// If "true", fetch daemon system logs instead of container logs
@@ -6070,241 +15343,792 @@ impl serde::Serialize for ShowLogsRequestDaemonLogs {
 
 #[cfg(feature = "instances")]
 impl<'de> serde::Deserialize<'de> for ShowLogsRequestDaemonLogs {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         sdkgen_runtime::deserialize_str_enum(deserializer)
     }
 }
 
 #[cfg(feature = "instances")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ShowLogsResponse {
     /// Example `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// S3 URL where logs can be downloaded
     ///
     /// Example `"https://s3.amazonaws.com/vast.ai/instance_logs/{hash}.log"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub result_url: Option<String>,
     /// Status message
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
 }
 
+#[cfg(feature = "instances")]
+impl<'de> serde::Deserialize<'de> for ShowLogsResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ShowLogsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ShowLogsResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ShowLogsResponse, __A::Error> {
+                let mut v0: Option<Option<bool>> = None;
+                let mut v1: Option<Option<String>> = None;
+                let mut v2: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "success")?
+                        }
+                        "result_url" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "result_url")?
+                        }
+                        "msg" => sdkgen_runtime::de::field(&mut map, &mut v2, "msg")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ShowLogsResponse {
+                    success: v0.flatten(),
+                    result_url: v1.flatten(),
+                    msg: v2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "machines")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ShowReportsResponseItem {
     /// The type of problem reported.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub problem: Option<String>,
     /// Detailed message describing the problem.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Timestamp when the report was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<sdkgen_runtime::Timestamp>,
 }
 
+#[cfg(feature = "machines")]
+impl<'de> serde::Deserialize<'de> for ShowReportsResponseItem {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ShowReportsResponseItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ShowReportsResponseItem")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ShowReportsResponseItem, __A::Error> {
+                let mut v0: Option<Option<String>> = None;
+                let mut v1: Option<Option<String>> = None;
+                let mut v2: Option<Option<sdkgen_runtime::Timestamp>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "problem" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "problem")?
+                        }
+                        "message" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "message")?
+                        }
+                        "created_at" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "created_at")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ShowReportsResponseItem {
+                    problem: v0.flatten(),
+                    message: v1.flatten(),
+                    created_at: v2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "instances")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ShowSshKeysResponse {
     /// Example `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// JSON string containing array of SSH key objects
     ///
     /// Example `"[{\"id\": 1, \"name\": \"my-key\", \"public_key\": \"ssh-rsa AAAA...\"}]"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ssh_keys: Option<String>,
 }
 
+#[cfg(feature = "instances")]
+impl<'de> serde::Deserialize<'de> for ShowSshKeysResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ShowSshKeysResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ShowSshKeysResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ShowSshKeysResponse, __A::Error> {
+                let mut v0: Option<Option<bool>> = None;
+                let mut v1: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "success")?
+                        }
+                        "ssh_keys" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "ssh_keys")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ShowSshKeysResponse {
+                    success: v0.flatten(),
+                    ssh_keys: v1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "accounts")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ShowSubaccountsResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub users: Option<Vec<ShowSubaccountsResponseUsersItem>>,
 }
 
 #[cfg(feature = "accounts")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ShowSubaccountsResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ShowSubaccountsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ShowSubaccountsResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ShowSubaccountsResponse, __A::Error> {
+                let mut v0: Option<Option<Vec<ShowSubaccountsResponseUsersItem>>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "users" => sdkgen_runtime::de::field(&mut map, &mut v0, "users")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ShowSubaccountsResponse {
+                    users: v0.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "accounts")]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ShowSubaccountsResponseUsersItem {
     /// The unique identifier of the subaccount.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// The ID of the parent account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<i64>,
     /// The API key ID associated with the subaccount.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key_id: Option<i64>,
     /// The timestamp when the subaccount was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<sdkgen_runtime::Timestamp>,
     /// The timestamp when the subaccount was deleted, if applicable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deleted_at: Option<sdkgen_runtime::Timestamp>,
 }
 
+#[cfg(feature = "accounts")]
+impl<'de> serde::Deserialize<'de> for ShowSubaccountsResponseUsersItem {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ShowSubaccountsResponseUsersItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ShowSubaccountsResponseUsersItem")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ShowSubaccountsResponseUsersItem, __A::Error> {
+                let mut v0: Option<Option<i64>> = None;
+                let mut v1: Option<Option<i64>> = None;
+                let mut v2: Option<Option<i64>> = None;
+                let mut v3: Option<Option<sdkgen_runtime::Timestamp>> = None;
+                let mut v4: Option<Option<sdkgen_runtime::Timestamp>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => sdkgen_runtime::de::field(&mut map, &mut v0, "id")?,
+                        "parent_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "parent_id")?
+                        }
+                        "key_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "key_id")?
+                        }
+                        "created_at" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "created_at")?
+                        }
+                        "deleted_at" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v4, "deleted_at")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ShowSubaccountsResponseUsersItem {
+                    id: v0.flatten(),
+                    parent_id: v1.flatten(),
+                    key_id: v2.flatten(),
+                    created_at: v3.flatten(),
+                    deleted_at: v4.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "team")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ShowTeamMembersResponseItem {
     /// User ID
     ///
     /// Example `123`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Username of the team member
     ///
     /// Example `"johndoe"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// Email of the team member
     ///
     /// Example `"johndoe@example.com"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Full name of the team member
     ///
     /// Example `"John Doe"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fullname: Option<String>,
     /// Roles assigned to the team member
     ///
     /// Example `["admin","member"]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<String>>,
 }
 
 #[cfg(feature = "team")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ShowTeamMembersResponseItem {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ShowTeamMembersResponseItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ShowTeamMembersResponseItem")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ShowTeamMembersResponseItem, __A::Error> {
+                let mut v0: Option<Option<i64>> = None;
+                let mut v1: Option<Option<String>> = None;
+                let mut v2: Option<Option<String>> = None;
+                let mut v3: Option<Option<String>> = None;
+                let mut v4: Option<Option<Vec<String>>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => sdkgen_runtime::de::field(&mut map, &mut v0, "id")?,
+                        "username" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "username")?
+                        }
+                        "email" => sdkgen_runtime::de::field(&mut map, &mut v2, "email")?,
+                        "fullname" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "fullname")?
+                        }
+                        "roles" => sdkgen_runtime::de::field(&mut map, &mut v4, "roles")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ShowTeamMembersResponseItem {
+                    id: v0.flatten(),
+                    username: v1.flatten(),
+                    email: v2.flatten(),
+                    fullname: v3.flatten(),
+                    roles: v4.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "team")]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ShowTeamRoleResponse {
     /// Role ID
     ///
     /// Example `1`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Name of the role
     ///
     /// Example `"admin"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Permissions associated with the role
     ///
     /// Example `["read","write"]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub permissions: Option<Vec<String>>,
 }
 
 #[cfg(feature = "team")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ShowTeamRoleResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ShowTeamRoleResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ShowTeamRoleResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ShowTeamRoleResponse, __A::Error> {
+                let mut v0: Option<Option<i64>> = None;
+                let mut v1: Option<Option<String>> = None;
+                let mut v2: Option<Option<Vec<String>>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => sdkgen_runtime::de::field(&mut map, &mut v0, "id")?,
+                        "name" => sdkgen_runtime::de::field(&mut map, &mut v1, "name")?,
+                        "permissions" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "permissions")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ShowTeamRoleResponse {
+                    id: v0.flatten(),
+                    name: v1.flatten(),
+                    permissions: v2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "team")]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ShowTeamRolesResponseItem {
     /// Name of the role
     ///
     /// Example `"admin"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Permissions associated with the role
     ///
     /// Example `["read","write"]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub permissions: Option<Vec<String>>,
     /// Unique identifier for the role
     ///
     /// Example `"admin_role"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
     /// Role ID
     ///
     /// Example `1234`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
+}
+
+#[cfg(feature = "team")]
+impl<'de> serde::Deserialize<'de> for ShowTeamRolesResponseItem {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ShowTeamRolesResponseItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ShowTeamRolesResponseItem")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ShowTeamRolesResponseItem, __A::Error> {
+                let mut v0: Option<Option<String>> = None;
+                let mut v1: Option<Option<Vec<String>>> = None;
+                let mut v2: Option<Option<String>> = None;
+                let mut v3: Option<Option<i64>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "name" => sdkgen_runtime::de::field(&mut map, &mut v0, "name")?,
+                        "permissions" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "permissions")?
+                        }
+                        "identifier" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "identifier")?
+                        }
+                        "id" => sdkgen_runtime::de::field(&mut map, &mut v3, "id")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ShowTeamRolesResponseItem {
+                    name: v0.flatten(),
+                    permissions: v1.flatten(),
+                    identifier: v2.flatten(),
+                    id: v3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "accounts")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ShowUserResponse {
     /// The unique identifier of the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// The API key ID associated with the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key_id: Option<i64>,
     /// The email address of the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// The current balance of the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub balance: Option<f64>,
     /// The SSH key associated with the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ssh_key: Option<String>,
     /// Server ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sid: Option<String>,
 }
 
+#[cfg(feature = "accounts")]
+impl<'de> serde::Deserialize<'de> for ShowUserResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ShowUserResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ShowUserResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ShowUserResponse, __A::Error> {
+                let mut v0: Option<Option<i64>> = None;
+                let mut v1: Option<Option<i64>> = None;
+                let mut v2: Option<Option<String>> = None;
+                let mut v3: Option<Option<f64>> = None;
+                let mut v4: Option<Option<String>> = None;
+                let mut v5: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => sdkgen_runtime::de::field(&mut map, &mut v0, "id")?,
+                        "key_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "key_id")?
+                        }
+                        "email" => sdkgen_runtime::de::field(&mut map, &mut v2, "email")?,
+                        "balance" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "balance")?
+                        }
+                        "ssh_key" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v4, "ssh_key")?
+                        }
+                        "sid" => sdkgen_runtime::de::field(&mut map, &mut v5, "sid")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ShowUserResponse {
+                    id: v0.flatten(),
+                    key_id: v1.flatten(),
+                    email: v2.flatten(),
+                    balance: v3.flatten(),
+                    ssh_key: v4.flatten(),
+                    sid: v5.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "serverless")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ShowWorkergroupResponse {
     /// Example `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<ShowWorkergroupResponseResultsItem>>,
 }
 
 #[cfg(feature = "serverless")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ShowWorkergroupResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ShowWorkergroupResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ShowWorkergroupResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ShowWorkergroupResponse, __A::Error> {
+                let mut v0: Option<Option<bool>> = None;
+                let mut v1: Option<Option<Vec<ShowWorkergroupResponseResultsItem>>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "success")?
+                        }
+                        "results" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "results")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ShowWorkergroupResponse {
+                    success: v0.flatten(),
+                    results: v1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "serverless")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ShowWorkergroupResponseResultsItem {
     /// Example `123`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Example `1.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_load: Option<f64>,
     /// Example `0.9`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_util: Option<f64>,
     /// Example `3.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cold_mult: Option<f64>,
     /// Example `3`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub test_workers: Option<i64>,
     /// Example `"abc123def456"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_hash: Option<String>,
     /// Example `456`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_id: Option<i64>,
     /// Parsed search parameters as JSON object
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub search_query: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
     /// Example `"--env VAR=value"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub launch_args: Option<String>,
     /// Example `24`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu_ram: Option<f64>,
     /// Example `"my_endpoint"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoint_name: Option<String>,
     /// Example `789`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoint_id: Option<i64>,
     /// Example `"your_api_key_here"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub api_key: Option<String>,
     /// Example `"2023-10-01T12:00:00Z"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<sdkgen_runtime::Timestamp>,
     /// Example `456`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<i64>,
+}
+
+#[cfg(feature = "serverless")]
+impl<'de> serde::Deserialize<'de> for ShowWorkergroupResponseResultsItem {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ShowWorkergroupResponseResultsItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ShowWorkergroupResponseResultsItem")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ShowWorkergroupResponseResultsItem, __A::Error> {
+                let mut v0: Option<Option<i64>> = None;
+                let mut v1: Option<Option<f64>> = None;
+                let mut v2: Option<Option<f64>> = None;
+                let mut v3: Option<Option<f64>> = None;
+                let mut v4: Option<Option<i64>> = None;
+                let mut v5: Option<Option<String>> = None;
+                let mut v6: Option<Option<i64>> = None;
+                let mut v7: Option<
+                    Option<
+                        std::collections::BTreeMap<
+                            String,
+                            sdkgen_runtime::serde_json::Value,
+                        >,
+                    >,
+                > = None;
+                let mut v8: Option<Option<String>> = None;
+                let mut v9: Option<Option<f64>> = None;
+                let mut v10: Option<Option<String>> = None;
+                let mut v11: Option<Option<i64>> = None;
+                let mut v12: Option<Option<String>> = None;
+                let mut v13: Option<Option<sdkgen_runtime::Timestamp>> = None;
+                let mut v14: Option<Option<i64>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => sdkgen_runtime::de::field(&mut map, &mut v0, "id")?,
+                        "min_load" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "min_load")?
+                        }
+                        "target_util" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "target_util")?
+                        }
+                        "cold_mult" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "cold_mult")?
+                        }
+                        "test_workers" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v4, "test_workers")?
+                        }
+                        "template_hash" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v5,
+                                "template_hash",
+                            )?
+                        }
+                        "template_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v6, "template_id")?
+                        }
+                        "search_query" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v7, "search_query")?
+                        }
+                        "launch_args" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v8, "launch_args")?
+                        }
+                        "gpu_ram" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v9, "gpu_ram")?
+                        }
+                        "endpoint_name" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v10,
+                                "endpoint_name",
+                            )?
+                        }
+                        "endpoint_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v11, "endpoint_id")?
+                        }
+                        "api_key" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v12, "api_key")?
+                        }
+                        "created_at" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v13, "created_at")?
+                        }
+                        "user_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v14, "user_id")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ShowWorkergroupResponseResultsItem {
+                    id: v0.flatten(),
+                    min_load: v1.flatten(),
+                    target_util: v2.flatten(),
+                    cold_mult: v3.flatten(),
+                    test_workers: v4.flatten(),
+                    template_hash: v5.flatten(),
+                    template_id: v6.flatten(),
+                    search_query: v7.flatten(),
+                    launch_args: v8.flatten(),
+                    gpu_ram: v9.flatten(),
+                    endpoint_name: v10.flatten(),
+                    endpoint_id: v11.flatten(),
+                    api_key: v12.flatten(),
+                    created_at: v13.flatten(),
+                    user_id: v14.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(
@@ -6317,24 +16141,133 @@ pub struct ShowWorkergroupResponseResultsItem {
         feature = "volumes"
     )
 )]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct SimpleBooleanSuccessResponse {
     /// Example `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
 
+#[cfg(
+    any(
+        feature = "accounts",
+        feature = "instances",
+        feature = "notifications",
+        feature = "serverless",
+        feature = "templates",
+        feature = "volumes"
+    )
+)]
+impl<'de> serde::Deserialize<'de> for SimpleBooleanSuccessResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SimpleBooleanSuccessResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SimpleBooleanSuccessResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<SimpleBooleanSuccessResponse, __A::Error> {
+                let mut v0: Option<Option<bool>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "success")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SimpleBooleanSuccessResponse {
+                    success: v0.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "accounts")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct SshKeyRequest {
     pub ssh_key: String,
 }
 
+#[cfg(feature = "accounts")]
+impl<'de> serde::Deserialize<'de> for SshKeyRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SshKeyRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SshKeyRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<SshKeyRequest, __A::Error> {
+                let mut v0: Option<String> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "ssh_key" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "ssh_key")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SshKeyRequest {
+                    ssh_key: sdkgen_runtime::de::required(v0, "ssh_key")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "search")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct StringInFilter {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#in: Option<Vec<String>>,
+}
+
+#[cfg(feature = "search")]
+impl<'de> serde::Deserialize<'de> for StringInFilter {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = StringInFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct StringInFilter")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<StringInFilter, __A::Error> {
+                let mut v0: Option<Option<Vec<String>>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "in" => sdkgen_runtime::de::field(&mut map, &mut v0, "in")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(StringInFilter {
+                    r#in: v0.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(
@@ -6346,41 +16279,164 @@ pub struct StringInFilter {
         feature = "volumes"
     )
 )]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct SuccessResponse {
     /// Example `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// Example `"Operation completed successfully"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
+}
+
+#[cfg(
+    any(
+        feature = "accounts",
+        feature = "instances",
+        feature = "notifications",
+        feature = "team",
+        feature = "volumes"
+    )
+)]
+impl<'de> serde::Deserialize<'de> for SuccessResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SuccessResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SuccessResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<SuccessResponse, __A::Error> {
+                let mut v0: Option<Option<bool>> = None;
+                let mut v1: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "success")?
+                        }
+                        "msg" => sdkgen_runtime::de::field(&mut map, &mut v1, "msg")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SuccessResponse {
+                    success: v0.flatten(),
+                    msg: v1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "search")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Template {
     /// Template ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Template name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Docker image name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
 }
 
+#[cfg(feature = "search")]
+impl<'de> serde::Deserialize<'de> for Template {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = Template;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Template")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Template, __A::Error> {
+                let mut v0: Option<Option<i64>> = None;
+                let mut v1: Option<Option<String>> = None;
+                let mut v2: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => sdkgen_runtime::de::field(&mut map, &mut v0, "id")?,
+                        "name" => sdkgen_runtime::de::field(&mut map, &mut v1, "name")?,
+                        "image" => sdkgen_runtime::de::field(&mut map, &mut v2, "image")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Template {
+                    id: v0.flatten(),
+                    name: v1.flatten(),
+                    image: v2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "accounts")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct TransferCreditBadRequest {
     /// Example `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<TransferCreditBadRequestError>,
     /// Example `"Invalid amount"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
+}
+
+#[cfg(feature = "accounts")]
+impl<'de> serde::Deserialize<'de> for TransferCreditBadRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = TransferCreditBadRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct TransferCreditBadRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<TransferCreditBadRequest, __A::Error> {
+                let mut v0: Option<Option<bool>> = None;
+                let mut v1: Option<Option<TransferCreditBadRequestError>> = None;
+                let mut v2: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "success")?
+                        }
+                        "error" => sdkgen_runtime::de::field(&mut map, &mut v1, "error")?,
+                        "msg" => sdkgen_runtime::de::field(&mut map, &mut v2, "msg")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(TransferCreditBadRequest {
+                    success: v0.flatten(),
+                    error: v1.flatten(),
+                    msg: v2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Values this client does not know decode as [`TransferCreditBadRequestError::Unknown`] and encode back unchanged.
@@ -6451,15 +16507,15 @@ impl serde::Serialize for TransferCreditBadRequestError {
 
 #[cfg(feature = "accounts")]
 impl<'de> serde::Deserialize<'de> for TransferCreditBadRequestError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         sdkgen_runtime::deserialize_str_enum(deserializer)
     }
 }
 
 #[cfg(feature = "accounts")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TransferCreditRequest {
     /// Email address or user ID of the recipient
     ///
@@ -6472,11 +16528,60 @@ pub struct TransferCreditRequest {
     /// Client identifier (usually "me")
     ///
     /// Example `"me"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Optional API key identifier for audit logging
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub apikey_id: Option<String>,
+}
+
+#[cfg(feature = "accounts")]
+impl<'de> serde::Deserialize<'de> for TransferCreditRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = TransferCreditRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct TransferCreditRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<TransferCreditRequest, __A::Error> {
+                let mut v0: Option<String> = None;
+                let mut v1: Option<f64> = None;
+                let mut v2: Option<Option<String>> = None;
+                let mut v3: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "recipient" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "recipient")?
+                        }
+                        "amount" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "amount")?
+                        }
+                        "client_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "client_id")?
+                        }
+                        "apikey_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "apikey_id")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(TransferCreditRequest {
+                    recipient: sdkgen_runtime::de::required(v0, "recipient")?,
+                    amount: sdkgen_runtime::de::required(v1, "amount")?,
+                    client_id: v2.flatten(),
+                    apikey_id: v3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "accounts")]
@@ -6494,13 +16599,50 @@ impl sdkgen_runtime::Constrained for TransferCreditRequest {
 }
 
 #[cfg(feature = "volumes")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct UnlistVolumeBadRequest {
     /// Example `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub msg: Option<UnlistVolumeBadRequestMsg>,
+}
+
+#[cfg(feature = "volumes")]
+impl<'de> serde::Deserialize<'de> for UnlistVolumeBadRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = UnlistVolumeBadRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UnlistVolumeBadRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<UnlistVolumeBadRequest, __A::Error> {
+                let mut v0: Option<Option<bool>> = None;
+                let mut v1: Option<Option<UnlistVolumeBadRequestMsg>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "success")?
+                        }
+                        "msg" => sdkgen_runtime::de::field(&mut map, &mut v1, "msg")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(UnlistVolumeBadRequest {
+                    success: v0.flatten(),
+                    msg: v1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Values this client does not know decode as [`UnlistVolumeBadRequestMsg::Unknown`] and encode back unchanged.
@@ -6579,46 +16721,179 @@ impl serde::Serialize for UnlistVolumeBadRequestMsg {
 
 #[cfg(feature = "volumes")]
 impl<'de> serde::Deserialize<'de> for UnlistVolumeBadRequestMsg {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         sdkgen_runtime::deserialize_str_enum(deserializer)
     }
 }
 
 #[cfg(feature = "notifications")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct UpdateNotificationPreferencesRequest {
     pub notification_preferences: NotificationPreferences,
 }
 
 #[cfg(feature = "notifications")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for UpdateNotificationPreferencesRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdateNotificationPreferencesRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateNotificationPreferencesRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<UpdateNotificationPreferencesRequest, __A::Error> {
+                let mut v0: Option<NotificationPreferences> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "notification_preferences" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v0,
+                                "notification_preferences",
+                            )?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateNotificationPreferencesRequest {
+                    notification_preferences: sdkgen_runtime::de::required(
+                        v0,
+                        "notification_preferences",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "notifications")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UpdateNotificationWebhookResponse {
     /// Example `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook: Option<NotificationWebhook>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled_notification_preferences: Option<Vec<String>>,
 }
 
+#[cfg(feature = "notifications")]
+impl<'de> serde::Deserialize<'de> for UpdateNotificationWebhookResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdateNotificationWebhookResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateNotificationWebhookResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<UpdateNotificationWebhookResponse, __A::Error> {
+                let mut v0: Option<Option<bool>> = None;
+                let mut v1: Option<Option<NotificationWebhook>> = None;
+                let mut v2: Option<Option<Vec<String>>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "success")?
+                        }
+                        "webhook" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "webhook")?
+                        }
+                        "enabled_notification_preferences" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v2,
+                                "enabled_notification_preferences",
+                            )?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateNotificationWebhookResponse {
+                    success: v0.flatten(),
+                    webhook: v1.flatten(),
+                    enabled_notification_preferences: v2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "accounts")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct UpdateSshKeyResponse {
     /// Example `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// The updated SSH key data
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<
         std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
     >,
 }
 
+#[cfg(feature = "accounts")]
+impl<'de> serde::Deserialize<'de> for UpdateSshKeyResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdateSshKeyResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateSshKeyResponse")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<UpdateSshKeyResponse, __A::Error> {
+                let mut v0: Option<Option<bool>> = None;
+                let mut v1: Option<
+                    Option<
+                        std::collections::BTreeMap<
+                            String,
+                            sdkgen_runtime::serde_json::Value,
+                        >,
+                    >,
+                > = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "success")?
+                        }
+                        "key" => sdkgen_runtime::de::field(&mut map, &mut v1, "key")?,
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateSshKeyResponse {
+                    success: v0.flatten(),
+                    key: v1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "team")]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct UpdateTeamRoleRequest {
     /// New name for the role.
     pub name: String,
@@ -6629,64 +16904,199 @@ pub struct UpdateTeamRoleRequest {
     >,
 }
 
+#[cfg(feature = "team")]
+impl<'de> serde::Deserialize<'de> for UpdateTeamRoleRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdateTeamRoleRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateTeamRoleRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<UpdateTeamRoleRequest, __A::Error> {
+                let mut v0: Option<String> = None;
+                let mut v1: Option<
+                    std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>,
+                > = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "name" => sdkgen_runtime::de::field(&mut map, &mut v0, "name")?,
+                        "permissions" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "permissions")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateTeamRoleRequest {
+                    name: sdkgen_runtime::de::required(v0, "name")?,
+                    permissions: sdkgen_runtime::de::required(v1, "permissions")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "serverless")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UpdateWorkergroupRequest {
     /// Minimum load for the workergroup.
     ///
     /// Example `1.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_load: Option<f64>,
     /// Target utilization for the workergroup.
     ///
     /// Example `0.9`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_util: Option<f64>,
     /// Cold multiplier for the workergroup.
     ///
     /// Example `3.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cold_mult: Option<f64>,
     /// Number of test workers for performance estimation.
     ///
     /// Default `3`; example `3`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub test_workers: Option<i64>,
     /// Template hash for the workergroup.
     ///
     /// Example `"abc123def456"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_hash: Option<String>,
     /// Template ID for the workergroup.
     ///
     /// Example `456`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_id: Option<i64>,
     /// Search parameters for offers (JSON object or query string).
     ///
     /// Default `"verified=true rentable=true rented=false"`; example `"gpu_name=RTX_3090 rentable=true"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub search_params: Option<String>,
     /// Launch arguments for creating instances.
     ///
     /// Example `"--env VAR=value"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub launch_args: Option<String>,
     /// Estimated GPU RAM requirement.
     ///
     /// Example `24`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu_ram: Option<f64>,
     /// Deployment endpoint name.
     ///
     /// Example `"vLLM-Qwen3-8B"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoint_name: Option<String>,
     /// Deployment endpoint ID.
     ///
     /// Example `123`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoint_id: Option<i64>,
+}
+
+#[cfg(feature = "serverless")]
+impl<'de> serde::Deserialize<'de> for UpdateWorkergroupRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdateWorkergroupRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateWorkergroupRequest")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<UpdateWorkergroupRequest, __A::Error> {
+                let mut v0: Option<Option<f64>> = None;
+                let mut v1: Option<Option<f64>> = None;
+                let mut v2: Option<Option<f64>> = None;
+                let mut v3: Option<Option<i64>> = None;
+                let mut v4: Option<Option<String>> = None;
+                let mut v5: Option<Option<i64>> = None;
+                let mut v6: Option<Option<String>> = None;
+                let mut v7: Option<Option<String>> = None;
+                let mut v8: Option<Option<f64>> = None;
+                let mut v9: Option<Option<String>> = None;
+                let mut v10: Option<Option<i64>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "min_load" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "min_load")?
+                        }
+                        "target_util" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "target_util")?
+                        }
+                        "cold_mult" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "cold_mult")?
+                        }
+                        "test_workers" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "test_workers")?
+                        }
+                        "template_hash" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v4,
+                                "template_hash",
+                            )?
+                        }
+                        "template_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v5, "template_id")?
+                        }
+                        "search_params" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v6,
+                                "search_params",
+                            )?
+                        }
+                        "launch_args" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v7, "launch_args")?
+                        }
+                        "gpu_ram" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v8, "gpu_ram")?
+                        }
+                        "endpoint_name" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v9,
+                                "endpoint_name",
+                            )?
+                        }
+                        "endpoint_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v10, "endpoint_id")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateWorkergroupRequest {
+                    min_load: v0.flatten(),
+                    target_util: v1.flatten(),
+                    cold_mult: v2.flatten(),
+                    test_workers: v3.flatten(),
+                    template_hash: v4.flatten(),
+                    template_id: v5.flatten(),
+                    search_params: v6.flatten(),
+                    launch_args: v7.flatten(),
+                    gpu_ram: v8.flatten(),
+                    endpoint_name: v9.flatten(),
+                    endpoint_id: v10.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Values this client does not know decode as [`Verified::Unknown`] and encode back unchanged.
@@ -6753,245 +17163,709 @@ impl serde::Serialize for Verified {
 
 #[cfg(feature = "machines")]
 impl<'de> serde::Deserialize<'de> for Verified {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         sdkgen_runtime::deserialize_str_enum(deserializer)
     }
 }
 
 #[cfg(feature = "volumes")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Volume {
     /// List of instances using this volume
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instances: Option<
         Vec<std::collections::BTreeMap<String, sdkgen_runtime::serde_json::Value>>,
     >,
     /// NVIDIA driver version
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub driver_version: Option<String>,
     /// Maximum CUDA version supported
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cuda_max_good: Option<f64>,
     /// Unique identifier for the machine
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub machine_id: Option<i64>,
     /// Public IP address
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_ipaddr: Option<String>,
     /// Reliability score of the host
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reliability2: Option<f64>,
     /// Unique identifier for the host
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub host_id: Option<i64>,
     /// Name/model of the CPU
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu_name: Option<String>,
     /// Name/model of the motherboard
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mobo_name: Option<String>,
     /// Disk space in GB
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_space: Option<f64>,
     /// Name/model of the disk
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_name: Option<String>,
     /// Upload internet speed in Mbps
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub inet_up: Option<f64>,
     /// Download internet speed in Mbps
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub inet_down: Option<f64>,
     /// Total cost for storage
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub storage_total_cost: Option<f64>,
     /// Operating system version
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub os_version: Option<String>,
     /// Verification status
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub verification: Option<String>,
     /// Whether the machine has a static IP
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub static_ip: Option<bool>,
     /// CPU architecture
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu_arch: Option<String>,
     /// Start date as Unix timestamp
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date: Option<f64>,
     /// Unique identifier for the volume
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Current status of the volume
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
 }
 
 #[cfg(feature = "volumes")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for Volume {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = Volume;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Volume")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Volume, __A::Error> {
+                let mut v0: Option<
+                    Option<
+                        Vec<
+                            std::collections::BTreeMap<
+                                String,
+                                sdkgen_runtime::serde_json::Value,
+                            >,
+                        >,
+                    >,
+                > = None;
+                let mut v1: Option<Option<String>> = None;
+                let mut v2: Option<Option<f64>> = None;
+                let mut v3: Option<Option<i64>> = None;
+                let mut v4: Option<Option<String>> = None;
+                let mut v5: Option<Option<f64>> = None;
+                let mut v6: Option<Option<i64>> = None;
+                let mut v7: Option<Option<String>> = None;
+                let mut v8: Option<Option<String>> = None;
+                let mut v9: Option<Option<f64>> = None;
+                let mut v10: Option<Option<String>> = None;
+                let mut v11: Option<Option<f64>> = None;
+                let mut v12: Option<Option<f64>> = None;
+                let mut v13: Option<Option<f64>> = None;
+                let mut v14: Option<Option<String>> = None;
+                let mut v15: Option<Option<String>> = None;
+                let mut v16: Option<Option<bool>> = None;
+                let mut v17: Option<Option<String>> = None;
+                let mut v18: Option<Option<f64>> = None;
+                let mut v19: Option<Option<i64>> = None;
+                let mut v20: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "instances" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "instances")?
+                        }
+                        "driver_version" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v1,
+                                "driver_version",
+                            )?
+                        }
+                        "cuda_max_good" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v2,
+                                "cuda_max_good",
+                            )?
+                        }
+                        "machine_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "machine_id")?
+                        }
+                        "public_ipaddr" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v4,
+                                "public_ipaddr",
+                            )?
+                        }
+                        "reliability2" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v5, "reliability2")?
+                        }
+                        "host_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v6, "host_id")?
+                        }
+                        "cpu_name" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v7, "cpu_name")?
+                        }
+                        "mobo_name" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v8, "mobo_name")?
+                        }
+                        "disk_space" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v9, "disk_space")?
+                        }
+                        "disk_name" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v10, "disk_name")?
+                        }
+                        "inet_up" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v11, "inet_up")?
+                        }
+                        "inet_down" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v12, "inet_down")?
+                        }
+                        "storage_total_cost" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v13,
+                                "storage_total_cost",
+                            )?
+                        }
+                        "os_version" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v14, "os_version")?
+                        }
+                        "verification" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v15,
+                                "verification",
+                            )?
+                        }
+                        "static_ip" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v16, "static_ip")?
+                        }
+                        "cpu_arch" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v17, "cpu_arch")?
+                        }
+                        "start_date" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v18, "start_date")?
+                        }
+                        "id" => sdkgen_runtime::de::field(&mut map, &mut v19, "id")?,
+                        "status" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v20, "status")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Volume {
+                    instances: v0.flatten(),
+                    driver_version: v1.flatten(),
+                    cuda_max_good: v2.flatten(),
+                    machine_id: v3.flatten(),
+                    public_ipaddr: v4.flatten(),
+                    reliability2: v5.flatten(),
+                    host_id: v6.flatten(),
+                    cpu_name: v7.flatten(),
+                    mobo_name: v8.flatten(),
+                    disk_space: v9.flatten(),
+                    disk_name: v10.flatten(),
+                    inet_up: v11.flatten(),
+                    inet_down: v12.flatten(),
+                    storage_total_cost: v13.flatten(),
+                    os_version: v14.flatten(),
+                    verification: v15.flatten(),
+                    static_ip: v16.flatten(),
+                    cpu_arch: v17.flatten(),
+                    start_date: v18.flatten(),
+                    id: v19.flatten(),
+                    status: v20.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "volumes")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct VolumeOffer {
     /// Contract ID for the ask
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ask_contract_id: Option<i64>,
     /// Bundle ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bundle_id: Option<i64>,
     /// CPU architecture
     ///
     /// Example `"amd64"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu_arch: Option<String>,
     /// CPU clock speed in GHz
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu_ghz: Option<f64>,
     /// CPU model name
     ///
     /// Example `"AMD EPYC 7K62 48-Core Processor"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu_name: Option<String>,
     /// Maximum CUDA version supported
     ///
     /// Example `12.8`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cuda_max_good: Option<f64>,
     /// Disk bandwidth
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_bw: Option<f64>,
     /// Disk model name
     ///
     /// Example `"FIKWOT FN955 4TB"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_name: Option<String>,
     /// Available disk space in GB
     ///
     /// Example `10.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_space: Option<f64>,
     /// Driver version (deprecated)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub driver_vers: Option<String>,
     /// NVIDIA driver version
     ///
     /// Example `"570.124.04"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub driver_version: Option<String>,
     /// Duration of the contract
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<f64>,
     /// End date as Unix timestamp
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date: Option<f64>,
     /// Whether the volume is external
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub external: Option<bool>,
     /// Geographic location
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub geolocation: Option<String>,
     /// Geographic location code
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub geolocode: Option<String>,
     /// GPU architecture
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu_arch: Option<String>,
     /// Host ID
     ///
     /// Example `166946`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub host_id: Option<i64>,
     /// Unique identifier for the volume offer
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Download internet speed in Mbps
     ///
     /// Example `654.6`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub inet_down: Option<f64>,
     /// Upload internet speed in Mbps
     ///
     /// Example `78.9`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub inet_up: Option<f64>,
     /// Machine ID
     ///
     /// Example `36683`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub machine_id: Option<i64>,
     /// Motherboard model name
     ///
     /// Example `"ROME2D32GM-2T"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mobo_name: Option<String>,
     /// Reliability score
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reliability: Option<f64>,
     /// Alternative reliability score
     ///
     /// Example `0.9649497`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reliability2: Option<f64>,
     /// Reliability multiplier
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reliability_mult: Option<f64>,
     /// Start date as Unix timestamp
     ///
     /// Example `1747341046.4320989`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date: Option<f64>,
     /// Whether the machine has a static IP
     ///
     /// Example `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub static_ip: Option<bool>,
     /// Storage cost
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub storage_cost: Option<f64>,
     /// Total storage cost
     ///
     /// Example `0.0005555555555555557`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub storage_total_cost: Option<f64>,
     /// Verification code
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vericode: Option<String>,
     /// Verification status
     ///
     /// Example `"verified"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub verification: Option<String>,
     /// Whether VMs are enabled
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vms_enabled: Option<bool>,
 }
 
+#[cfg(feature = "volumes")]
+impl<'de> serde::Deserialize<'de> for VolumeOffer {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = VolumeOffer;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VolumeOffer")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<VolumeOffer, __A::Error> {
+                let mut v0: Option<Option<i64>> = None;
+                let mut v1: Option<Option<i64>> = None;
+                let mut v2: Option<Option<String>> = None;
+                let mut v3: Option<Option<f64>> = None;
+                let mut v4: Option<Option<String>> = None;
+                let mut v5: Option<Option<f64>> = None;
+                let mut v6: Option<Option<f64>> = None;
+                let mut v7: Option<Option<String>> = None;
+                let mut v8: Option<Option<f64>> = None;
+                let mut v9: Option<Option<String>> = None;
+                let mut v10: Option<Option<String>> = None;
+                let mut v11: Option<Option<f64>> = None;
+                let mut v12: Option<Option<f64>> = None;
+                let mut v13: Option<Option<bool>> = None;
+                let mut v14: Option<Option<String>> = None;
+                let mut v15: Option<Option<String>> = None;
+                let mut v16: Option<Option<String>> = None;
+                let mut v17: Option<Option<i64>> = None;
+                let mut v18: Option<Option<i64>> = None;
+                let mut v19: Option<Option<f64>> = None;
+                let mut v20: Option<Option<f64>> = None;
+                let mut v21: Option<Option<i64>> = None;
+                let mut v22: Option<Option<String>> = None;
+                let mut v23: Option<Option<f64>> = None;
+                let mut v24: Option<Option<f64>> = None;
+                let mut v25: Option<Option<f64>> = None;
+                let mut v26: Option<Option<f64>> = None;
+                let mut v27: Option<Option<bool>> = None;
+                let mut v28: Option<Option<f64>> = None;
+                let mut v29: Option<Option<f64>> = None;
+                let mut v30: Option<Option<String>> = None;
+                let mut v31: Option<Option<String>> = None;
+                let mut v32: Option<Option<bool>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "ask_contract_id" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v0,
+                                "ask_contract_id",
+                            )?
+                        }
+                        "bundle_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "bundle_id")?
+                        }
+                        "cpu_arch" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v2, "cpu_arch")?
+                        }
+                        "cpu_ghz" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "cpu_ghz")?
+                        }
+                        "cpu_name" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v4, "cpu_name")?
+                        }
+                        "cuda_max_good" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v5,
+                                "cuda_max_good",
+                            )?
+                        }
+                        "disk_bw" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v6, "disk_bw")?
+                        }
+                        "disk_name" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v7, "disk_name")?
+                        }
+                        "disk_space" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v8, "disk_space")?
+                        }
+                        "driver_vers" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v9, "driver_vers")?
+                        }
+                        "driver_version" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v10,
+                                "driver_version",
+                            )?
+                        }
+                        "duration" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v11, "duration")?
+                        }
+                        "end_date" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v12, "end_date")?
+                        }
+                        "external" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v13, "external")?
+                        }
+                        "geolocation" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v14, "geolocation")?
+                        }
+                        "geolocode" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v15, "geolocode")?
+                        }
+                        "gpu_arch" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v16, "gpu_arch")?
+                        }
+                        "host_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v17, "host_id")?
+                        }
+                        "id" => sdkgen_runtime::de::field(&mut map, &mut v18, "id")?,
+                        "inet_down" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v19, "inet_down")?
+                        }
+                        "inet_up" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v20, "inet_up")?
+                        }
+                        "machine_id" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v21, "machine_id")?
+                        }
+                        "mobo_name" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v22, "mobo_name")?
+                        }
+                        "reliability" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v23, "reliability")?
+                        }
+                        "reliability2" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v24,
+                                "reliability2",
+                            )?
+                        }
+                        "reliability_mult" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v25,
+                                "reliability_mult",
+                            )?
+                        }
+                        "start_date" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v26, "start_date")?
+                        }
+                        "static_ip" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v27, "static_ip")?
+                        }
+                        "storage_cost" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v28,
+                                "storage_cost",
+                            )?
+                        }
+                        "storage_total_cost" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v29,
+                                "storage_total_cost",
+                            )?
+                        }
+                        "vericode" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v30, "vericode")?
+                        }
+                        "verification" => {
+                            sdkgen_runtime::de::field(
+                                &mut map,
+                                &mut v31,
+                                "verification",
+                            )?
+                        }
+                        "vms_enabled" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v32, "vms_enabled")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(VolumeOffer {
+                    ask_contract_id: v0.flatten(),
+                    bundle_id: v1.flatten(),
+                    cpu_arch: v2.flatten(),
+                    cpu_ghz: v3.flatten(),
+                    cpu_name: v4.flatten(),
+                    cuda_max_good: v5.flatten(),
+                    disk_bw: v6.flatten(),
+                    disk_name: v7.flatten(),
+                    disk_space: v8.flatten(),
+                    driver_vers: v9.flatten(),
+                    driver_version: v10.flatten(),
+                    duration: v11.flatten(),
+                    end_date: v12.flatten(),
+                    external: v13.flatten(),
+                    geolocation: v14.flatten(),
+                    geolocode: v15.flatten(),
+                    gpu_arch: v16.flatten(),
+                    host_id: v17.flatten(),
+                    id: v18.flatten(),
+                    inet_down: v19.flatten(),
+                    inet_up: v20.flatten(),
+                    machine_id: v21.flatten(),
+                    mobo_name: v22.flatten(),
+                    reliability: v23.flatten(),
+                    reliability2: v24.flatten(),
+                    reliability_mult: v25.flatten(),
+                    start_date: v26.flatten(),
+                    static_ip: v27.flatten(),
+                    storage_cost: v28.flatten(),
+                    storage_total_cost: v29.flatten(),
+                    vericode: v30.flatten(),
+                    verification: v31.flatten(),
+                    vms_enabled: v32.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "serverless")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct WorkersResponseVariant1 {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub workers: Option<Vec<WorkersResponseVariant1WorkersItem>>,
 }
 
 #[cfg(feature = "serverless")]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for WorkersResponseVariant1 {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = WorkersResponseVariant1;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WorkersResponseVariant1")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<WorkersResponseVariant1, __A::Error> {
+                let mut v0: Option<Option<Vec<WorkersResponseVariant1WorkersItem>>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "workers" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v0, "workers")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(WorkersResponseVariant1 {
+                    workers: v0.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "serverless")]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct WorkersResponseVariant1WorkersItem {
     /// Example `67890`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Current worker status
     ///
     /// Example `"running"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Worker instance URL
     ///
     /// Example `"http://192.168.1.10:8000"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// When the worker was created
     ///
     /// Example `"2023-10-01T12:00:00Z"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
+}
+
+#[cfg(feature = "serverless")]
+impl<'de> serde::Deserialize<'de> for WorkersResponseVariant1WorkersItem {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = WorkersResponseVariant1WorkersItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WorkersResponseVariant1WorkersItem")
+            }
+
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<WorkersResponseVariant1WorkersItem, __A::Error> {
+                let mut v0: Option<Option<i64>> = None;
+                let mut v1: Option<Option<String>> = None;
+                let mut v2: Option<Option<String>> = None;
+                let mut v3: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<sdkgen_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => sdkgen_runtime::de::field(&mut map, &mut v0, "id")?,
+                        "status" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v1, "status")?
+                        }
+                        "url" => sdkgen_runtime::de::field(&mut map, &mut v2, "url")?,
+                        "created_at" => {
+                            sdkgen_runtime::de::field(&mut map, &mut v3, "created_at")?
+                        }
+                        _ => sdkgen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(WorkersResponseVariant1WorkersItem {
+                    id: v0.flatten(),
+                    status: v1.flatten(),
+                    url: v2.flatten(),
+                    created_at: v3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
