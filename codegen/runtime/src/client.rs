@@ -638,15 +638,27 @@ pub(crate) struct BodyBuffer {
     first: Option<Bytes>,
     rest: Vec<u8>,
     len: usize,
+    /// The length the body is expected to have (its `Content-Length`, within the limit).
+    expected: usize,
 }
 
 impl BodyBuffer {
+    /// A buffer for a body of about `expected` bytes: a body of several chunks is copied once
+    /// into one allocation of that size rather than into a vector that keeps growing.
+    pub(crate) fn expecting(expected: usize) -> Self {
+        BodyBuffer {
+            expected,
+            ..BodyBuffer::default()
+        }
+    }
+
     pub(crate) fn push(&mut self, chunk: Bytes) {
         self.len += chunk.len();
         match self.first.take() {
             None if self.rest.is_empty() => self.first = Some(chunk),
             first => {
                 if let Some(first) = first {
+                    self.rest.reserve(self.expected.max(self.len));
                     self.rest.extend_from_slice(&first);
                 }
                 self.rest.extend_from_slice(&chunk);
@@ -668,14 +680,13 @@ async fn read_body(
     limit: usize,
     deadline: Instant,
 ) -> Result<Bytes, BodyFailure> {
-    if response
-        .content_length()
-        .is_some_and(|len| len > limit as u64)
-    {
+    let expected = response.content_length().unwrap_or(0);
+    if expected > limit as u64 {
         return Err(BodyFailure::TooLarge(Bytes::new()));
     }
     let read = async {
-        let mut buffer = BodyBuffer::default();
+        // What the header promises is reserved up to 16 MiB; a larger body grows past it.
+        let mut buffer = BodyBuffer::expecting(expected.min(1 << 24) as usize);
         loop {
             match response.chunk().await {
                 Ok(Some(chunk)) => {

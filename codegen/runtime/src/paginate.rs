@@ -338,8 +338,36 @@ impl<P: Paginate> Items<P> {
 impl<P: Paginate> Stream for Items<P> {
     type Item = Result<P::Item, Error<P::Error>>;
 
+    // The item at hand is the path taken for nearly every call: small and always inlined, so
+    // that the item is moved once, into the caller's place, rather than through each frame of
+    // the page-fetching path, which is kept out of line.
+    #[inline(always)]
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
+        match this.current.next() {
+            Some(item) => Poll::Ready(Some(Ok(item))),
+            None => this.poll_page(cx),
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let buffered = self.current.len();
+        if self.pages.is_terminated() {
+            (buffered, Some(buffered))
+        } else {
+            (buffered, None)
+        }
+    }
+}
+
+impl<P: Paginate> Items<P> {
+    /// The next item once the current page is used up: the next page's first.
+    #[inline(never)]
+    fn poll_page(
+        &mut self,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<P::Item, Error<P::Error>>>> {
+        let this = self;
         loop {
             if let Some(item) = this.current.next() {
                 return Poll::Ready(Some(Ok(item)));
@@ -356,15 +384,6 @@ impl<P: Paginate> Stream for Items<P> {
                     this.current = items.into_iter();
                 }
             }
-        }
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        let buffered = self.current.len();
-        if self.pages.is_terminated() {
-            (buffered, Some(buffered))
-        } else {
-            (buffered, None)
         }
     }
 }
