@@ -56,8 +56,7 @@ pub struct Api {
     /// tags), in name order; empty when the operations are not grouped.
     pub features: Vec<Feature>,
     /// The features any one of which a type needs, by type name: those of the operations that
-    /// reach it. A type missing here is always compiled (every feature reaches it, or none
-    /// does).
+    /// reach it. A type missing here is always compiled (no operation reaches it).
     pub gates: BTreeMap<String, Vec<String>>,
 }
 

@@ -366,7 +366,7 @@ impl<P: Paginate> Items<P> {
     fn poll_page(
         &mut self,
         cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<P::Item, Error<P::Error>>>> {
+    ) -> Poll<Option<<Self as Stream>::Item>> {
         let this = self;
         loop {
             if let Some(item) = this.current.next() {

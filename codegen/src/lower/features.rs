@@ -3,9 +3,10 @@
 //! reach. Every feature is on by default.
 //!
 //! A type is gated by the features of the operations that reach it, through any chain of
-//! fields, variants and aliases. A type that every feature reaches, or that no operation does
-//! (it may still be reached from another such type), is always compiled, and so is everything
-//! it reaches: a type never names one that might be compiled out.
+//! fields, variants and aliases, even when that is every feature: a new tag upstream then leaves
+//! the gates of existing types alone. A type that no operation reaches (it may still be reached
+//! from another such type) is always compiled, and so is everything it reaches: a type never
+//! names one that might be compiled out.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -188,10 +189,9 @@ fn gates(api: &Api) -> BTreeMap<String, Vec<String>> {
         .copied()
         .collect();
     spread(&refs, orphans, None, &mut reach);
-    let all = api.features.len();
     reach
         .into_iter()
-        .filter(|(name, by)| refs.contains_key(name) && !by.contains(&None) && by.len() < all)
+        .filter(|(name, by)| refs.contains_key(name) && !by.contains(&None))
         .map(|(name, by)| {
             (
                 name.to_string(),
