@@ -1,4 +1,4 @@
-//! `cargo xtask bench [--quick] [--no-compile]`: the figures of the README's performance section, measured in one run.
+//! `cargo xtask bench [--quick] [--no-compile] [--peers-only]`: the figures of the README's performance section, measured in one run.
 //!
 //! 1. builds `sdk-bench` (tests/bench) in release and runs it: generation time and generated code size
 //!    (sections 1–2), per-call overhead, decode throughput and pagination against hand-written
@@ -7,10 +7,14 @@
 //!    built (debug and release, after touching its `src/lib.rs`) and how many crates a clean build
 //!    compiles, in a target directory of its own (`target/bench/cargo`, kept between runs so only
 //!    the first run builds the dependencies);
-//! 3. prints the Markdown report and writes it to `target/bench/report.md`.
+//! 3. measures section 7 (`bench/peers.rs`): compile time of the generated crates beside the
+//!    crates oas3-gen makes of the same specs, alone and with consumers that call all or ten
+//!    operations, in a cargo workspace of its own (`target/bench/peers`);
+//! 4. prints the Markdown report and writes it to `target/bench/report.md`.
 //!
 //! `--quick` runs fewer iterations (a smoke test of the benchmark, not figures to publish);
-//! `--no-compile` skips section 3. Benchmarks never run from `cargo xtask test`.
+//! `--no-compile` skips sections 3 and 7; `--peers-only` runs section 7 alone. Benchmarks never
+//! run from `cargo xtask test`.
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -18,20 +22,26 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant, SystemTime};
 
+mod peers;
+
 const GENERATED: [(&str, &str); 2] = [
     ("vast-client", "generated/vast"),
     ("mithril-client", "generated/mithril"),
 ];
 
 pub fn bench(root: &Path, args: &[String]) -> Result<(), String> {
-    let usage = || "usage: cargo xtask bench [--quick] [--no-compile]".to_string();
-    let (mut quick, mut compile) = (false, true);
+    let usage = || "usage: cargo xtask bench [--quick] [--no-compile] [--peers-only]".to_string();
+    let (mut quick, mut compile, mut peers_only) = (false, true, false);
     for a in args {
         match a.as_str() {
             "--quick" => quick = true,
             "--no-compile" => compile = false,
+            "--peers-only" => peers_only = true,
             _ => return Err(usage()),
         }
+    }
+    if peers_only && !compile {
+        return Err("--peers-only runs section 7 alone, which --no-compile skips".into());
     }
     let started = Instant::now();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
@@ -44,8 +54,106 @@ pub fn bench(root: &Path, args: &[String]) -> Result<(), String> {
         .join(" ");
     let cpu_before = cpu_ticks();
 
+    let (runtime_sections, runtime_duration, mut goals) = if peers_only {
+        (String::new(), Duration::ZERO, Vec::new())
+    } else {
+        runtime_sections(root, &cargo, &dir, quick)?
+    };
+    let compile_section = if compile && !peers_only {
+        let (text, mut compile_goals) = compile_times(root, &cargo, &dir.join("cargo"), quick)?;
+        goals.append(&mut compile_goals);
+        text
+    } else {
+        String::new()
+    };
+    let peers_section = if compile {
+        let (text, mut peer_goals) = peers::peer_times(root, &cargo, quick)?;
+        goals.append(&mut peer_goals);
+        text
+    } else {
+        String::new()
+    };
+
+    let total = started.elapsed();
+    let load_after = read("/proc/loadavg")
+        .split_whitespace()
+        .take(3)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let steal = match (cpu_before, cpu_ticks()) {
+        (Some((total0, steal0)), Some((total1, steal1))) if total1 > total0 => {
+            format!(
+                "{:.1} %",
+                (steal1 - steal0) as f64 * 100.0 / (total1 - total0) as f64
+            )
+        }
+        _ => "unknown".into(),
+    };
+    let mut report = String::new();
+    let _ = writeln!(report, "## Performance\n");
+    let flags = match (quick, peers_only) {
+        (false, false) => "",
+        (true, false) => " --quick (smoke test: few iterations)",
+        (false, true) => " --peers-only (section 7 alone)",
+        (true, true) => " --peers-only --quick (section 7 alone; smoke test: few iterations)",
+    };
+    if peers_only {
+        let _ = writeln!(
+            report,
+            "Measured by `cargo xtask bench`{flags} in one run of {}; ratios compare measurements interleaved within that run.\n",
+            minutes(total)
+        );
+    } else {
+        let _ = writeln!(
+            report,
+            "Measured by `cargo xtask bench`{flags} in one run of {} (of which {} for sections 1, 2 and 4–6); \
+             ratios compare measurements interleaved within that run.\n",
+            minutes(total),
+            minutes(runtime_duration)
+        );
+    }
+    let _ = writeln!(
+        report,
+        "{}",
+        machine(&cargo, &load_before, &load_after, &steal)
+    );
+    let _ = writeln!(report, "| goal | measured | met |\n|---|---|:-:|");
+    for [name, measured, met] in &goals {
+        let _ = writeln!(report, "| {name} | {measured} | {met} |");
+    }
+    let _ = writeln!(report);
+    // Section 3 goes between 2 and 4; section 7 last.
+    match runtime_sections.find("### 4.") {
+        Some(at) => {
+            report.push_str(&runtime_sections[..at]);
+            report.push_str(&compile_section);
+            report.push_str(&runtime_sections[at..]);
+        }
+        None => {
+            report.push_str(&runtime_sections);
+            report.push_str(&compile_section);
+        }
+    }
+    report.push_str(&peers_section);
+    let path = dir.join("report.md");
+    std::fs::write(&path, &report).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    println!("{report}");
+    eprintln!(
+        "report written to {}",
+        path.strip_prefix(root).unwrap_or(&path).display()
+    );
+    Ok(())
+}
+
+/// Sections 1, 2 and 4–6 (`sdk-bench`): their text, how long they took and their goal rows.
+fn runtime_sections(
+    root: &Path,
+    cargo: &str,
+    dir: &Path,
+    quick: bool,
+) -> Result<(String, Duration, Vec<[String; 3]>), String> {
     eprintln!("==> cargo build --release -p sdk-bench");
-    let status = Command::new(&cargo)
+    let status = Command::new(cargo)
         .args(["build", "--release", "--quiet", "-p", "sdk-bench"])
         .current_dir(root)
         .status()
@@ -72,7 +180,7 @@ pub fn bench(root: &Path, args: &[String]) -> Result<(), String> {
         run.push("--quick");
     }
     let measured_at = Instant::now();
-    let output = Command::new(&cargo)
+    let output = Command::new(cargo)
         .args(&run)
         .current_dir(root)
         .stderr(Stdio::inherit())
@@ -81,79 +189,15 @@ pub fn bench(root: &Path, args: &[String]) -> Result<(), String> {
     if !output.status.success() {
         return Err("sdk-bench failed".into());
     }
-    let runtime_sections = String::from_utf8_lossy(&output.stdout).into_owned();
-    let runtime_duration = measured_at.elapsed();
-    let mut goals: Vec<[String; 3]> = read(&goals_file.display().to_string())
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    let goals = read(&goals_arg)
         .lines()
         .filter_map(|l| {
             let mut f = l.split('\t').map(str::to_owned);
             Some([f.next()?, f.next()?, f.next()?])
         })
         .collect();
-
-    let compile_section = if compile {
-        let (text, mut compile_goals) = compile_times(root, &cargo, &dir.join("cargo"), quick)?;
-        goals.append(&mut compile_goals);
-        text
-    } else {
-        String::new()
-    };
-
-    let total = started.elapsed();
-    let load_after = read("/proc/loadavg")
-        .split_whitespace()
-        .take(3)
-        .collect::<Vec<_>>()
-        .join(" ");
-    let steal = match (cpu_before, cpu_ticks()) {
-        (Some((total0, steal0)), Some((total1, steal1))) if total1 > total0 => {
-            format!(
-                "{:.1} %",
-                (steal1 - steal0) as f64 * 100.0 / (total1 - total0) as f64
-            )
-        }
-        _ => "unknown".into(),
-    };
-    let mut report = String::new();
-    let _ = writeln!(report, "## Performance\n");
-    let _ = writeln!(
-        report,
-        "Measured by `cargo xtask bench`{} in one run of {} (of which {} for sections 1, 2 and 4–6); \
-         ratios compare measurements interleaved within that run.\n",
-        if quick { " --quick (smoke test: few iterations)" } else { "" },
-        minutes(total),
-        minutes(runtime_duration)
-    );
-    let _ = writeln!(
-        report,
-        "{}",
-        machine(&cargo, &load_before, &load_after, &steal)
-    );
-    let _ = writeln!(report, "| goal | measured | met |\n|---|---|:-:|");
-    for [name, measured, met] in &goals {
-        let _ = writeln!(report, "| {name} | {measured} | {met} |");
-    }
-    let _ = writeln!(report);
-    // Section 3 goes between 2 and 4.
-    match runtime_sections.find("### 4.") {
-        Some(at) => {
-            report.push_str(&runtime_sections[..at]);
-            report.push_str(&compile_section);
-            report.push_str(&runtime_sections[at..]);
-        }
-        None => {
-            report.push_str(&runtime_sections);
-            report.push_str(&compile_section);
-        }
-    }
-    let path = dir.join("report.md");
-    std::fs::write(&path, &report).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    println!("{report}");
-    eprintln!(
-        "report written to {}",
-        path.strip_prefix(root).unwrap_or(&path).display()
-    );
-    Ok(())
+    Ok((text, measured_at.elapsed(), goals))
 }
 
 fn read(path: &str) -> String {
@@ -241,10 +285,22 @@ fn cargo_in(
     target: &Path,
     args: &[&str],
 ) -> Result<(Output, f64), String> {
+    run_cargo(&[cargo], root, target, args)
+}
+
+/// `program` (cargo, or a wrapper and its arguments followed by cargo) with `args`, in `dir`, with
+/// the target directory `target`, timed.
+fn run_cargo(
+    program: &[&str],
+    dir: &Path,
+    target: &Path,
+    args: &[&str],
+) -> Result<(Output, f64), String> {
     let t = Instant::now();
-    let out = Command::new(cargo)
+    let out = Command::new(program[0])
+        .args(&program[1..])
         .args(args)
-        .current_dir(root)
+        .current_dir(dir)
         .env("CARGO_TARGET_DIR", target)
         // A crate compiled as a dependency is never compiled incrementally; without this, a
         // debug build after a touch would reuse nearly everything and time almost nothing.
@@ -264,8 +320,13 @@ fn cargo_in(
 
 /// Timed `cargo build`, repeated when cargo had to wait for a lock held by another cargo.
 fn timed_build(root: &Path, cargo: &str, target: &Path, args: &[&str]) -> Result<f64, String> {
+    timed_run(&[cargo], root, target, args)
+}
+
+/// [`timed_build`] of `program` (see [`run_cargo`]) in `dir`.
+fn timed_run(program: &[&str], dir: &Path, target: &Path, args: &[&str]) -> Result<f64, String> {
     for _ in 0..3 {
-        let (out, secs) = cargo_in(root, cargo, target, args)?;
+        let (out, secs) = run_cargo(program, dir, target, args)?;
         if !String::from_utf8_lossy(&out.stderr).contains("Blocking waiting for file lock") {
             return Ok(secs);
         }

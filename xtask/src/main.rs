@@ -6,7 +6,7 @@
 //! - `resolved-spec <spec> --out <file>`: write the spec with its customisation's fixes applied.
 //! - `test`: everything CI checks (see `test.rs`).
 //! - `synth [--ops N] [--seed S] [--check]`: the generator on a synthetic spec (see `synth.rs`).
-//! - `bench [--quick] [--no-compile]`: the README's performance figures (see `bench.rs`).
+//! - `bench [--quick] [--no-compile] [--peers-only]`: the README's performance figures (see `bench.rs`).
 //! - `example <api> <example> [args...]`: run an example against Prism (see `example.rs`).
 //!
 //! xtask links the generator (`sdkgen`), `serde_json` and the synthetic specs (`sdk-synth`, a
@@ -55,7 +55,7 @@ fn usage() -> String {
   cargo xtask resolved-spec <spec.yaml|json> [--config <file.toml>] --out <file.json>
   cargo xtask test
   cargo xtask synth [--ops N] [--seed S] [--check]
-  cargo xtask bench [--quick] [--no-compile]
+  cargo xtask bench [--quick] [--no-compile] [--peers-only]
   cargo xtask example <api> <example> [args...]"
         .into()
 }
