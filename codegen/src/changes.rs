@@ -513,7 +513,7 @@ fn gate_change(item: &str, was: &[String], now: &[String], place: &str, out: &mu
 }
 
 /// `` `a` ``, `` `a` or `b` ``, `` `a`, `b` or `c` ``.
-fn listed(names: &[String], word: &str) -> String {
+pub(crate) fn listed(names: &[String], word: &str) -> String {
     let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
     match quoted.split_last() {
         None => String::new(),

@@ -177,6 +177,15 @@ impl<N> TypeRef<N> {
         matches!(self, TypeRef::Nullable(_))
     }
 
+    /// Every name the type holds (`Vec<Option<Widget>>` → `Widget`), pushed onto `out`.
+    pub fn names_into<'a>(&'a self, out: &mut Vec<&'a N>) {
+        match self {
+            TypeRef::Named(n) => out.push(n),
+            TypeRef::Array(i) | TypeRef::Map(i) | TypeRef::Nullable(i) => i.names_into(out),
+            _ => {}
+        }
+    }
+
     /// The name of a `Named` type.
     pub fn name(&self) -> Option<&N> {
         match self {
@@ -279,6 +288,29 @@ impl TypeDef {
             TypeDef::Union(u) => &u.name,
             TypeDef::Alias(a) => &a.name,
         }
+    }
+
+    /// The names of the types it holds: fields and additional properties, variants, target.
+    pub fn held_names(&self) -> Vec<&str> {
+        let mut out: Vec<&String> = Vec::new();
+        match self {
+            TypeDef::Struct(s) => {
+                for f in &s.fields {
+                    f.ty.names_into(&mut out);
+                }
+                if let Some(a) = &s.additional {
+                    a.names_into(&mut out);
+                }
+            }
+            TypeDef::Enum(_) => {}
+            TypeDef::Union(u) => {
+                for (_, t) in &u.variants {
+                    t.names_into(&mut out);
+                }
+            }
+            TypeDef::Alias(a) => a.target.names_into(&mut out),
+        }
+        out.into_iter().map(String::as_str).collect()
     }
 }
 
@@ -800,4 +832,11 @@ pub struct Operation {
     pub tags: Vec<String>,
     /// The cargo features any one of which enables it (empty: always compiled).
     pub features: Vec<String>,
+}
+
+impl Operation {
+    /// `"METHOD /path"`: how the customisation file and the change report name it.
+    pub fn route(&self) -> String {
+        format!("{} {}", self.method.as_str(), self.path)
+    }
 }

@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 
 pub use config::Config;
 pub use diag::{Diagnostic, Diagnostics, Severity};
-pub use naming::RESERVED_TYPE_NAMES;
+pub use naming::{path_shape, RESERVED_TYPE_NAMES};
 
 /// One generated file: path relative to the crate root, and its content.
 #[derive(Debug, Clone, PartialEq, Eq)]

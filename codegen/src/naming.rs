@@ -868,6 +868,24 @@ pub(crate) fn discriminator_fallback(taken: &mut BTreeSet<String>) -> String {
     unique(fallback, taken)
 }
 
+/// A path template with its parameter names left out (`/items/{id}` → `/items/{}`).
+pub fn path_shape(path: &str) -> String {
+    let mut shape = String::with_capacity(path.len());
+    let mut in_name = false;
+    for c in path.chars() {
+        match c {
+            '{' => {
+                in_name = true;
+                shape.push_str("{}");
+            }
+            '}' => in_name = false,
+            _ if !in_name => shape.push(c),
+            _ => {}
+        }
+    }
+    shape
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

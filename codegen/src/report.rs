@@ -56,7 +56,11 @@ pub(crate) fn report(api: &Api, warnings: &[Diagnostic], source: &str) -> String
             let _ = writeln!(s, "- deprecated");
         }
         if !op.features.is_empty() {
-            let _ = writeln!(s, "- feature {}", features(&op.features));
+            let _ = writeln!(
+                s,
+                "- feature {}",
+                crate::changes::listed(&op.features, "or")
+            );
         }
         for p in &op.params {
             let place = match p.location {
@@ -188,12 +192,4 @@ pub(crate) fn report(api: &Api, warnings: &[Diagnostic], source: &str) -> String
         s.pop();
     }
     s
-}
-
-/// `` `a` `` or `` `a` or `b` ``.
-fn features(list: &[String]) -> String {
-    list.iter()
-        .map(|f| format!("`{f}`"))
-        .collect::<Vec<_>>()
-        .join(" or ")
 }

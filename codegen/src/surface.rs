@@ -186,48 +186,28 @@ fn opt(s: &Option<String>) -> &str {
     s.as_deref().unwrap_or("")
 }
 
-/// The named types `t` mentions.
-fn names_in<'a>(t: &'a TypeRef, out: &mut Vec<&'a str>) {
-    match t {
-        TypeRef::Named(n) => out.push(n),
-        TypeRef::Array(i) | TypeRef::Map(i) | TypeRef::Nullable(i) => names_in(i, out),
-        _ => {}
-    }
-}
-
 /// The types a caller builds: those reachable from request bodies and parameters.
 fn input_types(api: &Api) -> BTreeSet<String> {
     let by_name: BTreeMap<&str, &TypeDef> = api.types.iter().map(|t| (t.name(), t)).collect();
-    let mut todo: Vec<&str> = Vec::new();
+    let mut roots: Vec<&String> = Vec::new();
     for op in &api.operations {
         if let Some(body) = &op.body {
-            names_in(&body.ty, &mut todo);
+            body.ty.names_into(&mut roots);
         }
         for p in &op.params {
-            names_in(p.value.ty(), &mut todo);
+            p.value.ty().names_into(&mut roots);
         }
     }
+    let mut todo: Vec<&str> = roots.into_iter().map(String::as_str).collect();
     let mut seen = BTreeSet::new();
     while let Some(name) = todo.pop() {
-        if !seen.insert(name.to_string()) {
-            continue;
-        }
-        match by_name.get(name) {
-            Some(TypeDef::Struct(s)) => {
-                for f in &s.fields {
-                    names_in(&f.ty, &mut todo);
-                }
-                if let Some(a) = &s.additional {
-                    names_in(a, &mut todo);
-                }
-            }
-            Some(TypeDef::Union(u)) => {
-                for (_, t) in &u.variants {
-                    names_in(t, &mut todo);
-                }
-            }
-            Some(TypeDef::Alias(a)) => names_in(&a.target, &mut todo),
-            _ => {}
+        if seen.insert(name.to_string()) {
+            todo.extend(
+                by_name
+                    .get(name)
+                    .map(|t| t.held_names())
+                    .unwrap_or_default(),
+            );
         }
     }
     seen
@@ -273,7 +253,7 @@ fn method(op: &ir::Operation) -> Method {
     );
     doc_parts.extend(op.errors.iter().map(|o| opt(&o.doc)));
     Method {
-        operation: format!("{} {}", op.method.as_str(), op.path),
+        operation: op.route(),
         args,
         setters,
         returns: match op

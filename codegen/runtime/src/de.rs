@@ -98,11 +98,6 @@ pub fn required<T, E: Error>(slot: Option<T>, name: &'static str) -> Result<T, E
     slot.ok_or_else(|| E::missing_field(name))
 }
 
-/// A string, borrowed from the input when it can be: what a string enum converts from.
-pub(crate) fn str_value<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Key<'de>, D::Error> {
-    deserializer.deserialize_str(KeyVisitor)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -38,7 +38,7 @@ where
     T: for<'a> From<&'a str>,
 {
     // One visitor for every enum and every struct key (see `crate::de`), not one per enum.
-    crate::de::str_value(deserializer).map(|s| T::from(s.as_str()))
+    <crate::de::Key as serde::Deserialize>::deserialize(deserializer).map(|s| T::from(s.as_str()))
 }
 
 #[cfg(test)]

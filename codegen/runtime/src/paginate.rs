@@ -363,25 +363,21 @@ impl<P: Paginate> Stream for Items<P> {
 impl<P: Paginate> Items<P> {
     /// The next item once the current page is used up: the next page's first.
     #[inline(never)]
-    fn poll_page(
-        &mut self,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<<Self as Stream>::Item>> {
-        let this = self;
+    fn poll_page(&mut self, cx: &mut Context<'_>) -> Poll<Option<<Self as Stream>::Item>> {
         loop {
-            if let Some(item) = this.current.next() {
+            if let Some(item) = self.current.next() {
                 return Poll::Ready(Some(Ok(item)));
             }
-            match ready!(Pin::new(&mut this.pages).poll_next(cx)) {
+            match ready!(Pin::new(&mut self.pages).poll_next(cx)) {
                 None => return Poll::Ready(None),
                 Some(Err(error)) => return Poll::Ready(Some(Err(error))),
                 Some(Ok(page)) => {
                     let items = P::into_items(page);
                     if items.is_empty() {
-                        this.pages.finish();
+                        self.pages.finish();
                         return Poll::Ready(None);
                     }
-                    this.current = items.into_iter();
+                    self.current = items.into_iter();
                 }
             }
         }

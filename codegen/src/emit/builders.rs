@@ -545,7 +545,7 @@ pub(super) fn builder(op: &Operation) -> TokenStream {
         }
         None => ty(&op.success.returns(), false),
     };
-    let route = format!("{} {}", op.method.as_str(), op.path);
+    let route = op.route();
     let inputs = inputs(op);
     let fields = fields(&inputs);
     let setters = setters(&inputs);
@@ -882,7 +882,7 @@ fn waiter(op: &Operation, w: &ir::Waiter) -> TokenStream {
     let success = &w.success;
     let failure = &w.failure;
     let (interval, max_interval, timeout) = (w.interval_ms, w.max_interval_ms, w.timeout_ms);
-    let route = format!("{} {}", op.method.as_str(), op.path);
+    let route = op.route();
     let mut lines: Vec<String> = w.doc.as_deref().map(doc::sanitize).unwrap_or_default();
     if !lines.is_empty() {
         lines.push(String::new());
@@ -1027,10 +1027,7 @@ pub(super) fn aliases(api: &ir::Api) -> TokenStream {
         }
     };
     let builders = super::alias_types(&api.aliases.builders, |new| {
-        api.operations
-            .iter()
-            .find(|op| op.builder == new)
-            .map_or(&[], |op| &op.features)
+        super::operation_features(api, |op| op.builder == new)
     });
     quote! {
         #methods

@@ -48,18 +48,9 @@ pub(super) fn type_def(t: &TypeDef) -> TokenStream {
 fn struct_def(s: &ir::StructDef) -> TokenStream {
     let name = ident(&s.name);
     let d = docs(s.doc.as_deref());
-    let mut used: BTreeSet<String> = s.fields.iter().map(|f| f.ident.clone()).collect();
     let fields = s.fields.iter().map(|f| {
         let fi = ident(&f.ident);
-        let inner = match &f.ty {
-            TypeRef::Nullable(i) => i.as_ref(),
-            t => t,
-        };
-        let mut inner_ty = ty(inner, true);
-        if f.boxed {
-            inner_ty = quote!(Box<#inner_ty>);
-        }
-        let optional = !f.required || f.ty.is_nullable();
+        let (inner_ty, optional) = field_type(f);
         let field_ty = if optional {
             quote!(Option<#inner_ty>)
         } else {
@@ -99,8 +90,7 @@ fn struct_def(s: &ir::StructDef) -> TokenStream {
         }
     });
     let extra = s.additional.as_ref().map(|a| {
-        let fname = crate::naming::unique("additional_properties", &mut used);
-        let fi = ident(&fname);
+        let fi = ident(&additional_field(s));
         let t = ty(a, true);
         quote! {
             /// Properties beyond the named ones.
@@ -132,6 +122,22 @@ fn struct_def(s: &ir::StructDef) -> TokenStream {
     }
 }
 
+/// A field's type without its `Option` (boxed when it breaks a cycle), and whether it is an
+/// `Option`: optional, or nullable.
+fn field_type(f: &ir::Field) -> (TokenStream, bool) {
+    let mut inner = ty(f.ty.non_null(), true);
+    if f.boxed {
+        inner = quote!(Box<#inner>);
+    }
+    (inner, !f.required || f.ty.is_nullable())
+}
+
+/// The name of the field that holds a struct's additional properties.
+fn additional_field(s: &ir::StructDef) -> String {
+    let mut used: BTreeSet<String> = s.fields.iter().map(|f| f.ident.clone()).collect();
+    crate::naming::unique("additional_properties", &mut used)
+}
+
 /// `Deserialize` for a struct, from a JSON object only: one `visit_map` over the runtime's shared
 /// key type (`sdkgen_runtime::de`; the impl's own names start with `__`, which no type of the API
 /// does), where serde's derive would add a field enum with its own
@@ -148,11 +154,7 @@ fn deserialize_impl(s: &ir::StructDef) -> TokenStream {
         let slot = ident(&format!("v{i}"));
         let fi = ident(&f.ident);
         let wire = &f.wire;
-        let mut inner = ty(f.ty.non_null(), true);
-        if f.boxed {
-            inner = quote!(Box<#inner>);
-        }
-        let optional = !f.required || f.ty.is_nullable();
+        let (inner, optional) = field_type(f);
         let held = if optional {
             quote!(Option<Option<#inner>>)
         } else {
@@ -168,8 +170,7 @@ fn deserialize_impl(s: &ir::StructDef) -> TokenStream {
     }
     let (extra_slot, unknown, extra_value) = match &s.additional {
         Some(a) => {
-            let mut used: BTreeSet<String> = s.fields.iter().map(|f| f.ident.clone()).collect();
-            let fi = ident(&crate::naming::unique("additional_properties", &mut used));
+            let fi = ident(&additional_field(s));
             let t = ty(a, true);
             (
                 quote!(let mut extra: std::collections::BTreeMap<String, #t> = std::collections::BTreeMap::new();),
@@ -179,7 +180,11 @@ fn deserialize_impl(s: &ir::StructDef) -> TokenStream {
                 quote!(#fi: extra,),
             )
         }
-        None => (quote!(), quote!(sdkgen_runtime::de::skip(&mut map)?), quote!()),
+        None => (
+            quote!(),
+            quote!(sdkgen_runtime::de::skip(&mut map)?),
+            quote!(),
+        ),
     };
     let read = if arms.is_empty() && s.additional.is_none() {
         quote! {

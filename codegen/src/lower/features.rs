@@ -14,7 +14,7 @@ use openapiv3::OpenAPI;
 
 use crate::config::Config;
 use crate::diag::Diagnostics;
-use crate::ir::{self, Api, TypeDef, TypeRef};
+use crate::ir::{self, Api};
 use crate::naming;
 
 /// Names the generated crate's `Cargo.toml` defines itself; a group is never called so.
@@ -23,7 +23,7 @@ const RESERVED: [&str; 2] = ["default", "mock"];
 /// Fills [`Api::features`], each operation's `features` and [`Api::gates`].
 pub(super) fn group(spec: &OpenAPI, config: &Config, api: &mut Api, diags: &mut Diagnostics) {
     let custom = &config.features;
-    let routes: BTreeSet<String> = api.operations.iter().map(route).collect();
+    let routes: BTreeSet<String> = api.operations.iter().map(ir::Operation::route).collect();
     for (key, name) in &custom.operations {
         if !routes.contains(key) {
             diags.error(
@@ -64,12 +64,12 @@ pub(super) fn group(spec: &OpenAPI, config: &Config, api: &mut Api, diags: &mut 
     let mut held: BTreeMap<String, (BTreeSet<String>, usize)> = BTreeMap::new();
     for op in &mut api.operations {
         let mut features = BTreeSet::new();
-        if let Some(name) = custom.operations.get(&route(op)) {
+        if let Some(name) = custom.operations.get(&op.route()) {
             features.insert(name.clone());
             held.entry(name.clone())
                 .or_default()
                 .0
-                .insert(format!("`{}`", route(op)));
+                .insert(format!("`{}`", op.route()));
         } else if op.tags.is_empty() {
             features.insert("other".to_string());
             held.entry("other".into())
@@ -110,11 +110,6 @@ pub(super) fn group(spec: &OpenAPI, config: &Config, api: &mut Api, diags: &mut 
     api.gates = gates(api);
 }
 
-/// `"METHOD /path"`.
-fn route(op: &ir::Operation) -> String {
-    format!("{} {}", op.method.as_str(), op.path)
-}
-
 /// The feature of a tag: its words in lower case joined by `-` (`SSH Keys` → `ssh-keys`),
 /// `other` when it has none, and `-api` after a name the crate uses itself.
 fn tag_feature(tag: &str) -> String {
@@ -152,33 +147,14 @@ fn gates(api: &Api) -> BTreeMap<String, Vec<String>> {
     let refs: BTreeMap<&str, Vec<&str>> = api
         .types
         .iter()
-        .map(|t| {
-            let mut names = Vec::new();
-            match t {
-                TypeDef::Struct(s) => {
-                    for f in &s.fields {
-                        named(&f.ty, &mut names);
-                    }
-                    if let Some(a) = &s.additional {
-                        named(a, &mut names);
-                    }
-                }
-                TypeDef::Enum(_) => {}
-                TypeDef::Union(u) => {
-                    for (_, v) in &u.variants {
-                        named(v, &mut names);
-                    }
-                }
-                TypeDef::Alias(a) => named(&a.target, &mut names),
-            }
-            (t.name(), names)
-        })
+        .map(|t| (t.name(), t.held_names()))
         .collect();
     // Features reaching each type; `None` stands for "always".
     let mut reach: BTreeMap<&str, BTreeSet<Option<&str>>> = BTreeMap::new();
     for op in &api.operations {
-        let mut names = Vec::new();
-        operation_types(op, &mut names);
+        let mut named = Vec::new();
+        operation_types(op, &mut named);
+        let names: Vec<&str> = named.into_iter().map(String::as_str).collect();
         for f in &op.features {
             spread(&refs, names.clone(), Some(f.as_str()), &mut reach);
         }
@@ -217,34 +193,25 @@ fn spread<'a>(
 }
 
 /// Every type an operation names: parameters, bodies, responses, items.
-fn operation_types<'a>(op: &'a ir::Operation, out: &mut Vec<&'a str>) {
+fn operation_types<'a>(op: &'a ir::Operation, out: &mut Vec<&'a String>) {
     for p in &op.params {
-        named(p.value.ty(), out);
+        p.value.ty().names_into(out);
     }
     if let Some(body) = &op.body {
         for (media, ty) in body.variants() {
-            named(ty, out);
+            ty.names_into(out);
             if let ir::BodyMedia::Multipart { fields, .. } = media {
                 for f in fields {
-                    named(&f.ty, out);
+                    f.ty.names_into(out);
                 }
             }
         }
     }
-    named(&op.success.body, out);
+    op.success.body.names_into(out);
     for o in op.successes.iter().chain(&op.errors) {
-        named(&o.ty, out);
+        o.ty.names_into(out);
     }
     if let Some(p) = &op.pagination {
-        named(&p.item, out);
-    }
-}
-
-/// The names a type use holds.
-fn named<'a>(t: &'a TypeRef, out: &mut Vec<&'a str>) {
-    match t {
-        TypeRef::Named(n) => out.push(n),
-        TypeRef::Array(i) | TypeRef::Map(i) | TypeRef::Nullable(i) => named(i, out),
-        _ => {}
+        p.item.names_into(out);
     }
 }

@@ -20,7 +20,7 @@ impl<'a> Lowerer<'a> {
         let mut shapes: HashMap<String, &str> = HashMap::new();
         for (path, item) in self.api.paths.paths.iter() {
             let item_ptr = diag::join("#/paths", path);
-            if let Some(first) = shapes.insert(path_shape(path), path) {
+            if let Some(first) = shapes.insert(naming::path_shape(path), path) {
                 self.diags.warn(
                     item_ptr.clone(),
                     format!(
@@ -577,24 +577,6 @@ pub(super) fn parse_template(path: &str) -> Vec<TemplatePiece<'_>> {
         pieces.push(TemplatePiece::Literal(rest));
     }
     pieces
-}
-
-/// A path template with its parameter names left out (`/items/{id}` → `/items/{}`).
-pub(super) fn path_shape(path: &str) -> String {
-    let mut shape = String::with_capacity(path.len());
-    let mut in_name = false;
-    for c in path.chars() {
-        match c {
-            '{' => {
-                in_name = true;
-                shape.push_str("{}");
-            }
-            '}' => in_name = false,
-            _ if !in_name => shape.push(c),
-            _ => {}
-        }
-    }
-    shape
 }
 
 pub(super) fn methods(item: &PathItem) -> Vec<(ir::Method, &OaOperation)> {

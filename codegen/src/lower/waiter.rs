@@ -26,7 +26,7 @@ pub(super) fn waiters(config: &Config, api: &ir::Api, diags: &mut Diagnostics) -
         let Some(index) = api
             .operations
             .iter()
-            .position(|o| format!("{} {}", o.method.as_str(), o.path) == w.operation)
+            .position(|o| o.route() == w.operation)
         else {
             refuse(
                 diags,

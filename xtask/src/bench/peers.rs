@@ -1269,20 +1269,11 @@ fn request_verb(block: &syn::Block) -> Option<String> {
 /// An operation as matched: the method upper-case, path parameters unnamed, no trailing `/`.
 fn normalise(operation: &str) -> String {
     let (method, path) = operation.split_once(' ').unwrap_or(("", operation));
-    let mut out = format!("{} ", method.to_uppercase());
-    let mut in_param = false;
-    for ch in path.trim_end_matches('/').chars() {
-        match ch {
-            '{' => {
-                in_param = true;
-                out.push_str("{}");
-            }
-            '}' => in_param = false,
-            c if !in_param => out.push(c),
-            _ => {}
-        }
-    }
-    out
+    format!(
+        "{} {}",
+        method.to_uppercase(),
+        sdkgen::path_shape(path.trim_end_matches('/'))
+    )
 }
 
 /// What [`measure`] found, one figure per build.
